@@ -1,0 +1,42 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "transcript-fsck",
+    products: [
+        .executable(name: "transcript-fsck", targets: ["transcript-fsck"]),
+        .library(name: "TranscriptFsck", targets: ["TranscriptFsck"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // The C boundary: one module map per system library.
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
+
+        // All the logic: reading -> comparing -> findings -> reporting | repairing.
+        .target(name: "TranscriptFsck", dependencies: ["CSQLite", "CZlib"]),
+
+        // The thin command-line front.
+        .executableTarget(
+            name: "transcript-fsck",
+            dependencies: [
+                "TranscriptFsck",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        // Deterministic stores for the demo, the tests and the benchmark.
+        .target(name: "StoreFixtures", dependencies: ["TranscriptFsck"]),
+        .executableTarget(
+            name: "fsck-fixtures",
+            dependencies: [
+                "StoreFixtures",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        .testTarget(name: "TranscriptFsckTests", dependencies: ["TranscriptFsck", "StoreFixtures"]),
+    ]
+)

@@ -1,0 +1,143 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A chat message as a test or the demo plants it in either store.
+public struct FixtureMessage: Sendable, Equatable {
+    /// A tool call of an assistant message.
+    public struct ToolCall: Sendable, Equatable {
+        public var id: String
+        public var name: String
+        /// The arguments as the model wrote them: JSON text inside a string.
+        public var arguments: String
+
+        public init(id: String, name: String, arguments: String) {
+            self.id = id
+            self.name = name
+            self.arguments = arguments
+        }
+    }
+
+    /// The content: a string, null, or a list of text parts (multimodal).
+    public enum Content: Sendable, Equatable {
+        case text(String)
+        case null
+        case parts([String])
+    }
+
+    public var role: String
+    public var content: Content
+    public var toolCalls: [ToolCall] = []
+    public var toolCallID: String?
+    public var toolName: String?
+    /// Epoch seconds; nil writes no timestamp.
+    public var timestamp: Double?
+
+    public init(role: String, content: Content, toolCalls: [ToolCall] = [], toolCallID: String? = nil,
+                toolName: String? = nil, timestamp: Double?) {
+        self.role = role
+        self.content = content
+        self.toolCalls = toolCalls
+        self.toolCallID = toolCallID
+        self.toolName = toolName
+        self.timestamp = timestamp
+    }
+
+    /// The line the agent appends: `json.dumps(message, ensure_ascii=False)`.
+    public func transcriptLine() -> String {
+        var members = [("role", PythonJSON.string(role, asciiOnly: false))]
+        members.append(("content", contentJSON(asciiOnly: false)))
+        if !toolCalls.isEmpty { members.append(("tool_calls", toolCallsJSON(asciiOnly: false))) }
+        if let toolCallID { members.append(("tool_call_id", PythonJSON.string(toolCallID, asciiOnly: false))) }
+        if let toolName { members.append(("tool_name", PythonJSON.string(toolName, asciiOnly: false))) }
+        if let timestamp { members.append(("timestamp", PythonJSON.string(Self.localISO8601(timestamp), asciiOnly: false))) }
+        return PythonJSON.object(members)
+    }
+
+    /// The `content` column the agent stores: the string, or `json.dumps` of the parts (ASCII escapes).
+    public var databaseContent: String? {
+        switch content {
+        case .text(let text): text
+        case .null: nil
+        case .parts: contentJSON(asciiOnly: true)
+        }
+    }
+
+    /// The `tool_calls` column: `json.dumps(tool_calls)` or NULL when there are none.
+    public var databaseToolCalls: String? { toolCalls.isEmpty ? nil : toolCallsJSON(asciiOnly: true) }
+
+    private func contentJSON(asciiOnly: Bool) -> String {
+        switch content {
+        case .text(let text): PythonJSON.string(text, asciiOnly: asciiOnly)
+        case .null: "null"
+        case .parts(let parts):
+            "[" + parts.map { PythonJSON.object([("type", "\"text\""), ("text", PythonJSON.string($0, asciiOnly: asciiOnly))]) }
+                .joined(separator: ", ") + "]"
+        }
+    }
+
+    private func toolCallsJSON(asciiOnly: Bool) -> String {
+        "[" + toolCalls.map { call in
+            PythonJSON.object([
+                ("id", PythonJSON.string(call.id, asciiOnly: asciiOnly)),
+                ("type", "\"function\""),
+                ("function", PythonJSON.object([("name", PythonJSON.string(call.name, asciiOnly: asciiOnly)),
+                                                ("arguments", PythonJSON.string(call.arguments, asciiOnly: asciiOnly))])),
+            ])
+        }.joined(separator: ", ") + "]"
+    }
+
+    /// `datetime.fromtimestamp(t).isoformat()`: local time, microseconds, no zone.
+    public static func localISO8601(_ epoch: Double) -> String {
+        var seconds = time_t(epoch.rounded(.down))
+        var microseconds = Int(((epoch - Double(seconds)) * 1_000_000).rounded())
+        if microseconds == 1_000_000 { seconds += 1; microseconds = 0 }
+        var parts = tm()
+        localtime_r(&seconds, &parts)
+        func pad(_ value: Int32, _ width: Int) -> String {
+            let text = String(value)
+            return String(repeating: "0", count: max(0, width - text.count)) + text
+        }
+        let date = "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))"
+        let time = "\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2))"
+        return microseconds == 0 ? "\(date)T\(time)" : "\(date)T\(time).\(pad(Int32(microseconds), 6))"
+    }
+}
+
+/// JSON text as Python's `json.dumps` writes it, with its `", "` and `": "` separators.
+public enum PythonJSON {
+    public static func object(_ members: [(String, String)]) -> String {
+        "{" + members.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}"
+    }
+
+    public static func string(_ text: String, asciiOnly: Bool) -> String {
+        var output = "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": output += "\\\""
+            case "\\": output += "\\\\"
+            case "\n": output += "\\n"
+            case "\r": output += "\\r"
+            case "\t": output += "\\t"
+            case "\u{08}": output += "\\b"
+            case "\u{0C}": output += "\\f"
+            case _ where scalar.value < 0x20 || (asciiOnly && scalar.value > 0x7E):
+                if scalar.value > 0xFFFF {
+                    let value = scalar.value - 0x10000
+                    output += hex4(0xD800 + (value >> 10)) + hex4(0xDC00 + (value & 0x3FF))
+                } else {
+                    output += hex4(scalar.value)
+                }
+            default: output.unicodeScalars.append(scalar)
+            }
+        }
+        return output + "\""
+    }
+
+    private static func hex4(_ value: UInt32) -> String {
+        let hex = String(value, radix: 16)
+        return "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+    }
+}

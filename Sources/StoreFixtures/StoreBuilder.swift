@@ -1,0 +1,102 @@
+import Foundation
+import TranscriptFsck
+
+/// Builds a Hermes store on disk: `state.db` from a checked-in schema, transcripts under `sessions/`,
+/// and database rows written the way the agent writes them.
+public final class StoreBuilder {
+    public let home: String
+    public let schema: FixtureSchema
+    public let connection: SQLiteConnection
+
+    public var databasePath: String { home + "/state.db" }
+    public var sessionsDirectory: String { home + "/sessions" }
+
+    /// How a transcript file is stored.
+    public enum TranscriptFormat: Sendable {
+        case plain
+        /// Gzip, split into this many concatenated members.
+        case gzip(members: Int)
+    }
+
+    /// Creates `home`, a WAL-mode database with the schema, and an empty `sessions/`.
+    public init(home: String, schema: FixtureSchema = .early) throws {
+        self.home = home
+        self.schema = schema
+        try FileManager.default.createDirectory(atPath: home + "/sessions", withIntermediateDirectories: true)
+        connection = try SQLiteConnection(path: home + "/state.db", mode: .create)
+        try connection.execute("PRAGMA journal_mode = WAL")
+        try connection.execute(schema.sql())
+    }
+
+    /// Writes a transcript; returns its path. `lines` are written with `\n` after each, except the
+    /// last when `endsWithNewline` is false (a writer that stopped mid-line).
+    @discardableResult
+    public func writeTranscript(_ sessionID: String, lines: [String], format: TranscriptFormat = .plain,
+                                subdirectory: String? = nil, endsWithNewline: Bool = true) throws -> String {
+        var directory = sessionsDirectory
+        if let subdirectory {
+            directory += "/" + subdirectory
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        }
+        var text = lines.joined(separator: "\n")
+        if endsWithNewline, !lines.isEmpty { text += "\n" }
+        let bytes = Array(text.utf8)
+        switch format {
+        case .plain:
+            let path = directory + "/" + sessionID + ".jsonl"
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            return path
+        case .gzip(let members):
+            let path = directory + "/" + sessionID + ".jsonl.gz"
+            let writer = try GzipFileWriter(path: path)
+            let memberSize = max(1, (bytes.count + members - 1) / max(1, members))
+            var offset = 0
+            repeat {
+                let end = min(bytes.count, offset + memberSize)
+                try writer.write(Array(bytes[offset..<end]))
+                try writer.finishMember()
+                offset = end
+            } while offset < bytes.count
+            try writer.close()
+            return path
+        }
+    }
+
+    /// Writes `messages` as a transcript, after an optional `session_meta` line.
+    @discardableResult
+    public func writeTranscript(_ sessionID: String, messages: [FixtureMessage], sessionMeta: String? = nil,
+                                format: TranscriptFormat = .plain, subdirectory: String? = nil) throws -> String {
+        try writeTranscript(sessionID, lines: (sessionMeta.map { [$0] } ?? []) + messages.map { $0.transcriptLine() },
+                            format: format, subdirectory: subdirectory)
+    }
+
+    /// Creates the session row, as the agent does before its first message.
+    public func addSession(_ id: String, source: String = "cli", startedAt: Double, model: String? = "demo-model") throws {
+        try connection.prepare("INSERT OR IGNORE INTO sessions (id, source, started_at, model) VALUES (?, ?, ?, ?)")
+            .run([.text(id), .text(source), .real(startedAt), model.map { .text($0) } ?? .null])
+    }
+
+    /// Writes messages as the agent flushes them: session row ensured, row inserted, counters bumped,
+    /// all in one transaction. Rows get `timestamp + flushDelay` (flush time), or `now` when the message has none.
+    public func addMessages(_ sessionID: String, _ messages: [FixtureMessage], flushDelay: Double = 0.25,
+                            source: String = "cli") throws {
+        let insert = try connection.prepare("""
+            INSERT INTO messages (session_id, role, content, tool_call_id, tool_calls, tool_name, timestamp)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            """)
+        let bump = try connection.prepare(
+            "UPDATE sessions SET message_count = message_count + 1, tool_call_count = tool_call_count + ? WHERE id = ?")
+        try connection.inTransaction(.immediate) {
+            try addSession(sessionID, source: source, startedAt: messages.first?.timestamp ?? 1_770_000_000)
+            for message in messages {
+                try insert.run([.text(sessionID), .text(message.role), Self.value(message.databaseContent),
+                                Self.value(message.toolCallID), Self.value(message.databaseToolCalls), Self.value(message.toolName),
+                                .real((message.timestamp ?? 1_770_000_000) + flushDelay)])
+                try bump.run([.integer(Int64(message.toolCalls.count)), .text(sessionID)])
+            }
+            return .commit
+        }
+    }
+
+    private static func value(_ text: String?) -> SQLiteStatement.Value { text.map { .text($0) } ?? .null }
+}

@@ -1,0 +1,66 @@
+/// How a session's database rows line up with its transcript's messages, compared as sequences of fingerprints.
+public enum Alignment: Equatable, Sendable {
+    /// The same messages in the same order.
+    case identical
+    /// Every database row matches a transcript message, in order, and some messages have no row.
+    /// `transcriptIndexOfRow[k]` is the transcript message that database row `k` holds.
+    case databaseIsSubsequence(transcriptIndexOfRow: [Int])
+    /// The database holds every transcript message and more (the agent rewrote the transcript shorter).
+    case transcriptIsSubsequence
+    /// Each side has messages the other lacks. Database row `databaseRow` is the first that has no
+    /// counterpart in the transcript after message `afterTranscriptMessage` (0-based; -1 for none).
+    case diverged(databaseRow: Int, afterTranscriptMessage: Int)
+
+    /// Aligns `database` (rows in `ORDER BY timestamp, id` order) with `transcript`.
+    ///
+    /// Where duplicates allow more than one embedding, the latest is chosen: the rows that survive
+    /// in a truncated database are the newest ones (FORMAT.md, paths A and B).
+    public static func align(transcript: [MessageFingerprint], database: [MessageFingerprint]) -> Alignment {
+        if transcript == database { return .identical }
+        if database.count < transcript.count, let matches = latestEmbedding(of: database, in: transcript) {
+            return .databaseIsSubsequence(transcriptIndexOfRow: matches)
+        }
+        if transcript.count < database.count, latestEmbedding(of: transcript, in: database) != nil {
+            return .transcriptIsSubsequence
+        }
+        // Report where the forward, earliest matching first fails: the first row the transcript cannot explain.
+        var next = 0
+        for (row, fingerprint) in database.enumerated() {
+            guard let found = transcript[next...].firstIndex(of: fingerprint) else {
+                return .diverged(databaseRow: row, afterTranscriptMessage: next - 1)
+            }
+            next = found + 1
+        }
+        // Every row matched, yet the sequences are not a subsequence pair: only equal lengths get here, and equal
+        // lengths with every row matched in order means identical, handled above.
+        return .diverged(databaseRow: database.count, afterTranscriptMessage: next - 1)
+    }
+
+    /// For each element of `needle`, its index in `haystack`, matching from the end; nil when not a subsequence.
+    static func latestEmbedding(of needle: [MessageFingerprint], in haystack: [MessageFingerprint]) -> [Int]? {
+        var matches = [Int](repeating: 0, count: needle.count)
+        var position = haystack.count - 1
+        for index in stride(from: needle.count - 1, through: 0, by: -1) {
+            while position >= 0, haystack[position] != needle[index] { position -= 1 }
+            guard position >= 0 else { return nil }
+            matches[index] = position
+            position -= 1
+        }
+        return matches
+    }
+
+    /// How many messages of `transcript` have no counterpart in `database`, counting duplicates.
+    static func unmatchedCount(of transcript: [MessageFingerprint], against database: [MessageFingerprint]) -> Int {
+        var available: [MessageFingerprint: Int] = [:]
+        for fingerprint in database { available[fingerprint, default: 0] += 1 }
+        var unmatched = 0
+        for fingerprint in transcript {
+            if let count = available[fingerprint], count > 0 {
+                available[fingerprint] = count - 1
+            } else {
+                unmatched += 1
+            }
+        }
+        return unmatched
+    }
+}

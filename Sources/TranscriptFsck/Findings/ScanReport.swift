@@ -1,0 +1,32 @@
+/// The result of scanning a store: one finding per session, in session id order.
+public struct ScanReport: Sendable {
+    public let location: StoreLocation
+    public let findings: [SessionFinding]
+    /// Store-wide notes (skipped links, unreadable directories).
+    public let warnings: [String]
+    public let transcriptBytes: Int
+    public let storedBytes: Int
+    public let duration: Duration
+
+    /// Session counts by status, and the messages missing from the database over all sessions.
+    public var summary: Summary { Summary(findings) }
+
+    /// True when any session is truncated, missing, diverged or corrupt.
+    public var hasProblems: Bool { findings.contains { $0.status.isProblem } }
+
+    public struct Summary: Sendable, Equatable {
+        public var sessions = 0
+        public var byStatus: [SessionStatus: Int] = [:]
+        public var missingMessages = 0
+
+        init(_ findings: [SessionFinding]) {
+            sessions = findings.count
+            for finding in findings {
+                byStatus[finding.status, default: 0] += 1
+                if finding.status.isProblem { missingMessages += finding.missingMessages }
+            }
+        }
+
+        public subscript(status: SessionStatus) -> Int { byStatus[status] ?? 0 }
+    }
+}

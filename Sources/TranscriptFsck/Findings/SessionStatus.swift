@@ -1,0 +1,25 @@
+/// The verdict on one session.
+public enum SessionStatus: String, Sendable, CaseIterable, Codable {
+    /// The database holds exactly the transcript's messages.
+    case ok
+    /// The database rows are a proper subsequence of the transcript: history was lost and can be backfilled.
+    case truncated
+    /// The transcript has messages, the database has no session row or no rows for it.
+    case missing
+    /// Each side has messages the other lacks; needs a person.
+    case diverged
+    /// The transcript could not be read whole.
+    case corrupt
+    /// Rows with no transcript: normal for sessions whose transcript was never kept.
+    case databaseOnly = "database_only"
+    /// The database holds every transcript message and more: the agent rewrote the transcript shorter. Not damage.
+    case databaseAhead = "database_ahead"
+
+    /// True for the statuses that make `scan` exit 1.
+    public var isProblem: Bool {
+        switch self {
+        case .truncated, .missing, .diverged, .corrupt: true
+        case .ok, .databaseOnly, .databaseAhead: false
+        }
+    }
+}

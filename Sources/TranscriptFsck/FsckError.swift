@@ -1,0 +1,32 @@
+/// Why a command could not run at all (exit status 2); prints as one line with what to do.
+public enum FsckError: Error, CustomStringConvertible, Sendable {
+    case databaseNotFound(path: String)
+    case notADatabase(path: String, detail: String)
+    case unknownSchema(path: String, detail: String)
+    case transcriptsNotFound(path: String)
+    case database(SQLiteError)
+    case io(path: String, detail: String)
+    case repairLockBusy(path: String, seconds: Double)
+    case invalidArgument(String)
+
+    public var description: String {
+        switch self {
+        case .databaseNotFound(let path):
+            "\(path): no such database; pass --db FILE or --home DIR (default $HERMES_HOME or ~/.hermes)"
+        case .notADatabase(let path, let detail):
+            "\(path): not a SQLite database (\(detail)); check that --db names the agent's state.db"
+        case .unknownSchema(let path, let detail):
+            "\(path): unknown schema: \(detail); this does not look like a Hermes state.db, so nothing was read or written"
+        case .transcriptsNotFound(let path):
+            "\(path): no such transcripts directory; pass --transcripts DIR or --home DIR"
+        case .database(let error):
+            "\(error)"
+        case .io(let path, let detail):
+            "\(path): \(detail)"
+        case .repairLockBusy(let path, let seconds):
+            "\(path): another repair holds this lock (waited \(Int(seconds)) s); wait for it to finish, then run again"
+        case .invalidArgument(let detail):
+            detail
+        }
+    }
+}

@@ -1,0 +1,161 @@
+import CSQLite
+
+/// One connection to a SQLite database file; the only owner of a `sqlite3*`.
+///
+/// ```swift
+/// let db = try SQLiteConnection(path: "state.db", mode: .readOnly)
+/// let count = try db.prepare("SELECT count(*) FROM messages").singleInteger()
+/// ```
+public final class SQLiteConnection {
+    /// How the file is opened.
+    public enum Mode: Sendable {
+        /// Never writes; reads a live WAL database beside its writer.
+        case readOnly
+        /// Reads and writes an existing database; never creates one.
+        case readWrite
+        /// Creates the file when it does not exist (fixtures and backups only).
+        case create
+    }
+
+    public let path: String
+    let handle: OpaquePointer
+
+    public init(path: String, mode: Mode, busyTimeoutMilliseconds: Int32 = 30_000) throws(SQLiteError) {
+        self.path = path
+        var flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI
+        switch mode {
+        case .readOnly: flags |= SQLITE_OPEN_READONLY
+        case .readWrite: flags |= SQLITE_OPEN_READWRITE
+        case .create: flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
+        }
+        var db: OpaquePointer?
+        let uri = "file:" + Self.escapeURIPath(path)
+        let code = sqlite3_open_v2(uri, &db, flags, nil)
+        guard code == SQLITE_OK, let db else {
+            let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? String(cString: sqlite3_errstr(code))
+            sqlite3_close_v2(db)
+            throw SQLiteError(code: code, message: message, path: path)
+        }
+        handle = db
+        sqlite3_extended_result_codes(db, 1)
+        sqlite3_busy_timeout(db, busyTimeoutMilliseconds)
+    }
+
+    deinit {
+        sqlite3_close_v2(handle)
+    }
+
+    /// Changes how long a statement waits on another connection's lock before failing with SQLITE_BUSY.
+    public func setBusyTimeout(milliseconds: Int32) {
+        sqlite3_busy_timeout(handle, milliseconds)
+    }
+
+    /// Compiles one statement.
+    public func prepare(_ sql: String) throws(SQLiteError) -> SQLiteStatement {
+        try SQLiteStatement(connection: self, sql: sql)
+    }
+
+    /// Runs one or more statements that take no parameters and return no rows worth reading.
+    public func execute(_ sql: String) throws(SQLiteError) {
+        var errorMessage: UnsafeMutablePointer<CChar>?
+        let code = sqlite3_exec(handle, sql, nil, nil, &errorMessage)
+        guard code == SQLITE_OK else {
+            let message = errorMessage.map { String(cString: $0) } ?? String(cString: sqlite3_errstr(code))
+            sqlite3_free(errorMessage)
+            throw SQLiteError(code: code, message: message, statement: sql, path: path)
+        }
+    }
+
+    /// What a transaction closure decides.
+    public enum TransactionCompletion: Sendable { case commit, rollback }
+
+    /// The kind of `BEGIN`.
+    public enum TransactionKind: String, Sendable {
+        /// Takes a snapshot at the first read; many readers at once.
+        case deferred = "DEFERRED"
+        /// Takes the write lock at once, so no reader-to-writer upgrade can deadlock.
+        case immediate = "IMMEDIATE"
+    }
+
+    /// Runs `body` inside one transaction that it commits or rolls back; a thrown error rolls back.
+    ///
+    /// ```swift
+    /// try db.inTransaction(.immediate) {
+    ///     try insert.run()
+    ///     return .commit
+    /// }
+    /// ```
+    public func inTransaction(_ kind: TransactionKind = .deferred, _ body: () throws -> TransactionCompletion) throws {
+        try execute("BEGIN \(kind.rawValue)")
+        let completion: TransactionCompletion
+        do {
+            completion = try body()
+        } catch {
+            rollbackIfActive()
+            throw error
+        }
+        switch completion {
+        case .commit:
+            do {
+                try execute("COMMIT")
+            } catch {
+                rollbackIfActive()
+                throw error
+            }
+        case .rollback:
+            try execute("ROLLBACK")
+        }
+    }
+
+    private func rollbackIfActive() {
+        if sqlite3_get_autocommit(handle) == 0 {
+            sqlite3_exec(handle, "ROLLBACK", nil, nil, nil)
+        }
+    }
+
+    /// The rowid of the last row this connection inserted.
+    public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
+
+    /// Copies the whole database, page by page, into a new file at `destination` (SQLite's online backup).
+    ///
+    /// Other connections may keep writing meanwhile; the copy is one consistent snapshot.
+    public func backup(to destination: String) throws(SQLiteError) {
+        let target = try SQLiteConnection(path: destination, mode: .create)
+        guard let backup = sqlite3_backup_init(target.handle, "main", handle, "main") else {
+            throw SQLiteError(code: sqlite3_errcode(target.handle),
+                              message: String(cString: sqlite3_errmsg(target.handle)), path: destination)
+        }
+        var code: Int32
+        repeat {
+            code = sqlite3_backup_step(backup, -1)
+            if code == SQLITE_BUSY || code == SQLITE_LOCKED { sqlite3_sleep(50) }
+        } while code == SQLITE_OK || code == SQLITE_BUSY || code == SQLITE_LOCKED
+        let finish = sqlite3_backup_finish(backup)
+        guard code == SQLITE_DONE, finish == SQLITE_OK else {
+            let failure = code == SQLITE_DONE ? finish : code
+            throw SQLiteError(code: failure, message: String(cString: sqlite3_errstr(failure)),
+                              statement: "backup to \(destination)", path: path)
+        }
+    }
+
+    /// The version of the SQLite library in use, such as `3.40.1`.
+    public static var libraryVersion: String { String(cString: sqlite3_libversion()) }
+
+    func error(_ code: Int32, statement: String?) -> SQLiteError {
+        SQLiteError(code: code, message: String(cString: sqlite3_errmsg(handle)), statement: statement, path: path)
+    }
+
+    /// File names go into a `file:` URI; `?` and `#` would start its query or fragment.
+    private static func escapeURIPath(_ path: String) -> String {
+        var escaped = ""
+        for character in path.unicodeScalars {
+            switch character {
+            case "?": escaped += "%3f"
+            case "#": escaped += "%23"
+            case "%": escaped += "%25"
+            default: escaped.unicodeScalars.append(character)
+            }
+        }
+        return escaped
+    }
+}

@@ -1,0 +1,46 @@
+import CSQLite
+
+/// A failure reported by SQLite, with the context needed to act on it.
+///
+/// It prints as one line: `state.db: database is locked (code 5) in BEGIN IMMEDIATE`.
+public struct SQLiteError: Error, CustomStringConvertible, Sendable {
+    /// The primary result code (`SQLITE_BUSY`, `SQLITE_CORRUPT`, ...).
+    public let code: Int32
+    /// SQLite's own message for the failure.
+    public let message: String
+    /// The statement that failed, if any.
+    public let statement: String?
+    /// The database file the connection concerned.
+    public let path: String
+
+    public init(code: Int32, message: String, statement: String? = nil, path: String) {
+        self.code = code
+        self.message = message
+        self.statement = statement
+        self.path = path
+    }
+
+    /// True when another connection holds a lock that we waited on in vain.
+    public var isBusy: Bool { code & 0xFF == SQLITE_BUSY || code & 0xFF == SQLITE_LOCKED }
+
+    /// True when the file is not a database, or a damaged one.
+    public var isNotADatabase: Bool { code & 0xFF == SQLITE_NOTADB || code & 0xFF == SQLITE_CORRUPT }
+
+    public var description: String {
+        var text = "\(path): \(message) (code \(code))"
+        if let statement {
+            let oneLine = statement.split(whereSeparator: \.isNewline).map { $0.trimmingSpaces }.joined(separator: " ")
+            text += " in \(oneLine.prefix(120))"
+        }
+        return text
+    }
+}
+
+extension Substring {
+    var trimmingSpaces: Substring {
+        var text = self
+        while text.first == " " { text.removeFirst() }
+        while text.last == " " { text.removeLast() }
+        return text
+    }
+}

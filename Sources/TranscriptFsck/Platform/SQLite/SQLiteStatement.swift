@@ -1,0 +1,116 @@
+import CSQLite
+
+/// A compiled statement: bind values, step through rows, reset, repeat.
+///
+/// Values are always bound, never spliced into SQL text.
+public final class SQLiteStatement {
+    private let connection: SQLiteConnection
+    private let handle: OpaquePointer
+    public let sql: String
+
+    init(connection: SQLiteConnection, sql: String) throws(SQLiteError) {
+        self.connection = connection
+        self.sql = sql
+        var statement: OpaquePointer?
+        let code = sqlite3_prepare_v3(connection.handle, sql, -1, UInt32(SQLITE_PREPARE_PERSISTENT), &statement, nil)
+        guard code == SQLITE_OK, let statement else {
+            throw connection.error(code, statement: sql)
+        }
+        handle = statement
+    }
+
+    deinit {
+        sqlite3_finalize(handle)
+    }
+
+    /// A value to bind to a parameter.
+    public enum Value: Sendable, Equatable {
+        case null
+        case integer(Int64)
+        case real(Double)
+        case text(String)
+    }
+
+    /// Binds `values` to the parameters `?1`, `?2`, ... in order, after a reset.
+    public func bind(_ values: [Value]) throws(SQLiteError) {
+        reset()
+        for (offset, value) in values.enumerated() {
+            try bind(value, at: Int32(offset + 1))
+        }
+    }
+
+    /// Binds one value to the parameter at a 1-based index.
+    public func bind(_ value: Value, at index: Int32) throws(SQLiteError) {
+        let code: Int32
+        switch value {
+        case .null: code = sqlite3_bind_null(handle, index)
+        case .integer(let number): code = sqlite3_bind_int64(handle, index, number)
+        case .real(let number): code = sqlite3_bind_double(handle, index, number)
+        case .text(let text):
+            var text = text
+            code = text.withUTF8 { bytes in
+                // An empty string still needs an address: a null pointer would bind SQL NULL.
+                guard let base = bytes.baseAddress, !bytes.isEmpty else { return sqlite3_bind_text(handle, index, "", 0, sqliteTransient) }
+                return sqlite3_bind_text64(handle, index, UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self),
+                                           sqlite3_uint64(bytes.count), sqliteTransient, UInt8(SQLITE_UTF8))
+            }
+        }
+        guard code == SQLITE_OK else { throw connection.error(code, statement: sql) }
+    }
+
+    /// Advances to the next row; false once the statement is done.
+    @discardableResult
+    public func step() throws(SQLiteError) -> Bool {
+        let code = sqlite3_step(handle)
+        switch code {
+        case SQLITE_ROW: return true
+        case SQLITE_DONE: return false
+        default: throw connection.error(code, statement: sql)
+        }
+    }
+
+    /// Runs a statement that returns no rows, after binding `values`.
+    public func run(_ values: [Value] = []) throws(SQLiteError) {
+        try bind(values)
+        while try step() {}
+    }
+
+    /// Makes the statement ready to run again, keeping it compiled.
+    public func reset() {
+        sqlite3_reset(handle)
+        sqlite3_clear_bindings(handle)
+    }
+
+    public var columnCount: Int32 { sqlite3_column_count(handle) }
+
+    public func isNull(_ column: Int32) -> Bool { sqlite3_column_type(handle, column) == SQLITE_NULL }
+
+    public func integer(_ column: Int32) -> Int64 { sqlite3_column_int64(handle, column) }
+
+    public func real(_ column: Int32) -> Double { sqlite3_column_double(handle, column) }
+
+    public func text(_ column: Int32) -> String? {
+        guard let pointer = sqlite3_column_text(handle, column) else { return nil }
+        let count = Int(sqlite3_column_bytes(handle, column))
+        return String(decoding: UnsafeBufferPointer(start: pointer, count: count), as: UTF8.self)
+    }
+
+    /// The column's text as bytes, valid only until the next step or reset; nil for NULL.
+    public func withTextBytes<Result>(_ column: Int32, _ body: (UnsafeRawBufferPointer?) throws -> Result) rethrows -> Result {
+        guard sqlite3_column_type(handle, column) != SQLITE_NULL, let pointer = sqlite3_column_text(handle, column) else {
+            return try body(nil)
+        }
+        let count = Int(sqlite3_column_bytes(handle, column))
+        return try body(UnsafeRawBufferPointer(start: pointer, count: count))
+    }
+
+    /// The first column of the first row as an integer, or nil when there is no row.
+    public func singleInteger(_ values: [Value] = []) throws(SQLiteError) -> Int64? {
+        try bind(values)
+        defer { reset() }
+        return try step() ? integer(0) : nil
+    }
+}
+
+/// SQLite copies the bound bytes at once (SQLITE_TRANSIENT), so the Swift buffer may go away.
+private let sqliteTransient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)

@@ -1,0 +1,67 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Writes a `.gz` file: one gzip member, or several when `finishMember()` is called between parts.
+///
+/// ```swift
+/// let writer = try GzipFileWriter(path: "s.jsonl.gz")
+/// try writer.write(Array(line.utf8))
+/// try writer.close()
+/// ```
+public final class GzipFileWriter {
+    public let path: String
+    private let descriptor: Int32
+    private var deflater: GzipDeflater? = GzipDeflater()
+    private var isClosed = false
+
+    public init(path: String) throws(FsckError) {
+        self.path = path
+        descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else { throw .io(path: path, detail: "cannot create: \(String(cString: strerror(errno)))") }
+    }
+
+    deinit {
+        if !isClosed { Glibc.close(descriptor) }
+    }
+
+    public func write(_ bytes: [UInt8]) throws(FsckError) {
+        if deflater == nil { deflater = GzipDeflater() }
+        try compress(bytes, finish: false)
+    }
+
+    /// Ends the current member; later writes start a new one.
+    public func finishMember() throws(FsckError) {
+        guard deflater != nil else { return }
+        try compress([], finish: true)
+        deflater = nil
+    }
+
+    public func close() throws(FsckError) {
+        try finishMember()
+        isClosed = true
+        guard Glibc.close(descriptor) == 0 else { throw .io(path: path, detail: "close failed: \(String(cString: strerror(errno)))") }
+    }
+
+    private func compress(_ bytes: [UInt8], finish: Bool) throws(FsckError) {
+        var failure: FsckError?
+        bytes.withUnsafeBytes { input in
+            deflater!.compress(input, finish: finish) { chunk in
+                guard failure == nil else { return }
+                var offset = 0
+                while offset < chunk.count {
+                    let written = Glibc.write(descriptor, chunk.baseAddress! + offset, chunk.count - offset)
+                    if written < 0, errno == EINTR { continue }
+                    guard written > 0 else {
+                        failure = .io(path: path, detail: "write failed: \(String(cString: strerror(errno)))")
+                        return
+                    }
+                    offset += written
+                }
+            }
+        }
+        if let failure { throw failure }
+    }
+}

@@ -1,0 +1,107 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Reads `state.db` without writing to it, safely beside the agent writing to it (WAL).
+public enum DatabaseReader {
+    /// Opens the database for reading; never creates it.
+    public static func open(path: String, mode: SQLiteConnection.Mode = .readOnly,
+                            busyTimeoutMilliseconds: Int32 = 30_000) throws(FsckError) -> SQLiteConnection {
+        var status = stat()
+        guard stat(path, &status) == 0 else {
+            if errno == ENOENT { throw .databaseNotFound(path: path) }
+            throw .io(path: path, detail: String(cString: strerror(errno)))
+        }
+        guard status.st_mode & S_IFMT == S_IFREG else { throw .notADatabase(path: path, detail: "not a regular file") }
+        do {
+            return try SQLiteConnection(path: path, mode: mode, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
+        } catch {
+            throw error.isNotADatabase ? .notADatabase(path: path, detail: error.message) : .database(error)
+        }
+    }
+
+    /// Reads every session's rows in one ordered pass over the messages table, or only the given sessions.
+    public static func snapshot(path: String, sessionIDs: [String]? = nil) throws(FsckError) -> DatabaseSnapshot {
+        let connection = try open(path: path)
+        let schema = try StoreSchema.read(from: connection)
+        var sessions: [String: DatabaseSession] = [:]
+        do {
+            try connection.inTransaction {
+                if let sessionIDs {
+                    for id in Set(sessionIDs) {
+                        if let session = try readSession(id, schema: schema, connection: connection) { sessions[id] = session }
+                    }
+                } else {
+                    let sessionRows = try connection.prepare("SELECT id FROM sessions")
+                    while try sessionRows.step() {
+                        sessions[sessionRows.text(0) ?? "", default: DatabaseSession()].hasSessionRow = true
+                    }
+                    let rows = try connection.prepare("SELECT session_id, \(identityColumns(schema)) FROM messages ORDER BY session_id, timestamp, id")
+                    try collectRows(rows, into: &sessions)
+                }
+                return .commit
+            }
+        } catch let error as SQLiteError {
+            throw error.isNotADatabase ? .notADatabase(path: path, detail: error.message) : .database(error)
+        } catch {
+            throw .io(path: path, detail: "\(error)")
+        }
+        return DatabaseSnapshot(path: path, schema: schema, sessions: sessions)
+    }
+
+    /// One session's rows as they are now; nil when the database knows nothing of it.
+    static func readSession(_ id: String, schema: StoreSchema, connection: SQLiteConnection) throws(SQLiteError) -> DatabaseSession? {
+        var sessions: [String: DatabaseSession] = [:]
+        if try connection.prepare("SELECT 1 FROM sessions WHERE id = ?").singleInteger([.text(id)]) != nil {
+            sessions[id, default: DatabaseSession()].hasSessionRow = true
+        }
+        let rows = try connection.prepare("SELECT session_id, \(identityColumns(schema)) FROM messages WHERE session_id = ? ORDER BY timestamp, id")
+        try rows.bind([.text(id)])
+        try collectRows(rows, into: &sessions)
+        return sessions[id]
+    }
+
+    /// `id, timestamp, role, content, tool_call_id, tool_name, tool_calls`, with NULL for a column the schema lacks.
+    private static func identityColumns(_ schema: StoreSchema) -> String {
+        ["id", "timestamp", "role", "content", "tool_call_id", "tool_name", "tool_calls"]
+            .map { schema.hasMessageColumn($0) ? $0 : "NULL" }
+            .joined(separator: ", ")
+    }
+
+    /// Fingerprints every row the statement yields, grouping by session id (column 0); rows arrive in session order.
+    private static func collectRows(_ rows: SQLiteStatement, into sessions: inout [String: DatabaseSession]) throws(SQLiteError) {
+        var fingerprinter = MessageFingerprinter()
+        var currentID: String?
+        var current = DatabaseSession()
+        let fields: [(Int32, MessageFingerprinter.Field)] = [(3, .role), (4, .content), (5, .toolCallID), (6, .toolName), (7, .toolCalls)]
+        func flush() {
+            guard let currentID else { return }
+            let hasRow = sessions[currentID]?.hasSessionRow ?? false
+            current.hasSessionRow = hasRow
+            sessions[currentID] = current
+        }
+        while try rows.step() {
+            let sameSession: Bool = rows.withTextBytes(0) { bytes in
+                guard let bytes, let currentID else { return false }
+                return currentID.utf8.elementsEqual(bytes)
+            }
+            if !sameSession {
+                flush()
+                let id = rows.text(0) ?? ""
+                currentID = id
+                current = sessions[id] ?? DatabaseSession()
+                current.fingerprints.reserveCapacity(64)
+            }
+            fingerprinter.begin()
+            for (column, field) in fields {
+                rows.withTextBytes(column) { bytes in
+                    if let bytes { fingerprinter.addText(field, bytes) } else { fingerprinter.addAbsent(field) }
+                }
+            }
+            current.append(fingerprint: fingerprinter.finish(), rowID: rows.integer(1), timestamp: rows.real(2))
+        }
+        flush()
+    }
+}

@@ -1,0 +1,131 @@
+/// A 64-bit hash of a message's identity: the fields that must agree between the two stores.
+///
+/// Timestamps are left out (the database's are flush times); everything else that the agent
+/// writes from the transcript is in: role, content, tool_call_id, tool_name, tool_calls.
+public typealias MessageFingerprint = UInt64
+
+/// Builds fingerprints from either store's representation of a message, so that the same
+/// message gives the same fingerprint whether it was read from JSONL or from SQLite.
+///
+/// Normalisation, the same on both sides:
+/// - text is compared decoded, never as escaped bytes;
+/// - a text that is a whole JSON array or object compares by its canonical form, since the
+///   transcript holds such values as JSON and the database as `json.dumps` text;
+/// - NULL, an absent key, JSON null and the empty string are one value for content and
+///   tool_calls, and an empty tool_calls list is no tool calls, as the agent stores it.
+struct MessageFingerprinter {
+    /// The order in which fields enter the hash.
+    enum Field: UInt8 {
+        case role = 1, content, toolCallID, toolName, toolCalls
+
+        /// Content and tool calls may be JSON held as text.
+        var holdsJSON: Bool { self == .content || self == .toolCalls }
+    }
+
+    private var canonical = CanonicalJSONSink(output: [])
+    private var decoded: [UInt8] = []
+
+    init() {
+        canonical.output.reserveCapacity(64 * 1024)
+        decoded.reserveCapacity(64 * 1024)
+    }
+
+    private var hasher = Hasher64()
+
+    mutating func begin() { hasher = Hasher64() }
+
+    mutating func finish() -> MessageFingerprint { hasher.finish() }
+
+    /// A field that is NULL or missing.
+    mutating func addAbsent(_ field: Field) {
+        hasher.combine(tag: field.rawValue, kind: 0, bytes: UnsafeRawBufferPointer(start: nil, count: 0))
+    }
+
+    /// A field held as text (a database column, or a decoded JSON string).
+    mutating func addText(_ field: Field, _ text: UnsafeRawBufferPointer) {
+        if field.holdsJSON {
+            if text.isEmpty { return addAbsent(field) }
+            if let first = text.first(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x09 && $0 != 0x0D }),
+               first == UInt8(ascii: "[") || first == UInt8(ascii: "{"),
+               canonicalize(text) {
+                return addCanonical(field)
+            }
+        }
+        hasher.combine(tag: field.rawValue, kind: 1, bytes: text)
+    }
+
+    /// A field read from a transcript line, where `span` lies in `scanner`'s text.
+    mutating func addJSON(_ field: Field, _ span: JSONSpan?, in scanner: JSONScanner) {
+        guard let span, span.kind != .null else { return addAbsent(field) }
+        switch span.kind {
+        case .string where span.hasEscapes:
+            decoded.removeAll(keepingCapacity: true)
+            JSONScanner.decodeString(scanner.bytes(of: span), into: &decoded)
+            let copy = decoded
+            copy.withUnsafeBytes { addText(field, $0) }
+        case .string, .number, .bool, .null:
+            addText(field, scanner.bytes(of: span))
+        case .object, .array:
+            if canonicalize(scanner.bytes(of: span)) {
+                addCanonical(field)
+            } else {
+                hasher.combine(tag: field.rawValue, kind: 1, bytes: scanner.bytes(of: span))
+            }
+        }
+    }
+
+    private mutating func addCanonical(_ field: Field) {
+        if field == .toolCalls, canonical.output.count == 2, canonical.output[0] == UInt8(ascii: "[") {
+            return addAbsent(field)
+        }
+        let output = canonical.output
+        output.withUnsafeBytes { hasher.combine(tag: field.rawValue, kind: 2, bytes: $0) }
+    }
+
+    /// Writes the canonical form of `text` into `canonical.output`; false when it is not one whole JSON value.
+    private mutating func canonicalize(_ text: UnsafeRawBufferPointer) -> Bool {
+        canonical.output.removeAll(keepingCapacity: true)
+        var scanner = JSONScanner(text)
+        do {
+            _ = try scanner.scanValue(into: &canonical)
+            scanner.skipWhitespace()
+            return scanner.isAtEnd
+        } catch {
+            return false
+        }
+    }
+}
+
+/// A fast 64-bit hash over a sequence of tagged fields (a multiply-fold mix, as in wyhash).
+struct Hasher64 {
+    private var state: UInt64 = 0x243F_6A88_85A3_08D3
+
+    private static let k1: UInt64 = 0xA076_1D64_78BD_642F
+    private static let k2: UInt64 = 0xE703_7ED1_A0B4_28DB
+
+    @inline(__always) private static func mix(_ a: UInt64, _ b: UInt64) -> UInt64 {
+        let product = a.multipliedFullWidth(by: b)
+        return product.high ^ product.low
+    }
+
+    /// Adds one field: its tag, its kind and its bytes, with the length so that fields cannot run together.
+    mutating func combine(tag: UInt8, kind: UInt8, bytes: UnsafeRawBufferPointer) {
+        let count = bytes.count
+        var h = Self.mix(state ^ UInt64(tag) << 56 ^ UInt64(kind) << 48 ^ UInt64(count), Self.k1)
+        var index = 0
+        if let base = bytes.baseAddress {
+            while count - index >= 16 {
+                let a = base.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+                let b = base.loadUnaligned(fromByteOffset: index + 8, as: UInt64.self)
+                h = Self.mix(a ^ Self.k1, b ^ h)
+                index += 16
+            }
+            var tail: (UInt64, UInt64) = (0, 0)
+            withUnsafeMutableBytes(of: &tail) { $0.baseAddress!.copyMemory(from: base + index, byteCount: count - index) }
+            h = Self.mix(tail.0 ^ Self.k2, tail.1 ^ h)
+        }
+        state = Self.mix(h, Self.k2 ^ state)
+    }
+
+    func finish() -> UInt64 { Self.mix(state, Self.k1) }
+}

@@ -1,0 +1,20 @@
+/// Where a session store lives: the database file and the directories holding transcripts.
+public struct StoreLocation: Sendable, Equatable {
+    public var database: String
+    public var transcriptRoots: [String]
+
+    public init(database: String, transcriptRoots: [String]) {
+        self.database = database
+        self.transcriptRoots = transcriptRoots
+    }
+
+    /// The Hermes defaults: home is `home`, else `$HERMES_HOME`, else `~/.hermes`; the database
+    /// `HOME/state.db` and the transcripts `HOME/sessions`, unless given.
+    public static func resolve(home: String?, database: String?, transcriptRoots: [String],
+                               environment: [String: String]) -> StoreLocation {
+        let userHome = environment["HOME"] ?? "."
+        let hermesHome = home ?? environment["HERMES_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? userHome + "/.hermes"
+        return StoreLocation(database: database ?? hermesHome + "/state.db",
+                             transcriptRoots: transcriptRoots.isEmpty ? [hermesHome + "/sessions"] : transcriptRoots)
+    }
+}

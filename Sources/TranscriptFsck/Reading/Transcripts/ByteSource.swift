@@ -1,0 +1,121 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A stream of a transcript's bytes as the text was written: plain files as they are, gzip inflated.
+protocol ByteSource: ~Copyable {
+    /// Fills the start of `buffer`; returns 0 only at the end of the text.
+    mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws(TranscriptError) -> Int
+    /// Bytes of the file as stored consumed so far (compressed bytes for gzip).
+    var storedBytesRead: Int { get }
+}
+
+/// An open file descriptor, closed when the value goes away.
+struct FileDescriptor: ~Copyable {
+    let rawValue: Int32
+    let path: String
+
+    init(openingForReading path: String) throws(TranscriptError) {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else {
+            throw TranscriptError(path: path, place: .file, reason: "cannot open: \(String(cString: strerror(errno)))",
+                                  hint: TranscriptError.hintUnreadable)
+        }
+        rawValue = descriptor
+        self.path = path
+    }
+
+    deinit { close(rawValue) }
+
+    /// Reads up to `buffer.count` bytes; retries on EINTR.
+    func read(into buffer: UnsafeMutableRawBufferPointer, storedOffset: Int) throws(TranscriptError) -> Int {
+        while true {
+            let count = Glibc.read(rawValue, buffer.baseAddress, buffer.count)
+            if count >= 0 { return count }
+            if errno == EINTR { continue }
+            throw TranscriptError(path: path, place: .byte(storedOffset),
+                                  reason: "read failed: \(String(cString: strerror(errno)))", hint: TranscriptError.hintUnreadable)
+        }
+    }
+}
+
+/// A plain `.jsonl` file.
+struct PlainFileSource: ByteSource, ~Copyable {
+    private let file: FileDescriptor
+    private(set) var storedBytesRead = 0
+
+    init(path: String) throws(TranscriptError) {
+        file = try FileDescriptor(openingForReading: path)
+    }
+
+    mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws(TranscriptError) -> Int {
+        let count = try file.read(into: buffer, storedOffset: storedBytesRead)
+        storedBytesRead += count
+        return count
+    }
+}
+
+/// A `.jsonl.gz` file: one or more gzip members, inflated as they are read.
+struct GzipFileSource: ByteSource, ~Copyable {
+    private let file: FileDescriptor
+    private let inflater = GzipInflater()
+    private let input: UnsafeMutableRawBufferPointer
+    private var inputStart = 0
+    private var inputEnd = 0
+    private var atEndOfFile = false
+    private(set) var storedBytesRead = 0
+
+    static let inputChunkSize = 256 * 1024
+
+    init(path: String) throws(TranscriptError) {
+        file = try FileDescriptor(openingForReading: path)
+        input = .allocate(byteCount: Self.inputChunkSize, alignment: 16)
+    }
+
+    deinit { input.deallocate() }
+
+    mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws(TranscriptError) -> Int {
+        while true {
+            if inputStart == inputEnd, !atEndOfFile {
+                let fileOffset = storedBytesRead
+                let count = try file.read(into: input, storedOffset: fileOffset)
+                inputStart = 0
+                inputEnd = count
+                if count == 0 { atEndOfFile = true }
+            }
+            if inputStart == inputEnd, atEndOfFile {
+                if storedBytesRead == 0 {
+                    throw TranscriptError(path: file.path, place: .file, reason: "empty file, not a gzip stream",
+                                          hint: "remove the empty archive or restore it from a backup, then scan again")
+                }
+                if inflater.isInsideMember {
+                    throw TranscriptError(path: file.path, place: .byte(storedBytesRead),
+                                          reason: "gzip stream ends early (the file was cut short)", hint: TranscriptError.hintDamaged)
+                }
+                return 0
+            }
+            let pending = UnsafeRawBufferPointer(rebasing: input[inputStart..<inputEnd])
+            let step: (consumed: Int, produced: Int)
+            do {
+                step = try inflater.inflate(input: pending, output: buffer)
+            } catch {
+                let reason: String
+                switch error {
+                case .corrupt(let message): reason = "corrupt gzip data (\(message))"
+                case .outOfMemory: reason = "zlib ran out of memory"
+                }
+                throw TranscriptError(path: file.path, place: .byte(storedBytesRead), reason: reason, hint: TranscriptError.hintDamaged)
+            }
+            inputStart += step.consumed
+            storedBytesRead += step.consumed
+            if step.produced > 0 { return step.produced }
+            if step.consumed == 0, inputStart < inputEnd {
+                // zlib always moves when it has input and room for output; standing still means it cannot go on.
+                throw TranscriptError(path: file.path, place: .byte(storedBytesRead), reason: "gzip stream makes no progress",
+                                      hint: TranscriptError.hintDamaged)
+            }
+        }
+    }
+}

@@ -1,0 +1,89 @@
+/// One line of a transcript, without its `\n`; the bytes are valid only inside the callback.
+struct Line {
+    let bytes: UnsafeRawBufferPointer
+    /// 1-based.
+    let number: Int
+    /// Offset of the line's first byte in the uncompressed text.
+    let byteOffset: Int
+    /// False only for a last line that the writer did not finish.
+    let endsWithNewline: Bool
+}
+
+/// Splits a byte stream into lines with one reusable buffer, whatever the file's size.
+///
+/// Memory is the chunk size, or the longest line when a line is longer than a chunk;
+/// a line past `maximumLineBytes` stops the read with an error rather than exhaust memory.
+struct LineReader {
+    static let chunkSize = 1 << 20
+    /// A line longer than this is refused: no real message is this large, a runaway stream is.
+    static let defaultMaximumLineBytes = 512 << 20
+
+    let path: String
+    let maximumLineBytes: Int
+
+    init(path: String, maximumLineBytes: Int = LineReader.defaultMaximumLineBytes) {
+        self.path = path
+        self.maximumLineBytes = maximumLineBytes
+    }
+
+    /// Calls `body` with every line in order; returns the number of uncompressed bytes read.
+    func forEachLine<Source: ByteSource & ~Copyable>(
+        from source: inout Source, _ body: (Line) throws(TranscriptError) -> Void
+    ) throws(TranscriptError) -> Int {
+        var capacity = Self.chunkSize
+        var buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 16)
+        defer { buffer.deallocate() }
+        var lineStart = 0          // first byte of the current, unfinished line in `buffer`
+        var filled = 0             // bytes of `buffer` that hold data
+        var lineNumber = 1
+        var textOffset = 0         // offset in the whole text of buffer[0]
+        while true {
+            if filled == capacity {
+                if lineStart > 0 {
+                    // Keep the unfinished line, drop what was delivered.
+                    let pending = filled - lineStart
+                    buffer.baseAddress!.copyMemory(from: buffer.baseAddress! + lineStart, byteCount: pending)
+                    textOffset += lineStart
+                    filled = pending
+                    lineStart = 0
+                } else {
+                    guard capacity < maximumLineBytes else {
+                        throw TranscriptError(path: path, place: .line(lineNumber, byteOffset: textOffset),
+                                              reason: "line is longer than the limit of \(maximumLineBytes >> 20) MiB",
+                                              hint: TranscriptError.hintDamaged)
+                    }
+                    let larger = UnsafeMutableRawBufferPointer.allocate(byteCount: min(capacity * 2, maximumLineBytes), alignment: 16)
+                    larger.baseAddress!.copyMemory(from: buffer.baseAddress!, byteCount: filled)
+                    buffer.deallocate()
+                    buffer = larger
+                    capacity = larger.count
+                }
+            }
+            let count = try source.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled..<capacity]))
+            if count == 0 {
+                if lineStart < filled {
+                    try body(Line(bytes: UnsafeRawBufferPointer(rebasing: buffer[lineStart..<filled]), number: lineNumber,
+                                  byteOffset: textOffset + lineStart, endsWithNewline: false))
+                }
+                return textOffset + filled
+            }
+            var scan = filled
+            filled += count
+            let base = UnsafeRawPointer(buffer.baseAddress!)
+            while scan < filled, let newline = memchr(base + scan, 0x0A, filled - scan) {
+                let end = base.distance(to: UnsafeRawPointer(newline))
+                try body(Line(bytes: UnsafeRawBufferPointer(start: base + lineStart, count: end - lineStart), number: lineNumber,
+                              byteOffset: textOffset + lineStart, endsWithNewline: true))
+                lineNumber += 1
+                lineStart = end + 1
+                scan = lineStart
+            }
+        }
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

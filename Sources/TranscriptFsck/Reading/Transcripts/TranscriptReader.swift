@@ -1,0 +1,71 @@
+/// Reads one transcript file, plain or gzip, and hands every message line to a visitor.
+///
+/// Blank lines are skipped; `session_meta` lines go to `onSessionMeta` and are not counted;
+/// an unfinished last line is a warning; any other unreadable line stops the read with an error.
+struct TranscriptReader {
+    let path: String
+    var maximumLineBytes = LineReader.defaultMaximumLineBytes
+
+    /// What reading the whole file found.
+    struct Outcome {
+        var messages = 0
+        var uncompressedBytes = 0
+        var storedBytes = 0
+        var warnings: [String] = []
+    }
+
+    /// True for the file names the tool treats as transcripts.
+    static func isTranscript(_ fileName: String) -> Bool {
+        fileName.hasSuffix(".jsonl") || fileName.hasSuffix(".jsonl.gz")
+    }
+
+    /// The session id a transcript's file name stands for.
+    static func sessionID(fromFileName fileName: String) -> String {
+        for suffix in [".jsonl.gz", ".jsonl"] where fileName.hasSuffix(suffix) {
+            return String(fileName.dropLast(suffix.count))
+        }
+        return fileName
+    }
+
+    /// Reads the file; `onMessage` gets the message's index (0-based), its fields and the line.
+    func read(
+        onMessage: (Int, MessageLine, JSONScanner, Line) -> Void,
+        onSessionMeta: (MessageLine, JSONScanner) -> Void = { _, _ in },
+        member: (JSONSpan, JSONSpan, inout JSONScanner) -> Void = { _, _, _ in }
+    ) throws(TranscriptError) -> Outcome {
+        var outcome = Outcome()
+        let lines = LineReader(path: path, maximumLineBytes: maximumLineBytes)
+        func visit(_ line: Line) throws(TranscriptError) {
+            guard line.bytes.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) else { return }
+            var scanner = JSONScanner(line.bytes)
+            let parsed: MessageLine
+            do throws(JSONSyntaxError) {
+                parsed = try MessageLine.parse(&scanner, member: member)
+            } catch {
+                guard line.endsWithNewline else {
+                    outcome.warnings.append("line \(line.number): the last line is unfinished (the writer stopped mid-line); not counted")
+                    return
+                }
+                throw TranscriptError(path: path, place: .line(line.number, byteOffset: line.byteOffset),
+                                      reason: "column \(error.offset + 1): \(error.reason)", hint: TranscriptError.hintDamaged)
+            }
+            switch parsed.kind {
+            case .sessionMeta:
+                onSessionMeta(parsed, scanner)
+            case .message:
+                onMessage(outcome.messages, parsed, scanner, line)
+                outcome.messages += 1
+            }
+        }
+        if path.hasSuffix(".gz") {
+            var source = try GzipFileSource(path: path)
+            outcome.uncompressedBytes = try lines.forEachLine(from: &source, visit)
+            outcome.storedBytes = source.storedBytesRead
+        } else {
+            var source = try PlainFileSource(path: path)
+            outcome.uncompressedBytes = try lines.forEachLine(from: &source, visit)
+            outcome.storedBytes = source.storedBytesRead
+        }
+        return outcome
+    }
+}

@@ -1,0 +1,31 @@
+/// What scanning one transcript file found: the fingerprint of each message, in order.
+public struct TranscriptScan: Sendable {
+    public let sessionID: String
+    public let path: String
+    public var fingerprints: [MessageFingerprint] = []
+    public var uncompressedBytes = 0
+    public var storedBytes = 0
+    public var warnings: [String] = []
+    /// Set when the file could not be read whole; the fingerprints then stop before the damage.
+    public var error: TranscriptError?
+
+    public var messageCount: Int { fingerprints.count }
+
+    /// Reads and fingerprints every message of the transcript at `path`.
+    public static func scan(path: String, sessionID: String) -> TranscriptScan {
+        var result = TranscriptScan(sessionID: sessionID, path: path)
+        var fingerprinter = MessageFingerprinter()
+        let reader = TranscriptReader(path: path)
+        do {
+            let outcome = try reader.read(onMessage: { _, line, scanner, _ in
+                result.fingerprints.append(line.fingerprint(using: &fingerprinter, in: scanner))
+            })
+            result.uncompressedBytes = outcome.uncompressedBytes
+            result.storedBytes = outcome.storedBytes
+            result.warnings = outcome.warnings
+        } catch {
+            result.error = error
+        }
+        return result
+    }
+}

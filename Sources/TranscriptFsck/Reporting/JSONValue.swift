@@ -1,0 +1,71 @@
+/// A JSON document to print: members keep the order they are given in, so reports read the same every run.
+public indirect enum JSONValue: Sendable, Equatable {
+    case null
+    case bool(Bool)
+    case integer(Int)
+    case number(Double)
+    case string(String)
+    case array([JSONValue])
+    case object([(String, JSONValue)])
+
+    public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool { lhs.rendered() == rhs.rendered() }
+
+    /// `nil` as JSON null.
+    public static func optional(_ text: String?) -> JSONValue { text.map(JSONValue.string) ?? .null }
+
+    /// The JSON text; `indent` > 0 puts each member on its own line.
+    public func rendered(indent: Int = 0) -> String {
+        var output = ""
+        write(to: &output, indent: indent, depth: 0)
+        return output
+    }
+
+    private func write(to output: inout String, indent: Int, depth: Int) {
+        let newline = indent > 0 ? "\n" + String(repeating: " ", count: indent * (depth + 1)) : ""
+        let closing = indent > 0 ? "\n" + String(repeating: " ", count: indent * depth) : ""
+        let separator = indent > 0 ? ": " : ":"
+        switch self {
+        case .null: output += "null"
+        case .bool(let value): output += value ? "true" : "false"
+        case .integer(let value): output += String(value)
+        case .number(let value): output += value.isFinite ? String(value) : "null"
+        case .string(let value): Self.writeString(value, to: &output)
+        case .array(let values):
+            if values.isEmpty { output += "[]"; return }
+            output += "["
+            for (index, value) in values.enumerated() {
+                output += (index > 0 ? "," : "") + newline
+                value.write(to: &output, indent: indent, depth: depth + 1)
+            }
+            output += closing + "]"
+        case .object(let members):
+            if members.isEmpty { output += "{}"; return }
+            output += "{"
+            for (index, (key, value)) in members.enumerated() {
+                output += (index > 0 ? "," : "") + newline
+                Self.writeString(key, to: &output)
+                output += separator
+                value.write(to: &output, indent: indent, depth: depth + 1)
+            }
+            output += closing + "}"
+        }
+    }
+
+    private static func writeString(_ value: String, to output: inout String) {
+        output += "\""
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "\"": output += "\\\""
+            case "\\": output += "\\\\"
+            case "\n": output += "\\n"
+            case "\r": output += "\\r"
+            case "\t": output += "\\t"
+            case _ where scalar.value < 0x20:
+                let hex = String(scalar.value, radix: 16)
+                output += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            default: output.unicodeScalars.append(scalar)
+            }
+        }
+        output += "\""
+    }
+}

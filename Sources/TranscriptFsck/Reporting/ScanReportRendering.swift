@@ -1,0 +1,80 @@
+extension ScanReport {
+    /// The report in `format`, ending with a newline.
+    public func rendered(as format: ReportFormat) -> String {
+        switch format {
+        case .table: renderedTable()
+        case .json: jsonDocument().rendered(indent: 2) + "\n"
+        }
+    }
+
+    /// The JSON document described in Docs/REPORTS.md.
+    public func jsonDocument() -> JSONValue {
+        let summary = self.summary
+        var summaryMembers: [(String, JSONValue)] = [("sessions", .integer(summary.sessions))]
+        for status in SessionStatus.allCases { summaryMembers.append((status.rawValue, .integer(summary[status]))) }
+        summaryMembers.append(("missing_messages", .integer(summary.missingMessages)))
+        return .object([
+            ("database", .string(location.database)),
+            ("transcripts", .array(location.transcriptRoots.map(JSONValue.string))),
+            ("summary", .object(summaryMembers)),
+            ("scan", .object([
+                ("duration_seconds", .number((duration.seconds * 1000).rounded() / 1000)),
+                ("transcript_bytes", .integer(transcriptBytes)),
+                ("stored_bytes", .integer(storedBytes)),
+            ])),
+            ("warnings", .array(warnings.map(JSONValue.string))),
+            ("sessions", .array(findings.map { $0.jsonObject() })),
+        ])
+    }
+
+    private func renderedTable() -> String {
+        let summary = self.summary
+        let megabytes = Double(transcriptBytes) / 1_048_576
+        var lines = ["transcript-fsck scan: \(summary.sessions) sessions, \(String(format1: megabytes)) MB of transcripts in \(String(format1: duration.seconds)) s"]
+        lines.append("  " + SessionStatus.allCases.map { "\($0.rawValue) \(summary[$0])" }.joined(separator: ", "))
+        let attention = findings.filter { $0.status.isProblem || !$0.warnings.isEmpty }
+        if !attention.isEmpty {
+            var table = TextTable(headers: ["STATUS", "SESSION", "TRANSCRIPT", "DATABASE", "MISSING", "PROBLEM"], rightAligned: [2, 3, 4])
+            for finding in attention {
+                table.rows.append([finding.status.rawValue, finding.sessionID, String(finding.transcriptMessages),
+                                   String(finding.databaseMessages), String(finding.missingMessages),
+                                   (finding.problems + finding.warnings.map { "warning: " + $0 }).joined(separator: "; ")])
+            }
+            lines.append("")
+            lines.append(table.rendered())
+        }
+        for warning in warnings { lines.append("warning: \(warning)") }
+        lines.append("")
+        if hasProblems {
+            let count = findings.filter { $0.status.isProblem }.count
+            lines.append("\(count) sessions need attention; \(summary.missingMessages) messages are missing from \(location.database).")
+            lines.append("Run 'transcript-fsck repair --dry-run' to see what a backfill would insert.")
+        } else {
+            lines.append("Every session's history is in \(location.database).")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+extension SessionFinding {
+    func jsonObject() -> JSONValue {
+        .object([
+            ("session_id", .string(sessionID)),
+            ("status", .string(status.rawValue)),
+            ("transcript_path", .optional(transcriptPath)),
+            ("transcript_messages", .integer(transcriptMessages)),
+            ("database_messages", .integer(databaseMessages)),
+            ("missing_messages", .integer(missingMessages)),
+            ("problems", .array(problems.map(JSONValue.string))),
+            ("warnings", .array(warnings.map(JSONValue.string))),
+        ])
+    }
+}
+
+extension String {
+    /// One decimal place, without Foundation's formatter.
+    init(format1 value: Double) {
+        let tenths = Int((value * 10).rounded())
+        self = "\(tenths / 10).\(abs(tenths % 10))"
+    }
+}

@@ -1,0 +1,88 @@
+import ArgumentParser
+import Foundation
+import StoreFixtures
+import TranscriptFsck
+
+@main
+struct FixturesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fsck-fixtures",
+        abstract: "Build deterministic Hermes stores for the demo, the tests and the benchmark.",
+        subcommands: [Demo.self, HoldWriteLock.self, AppendMessages.self]
+    )
+}
+
+extension FixtureSchema: ExpressibleByArgument {}
+
+struct Demo: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Build a demo store with one session of every status in DIR (replaced if it exists).")
+
+    @Argument(help: "The store's home directory.")
+    var home: String
+
+    @Option(help: "Schema generation: early, middle or late.")
+    var schema: FixtureSchema = .early
+
+    func run() throws {
+        try? FileManager.default.removeItem(atPath: home)
+        let planted = try DemoStore.build(home: home, schema: schema)
+        print("demo store in \(home) (\(schema.rawValue) schema):")
+        for session in planted {
+            print("  \(session.status.rawValue.padding(toLength: 14, withPad: " ", startingAt: 0)) \(session.sessionID)  \(session.what)")
+        }
+    }
+}
+
+struct HoldWriteLock: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Take the database's write lock, insert one agent-style message, hold it for SECONDS, then commit.",
+        discussion: "Prints 'locked' once the lock is held, so a test knows when to start the other side.")
+
+    @Argument var database: String
+    @Argument var seconds: Double
+    @Option(help: "The session the held transaction writes to.") var session = "held-lock-session"
+
+    func run() throws {
+        let connection = try SQLiteConnection(path: database, mode: .readWrite)
+        try connection.inTransaction(.immediate) {
+            try AgentWriter(connection: connection).append(sessionID: session, role: "user", content: "written while holding the lock")
+            FileHandle.standardOutput.write(Data("locked\n".utf8))
+            Thread.sleep(forTimeInterval: seconds)
+            return .commit
+        }
+    }
+}
+
+struct AppendMessages: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Append COUNT messages to SESSION as the agent does: one transaction per message, INTERVAL seconds apart.")
+
+    @Argument var database: String
+    @Argument var session: String
+    @Argument var count: Int
+    @Option var interval: Double = 0.05
+    @Option(help: "Also append each message to this transcript file, after its row.") var transcript: String?
+
+    func run() throws {
+        let connection = try SQLiteConnection(path: database, mode: .readWrite)
+        let writer = AgentWriter(connection: connection)
+        for index in 0..<count {
+            let content = "live message \(index) of \(session)"
+            try connection.inTransaction(.immediate) {
+                try writer.append(sessionID: session, role: index % 2 == 0 ? "user" : "assistant", content: content)
+                return .commit
+            }
+            if let transcript {
+                let line = FixtureMessage(role: index % 2 == 0 ? "user" : "assistant", content: .text(content),
+                                          timestamp: Date().timeIntervalSince1970).transcriptLine() + "\n"
+                let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: transcript))
+                try handle.seekToEnd()
+                try handle.write(contentsOf: Data(line.utf8))
+                try handle.close()
+            }
+            Thread.sleep(forTimeInterval: interval)
+        }
+        print("appended \(count)")
+    }
+}
