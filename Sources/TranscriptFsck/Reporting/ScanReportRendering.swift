@@ -21,6 +21,7 @@ extension ScanReport {
                 ("duration_seconds", .number((duration.seconds * 1000).rounded() / 1000)),
                 ("transcript_bytes", .integer(transcriptBytes)),
                 ("stored_bytes", .integer(storedBytes)),
+                ("peak_rss_bytes", PeakMemory.residentBytes().map(JSONValue.integer) ?? .null),
             ])),
             ("warnings", .array(warnings.map(JSONValue.string))),
             ("sessions", .array(findings.map { $0.jsonObject() })),

@@ -1,0 +1,42 @@
+import Testing
+@testable import TranscriptFsck
+
+@Suite struct AlignmentTests {
+    let transcript: [MessageFingerprint] = [1, 2, 3, 4, 5, 6, 7, 8]
+
+    @Test func sameSequenceIsIdentical() {
+        #expect(Alignment.align(transcript: transcript, database: transcript) == .identical)
+    }
+
+    @Test func newestRowsSurvivingIsASubsequence() {
+        #expect(Alignment.align(transcript: transcript, database: [7, 8]) == .databaseIsSubsequence(transcriptIndexOfRow: [6, 7]))
+    }
+
+    @Test func oldestRowsSurvivingIsASubsequence() {
+        #expect(Alignment.align(transcript: transcript, database: [1, 2, 3]) == .databaseIsSubsequence(transcriptIndexOfRow: [0, 1, 2]))
+    }
+
+    @Test func rowsMissingInTheMiddleIsASubsequence() {
+        #expect(Alignment.align(transcript: transcript, database: [1, 2, 7, 8]) == .databaseIsSubsequence(transcriptIndexOfRow: [0, 1, 6, 7]))
+    }
+
+    @Test func duplicatesMatchTheLatestMessages() {
+        #expect(Alignment.align(transcript: [9, 5, 9, 5], database: [9, 5]) == .databaseIsSubsequence(transcriptIndexOfRow: [2, 3]))
+    }
+
+    @Test func moreRowsThanMessagesIsDatabaseAhead() {
+        #expect(Alignment.align(transcript: [3, 4], database: transcript) == .transcriptIsSubsequence)
+    }
+
+    @Test func reorderedRowsDiverge() {
+        #expect(Alignment.align(transcript: transcript, database: [2, 1]) == .diverged(databaseRow: 1, afterTranscriptMessage: 1))
+    }
+
+    @Test func foreignRowDivergesAtThatRow() {
+        #expect(Alignment.align(transcript: transcript, database: [1, 2, 99, 4]) == .diverged(databaseRow: 2, afterTranscriptMessage: 1))
+    }
+
+    @Test func unmatchedCountCountsDuplicates() {
+        #expect(Alignment.unmatchedCount(of: [1, 1, 2], against: [1, 3]) == 2)
+    }
+}

@@ -1,0 +1,72 @@
+import Testing
+@testable import TranscriptFsck
+
+/// A message must fingerprint the same from a transcript line and from the row the agent wrote for it.
+@Suite struct FingerprintTests {
+    func lineFingerprint(_ line: String) throws -> MessageFingerprint {
+        let scan = try Transcripts.scan(text: line + "\n")
+        #expect(scan.error == nil)
+        return try #require(scan.fingerprints.first)
+    }
+
+    func rowFingerprint(role: String, content: String?, toolCallID: String? = nil, toolName: String? = nil,
+                        toolCalls: String? = nil) -> MessageFingerprint {
+        var fingerprinter = MessageFingerprinter()
+        fingerprinter.begin()
+        let fields: [(MessageFingerprinter.Field, String?)] = [(.role, role), (.content, content), (.toolCallID, toolCallID),
+                                                              (.toolName, toolName), (.toolCalls, toolCalls)]
+        for (field, value) in fields {
+            if var value {
+                value.withUTF8 { fingerprinter.addText(field, UnsafeRawBufferPointer($0)) }
+            } else {
+                fingerprinter.addAbsent(field)
+            }
+        }
+        return fingerprinter.finish()
+    }
+
+    @Test func escapedAndRawUnicodeAreTheSameMessage() throws {
+        let raw = try lineFingerprint(#"{"role": "user", "content": "café 😀"}"#)
+        let escaped = try lineFingerprint(#"{"role": "user", "content": "caf\u00e9 \ud83d\ude00"}"#)
+        #expect(raw == escaped)
+        #expect(raw == rowFingerprint(role: "user", content: "café 😀"))
+    }
+
+    @Test func timestampsAndUnknownKeysDoNotChangeTheFingerprint() throws {
+        let plain = try lineFingerprint(#"{"role": "user", "content": "hi"}"#)
+        let extra = try lineFingerprint(#"{"role": "user", "content": "hi", "timestamp": "2026-03-26T13:43:01.5", "x": [1]}"#)
+        #expect(plain == extra)
+    }
+
+    @Test func contentPartsMatchTheirJSONTextInTheDatabase() throws {
+        let line = try lineFingerprint(#"{"role": "user", "content": [{"type": "text", "text": "é"}]}"#)
+        #expect(line == rowFingerprint(role: "user", content: #"[{"type":"text","text":"\u00e9"}]"#))
+    }
+
+    @Test func toolCallsMatchWhateverSpacingAndEscapesTheDatabaseUsed() throws {
+        let line = try lineFingerprint(#"{"role": "assistant", "content": "", "tool_calls": [{"id": "c1", "function": {"name": "ls", "arguments": "{\"p\": \"é\"}"}}]}"#)
+        let row = rowFingerprint(role: "assistant", content: nil,
+                                 toolCalls: #"[{"id":"c1","function":{"name":"ls","arguments":"{\"p\": \"\u00e9\"}"}}]"#)
+        #expect(line == row)
+    }
+
+    @Test func emptyContentAndNullContentAreOneValue() throws {
+        #expect(try lineFingerprint(#"{"role": "assistant", "content": ""}"#) == rowFingerprint(role: "assistant", content: nil))
+        #expect(try lineFingerprint(#"{"role": "assistant", "content": null}"#) == rowFingerprint(role: "assistant", content: ""))
+        #expect(try lineFingerprint(#"{"role": "assistant", "content": "", "tool_calls": []}"#) == rowFingerprint(role: "assistant", content: nil))
+    }
+
+    @Test func toolResultsMatchOnCallIDAndToolName() throws {
+        let line = try lineFingerprint(#"{"role": "tool", "tool_call_id": "c1", "tool_name": "ls", "content": "a\nb"}"#)
+        #expect(line == rowFingerprint(role: "tool", content: "a\nb", toolCallID: "c1", toolName: "ls"))
+        #expect(line != rowFingerprint(role: "tool", content: "a\nb", toolCallID: "c2", toolName: "ls"))
+    }
+
+    @Test func differentMessagesDiffer() throws {
+        let user = try lineFingerprint(#"{"role": "user", "content": "hello"}"#)
+        #expect(user != (try lineFingerprint(#"{"role": "assistant", "content": "hello"}"#)))
+        #expect(user != (try lineFingerprint(#"{"role": "user", "content": "hello "}"#)))
+        // Fields cannot run into each other.
+        #expect(rowFingerprint(role: "tool", content: "ab", toolCallID: "c") != rowFingerprint(role: "tool", content: "a", toolCallID: "bc"))
+    }
+}

@@ -1,0 +1,108 @@
+import Foundation
+import StoreFixtures
+import Testing
+@testable import TranscriptFsck
+
+/// `transcript-fsck scan` as a program: exit status, output formats, and its one-line errors.
+@Suite struct ScanCommandTests {
+    @Test func cleanStoreExitsZero() throws {
+        let directory = TemporaryDirectory()
+        let store = try StoreBuilder(home: directory.path)
+        var generator = ConversationGenerator(seed: 5)
+        let messages = generator.conversation(count: 12, start: 1_772_000_000)
+        try store.writeTranscript("s", messages: messages)
+        try store.addMessages("s", messages)
+        let result = try CommandRunner.fsck(["scan", "--home", directory.path])
+        #expect(result.status == 0, "\(result.standardError)")
+        #expect(result.standardOutput.contains("ok 1"))
+    }
+
+    @Test func problemsExitOneAndJSONListsEverySession() throws {
+        let directory = TemporaryDirectory("demo")
+        let planted = try DemoStore.build(home: directory.path)
+        let result = try CommandRunner.fsck(["scan", "--home", directory.path, "--format", "json"])
+        #expect(result.status == 1)
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
+        #expect(document["database"] as? String == directory.path + "/state.db")
+        let summary = try #require(document["summary"] as? [String: Int])
+        #expect(summary["sessions"] == planted.count)
+        #expect(summary["truncated"] == 4)
+        #expect(summary["missing_messages"] == 114 + 994 + 10 + 30 + 40 + 1)
+        let sessions = try #require(document["sessions"] as? [[String: Any]])
+        #expect(sessions.count == planted.count)
+        let keys: Set<String> = ["session_id", "status", "transcript_path", "transcript_messages", "database_messages",
+                                 "missing_messages", "problems", "warnings"]
+        for session in sessions { #expect(Set(session.keys) == keys) }
+    }
+
+    @Test func hermesHomeFromTheEnvironmentIsTheDefault() throws {
+        let directory = TemporaryDirectory("demo")
+        try DemoStore.build(home: directory.path)
+        let result = try CommandRunner.fsck(["scan", "--session", "20260301_090000_a1b2c3"], environment: ["HERMES_HOME": directory.path])
+        #expect(result.status == 0, "\(result.standardError)")
+    }
+
+    @Test func fileThatIsNotADatabaseExitsTwoWithOneClearLine() throws {
+        let directory = TemporaryDirectory()
+        try FileManager.default.createDirectory(atPath: directory.file("sessions"), withIntermediateDirectories: true)
+        try directory.write("state.db", text: String(repeating: "this is not sqlite\n", count: 300))
+        let result = try CommandRunner.fsck(["scan", "--home", directory.path])
+        #expect(result.status == 2)
+        #expect(result.standardOutput.isEmpty)
+        let lines = result.standardError.split(separator: "\n")
+        #expect(lines.count == 1)
+        #expect(result.standardError.contains("\(directory.path)/state.db: not a SQLite database"))
+    }
+
+    @Test func missingDatabaseExitsTwo() throws {
+        let directory = TemporaryDirectory()
+        let result = try CommandRunner.fsck(["scan", "--home", directory.path])
+        #expect(result.status == 2)
+        #expect(result.standardError.contains("no such database"))
+    }
+
+    @Test func databaseWithoutTheHermesTablesExitsTwo() throws {
+        let directory = TemporaryDirectory()
+        try FileManager.default.createDirectory(atPath: directory.file("sessions"), withIntermediateDirectories: true)
+        let connection = try SQLiteConnection(path: directory.file("state.db"), mode: .create)
+        try connection.execute("CREATE TABLE notes (id INTEGER PRIMARY KEY, body TEXT)")
+        let result = try CommandRunner.fsck(["scan", "--home", directory.path])
+        #expect(result.status == 2)
+        #expect(result.standardError.contains("unknown schema: no table sessions"))
+    }
+
+    @Test func badArgumentsExitTwo() throws {
+        #expect(try CommandRunner.fsck(["scan", "--jobs", "0"]).status == 2)
+        #expect(try CommandRunner.fsck(["scan", "--format", "xml"]).status == 2)
+        #expect(try CommandRunner.fsck(["frobnicate"]).status == 2)
+    }
+
+    @Test func helpExitsZero() throws {
+        let result = try CommandRunner.fsck(["scan", "--help"])
+        #expect(result.status == 0)
+        #expect(result.standardOutput.contains("--transcripts"))
+    }
+
+    @Test func scanningALargeTranscriptUsesBoundedMemory() throws {
+        let directory = TemporaryDirectory("memory")
+        let store = try StoreBuilder(home: directory.path)
+        var generator = ConversationGenerator(seed: 6)
+        let block = generator.conversation(count: 2_000, start: 1_772_000_000).map { $0.transcriptLine() }.joined(separator: "\n") + "\n"
+        let writer = try GzipFileWriter(path: store.sessionsDirectory + "/big.jsonl.gz")
+        let bytes = Array(block.utf8)
+        var written = 0
+        while written < 128 << 20 {
+            try writer.write(bytes)
+            written += bytes.count
+        }
+        try writer.close()
+        _ = store
+        let result = try CommandRunner.fsck(["scan", "--home", directory.path, "--jobs", "1", "--format", "json"])
+        #expect(result.status == 1, "the transcript has no rows: missing")
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
+        let scan = try #require(document["scan"] as? [String: Any])
+        #expect(scan["transcript_bytes"] as? Int == written)
+        let peak = try #require(scan["peak_rss_bytes"] as? Int)
+        #expect(peak < 64 << 20, "peak RSS \(peak >> 20) MiB scanning \(written >> 20) MiB")
+    }
+}

@@ -1,0 +1,115 @@
+import Foundation
+import StoreFixtures
+import Testing
+@testable import TranscriptFsck
+
+/// Whole-store scans on real SQLite files built with each schema generation.
+@Suite struct StoreScanTests {
+    func scan(_ home: String, sessions: [String] = [], jobs: Int = 2) async throws -> ScanReport {
+        let location = StoreLocation.resolve(home: home, database: nil, transcriptRoots: [], environment: [:])
+        return try await StoreScanner(location: location, sessionIDs: sessions, jobs: jobs).scan()
+    }
+
+    @Test(arguments: FixtureSchema.allCases)
+    func demoStoreGetsEveryPlantedStatus(schema: FixtureSchema) async throws {
+        let directory = TemporaryDirectory("demo")
+        let planted = try DemoStore.build(home: directory.path, schema: schema)
+        let report = try await scan(directory.path)
+        let statuses = Dictionary(uniqueKeysWithValues: report.findings.map { ($0.sessionID, $0.status) })
+        for session in planted {
+            #expect(statuses[session.sessionID] == session.status, "\(session.sessionID): \(session.what)")
+        }
+        #expect(report.findings.count == planted.count)
+        #expect(Set(planted.map(\.status)) == Set(SessionStatus.allCases))
+        #expect(report.hasProblems)
+    }
+
+    @Test func pathATruncationCountsTheOlderMessagesAsMissing() async throws {
+        let directory = TemporaryDirectory()
+        let store = try StoreBuilder(home: directory.path)
+        var generator = ConversationGenerator(seed: 1)
+        let messages = generator.conversation(count: 50, start: 1_772_000_000)
+        try store.writeTranscript("s", messages: messages)
+        try store.addMessages("s", Array(messages.suffix(4)))
+        let finding = try #require(try await scan(directory.path).findings.first)
+        #expect(finding.status == .truncated)
+        #expect(finding.missingMessages == 46)
+        #expect(finding.problems[0].contains("newest 4 of 50"))
+    }
+
+    @Test func pathBWithAGzipArchiveCountsTheOlderMessagesAsMissing() async throws {
+        let directory = TemporaryDirectory()
+        let store = try StoreBuilder(home: directory.path)
+        var generator = ConversationGenerator(seed: 2)
+        let messages = generator.conversation(count: 996, start: 1_772_000_000)
+        try store.writeTranscript("legacy", messages: messages, format: .gzip(members: 1), subdirectory: "old")
+        try store.addMessages("legacy", Array(messages.suffix(2)), flushDelay: 86_400)
+        let finding = try #require(try await scan(directory.path).findings.first)
+        #expect(finding.status == .truncated)
+        #expect(finding.transcriptMessages == 996)
+        #expect(finding.databaseMessages == 2)
+        #expect(finding.missingMessages == 994)
+    }
+
+    @Test(arguments: ["it's \"quoted\"", "with spaces", "x'; DROP TABLE messages; --", "日本語-セッション", "..dots.."])
+    func unusualSessionIDsAreBoundAsValues(id: String) async throws {
+        let directory = TemporaryDirectory()
+        let store = try StoreBuilder(home: directory.path)
+        var generator = ConversationGenerator(seed: 3)
+        let messages = generator.conversation(count: 6, start: 1_772_000_000)
+        try store.writeTranscript(id, messages: messages)
+        try store.addMessages(id, Array(messages.suffix(2)))
+        for sessions in [[], [id]] {
+            let report = try await scan(directory.path, sessions: sessions)
+            #expect(report.findings.map(\.sessionID) == [id])
+            #expect(report.findings.first?.status == .truncated)
+        }
+    }
+
+    @Test func sessionFilterScansOnlyTheNamedSessions() async throws {
+        let directory = TemporaryDirectory("demo")
+        try DemoStore.build(home: directory.path)
+        let report = try await scan(directory.path, sessions: ["20260302_101500_d4e5f6", "20260309_170000_cli001"])
+        #expect(report.findings.map(\.status) == [.truncated, .databaseOnly])
+    }
+
+    @Test func oneJobAndTwoJobsAgree() async throws {
+        let directory = TemporaryDirectory("demo")
+        try DemoStore.build(home: directory.path)
+        let one = try await scan(directory.path, jobs: 1)
+        let two = try await scan(directory.path, jobs: 2)
+        #expect(one.findings == two.findings)
+    }
+
+    @Test func scanWorksWhileAnotherProcessWritesTheDatabase() async throws {
+        let directory = TemporaryDirectory("live")
+        let planted = try DemoStore.build(home: directory.path)
+        let writer = try CommandRunner.start("fsck-fixtures", ["append-messages", directory.path + "/state.db", "live-session", "200",
+                                                                "--interval", "0.005"])
+        var scans = 0
+        while writer.process.isRunning || scans == 0 {
+            let report = try await scan(directory.path)
+            let statuses = Dictionary(uniqueKeysWithValues: report.findings.map { ($0.sessionID, $0.status) })
+            for session in planted { #expect(statuses[session.sessionID] == session.status) }
+            scans += 1
+        }
+        writer.process.waitUntilExit()
+        #expect(writer.process.terminationStatus == 0)
+        let final = try await scan(directory.path)
+        let live = try #require(final.findings.first { $0.sessionID == "live-session" })
+        #expect(live.status == .databaseOnly)
+        #expect(live.databaseMessages == 200)
+    }
+
+    @Test func snapshotReadsRowsInTheAgentsOrder() throws {
+        let directory = TemporaryDirectory()
+        let store = try StoreBuilder(home: directory.path)
+        var generator = ConversationGenerator(seed: 4)
+        let messages = generator.conversation(count: 10, start: 1_772_000_000)
+        try store.addMessages("s", Array(messages[5...]))
+        try store.addMessages("s", Array(messages[..<5]))   // older messages written later, with higher ids
+        let session = try #require(try DatabaseReader.snapshot(path: store.databasePath).sessions["s"])
+        #expect(session.timestamps == session.timestamps.sorted())
+        #expect(session.rowIDs == [6, 7, 8, 9, 10, 1, 2, 3, 4, 5])
+    }
+}

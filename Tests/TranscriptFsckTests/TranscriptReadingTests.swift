@@ -1,0 +1,159 @@
+import Foundation
+import Testing
+@testable import TranscriptFsck
+
+/// The transcript reader: plain and gzip files, damage, and the edges of the line format.
+@Suite struct TranscriptReadingTests {
+    let text = Transcripts.lines(40).joined(separator: "\n") + "\n"
+
+    @Test func plainFileCountsEveryMessageLine() throws {
+        let scan = try Transcripts.scan(text: text)
+        #expect(scan.error == nil)
+        #expect(scan.messageCount == 40)
+        #expect(scan.uncompressedBytes == text.utf8.count)
+    }
+
+    @Test func gzipGivesTheSameMessagesAsThePlainFile() throws {
+        let plain = try Transcripts.scan(text: text)
+        let gzip = try Transcripts.scan(Transcripts.gzip(text), name: "s.jsonl.gz")
+        #expect(gzip.error == nil)
+        #expect(gzip.fingerprints == plain.fingerprints)
+    }
+
+    @Test(arguments: [2, 3, 7])
+    func multiMemberGzipIsReadToTheEnd(members: Int) throws {
+        let plain = try Transcripts.scan(text: text)
+        let gzip = try Transcripts.scan(Transcripts.gzip(text, members: members), name: "s.jsonl.gz")
+        #expect(gzip.error == nil)
+        #expect(gzip.fingerprints == plain.fingerprints)
+    }
+
+    @Test func truncatedGzipIsAnErrorNamingTheByteOffset() throws {
+        let archive = try Transcripts.gzip(text)
+        let scan = try Transcripts.scan(Array(archive.prefix(archive.count / 2)), name: "s.jsonl.gz")
+        let error = try #require(scan.error)
+        #expect(error.reason.contains("gzip stream ends early"))
+        #expect(error.place == .byte(archive.count / 2))
+        #expect(error.description.contains("s.jsonl.gz: byte \(archive.count / 2)"))
+    }
+
+    @Test func gzipCutAtEveryFewBytesIsNeverReadAsWhole() throws {
+        let archive = try Transcripts.gzip(Transcripts.lines(5).joined(separator: "\n") + "\n")
+        for length in stride(from: 1, to: archive.count, by: 7) {
+            let scan = try Transcripts.scan(Array(archive.prefix(length)), name: "s.jsonl.gz")
+            #expect(scan.error != nil, "a gzip cut to \(length) of \(archive.count) bytes was read without error")
+        }
+    }
+
+    @Test func corruptGzipDataIsAnError() throws {
+        var archive = try Transcripts.gzip(text)
+        for index in stride(from: 20, to: archive.count - 8, by: 3) { archive[index] ^= 0x5A }
+        let scan = try Transcripts.scan(archive, name: "s.jsonl.gz")
+        let error = try #require(scan.error)
+        #expect(error.reason.contains("gzip"))
+    }
+
+    @Test func dataThatIsNotGzipIsAnError() throws {
+        let scan = try Transcripts.scan(text: text, name: "s.jsonl.gz")
+        let error = try #require(scan.error)
+        #expect(error.reason.contains("corrupt gzip data"))
+        #expect(error.place == .byte(0))
+    }
+
+    @Test func unfinishedLastLineIsAWarningAndNotCounted() throws {
+        let scan = try Transcripts.scan(text: text + #"{"role": "user", "content": "half"#)
+        #expect(scan.error == nil)
+        #expect(scan.messageCount == 40)
+        #expect(scan.warnings.count == 1)
+        #expect(scan.warnings[0].contains("line 41"))
+    }
+
+    @Test func completeLastLineWithoutNewlineIsCounted() throws {
+        let scan = try Transcripts.scan(text: text + #"{"role": "user", "content": "whole"}"#)
+        #expect(scan.error == nil)
+        #expect(scan.messageCount == 41)
+        #expect(scan.warnings.isEmpty)
+    }
+
+    @Test func badLineInTheMiddleIsCorruptWithItsLineNumber() throws {
+        var lines = Transcripts.lines(10)
+        lines[4] = #"{"role": "user", "content": "oops",}"#
+        let scan = try Transcripts.scan(text: lines.joined(separator: "\n") + "\n")
+        let error = try #require(scan.error)
+        guard case .line(5, _) = error.place else { Issue.record("wrong place \(error.place)"); return }
+        #expect(error.description.contains("line 5"))
+    }
+
+    @Test func invalidUTF8IsCorrupt() throws {
+        var bytes = Array(#"{"role": "user", "content": "caf"#.utf8)
+        bytes += [0xC3, 0x28]
+        bytes += Array("\"}\n".utf8)
+        let scan = try Transcripts.scan(bytes)
+        let error = try #require(scan.error)
+        #expect(error.reason.contains("invalid UTF-8"))
+    }
+
+    @Test func nulByteInsideAStringIsCorrupt() throws {
+        let scan = try Transcripts.scan(Array(#"{"role": "user", "content": "a"#.utf8) + [0] + Array("\"}\n".utf8))
+        #expect(try #require(scan.error).reason.contains("control character"))
+    }
+
+    @Test func emptyPlainFileHasNoMessages() throws {
+        let scan = try Transcripts.scan([])
+        #expect(scan.error == nil)
+        #expect(scan.messageCount == 0)
+    }
+
+    @Test func fileOfBlankLinesHasNoMessages() throws {
+        let scan = try Transcripts.scan(text: "\n\n  \n\r\n\n")
+        #expect(scan.error == nil)
+        #expect(scan.messageCount == 0)
+    }
+
+    @Test func emptyGzipFileIsCorrupt() throws {
+        let scan = try Transcripts.scan([], name: "s.jsonl.gz")
+        #expect(try #require(scan.error).reason.contains("empty file"))
+    }
+
+    @Test func sessionMetaLineIsNotAMessage() throws {
+        let meta = #"{"role": "session_meta", "platform": "telegram", "tools": ["terminal"]}"#
+        let scan = try Transcripts.scan(text: meta + "\n" + text)
+        #expect(scan.messageCount == 40)
+    }
+
+    @Test func validJSONThatIsNotAMessageIsCorrupt() throws {
+        for line in ["[1, 2, 3]", "42", "\"text\"", #"{"content": "no role"}"#, #"{"role": 7}"#] {
+            let scan = try Transcripts.scan(text: line + "\n")
+            let error = try #require(scan.error, "\(line) was accepted")
+            #expect(error.reason.contains("not a message"), "\(line): \(error.reason)")
+        }
+    }
+
+    @Test func deeplyNestedJSONIsReadWithoutRecursion() throws {
+        let depth = 10_000
+        let nested = String(repeating: "[", count: depth) + String(repeating: "]", count: depth)
+        let scan = try Transcripts.scan(text: #"{"role": "user", "content": "x", "extra": "# + nested + "}\n")
+        #expect(scan.error == nil)
+        #expect(scan.messageCount == 1)
+    }
+
+    @Test func fiftyMegabyteLineIsOneMessage() throws {
+        let big = String(repeating: "abcdefgh", count: 50 * 1024 * 1024 / 8)
+        let line = #"{"role": "tool", "tool_call_id": "c1", "content": ""# + big + "\"}\n"
+        let scan = try Transcripts.scan(text: text + line + text)
+        #expect(scan.error == nil)
+        #expect(scan.messageCount == 81)
+    }
+
+    @Test func lineLongerThanTheLimitIsRefusedNotBuffered() throws {
+        let directory = TemporaryDirectory()
+        let path = try directory.write("s.jsonl", text: #"{"role": "user", "content": ""# + String(repeating: "z", count: 3 << 20) + "\"}\n")
+        let reader = TranscriptReader(path: path, maximumLineBytes: 2 << 20)
+        #expect(throws: TranscriptError.self) { _ = try reader.read(onMessage: { _, _, _, _ in }) }
+    }
+
+    @Test func missingFileIsAnErrorNotACrash() {
+        let scan = TranscriptScan.scan(path: "/nonexistent/s.jsonl", sessionID: "s")
+        #expect(scan.error?.reason.contains("cannot open") == true)
+    }
+}
