@@ -20,6 +20,19 @@ public struct StoreScanner: Sendable {
 
     /// Runs the scan; `progress` hears of every transcript finished.
     public func scan(progress: ScanProgress? = nil) async throws(FsckError) -> ScanReport {
+        try await collect(progress: progress).report
+    }
+
+    /// Everything a scan read, kept for a repair to plan from.
+    public struct Collected: Sendable {
+        public let report: ScanReport
+        public let snapshot: DatabaseSnapshot
+        /// Each session's transcript files.
+        public let transcripts: [String: [String]]
+    }
+
+    /// Reads both stores and compares them, keeping what was read.
+    public func collect(progress: ScanProgress? = nil) async throws(FsckError) -> Collected {
         let clock = ContinuousClock()
         let started = clock.now
         // Fail on an unusable database before the (possibly long) transcript pass.
@@ -41,10 +54,11 @@ public struct StoreScanner: Sendable {
         let findings = ids.map { id in
             SessionComparison.compare(sessionID: id, transcripts: bySession[id] ?? [], database: snapshot.sessions[id])
         }
-        return ScanReport(location: location, findings: findings, warnings: discovery.warnings,
-                          transcriptBytes: scans.reduce(0) { $0 + $1.uncompressedBytes },
-                          storedBytes: scans.reduce(0) { $0 + $1.storedBytes },
-                          duration: clock.now - started)
+        let report = ScanReport(location: location, findings: findings, warnings: discovery.warnings,
+                                transcriptBytes: scans.reduce(0) { $0 + $1.uncompressedBytes },
+                                storedBytes: scans.reduce(0) { $0 + $1.storedBytes },
+                                duration: clock.now - started)
+        return Collected(report: report, snapshot: snapshot, transcripts: discovery.transcripts)
     }
 
     /// Reads the transcripts with `jobs` workers, each taking the next file until none is left.

@@ -49,7 +49,12 @@ extension ScanReport {
         if hasProblems {
             let count = findings.filter { $0.status.isProblem }.count
             lines.append("\(count) sessions need attention; \(summary.missingMessages) messages are missing from \(location.database).")
-            lines.append("Run 'transcript-fsck repair --dry-run' to see what a backfill would insert.")
+            if summary[.truncated] + summary[.missing] > 0 {
+                lines.append("Run 'transcript-fsck repair --dry-run' to see what a backfill would insert.")
+            }
+            if summary[.diverged] + summary[.corrupt] > 0 {
+                lines.append("Diverged and corrupt sessions need a person: repair refuses them; see the problems above.")
+            }
         } else {
             lines.append("Every session's history is in \(location.database).")
         }

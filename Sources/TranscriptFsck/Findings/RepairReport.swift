@@ -1,0 +1,46 @@
+/// What a repair did (or, in a dry run, would do) to each session.
+public struct RepairReport: Sendable {
+    /// The outcome for one session.
+    public enum Action: String, Sendable, CaseIterable {
+        /// Missing rows were inserted into an existing session.
+        case backfilled
+        /// The session row was created and all its messages inserted.
+        case created
+        /// Left exactly as it was, for the reason given.
+        case refused
+        /// Nothing to do.
+        case unchanged
+    }
+
+    public struct Session: Sendable {
+        public let sessionID: String
+        public let status: SessionStatus
+        public let action: Action
+        public let inserted: Int
+        public let reason: String?
+        /// Where the rows went (or would go).
+        public let placement: [String]
+    }
+
+    /// The result of one FTS5 `integrity-check`.
+    public struct FullTextCheck: Sendable, Equatable {
+        public let table: String
+        /// Nil when the check passed.
+        public let failure: String?
+    }
+
+    public let location: StoreLocation
+    public let dryRun: Bool
+    public let backupPath: String?
+    public let sessions: [Session]
+    public let fullTextChecks: [FullTextCheck]
+    public let warnings: [String]
+    public let duration: Duration
+
+    public var insertedMessages: Int { sessions.reduce(0) { $0 + $1.inserted } }
+
+    public func count(_ action: Action) -> Int { sessions.filter { $0.action == action }.count }
+
+    /// True when a session was refused or a full-text index failed its check: the exit status is then 1.
+    public var needsAttention: Bool { count(.refused) > 0 || fullTextChecks.contains { $0.failure != nil } }
+}

@@ -1,0 +1,88 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Turns a transcript timestamp into epoch seconds, the database's unit.
+///
+/// Accepts what the agent writes (ISO 8601 local time without a zone, `2026-03-26T13:43:01.512345`),
+/// the same with `Z` or a `±HH:MM` offset, and epoch seconds as a number.
+enum TimestampParser {
+    static func epochSeconds(_ span: JSONSpan?, in scanner: JSONScanner) -> Double? {
+        guard let span else { return nil }
+        switch span.kind {
+        case .number:
+            return Double(String(decoding: scanner.bytes(of: span), as: UTF8.self)).flatMap { $0.isFinite ? $0 : nil }
+        case .string where !span.hasEscapes:
+            return epochSeconds(iso8601: Array(scanner.bytes(of: span)))
+        default:
+            return nil
+        }
+    }
+
+    static func epochSeconds(iso8601 text: [UInt8]) -> Double? {
+        var index = 0
+        func number(_ digits: Int) -> Int32? {
+            guard index + digits <= text.count else { return nil }
+            var value: Int32 = 0
+            for _ in 0..<digits {
+                let digit = text[index] &- UInt8(ascii: "0")
+                guard digit < 10 else { return nil }
+                value = value * 10 + Int32(digit)
+                index += 1
+            }
+            return value
+        }
+        func skip(_ byte: UInt8) -> Bool {
+            guard index < text.count, text[index] == byte else { return false }
+            index += 1
+            return true
+        }
+        guard let year = number(4), skip(UInt8(ascii: "-")), let month = number(2), skip(UInt8(ascii: "-")), let day = number(2),
+              index < text.count, text[index] == UInt8(ascii: "T") || text[index] == UInt8(ascii: " ") else { return nil }
+        index += 1
+        guard let hour = number(2), skip(UInt8(ascii: ":")), let minute = number(2), skip(UInt8(ascii: ":")), let second = number(2) else {
+            return nil
+        }
+        var fraction = 0.0
+        if skip(UInt8(ascii: ".")) {
+            var scale = 0.1
+            let start = index
+            while index < text.count, text[index] &- UInt8(ascii: "0") < 10 {
+                fraction += Double(text[index] - UInt8(ascii: "0")) * scale
+                scale /= 10
+                index += 1
+            }
+            guard index > start else { return nil }
+        }
+        var parts = tm()
+        parts.tm_year = year - 1900
+        parts.tm_mon = month - 1
+        parts.tm_mday = day
+        parts.tm_hour = hour
+        parts.tm_min = minute
+        parts.tm_sec = second
+        guard (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61 else { return nil }
+        if index == text.count {
+            parts.tm_isdst = -1
+            let seconds = mktime(&parts)
+            return seconds == -1 ? nil : Double(seconds) + fraction
+        }
+        var offset = 0
+        if skip(UInt8(ascii: "Z")) || skip(UInt8(ascii: "z")) {
+            offset = 0
+        } else if index < text.count, text[index] == UInt8(ascii: "+") || text[index] == UInt8(ascii: "-") {
+            let sign = text[index] == UInt8(ascii: "-") ? -1 : 1
+            index += 1
+            guard let hours = number(2) else { return nil }
+            _ = skip(UInt8(ascii: ":"))
+            guard let minutes = number(2) else { return nil }
+            offset = sign * (Int(hours) * 3600 + Int(minutes) * 60)
+        } else {
+            return nil
+        }
+        guard index == text.count else { return nil }
+        return Double(timegm(&parts) - offset) + fraction
+    }
+}

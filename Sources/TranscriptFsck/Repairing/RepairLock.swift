@@ -1,0 +1,44 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The exclusive `flock` on `state.db.repair.lock` that the agent's own offline repairs take,
+/// so that two repairs never rewrite the store at once. Released when the value goes away.
+final class RepairLock {
+    let path: String
+    private let descriptor: Int32
+
+    /// Takes the lock beside `databasePath`, waiting up to `timeout`; `onWait` is told once if it has to wait.
+    init(databasePath: String, timeout: Duration, onWait: (String) -> Void) throws(FsckError) {
+        path = databasePath + ".repair.lock"
+        descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            throw .io(path: path, detail: "cannot open the repair lock: \(String(cString: strerror(errno)))")
+        }
+        let clock = ContinuousClock()
+        let deadline = clock.now + timeout
+        var told = false
+        while flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
+            guard errno == EWOULDBLOCK || errno == EINTR else {
+                close(descriptor)
+                throw .io(path: path, detail: "cannot lock: \(String(cString: strerror(errno)))")
+            }
+            guard clock.now < deadline else {
+                close(descriptor)
+                throw .repairLockBusy(path: path, seconds: timeout.seconds)
+            }
+            if !told {
+                onWait("waiting for \(path): another repair holds it (up to \(Int(timeout.seconds)) s)")
+                told = true
+            }
+            usleep(100_000)
+        }
+    }
+
+    deinit {
+        flock(descriptor, LOCK_UN)
+        close(descriptor)
+    }
+}

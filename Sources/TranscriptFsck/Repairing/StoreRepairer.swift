@@ -1,0 +1,190 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Brings the database back to the full history the transcripts hold.
+///
+/// Plan first, write second: every session is read and planned before its transaction begins, the
+/// transcripts are never read while the write lock is held, and each session is written in a
+/// transaction of its own that re-checks the plan. Nothing is deleted; only the session counters
+/// are updated.
+///
+/// ```swift
+/// let report = try await StoreRepairer(location: location, options: .init(dryRun: true)).repair()
+/// ```
+public struct StoreRepairer: Sendable {
+    public struct Options: Sendable {
+        public var dryRun = false
+        /// Where to write the backup; nil picks `state.db.bak-YYYYmmdd-HHMMSS` beside the database.
+        public var backupPath: String?
+        public var makeBackup = true
+        public var busyTimeout: Duration = .seconds(30)
+        public var sessionIDs: [String] = []
+        public var jobs = 1
+
+        public init(dryRun: Bool = false, backupPath: String? = nil, makeBackup: Bool = true, busyTimeout: Duration = .seconds(30),
+                    sessionIDs: [String] = [], jobs: Int = 1) {
+            self.dryRun = dryRun
+            self.backupPath = backupPath
+            self.makeBackup = makeBackup
+            self.busyTimeout = busyTimeout
+            self.sessionIDs = sessionIDs
+            self.jobs = jobs
+        }
+    }
+
+    public let location: StoreLocation
+    public let options: Options
+    /// Hears the lines to print on standard error (waiting on a lock, and such).
+    public let say: @Sendable (String) -> Void
+
+    /// How many times a session is planned again when a live writer changed it meanwhile.
+    static let replanAttempts = 3
+
+    public init(location: StoreLocation, options: Options, say: @escaping @Sendable (String) -> Void = { _ in }) {
+        self.location = location
+        self.options = options
+        self.say = say
+    }
+
+    public func repair(progress: ScanProgress? = nil) async throws(FsckError) -> RepairReport {
+        let clock = ContinuousClock()
+        let started = clock.now
+        let scanner = StoreScanner(location: location, sessionIDs: options.sessionIDs, jobs: options.jobs)
+        let collected = try await scanner.collect(progress: progress)
+        let planner = RepairPlanner(schema: collected.snapshot.schema, now: Self.now())
+
+        var results: [String: RepairReport.Session] = [:]
+        var plans: [SessionRepairPlan] = []
+        for finding in collected.report.findings {
+            switch planner.plan(finding, database: collected.snapshot.sessions[finding.sessionID]) {
+            case .success(nil):
+                results[finding.sessionID] = .init(sessionID: finding.sessionID, status: finding.status, action: .unchanged,
+                                                   inserted: 0, reason: nil, placement: [])
+            case .success(let plan?):
+                plans.append(plan)
+                results[finding.sessionID] = Self.result(for: plan, status: finding.status)
+            case .failure(let refusal):
+                results[finding.sessionID] = Self.refused(finding.sessionID, finding.status, refusal)
+            }
+        }
+
+        var backupPath: String?
+        var checks: [RepairReport.FullTextCheck] = []
+        if !options.dryRun, !plans.isEmpty {
+            let connection = try DatabaseReader.open(path: location.database, mode: .readWrite)
+            let lock = try RepairLock(databasePath: location.database, timeout: options.busyTimeout, onWait: say)
+            if options.makeBackup {
+                backupPath = try backup(connection)
+            }
+            let writer = RepairWriter(connection: connection, schema: collected.snapshot.schema, busyTimeout: options.busyTimeout, say: say)
+            for plan in plans {
+                let status = collected.report.findings.first { $0.sessionID == plan.sessionID }!.status
+                results[plan.sessionID] = apply(plan, status: status, writer: writer, planner: planner,
+                                                transcripts: collected.transcripts[plan.sessionID] ?? [])
+            }
+            checks = checkFullText(connection, schema: collected.snapshot.schema)
+            withExtendedLifetime(lock) {}
+        }
+        let sessions = collected.report.findings.map { results[$0.sessionID]! }
+        return RepairReport(location: location, dryRun: options.dryRun, backupPath: backupPath, sessions: sessions,
+                            fullTextChecks: checks, warnings: collected.report.warnings, duration: clock.now - started)
+    }
+
+    /// Writes one plan; when a live writer changed the session meanwhile, reads it again and re-plans.
+    private func apply(_ first: SessionRepairPlan, status: SessionStatus, writer: RepairWriter, planner: RepairPlanner,
+                       transcripts: [String]) -> RepairReport.Session {
+        var plan = first
+        var status = status
+        for _ in 0..<Self.replanAttempts {
+            do {
+                switch try writer.apply(plan) {
+                case .applied:
+                    return Self.result(for: plan, status: status)
+                case .stale(let current):
+                    say("session \(plan.sessionID) changed while being repaired; planning it again")
+                    let scans = transcripts.map { TranscriptScan.scan(path: $0, sessionID: plan.sessionID) }
+                    let finding = SessionComparison.compare(sessionID: plan.sessionID, transcripts: scans, database: current)
+                    status = finding.status
+                    switch planner.plan(finding, database: current) {
+                    case .success(nil):
+                        return .init(sessionID: plan.sessionID, status: status, action: .unchanged, inserted: 0,
+                                     reason: "another writer completed the session meanwhile", placement: [])
+                    case .success(let fresh?):
+                        plan = fresh
+                    case .failure(let refusal):
+                        return Self.refused(plan.sessionID, status, refusal)
+                    }
+                }
+            } catch {
+                return Self.refused(plan.sessionID, status, error)
+            }
+        }
+        return Self.refused(plan.sessionID, status, RepairRefusal("the session kept changing while being repaired; run the repair again"))
+    }
+
+    private static func result(for plan: SessionRepairPlan, status: SessionStatus) -> RepairReport.Session {
+        .init(sessionID: plan.sessionID, status: status, action: plan.createsSession ? .created : .backfilled,
+              inserted: plan.rows.count, reason: nil, placement: plan.placement)
+    }
+
+    private static func refused(_ sessionID: String, _ status: SessionStatus, _ refusal: RepairRefusal) -> RepairReport.Session {
+        .init(sessionID: sessionID, status: status, action: .refused, inserted: 0, reason: refusal.reason, placement: [])
+    }
+
+    /// An online backup (SQLite's backup API) of the database as it is before the first write.
+    private func backup(_ connection: SQLiteConnection) throws(FsckError) -> String {
+        var path = options.backupPath ?? location.database + ".bak-" + Self.timestamp()
+        if options.backupPath == nil {
+            var suffix = 1
+            let base = path
+            while access(path, F_OK) == 0 {
+                path = "\(base)-\(suffix)"
+                suffix += 1
+            }
+        } else if access(path, F_OK) == 0 {
+            throw .io(path: path, detail: "the backup file exists already; name a new one, nothing was written")
+        }
+        do {
+            try connection.backup(to: path)
+        } catch {
+            unlink(path)
+            throw .io(path: path, detail: "backup failed: \(error.message); nothing was written")
+        }
+        return path
+    }
+
+    /// Runs each FTS5 table's own `integrity-check` inside a transaction that is rolled back.
+    private func checkFullText(_ connection: SQLiteConnection, schema: StoreSchema) -> [RepairReport.FullTextCheck] {
+        schema.fullTextTables.map { table in
+            let name = "\"" + table.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+            do {
+                try connection.inTransaction {
+                    try connection.execute("INSERT INTO \(name)(\(name)) VALUES ('integrity-check')")
+                    return .rollback
+                }
+                return .init(table: table, failure: nil)
+            } catch {
+                return .init(table: table, failure: "\(error)")
+            }
+        }
+    }
+
+    static func now() -> Double {
+        var time = timespec()
+        clock_gettime(CLOCK_REALTIME, &time)
+        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+    }
+
+    /// `YYYYmmdd-HHMMSS` in local time.
+    static func timestamp() -> String {
+        var seconds = time(nil)
+        var parts = tm()
+        localtime_r(&seconds, &parts)
+        var buffer = [CChar](repeating: 0, count: 32)
+        let count = strftime(&buffer, buffer.count, "%Y%m%d-%H%M%S", &parts)
+        return String(decoding: buffer.prefix(count).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}

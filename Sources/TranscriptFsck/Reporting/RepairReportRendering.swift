@@ -1,0 +1,68 @@
+extension RepairReport {
+    /// The report in `format`, ending with a newline.
+    public func rendered(as format: ReportFormat) -> String {
+        switch format {
+        case .table: renderedTable()
+        case .json: jsonDocument().rendered(indent: 2) + "\n"
+        }
+    }
+
+    public func jsonDocument() -> JSONValue {
+        var summary: [(String, JSONValue)] = [("sessions", .integer(sessions.count))]
+        for action in Action.allCases { summary.append((action.rawValue, .integer(count(action)))) }
+        summary.append(("inserted_messages", .integer(insertedMessages)))
+        return .object([
+            ("database", .string(location.database)),
+            ("transcripts", .array(location.transcriptRoots.map(JSONValue.string))),
+            ("dry_run", .bool(dryRun)),
+            ("backup", .optional(backupPath)),
+            ("summary", .object(summary)),
+            ("fts_integrity", .array(fullTextChecks.map { check in
+                .object([("table", .string(check.table)), ("ok", .bool(check.failure == nil)), ("error", .optional(check.failure))])
+            })),
+            ("warnings", .array(warnings.map(JSONValue.string))),
+            ("sessions", .array(sessions.map { session in
+                .object([
+                    ("session_id", .string(session.sessionID)),
+                    ("status", .string(session.status.rawValue)),
+                    ("action", .string(session.action.rawValue)),
+                    ("inserted", .integer(session.inserted)),
+                    ("reason", .optional(session.reason)),
+                    ("placement", .array(session.placement.map(JSONValue.string))),
+                ])
+            })),
+        ])
+    }
+
+    private func renderedTable() -> String {
+        let verb = dryRun ? "would insert" : "inserted"
+        var lines = ["transcript-fsck repair\(dryRun ? " --dry-run (nothing written)" : ""): \(sessions.count) sessions; "
+                     + "\(verb) \(insertedMessages) messages; "
+                     + Action.allCases.map { "\($0.rawValue) \(count($0))" }.joined(separator: ", ")]
+        if let backupPath { lines.append("backup: \(backupPath)") }
+        let touched = sessions.filter { $0.action != .unchanged }
+        if !touched.isEmpty {
+            var table = TextTable(headers: ["ACTION", "SESSION", "INSERT", dryRun ? "PLAN" : "DETAIL"], rightAligned: [2])
+            for session in touched {
+                let action = dryRun && session.action != .refused ? "plan: \(session.action == .created ? "create" : "backfill")" : session.action.rawValue
+                table.rows.append([action, session.sessionID, String(session.inserted),
+                                   session.reason ?? session.placement.joined(separator: "; ")])
+            }
+            lines.append("")
+            lines.append(table.rendered())
+        }
+        for check in fullTextChecks {
+            lines.append("fts integrity-check \(check.table): \(check.failure ?? "ok")")
+        }
+        for warning in warnings { lines.append("warning: \(warning)") }
+        lines.append("")
+        if count(.refused) > 0 {
+            lines.append("\(count(.refused)) sessions were refused and left as they were; see the reasons above.")
+        } else if dryRun, insertedMessages > 0 {
+            lines.append("Run again without --dry-run to write (a backup is made first).")
+        } else {
+            lines.append("Every repairable session's history is in \(location.database).")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}

@@ -1,0 +1,55 @@
+import ArgumentParser
+import Foundation
+import TranscriptFsck
+
+struct RepairCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "repair",
+        abstract: "Backfill the history the database lost from the transcripts, one transaction per session.",
+        discussion: """
+        Truncated sessions get exactly the transcript messages they lack, placed so that the agent reads \
+        them back in transcript order; missing sessions get their session row and every message. Diverged \
+        and corrupt sessions are refused with the reason. Nothing is deleted or updated except the \
+        session counters. A backup (SQLite's online backup) is made before the first write.
+
+        Safe beside a running agent: each session is re-checked inside its own BEGIN IMMEDIATE \
+        transaction and planned again if the agent wrote to it meanwhile.
+
+        Exit status: 0 every session is consistent; 1 some session was refused; 2 the repair could not run.
+        """
+    )
+
+    @OptionGroup var store: StoreOptions
+    @OptionGroup var output: OutputOptions
+
+    @Flag(name: .long, help: "Print the plan and write nothing.")
+    var dryRun = false
+
+    @Option(name: .long, help: ArgumentHelp("Write the backup here (default: DB.bak-YYYYmmdd-HHMMSS beside the database).", valueName: "file"))
+    var backup: String?
+
+    @Flag(name: .long, help: "Write without making a backup first.")
+    var noBackup = false
+
+    @Option(name: .long, help: ArgumentHelp("How long to wait for a locked database before giving up a session.", valueName: "seconds"))
+    var busyTimeout: Double = 30
+
+    @Option(name: .long, help: "Transcripts read at once (default: the number of processors).")
+    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    func validate() throws {
+        if backup != nil, noBackup { throw ValidationError("--backup and --no-backup exclude each other") }
+        guard busyTimeout >= 0, busyTimeout.isFinite else { throw ValidationError("--busy-timeout must be 0 or more seconds") }
+        guard jobs >= 1 else { throw ValidationError("--jobs must be 1 or more") }
+    }
+
+    func run() async throws {
+        let options = StoreRepairer.Options(dryRun: dryRun, backupPath: backup, makeBackup: !noBackup,
+                                            busyTimeout: .milliseconds(Int64(busyTimeout * 1000)),
+                                            sessionIDs: store.sessions, jobs: jobs)
+        let repairer = StoreRepairer(location: store.location, options: options) { StandardError.write("transcript-fsck: \($0)\n") }
+        let report = try await repairer.repair(progress: .forStandardErrorIfTerminal())
+        print(report.rendered(as: output.format), terminator: "")
+        if report.needsAttention { throw ExitCode(1) }
+    }
+}
