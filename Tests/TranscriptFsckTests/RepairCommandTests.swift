@@ -1,0 +1,161 @@
+import Foundation
+import StoreFixtures
+import Testing
+@testable import TranscriptFsck
+
+/// `transcript-fsck repair` as a separate process: beside other writers, under SIGKILL, and its exit statuses.
+@Suite struct RepairCommandTests {
+    func fileBytes(_ path: String) throws -> Data { try Data(contentsOf: URL(fileURLWithPath: path)) }
+
+    /// Folds the WAL into the database file so that the file alone holds the store.
+    func checkpoint(_ database: String) throws {
+        try SQLiteConnection(path: database, mode: .readWrite).execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    }
+
+    @Test func dryRunLeavesTheFileByteIdentical() throws {
+        let directory = TemporaryDirectory("demo")
+        try DemoStore.build(home: directory.path)
+        let database = directory.path + "/state.db"
+        try checkpoint(database)
+        let before = try fileBytes(database)
+        let result = try CommandRunner.fsck(["repair", "--home", directory.path, "--dry-run"])
+        #expect(result.status == 1, "three sessions are refused")
+        #expect(result.standardOutput.contains("plan: backfill"))
+        #expect(result.standardOutput.contains("994 rows before row id"))
+        #expect(try fileBytes(database) == before)
+        let backups = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.contains(".bak-") }
+        #expect(backups.isEmpty)
+    }
+
+    @Test func repairOfRepairableProblemsExitsZeroAndScanThenExitsZero() throws {
+        let directory = TemporaryDirectory()
+        let store = try StoreBuilder(home: directory.path)
+        var generator = ConversationGenerator(seed: 21)
+        let messages = generator.conversation(count: 40, start: 1_772_000_000)
+        try store.writeTranscript("s", messages: messages)
+        try store.addMessages("s", Array(messages.suffix(3)))
+        let repair = try CommandRunner.fsck(["repair", "--home", directory.path, "--format", "json"])
+        #expect(repair.status == 0, "\(repair.standardError)")
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(repair.standardOutput.utf8)) as? [String: Any])
+        let summary = try #require(document["summary"] as? [String: Int])
+        #expect(summary["inserted_messages"] == 37)
+        #expect(summary["backfilled"] == 1)
+        let sessions = try #require(document["sessions"] as? [[String: Any]])
+        #expect(sessions.first?["action"] as? String == "backfilled")
+        #expect(sessions.first?["inserted"] as? Int == 37)
+        #expect(try CommandRunner.fsck(["scan", "--home", directory.path]).status == 0)
+    }
+
+    @Test func backupAndNoBackupTogetherAreABadArgument() throws {
+        let result = try CommandRunner.fsck(["repair", "--backup", "/tmp/x.db", "--no-backup"])
+        #expect(result.status == 2)
+        #expect(result.standardError.contains("exclude each other"))
+    }
+
+    @Test func repairWaitsForAnotherWriterAndKeepsItsRows() throws {
+        let directory = TemporaryDirectory("demo")
+        try DemoStore.build(home: directory.path)
+        let database = directory.path + "/state.db"
+        let holder = try CommandRunner.start("fsck-fixtures", ["hold-write-lock", database, "3"])
+        let ready = holder.outputPipe.fileHandleForReading.availableData
+        #expect(String(decoding: ready, as: UTF8.self).contains("locked"))
+        let result = try CommandRunner.fsck(["repair", "--home", directory.path, "--no-backup", "--busy-timeout", "30", "--jobs", "1"])
+        holder.process.waitUntilExit()
+        #expect(holder.process.terminationStatus == 0)
+        #expect(result.status == 1, "only the three refused sessions")
+        #expect(result.standardError.contains("waiting for the write lock"))
+        #expect(result.standardOutput.contains("inserted 1188 messages"))
+        #expect(try AgentView.rows(database, session: "held-lock-session").count == 1)
+        #expect(try CommandRunner.fsck(["scan", "--home", directory.path, "--format", "json"]).standardOutput.contains("\"truncated\": 0"))
+    }
+
+    @Test func lockHeldLongerThanTheBusyTimeoutRefusesAndWritesNothing() throws {
+        let directory = TemporaryDirectory()
+        let store = try StoreBuilder(home: directory.path)
+        var generator = ConversationGenerator(seed: 22)
+        let messages = generator.conversation(count: 30, start: 1_772_000_000)
+        try store.writeTranscript("s", messages: messages)
+        try store.addMessages("s", Array(messages.suffix(3)))
+        let holder = try CommandRunner.start("fsck-fixtures", ["hold-write-lock", store.databasePath, "6"])
+        _ = holder.outputPipe.fileHandleForReading.availableData
+        let result = try CommandRunner.fsck(["repair", "--home", directory.path, "--no-backup", "--busy-timeout", "1"])
+        holder.process.waitUntilExit()
+        #expect(result.status == 1)
+        #expect(result.standardOutput.contains("refused"))
+        #expect(result.standardOutput.contains("the database stayed locked"))
+        #expect(try AgentView.rows(store.databasePath, session: "s").count == 3)
+    }
+
+    @Test func anotherRepairHoldingTheRepairLockStopsThisOne() throws {
+        let directory = TemporaryDirectory("demo")
+        try DemoStore.build(home: directory.path)
+        let lockPath = directory.path + "/state.db.repair.lock"
+        let descriptor = open(lockPath, O_RDWR | O_CREAT, 0o644)
+        defer { close(descriptor) }
+        #expect(flock(descriptor, LOCK_EX) == 0)
+        let result = try CommandRunner.fsck(["repair", "--home", directory.path, "--busy-timeout", "1"])
+        #expect(result.status == 2)
+        #expect(result.standardError.contains("another repair holds this lock"))
+        let backups = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.contains(".bak-") }
+        #expect(backups.isEmpty)
+    }
+
+    @Test(arguments: [1, 40, 100])
+    func killedRepairLeavesEverySessionWholeOrUntouched(afterSessions: Int) throws {
+        let directory = TemporaryDirectory("kill")
+        let home = directory.path + "/store"
+        let sessions = try KillFixture.build(home: home)
+        let database = home + "/state.db"
+        let initial = try #require(try AgentView.integer(database, "SELECT count(*) FROM messages"))
+        // Kill as soon as the commits show that this many sessions are in: always inside the write phase.
+        let target = initial + Int64(sessions.prefix(afterSessions).reduce(0) { $0 + $1.messages.count - $1.surviving })
+        let victim = try CommandRunner.start("transcript-fsck", ["repair", "--home", home, "--no-backup", "--jobs", "1"])
+        let watcher = try SQLiteConnection(path: database, mode: .readOnly)
+        let count = try watcher.prepare("SELECT count(*) FROM messages")
+        while victim.process.isRunning, try count.singleInteger() ?? 0 < target { usleep(500) }
+        kill(victim.process.processIdentifier, SIGKILL)
+        victim.process.waitUntilExit()
+        #expect(victim.process.terminationReason == .uncaughtSignal, "the repair finished before it could be killed")
+
+        #expect(try AgentView.text(database, "PRAGMA integrity_check") == "ok")
+        var repaired = 0
+        for session in sessions {
+            let rows = try AgentView.rows(database, session: session.id).count
+            #expect(rows == session.surviving || rows == session.messages.count, "\(session.id) half-repaired: \(rows) rows")
+            if rows == session.messages.count { repaired += 1 }
+            let counter = try AgentView.integer(database, "SELECT message_count FROM sessions WHERE id = ?", [.text(session.id)])
+            #expect(counter == Int64(rows), "\(session.id): counter \(counter ?? -1) for \(rows) rows")
+        }
+        #expect(repaired >= afterSessions && repaired < sessions.count, "\(repaired) sessions repaired when killed")
+        let finish = try CommandRunner.fsck(["repair", "--home", home, "--no-backup"])
+        #expect(finish.status == 0)
+        for session in sessions {
+            #expect(try AgentView.matches(database, session: session.id, session.messages))
+        }
+        #expect(try CommandRunner.fsck(["scan", "--home", home]).status == 0)
+    }
+}
+
+/// Many truncated sessions, for repairs that are killed part way.
+enum KillFixture {
+    struct Session {
+        let id: String
+        let messages: [FixtureMessage]
+        let surviving: Int
+    }
+
+    static func build(home: String, sessions count: Int = 120, messages: Int = 150) throws -> [Session] {
+        let store = try StoreBuilder(home: home)
+        var generator = ConversationGenerator(seed: 31)
+        var sessions: [Session] = []
+        for index in 0..<count {
+            let id = "kill-\(index)"
+            let conversation = generator.conversation(count: messages, start: 1_772_000_000 + Double(index) * 10_000)
+            try store.writeTranscript(id, messages: conversation, format: index % 2 == 0 ? .plain : .gzip(members: 1))
+            let surviving = 2 + index % 5
+            try store.addMessages(id, Array(conversation.suffix(surviving)))
+            sessions.append(Session(id: id, messages: conversation, surviving: surviving))
+        }
+        return sessions
+    }
+}
