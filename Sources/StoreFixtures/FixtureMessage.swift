@@ -1,3 +1,4 @@
+import TranscriptFsck
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -113,31 +114,6 @@ public enum PythonJSON {
     }
 
     public static func string(_ text: String, asciiOnly: Bool) -> String {
-        var output = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": output += "\\\""
-            case "\\": output += "\\\\"
-            case "\n": output += "\\n"
-            case "\r": output += "\\r"
-            case "\t": output += "\\t"
-            case "\u{08}": output += "\\b"
-            case "\u{0C}": output += "\\f"
-            case _ where scalar.value < 0x20 || (asciiOnly && scalar.value > 0x7E):
-                if scalar.value > 0xFFFF {
-                    let value = scalar.value - 0x10000
-                    output += hex4(0xD800 + (value >> 10)) + hex4(0xDC00 + (value & 0x3FF))
-                } else {
-                    output += hex4(scalar.value)
-                }
-            default: output.unicodeScalars.append(scalar)
-            }
-        }
-        return output + "\""
-    }
-
-    private static func hex4(_ value: UInt32) -> String {
-        let hex = String(value, radix: 16)
-        return "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+        JSONValue.quoted(text, asciiOnly: asciiOnly)
     }
 }

@@ -48,16 +48,7 @@ public final class StoreBuilder {
             return path
         case .gzip(let members):
             let path = directory + "/" + sessionID + ".jsonl.gz"
-            let writer = try GzipFileWriter(path: path)
-            let memberSize = max(1, (bytes.count + members - 1) / max(1, members))
-            var offset = 0
-            repeat {
-                let end = min(bytes.count, offset + memberSize)
-                try writer.write(Array(bytes[offset..<end]))
-                try writer.finishMember()
-                offset = end
-            } while offset < bytes.count
-            try writer.close()
+            try GzipFileWriter.write(bytes, toPath: path, members: members)
             return path
         }
     }

@@ -28,13 +28,8 @@ import Testing
     }
 
     @Test func repairOfRepairableProblemsExitsZeroAndScanThenExitsZero() throws {
-        let directory = TemporaryDirectory()
-        let store = try StoreBuilder(home: directory.path)
-        var generator = ConversationGenerator(seed: 21)
-        let messages = generator.conversation(count: 40, start: 1_772_000_000)
-        try store.writeTranscript("s", messages: messages)
-        try store.addMessages("s", Array(messages.suffix(3)))
-        let repair = try CommandRunner.fsck(["repair", "--home", directory.path, "--format", "json"])
+        let session = try TruncatedSession(count: 40, keepNewest: 3, seed: 21)
+        let repair = try CommandRunner.fsck(["repair", "--home", session.home, "--format", "json"])
         #expect(repair.status == 0, "\(repair.standardError)")
         let document = try #require(try JSONSerialization.jsonObject(with: Data(repair.standardOutput.utf8)) as? [String: Any])
         let summary = try #require(document["summary"] as? [String: Int])
@@ -43,7 +38,7 @@ import Testing
         let sessions = try #require(document["sessions"] as? [[String: Any]])
         #expect(sessions.first?["action"] as? String == "backfilled")
         #expect(sessions.first?["inserted"] as? Int == 37)
-        #expect(try CommandRunner.fsck(["scan", "--home", directory.path]).status == 0)
+        #expect(try CommandRunner.fsck(["scan", "--home", session.home]).status == 0)
     }
 
     @Test func backupAndNoBackupTogetherAreABadArgument() throws {
@@ -70,20 +65,15 @@ import Testing
     }
 
     @Test func lockHeldLongerThanTheBusyTimeoutRefusesAndWritesNothing() throws {
-        let directory = TemporaryDirectory()
-        let store = try StoreBuilder(home: directory.path)
-        var generator = ConversationGenerator(seed: 22)
-        let messages = generator.conversation(count: 30, start: 1_772_000_000)
-        try store.writeTranscript("s", messages: messages)
-        try store.addMessages("s", Array(messages.suffix(3)))
-        let holder = try CommandRunner.start("fsck-fixtures", ["hold-write-lock", store.databasePath, "6"])
+        let session = try TruncatedSession(count: 30, keepNewest: 3, seed: 22)
+        let holder = try CommandRunner.start("fsck-fixtures", ["hold-write-lock", session.databasePath, "6"])
         _ = holder.outputPipe.fileHandleForReading.availableData
-        let result = try CommandRunner.fsck(["repair", "--home", directory.path, "--no-backup", "--busy-timeout", "1"])
+        let result = try CommandRunner.fsck(["repair", "--home", session.home, "--no-backup", "--busy-timeout", "1"])
         holder.process.waitUntilExit()
         #expect(result.status == 1)
         #expect(result.standardOutput.contains("refused"))
         #expect(result.standardOutput.contains("the database stayed locked"))
-        #expect(try AgentView.rows(store.databasePath, session: "s").count == 3)
+        #expect(try AgentView.rows(session.databasePath, session: "s").count == 3)
     }
 
     @Test func anotherRepairHoldingTheRepairLockStopsThisOne() throws {

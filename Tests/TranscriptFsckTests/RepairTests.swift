@@ -22,60 +22,42 @@ import Testing
 
     @Test(arguments: FixtureSchema.allCases)
     func pathAIsRepairedToTheExactSequence(schema: FixtureSchema) async throws {
-        let directory = TemporaryDirectory()
-        let store = try StoreBuilder(home: directory.path, schema: schema)
-        let messages = conversation(120)
-        try store.writeTranscript("a", messages: messages)
-        try store.addMessages("a", Array(messages.suffix(6)), flushDelay: 0.4)
-        let report = try await repair(directory.path)
+        let session = try TruncatedSession(count: 120, keepNewest: 6, seed: 11, schema: schema, flushDelay: 0.4)
+        let report = try await repair(session.home)
         #expect(report.sessions.map(\.action) == [.backfilled])
         #expect(report.insertedMessages == 114)
-        #expect(try AgentView.matches(store.databasePath, session: "a", messages))
+        #expect(try session.isWhole())
     }
 
     @Test(arguments: FixtureSchema.allCases)
     func pathBIsRepairedToTheExactSequence(schema: FixtureSchema) async throws {
-        let directory = TemporaryDirectory()
-        let store = try StoreBuilder(home: directory.path, schema: schema)
-        let messages = conversation(996)
-        try store.writeTranscript("b", messages: messages, format: .gzip(members: 2), subdirectory: "archive")
         // Flushed a day later: the surviving rows' timestamps are far after every transcript time.
-        try store.addMessages("b", Array(messages.suffix(2)), flushDelay: 86_400)
-        let report = try await repair(directory.path)
+        let session = try TruncatedSession(count: 996, keepNewest: 2, seed: 12, schema: schema, format: .gzip(members: 2),
+                                           flushDelay: 86_400)
+        let report = try await repair(session.home)
         #expect(report.insertedMessages == 994)
-        #expect(try AgentView.matches(store.databasePath, session: "b", messages))
+        #expect(try session.isWhole())
     }
 
     @Test func rowsMissingInTheMiddleGoBetweenTheirNeighbours() async throws {
-        let directory = TemporaryDirectory()
-        let store = try StoreBuilder(home: directory.path)
-        let messages = conversation(60)
-        try store.writeTranscript("m", messages: messages)
-        try store.addMessages("m", Array(messages[..<20]) + Array(messages[30..<45]) + Array(messages[50...]))
-        #expect(try await repair(directory.path).insertedMessages == 15)
-        #expect(try AgentView.matches(store.databasePath, session: "m", messages))
+        let session = try TruncatedSession(count: 60, seed: 13, kept: { Array($0[..<20]) + Array($0[30..<45]) + Array($0[50...]) })
+        #expect(try await repair(session.home).insertedMessages == 15)
+        #expect(try session.isWhole())
     }
 
     @Test func messagesWithoutTimestampsAreOrderedByTheirNeighbours() async throws {
-        let directory = TemporaryDirectory()
-        let store = try StoreBuilder(home: directory.path)
-        var messages = conversation(30)
-        for index in [0, 1, 7, 8, 9, 28] { messages[index].timestamp = nil }
-        try store.writeTranscript("t", messages: messages)
-        try store.addMessages("t", Array(messages[10..<20]))
-        try await repair(directory.path)
-        #expect(try AgentView.matches(store.databasePath, session: "t", messages))
+        let session = try TruncatedSession(count: 30, seed: 14, edit: { messages in
+            for index in [0, 1, 7, 8, 9, 28] { messages[index].timestamp = nil }
+        }, kept: { Array($0[10..<20]) })
+        try await repair(session.home)
+        #expect(try session.isWhole())
     }
 
     @Test func transcriptTimesLaterThanTheSurvivingRowsAreClampedBeforeThem() async throws {
-        let directory = TemporaryDirectory()
-        let store = try StoreBuilder(home: directory.path)
-        let messages = conversation(20)
-        try store.writeTranscript("c", messages: messages)
         // Clocks disagree: the database rows carry times an hour before the transcript's.
-        try store.addMessages("c", Array(messages.suffix(3)), flushDelay: -3_600)
-        try await repair(directory.path)
-        #expect(try AgentView.matches(store.databasePath, session: "c", messages))
+        let session = try TruncatedSession(count: 20, keepNewest: 3, seed: 15, flushDelay: -3_600)
+        try await repair(session.home)
+        #expect(try session.isWhole())
     }
 
     @Test func missingSessionGetsItsRowFromSessionMetaAndEveryMessage() async throws {
@@ -97,46 +79,33 @@ import Testing
 
     @Test(arguments: FixtureSchema.allCases)
     func countersAreRightAfterTheBackfill(schema: FixtureSchema) async throws {
-        let directory = TemporaryDirectory()
-        let store = try StoreBuilder(home: directory.path, schema: schema)
-        let messages = conversation(80)
-        try store.writeTranscript("k", messages: messages)
-        try store.addMessages("k", Array(messages.suffix(10)))
-        try await repair(directory.path)
-        let database = store.databasePath
-        #expect(try AgentView.integer(database, "SELECT message_count FROM sessions WHERE id = 'k'") == 80)
-        #expect(try AgentView.integer(database, "SELECT tool_call_count FROM sessions WHERE id = 'k'")
-                == Int64(messages.reduce(0) { $0 + $1.toolCalls.count }))
+        let session = try TruncatedSession(count: 80, keepNewest: 10, seed: 16, schema: schema)
+        try await repair(session.home)
+        #expect(try AgentView.integer(session.databasePath, "SELECT message_count FROM sessions WHERE id = 's'") == 80)
+        #expect(try AgentView.integer(session.databasePath, "SELECT tool_call_count FROM sessions WHERE id = 's'")
+                == Int64(session.messages.reduce(0) { $0 + $1.toolCalls.count }))
     }
 
     @Test(arguments: FixtureSchema.allCases)
     func fullTextSearchFindsWordsThatOnlyBackfilledRowsHold(schema: FixtureSchema) async throws {
-        let directory = TemporaryDirectory()
-        let store = try StoreBuilder(home: directory.path, schema: schema)
-        var messages = conversation(30)
-        messages[2].content = .text("the zyxwvutsrq incident report")
-        try store.writeTranscript("f", messages: messages)
-        try store.addMessages("f", Array(messages.suffix(5)))
+        let session = try TruncatedSession(count: 30, keepNewest: 5, seed: 17, schema: schema,
+                                           edit: { $0[2].content = .text("the zyxwvutsrq incident report") })
         let search = "SELECT count(*) FROM messages_fts WHERE messages_fts MATCH 'zyxwvutsrq'"
-        #expect(try AgentView.integer(store.databasePath, search) == 0)
-        let report = try await repair(directory.path)
-        #expect(try AgentView.integer(store.databasePath, search) == 1)
+        #expect(try AgentView.integer(session.databasePath, search) == 0)
+        let report = try await repair(session.home)
+        #expect(try AgentView.integer(session.databasePath, search) == 1)
         #expect(!report.fullTextChecks.isEmpty)
         #expect(report.fullTextChecks.allSatisfy { $0.failure == nil })
     }
 
     @Test func secondRunInsertsNothingAndScanIsClean() async throws {
-        let directory = TemporaryDirectory()
-        let store = try StoreBuilder(home: directory.path)
-        let messages = conversation(50)
-        try store.writeTranscript("s", messages: messages)
-        try store.addMessages("s", Array(messages.suffix(5)))
-        try store.writeTranscript("legacy", messages: conversation(10, seed: 3))
-        #expect(try await repair(directory.path).insertedMessages == 55)
-        let again = try await repair(directory.path)
+        let session = try TruncatedSession(count: 50, keepNewest: 5, seed: 18)
+        try session.store.writeTranscript("legacy", messages: conversation(10, seed: 3))
+        #expect(try await repair(session.home).insertedMessages == 55)
+        let again = try await repair(session.home)
         #expect(again.insertedMessages == 0)
         #expect(again.sessions.allSatisfy { $0.action == .unchanged })
-        #expect(try await scan(directory.path).hasProblems == false)
+        #expect(try await scan(session.home).hasProblems == false)
     }
 
     @Test func demoStoreIsConsistentAfterRepairExceptWhatNeedsAPerson() async throws {
@@ -168,16 +137,11 @@ import Testing
     }
 
     @Test func unusualSessionIDsAreRepaired() async throws {
-        let directory = TemporaryDirectory()
-        let store = try StoreBuilder(home: directory.path)
-        let id = "x'); DELETE FROM messages; -- \"quoted\" and spaced"
-        let messages = conversation(12)
-        try store.writeTranscript(id, messages: messages)
-        try store.addMessages(id, Array(messages.suffix(2)))
-        try store.addMessages("bystander", conversation(4, seed: 5))
-        try await repair(directory.path)
-        #expect(try AgentView.matches(store.databasePath, session: id, messages))
-        #expect(try AgentView.rows(store.databasePath, session: "bystander").count == 4)
+        let session = try TruncatedSession("x'); DELETE FROM messages; -- \"quoted\" and spaced", count: 12, keepNewest: 2, seed: 19)
+        try session.store.addMessages("bystander", conversation(4, seed: 5))
+        try await repair(session.home)
+        #expect(try session.isWhole())
+        #expect(try AgentView.rows(session.databasePath, session: "bystander").count == 4)
     }
 
     @Test func backupOpensAndEqualsTheDatabaseBeforeRepair() async throws {
@@ -210,12 +174,8 @@ import Testing
     }
 
     @Test func nothingToRepairMakesNoBackup() async throws {
-        let directory = TemporaryDirectory()
-        let store = try StoreBuilder(home: directory.path)
-        let messages = conversation(5)
-        try store.writeTranscript("s", messages: messages)
-        try store.addMessages("s", messages)
-        let report = try await repair(directory.path, .init())
+        let session = try TruncatedSession(count: 5, keepNewest: 5, seed: 20)
+        let report = try await repair(session.home, .init())
         #expect(report.backupPath == nil)
     }
 

@@ -6,13 +6,8 @@ import Testing
 /// `transcript-fsck scan` as a program: exit status, output formats, and its one-line errors.
 @Suite struct ScanCommandTests {
     @Test func cleanStoreExitsZero() throws {
-        let directory = TemporaryDirectory()
-        let store = try StoreBuilder(home: directory.path)
-        var generator = ConversationGenerator(seed: 5)
-        let messages = generator.conversation(count: 12, start: 1_772_000_000)
-        try store.writeTranscript("s", messages: messages)
-        try store.addMessages("s", messages)
-        let result = try CommandRunner.fsck(["scan", "--home", directory.path])
+        let session = try TruncatedSession(count: 12, keepNewest: 12, seed: 5)
+        let result = try CommandRunner.fsck(["scan", "--home", session.home])
         #expect(result.status == 0, "\(result.standardError)")
         #expect(result.standardOutput.contains("ok 1"))
     }

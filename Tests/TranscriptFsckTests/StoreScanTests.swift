@@ -25,26 +25,16 @@ import Testing
     }
 
     @Test func pathATruncationCountsTheOlderMessagesAsMissing() async throws {
-        let directory = TemporaryDirectory()
-        let store = try StoreBuilder(home: directory.path)
-        var generator = ConversationGenerator(seed: 1)
-        let messages = generator.conversation(count: 50, start: 1_772_000_000)
-        try store.writeTranscript("s", messages: messages)
-        try store.addMessages("s", Array(messages.suffix(4)))
-        let finding = try #require(try await scan(directory.path).findings.first)
+        let session = try TruncatedSession(count: 50, keepNewest: 4, seed: 1)
+        let finding = try #require(try await scan(session.home).findings.first)
         #expect(finding.status == .truncated)
         #expect(finding.missingMessages == 46)
         #expect(finding.problems[0].contains("newest 4 of 50"))
     }
 
     @Test func pathBWithAGzipArchiveCountsTheOlderMessagesAsMissing() async throws {
-        let directory = TemporaryDirectory()
-        let store = try StoreBuilder(home: directory.path)
-        var generator = ConversationGenerator(seed: 2)
-        let messages = generator.conversation(count: 996, start: 1_772_000_000)
-        try store.writeTranscript("legacy", messages: messages, format: .gzip(members: 1), subdirectory: "old")
-        try store.addMessages("legacy", Array(messages.suffix(2)), flushDelay: 86_400)
-        let finding = try #require(try await scan(directory.path).findings.first)
+        let session = try TruncatedSession(count: 996, keepNewest: 2, seed: 2, format: .gzip(members: 1), flushDelay: 86_400)
+        let finding = try #require(try await scan(session.home).findings.first)
         #expect(finding.status == .truncated)
         #expect(finding.transcriptMessages == 996)
         #expect(finding.databaseMessages == 2)
@@ -53,14 +43,9 @@ import Testing
 
     @Test(arguments: ["it's \"quoted\"", "with spaces", "x'; DROP TABLE messages; --", "日本語-セッション", "..dots.."])
     func unusualSessionIDsAreBoundAsValues(id: String) async throws {
-        let directory = TemporaryDirectory()
-        let store = try StoreBuilder(home: directory.path)
-        var generator = ConversationGenerator(seed: 3)
-        let messages = generator.conversation(count: 6, start: 1_772_000_000)
-        try store.writeTranscript(id, messages: messages)
-        try store.addMessages(id, Array(messages.suffix(2)))
+        let session = try TruncatedSession(id, count: 6, keepNewest: 2, seed: 3)
         for sessions in [[], [id]] {
-            let report = try await scan(directory.path, sessions: sessions)
+            let report = try await scan(session.home, sessions: sessions)
             #expect(report.findings.map(\.sessionID) == [id])
             #expect(report.findings.first?.status == .truncated)
         }

@@ -13,17 +13,7 @@ enum Transcripts {
     static func gzip(_ text: String, members: Int = 1) throws -> [UInt8] {
         let directory = TemporaryDirectory("gz")
         let path = directory.file("x.gz")
-        let writer = try GzipFileWriter(path: path)
-        let bytes = Array(text.utf8)
-        let size = max(1, (bytes.count + members - 1) / members)
-        var offset = 0
-        repeat {
-            let end = min(bytes.count, offset + size)
-            try writer.write(Array(bytes[offset..<end]))
-            try writer.finishMember()
-            offset = end
-        } while offset < bytes.count
-        try writer.close()
+        try GzipFileWriter.write(Array(text.utf8), toPath: path, members: members)
         return Array(try Data(contentsOf: URL(fileURLWithPath: path)))
     }
 

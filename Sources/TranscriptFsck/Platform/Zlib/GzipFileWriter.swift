@@ -45,6 +45,20 @@ public final class GzipFileWriter {
         guard Glibc.close(descriptor) == 0 else { throw .io(path: path, detail: "close failed: \(String(cString: strerror(errno)))") }
     }
 
+    /// Writes `bytes` to a new file at `path`, split evenly into `members` concatenated gzip members.
+    public static func write(_ bytes: [UInt8], toPath path: String, members: Int = 1) throws(FsckError) {
+        let writer = try GzipFileWriter(path: path)
+        let memberSize = max(1, (bytes.count + members - 1) / max(1, members))
+        var offset = 0
+        repeat {
+            let end = min(bytes.count, offset + memberSize)
+            try writer.write(Array(bytes[offset..<end]))
+            try writer.finishMember()
+            offset = end
+        } while offset < bytes.count
+        try writer.close()
+    }
+
     private func compress(_ bytes: [UInt8], finish: Bool) throws(FsckError) {
         var failure: FsckError?
         bytes.withUnsafeBytes { input in
