@@ -68,9 +68,14 @@ public final class StoreBuilder {
     }
 
     /// Writes messages as the agent flushes them: session row ensured, row inserted, counters bumped,
-    /// all in one transaction. Rows get `timestamp + flushDelay` (flush time), or `now` when the message has none.
+    /// all in one transaction. Rows get `timestamp + flushDelay` (flush time), or a fixed time when the message has none.
     public func addMessages(_ sessionID: String, _ messages: [FixtureMessage], flushDelay: Double = 0.25,
                             source: String = "cli") throws {
+        try addMessages([(sessionID, messages)], flushDelay: flushDelay, source: source)
+    }
+
+    /// Writes several sessions' messages in one transaction.
+    public func addMessages(_ sessions: [(String, [FixtureMessage])], flushDelay: Double = 0.25, source: String = "cli") throws {
         let insert = try connection.prepare("""
             INSERT INTO messages (session_id, role, content, tool_call_id, tool_calls, tool_name, timestamp)
             VALUES (?, ?, ?, ?, ?, ?, ?)
@@ -78,12 +83,14 @@ public final class StoreBuilder {
         let bump = try connection.prepare(
             "UPDATE sessions SET message_count = message_count + 1, tool_call_count = tool_call_count + ? WHERE id = ?")
         try connection.inTransaction(.immediate) {
-            try addSession(sessionID, source: source, startedAt: messages.first?.timestamp ?? 1_770_000_000)
-            for message in messages {
-                try insert.run([.text(sessionID), .text(message.role), Self.value(message.databaseContent),
-                                Self.value(message.toolCallID), Self.value(message.databaseToolCalls), Self.value(message.toolName),
-                                .real((message.timestamp ?? 1_770_000_000) + flushDelay)])
-                try bump.run([.integer(Int64(message.toolCalls.count)), .text(sessionID)])
+            for (sessionID, messages) in sessions {
+                try addSession(sessionID, source: source, startedAt: messages.first?.timestamp ?? 1_770_000_000)
+                for message in messages {
+                    try insert.run([.text(sessionID), .text(message.role), Self.value(message.databaseContent),
+                                    Self.value(message.toolCallID), Self.value(message.databaseToolCalls), Self.value(message.toolName),
+                                    .real((message.timestamp ?? 1_770_000_000) + flushDelay)])
+                    try bump.run([.integer(Int64(message.toolCalls.count)), .text(sessionID)])
+                }
             }
             return .commit
         }

@@ -8,7 +8,7 @@ struct FixturesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fsck-fixtures",
         abstract: "Build deterministic Hermes stores for the demo, the tests and the benchmark.",
-        subcommands: [Demo.self, HoldWriteLock.self, AppendMessages.self]
+        subcommands: [Demo.self, BenchStore.self, HoldWriteLock.self, AppendMessages.self]
     )
 }
 
@@ -31,6 +31,28 @@ struct Demo: ParsableCommand {
         for session in planted {
             print("  \(session.status.rawValue.padding(toLength: 14, withPad: " ", startingAt: 0)) \(session.sessionID)  \(session.what)")
         }
+    }
+}
+
+struct BenchStore: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench-store",
+        abstract: "Build a benchmark store in DIR (replaced if it exists): many sessions, most gzip, a few percent truncated.")
+
+    @Argument(help: "The store's home directory.") var home: String
+    @Option(help: "Sessions to make.") var sessions = 10_000
+    @Option(help: "Uncompressed transcript text to aim for, in MiB.") var megabytes = 1_000
+    @Option(help: "The seed: the same seed and scale give the same store.") var seed: UInt64 = 1
+    @Option(help: "Schema generation: early, middle or late.") var schema: FixtureSchema = .early
+
+    func run() throws {
+        try? FileManager.default.removeItem(atPath: home)
+        let summary = try BenchmarkStore.build(home: home, scale: .init(sessions: sessions, megabytes: megabytes, seed: seed), schema: schema)
+        print("""
+            bench store in \(home): \(summary.sessions) sessions, \(summary.messages) messages, \
+            \(summary.transcriptBytes >> 20) MiB of transcripts; \(summary.truncatedSessions) sessions truncated, \
+            \(summary.missingRows) rows missing
+            """)
     }
 }
 

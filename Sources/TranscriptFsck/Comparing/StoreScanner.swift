@@ -1,10 +1,14 @@
+import Dispatch
 import Synchronization
 
-/// Scans a whole store: every transcript (in parallel), then the database in one snapshot, then
-/// compares each session.
+/// Scans a whole store: every transcript and the database in one snapshot, then compares each session.
 ///
-/// Transcripts are read before the database so that messages the agent writes during the scan
-/// show up as database rows ahead of the transcript (harmless) rather than as false truncation.
+/// `jobs` is the number of threads. With one, transcripts are read first and the database after;
+/// with more, one worker reads the database first and then joins the others on the transcripts.
+/// A database snapshot taken before a transcript is read may miss messages the agent wrote
+/// meanwhile, which can only make the database look behind at a transcript's end; so every session
+/// that looks like a problem is read again from the database once all transcripts are read, and
+/// judged on that newer read.
 public struct StoreScanner: Sendable {
     public var location: StoreLocation
     /// Only these sessions, when not empty.
@@ -44,15 +48,29 @@ public struct StoreScanner: Sendable {
         }
         let work = discovery.transcripts.sorted { $0.key < $1.key }.flatMap { id, paths in paths.map { (id, $0) } }
         progress?.start(files: work.count)
-        let scans = await Self.scanAll(work, jobs: jobs, progress: progress)
-        let snapshot = try DatabaseReader.snapshot(path: location.database, sessionIDs: sessionIDs.isEmpty ? nil : sessionIDs)
+        let database = location.database
+        let filter = sessionIDs.isEmpty ? nil : sessionIDs
+        let readDatabase = { @Sendable () throws(FsckError) -> DatabaseSnapshot in
+            try DatabaseReader.snapshot(path: database, sessionIDs: filter)
+        }
+        let (scans, databasePass) = await Self.scanAll(work, jobs: jobs, progress: progress, alongside: readDatabase)
+        var snapshot = try databasePass.get()
         progress?.finish()
 
         var bySession: [String: [TranscriptScan]] = [:]
         for scan in scans { bySession[scan.sessionID, default: []].append(scan) }
         let ids = Set(bySession.keys).union(snapshot.sessions.keys).sorted()
-        let findings = ids.map { id in
+        var findings = ids.map { id in
             SessionComparison.compare(sessionID: id, transcripts: bySession[id] ?? [], database: snapshot.sessions[id])
+        }
+        let suspects = findings.filter { $0.status.isProblem && $0.status != .corrupt }.map(\.sessionID)
+        if !suspects.isEmpty {
+            let fresh = try DatabaseReader.snapshot(path: database, sessionIDs: suspects)
+            for (index, finding) in findings.enumerated() where suspects.contains(finding.sessionID) {
+                snapshot.sessions[finding.sessionID] = fresh.sessions[finding.sessionID]
+                findings[index] = SessionComparison.compare(sessionID: finding.sessionID, transcripts: bySession[finding.sessionID] ?? [],
+                                                            database: fresh.sessions[finding.sessionID])
+            }
         }
         let report = ScanReport(location: location, findings: findings, warnings: discovery.warnings,
                                 transcriptBytes: scans.reduce(0) { $0 + $1.uncompressedBytes },
@@ -61,27 +79,52 @@ public struct StoreScanner: Sendable {
         return Collected(report: report, snapshot: snapshot, transcripts: discovery.transcripts)
     }
 
-    /// Reads the transcripts with `jobs` workers, each taking the next file until none is left.
-    static func scanAll(_ work: [(String, String)], jobs: Int, progress: ScanProgress?) async -> [TranscriptScan] {
+    /// Reads the transcripts with `jobs` workers, each taking the next file until none is left, and
+    /// runs `alongside` once: first on one worker when there are several, after the transcripts when there is one.
+    static func scanAll<Other: Sendable>(_ work: [(String, String)], jobs: Int, progress: ScanProgress?,
+                                         alongside: @escaping @Sendable () throws(FsckError) -> Other)
+        async -> ([TranscriptScan], Result<Other, FsckError>) {
         let queue = WorkQueue()
-        return await withTaskGroup(of: [(Int, TranscriptScan)].self) { group in
-            for _ in 0..<min(jobs, max(1, work.count)) {
+        let workers = max(1, jobs)
+        let (batches, other) = await withTaskGroup(of: ([(Int, TranscriptScan)], Result<Other, FsckError>?).self) { group in
+            for worker in 0..<workers {
                 group.addTask {
-                    var done: [(Int, TranscriptScan)] = []
-                    while true {
-                        let index = queue.take()
-                        guard index < work.count else { return done }
-                        let scan = TranscriptScan.scan(path: work[index].1, sessionID: work[index].0)
-                        progress?.transcriptDone(uncompressedBytes: scan.uncompressedBytes)
-                        done.append((index, scan))
+                    await onOwnThread {
+                        var other: Result<Other, FsckError>?
+                        if worker == 0, workers > 1 { other = Result(catching: alongside) }
+                        var done: [(Int, TranscriptScan)] = []
+                        while true {
+                            let index = queue.take()
+                            guard index < work.count else { break }
+                            let scan = TranscriptScan.scan(path: work[index].1, sessionID: work[index].0)
+                            progress?.transcriptDone(uncompressedBytes: scan.uncompressedBytes)
+                            done.append((index, scan))
+                        }
+                        if worker == 0, workers == 1 { other = Result(catching: alongside) }
+                        return (done, other)
                     }
                 }
             }
-            var results = [TranscriptScan?](repeating: nil, count: work.count)
-            for await batch in group {
-                for (index, scan) in batch { results[index] = scan }
+            var batches: [[(Int, TranscriptScan)]] = []
+            var other: Result<Other, FsckError>?
+            for await (batch, result) in group {
+                batches.append(batch)
+                if let result { other = result }
             }
-            return results.compactMap { $0 }
+            return (batches, other!)
+        }
+        var results = [TranscriptScan?](repeating: nil, count: work.count)
+        for batch in batches {
+            for (index, scan) in batch { results[index] = scan }
+        }
+        return (results.compactMap { $0 }, other)
+    }
+
+    /// Runs blocking work (file and database reads) on a thread of its own, not on the cooperative
+    /// pool, whose threads are as many as the cores and must not wait on I/O.
+    static func onOwnThread<Value: Sendable>(_ body: @escaping @Sendable () -> Value) async -> Value {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(returning: body()) }
         }
     }
 }

@@ -69,23 +69,25 @@ struct CanonicalJSONSink: JSONTokenSink {
     private static let hexDigits = Array("0123456789abcdef".utf8)
 
     private static func appendEscaped(_ text: UnsafeRawBufferPointer, to output: inout [UInt8]) {
-        for byte in text {
-            switch byte {
-            case UInt8(ascii: "\""), UInt8(ascii: "\\"):
-                output.append(UInt8(ascii: "\\"))
-                output.append(byte)
-            case 0..<0x20:
+        var runStart = 0
+        for (index, byte) in text.enumerated() where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+            output.append(contentsOf: UnsafeRawBufferPointer(rebasing: text[runStart..<index]))
+            if byte < 0x20 {
                 output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
                                            hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0xF)]])
-            default:
+            } else {
+                output.append(UInt8(ascii: "\\"))
                 output.append(byte)
             }
+            runStart = index + 1
         }
+        output.append(contentsOf: UnsafeRawBufferPointer(rebasing: text[runStart...]))
     }
 }
 
 /// A validating JSON tokenizer over bytes already in memory: strict RFC 8259 plus the
-/// `NaN` and `Infinity` literals that Python's `json.dumps` writes.
+/// `NaN` and `Infinity` literals that Python's `json.dumps` writes. It does not check UTF-8:
+/// callers that take untrusted text check it first with `UTF8Validation`.
 ///
 /// Nesting is tracked in a bit stack, not by recursion, so any depth is safe.
 struct JSONScanner {
@@ -282,7 +284,7 @@ struct JSONScanner {
             } else if byte < 0x20 {
                 throw fail("raw control character \(Self.describe(byte)) inside a string")
             } else {
-                try scanUTF8Sequence()
+                position += 1
             }
         }
     }
@@ -295,13 +297,14 @@ struct JSONScanner {
             let word = UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self)
             let quote = word ^ (ones &* 0x22)
             let backslash = word ^ (ones &* 0x5C)
-            let special = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((word &- ones &* 0x20) & ~word) | word
-            if special & highs != 0 { break }
+            // A byte that is '"', '\\' or below 0x20; bytes of 0x80 and above are content (UTF-8 is checked per line).
+            let special = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((word &- ones &* 0x20) & ~word)
+            if special & ~word & highs != 0 { break }
             position += 8
         }
         while position < count {
             let byte = base[position]
-            if byte < 0x20 || byte >= 0x80 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { return }
+            if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { return }
             position += 1
         }
     }
@@ -325,31 +328,6 @@ struct JSONScanner {
         }
     }
 
-    /// Checks one multi-byte UTF-8 sequence: no overlong forms, no surrogates, nothing past U+10FFFF.
-    private mutating func scanUTF8Sequence() throws(JSONSyntaxError) {
-        let lead = base[position]
-        let length: Int
-        var low: UInt8 = 0x80
-        var high: UInt8 = 0xBF
-        switch lead {
-        case 0xC2...0xDF: length = 2
-        case 0xE0: length = 3; low = 0xA0
-        case 0xE1...0xEC, 0xEE...0xEF: length = 3
-        case 0xED: length = 3; high = 0x9F
-        case 0xF0: length = 4; low = 0x90
-        case 0xF1...0xF3: length = 4
-        case 0xF4: length = 4; high = 0x8F
-        default: throw fail("invalid UTF-8 (byte \(Self.describe(lead)))")
-        }
-        guard count - position >= length else { throw fail("invalid UTF-8 (sequence cut short)") }
-        let second = base[position + 1]
-        guard second >= low, second <= high else { throw fail("invalid UTF-8 (byte \(Self.describe(second)) after \(Self.describe(lead)))") }
-        for index in 2..<max(length, 2) where base[position + index] & 0xC0 != 0x80 {
-            throw fail("invalid UTF-8 (byte \(Self.describe(base[position + index])) in a sequence)")
-        }
-        position += length
-    }
-
     static func hexValue(_ byte: UInt8) -> UInt8? {
         switch byte {
         case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
@@ -368,15 +346,16 @@ struct JSONScanner {
     /// Decodes the raw text of a validated string (between its quotes) into UTF-8.
     /// A lone surrogate escape, which UTF-8 cannot hold, becomes U+FFFD as Python writes it to SQLite.
     static func decodeString(_ raw: UnsafeRawBufferPointer, into output: inout [UInt8]) {
+        guard let base = raw.baseAddress else { return }
+        output.reserveCapacity(output.count + raw.count)
         var index = 0
         let count = raw.count
         while index < count {
-            let byte = raw[index]
-            guard byte == UInt8(ascii: "\\") else {
-                output.append(byte)
-                index += 1
-                continue
-            }
+            // Copy the run up to the next backslash in one go.
+            let escape = memchr(base + index, 0x5C, count - index).map { base.distance(to: UnsafeRawPointer($0)) } ?? count
+            if escape > index { output.append(contentsOf: UnsafeRawBufferPointer(start: base + index, count: escape - index)) }
+            index = escape
+            guard index < count else { return }
             let kind = raw[index + 1]
             index += 2
             switch kind {

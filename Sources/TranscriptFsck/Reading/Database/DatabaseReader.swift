@@ -74,6 +74,7 @@ public enum DatabaseReader {
     private static func collectRows(_ rows: SQLiteStatement, into sessions: inout [String: DatabaseSession]) throws(SQLiteError) {
         var fingerprinter = MessageFingerprinter()
         var currentID: String?
+        var currentIDBytes: [UInt8] = []
         var current = DatabaseSession()
         let fields: [(Int32, MessageFingerprinter.Field)] = [(3, .role), (4, .content), (5, .toolCallID), (6, .toolName), (7, .toolCalls)]
         func flush() {
@@ -84,13 +85,14 @@ public enum DatabaseReader {
         }
         while try rows.step() {
             let sameSession: Bool = rows.withTextBytes(0) { bytes in
-                guard let bytes, let currentID else { return false }
-                return currentID.utf8.elementsEqual(bytes)
+                guard let bytes, currentID != nil, bytes.count == currentIDBytes.count else { return false }
+                return bytes.isEmpty || memcmp(bytes.baseAddress!, currentIDBytes, bytes.count) == 0
             }
             if !sameSession {
                 flush()
                 let id = rows.text(0) ?? ""
                 currentID = id
+                currentIDBytes = Array(id.utf8)
                 current = sessions[id] ?? DatabaseSession()
                 current.fingerprints.reserveCapacity(64)
             }

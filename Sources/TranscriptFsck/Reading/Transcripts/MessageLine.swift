@@ -54,7 +54,8 @@ struct MessageLine {
         guard let role = line.role, role.kind == .string else {
             throw JSONSyntaxError(offset: 0, reason: "valid JSON but not a message: no \"role\" string")
         }
-        if scanner.bytes(of: role).elementsEqual("session_meta".utf8), !role.hasEscapes {
+        let roleText = scanner.bytes(of: role)
+        if !role.hasEscapes, roleText.count == 12, memcmp(roleText.baseAddress!, "session_meta", 12) == 0 {
             line.kind = .sessionMeta
         }
         return line
@@ -69,13 +70,16 @@ struct MessageLine {
     }
 
     private mutating func assign(name: UnsafeRawBufferPointer, value: JSONSpan) {
+        func equals(_ key: StaticString) -> Bool {
+            name.count == key.utf8CodeUnitCount && memcmp(name.baseAddress!, key.utf8Start, name.count) == 0
+        }
         switch name.count {
-        case 4 where name.elementsEqual("role".utf8): role = value
-        case 7 where name.elementsEqual("content".utf8): content = value
-        case 9 where name.elementsEqual("tool_name".utf8): toolName = value
-        case 9 where name.elementsEqual("timestamp".utf8): timestamp = value
-        case 10 where name.elementsEqual("tool_calls".utf8): toolCalls = value
-        case 12 where name.elementsEqual("tool_call_id".utf8): toolCallID = value
+        case 4 where equals("role"): role = value
+        case 7 where equals("content"): content = value
+        case 9 where equals("tool_name"): toolName = value
+        case 9 where equals("timestamp"): timestamp = value
+        case 10 where equals("tool_calls"): toolCalls = value
+        case 12 where equals("tool_call_id"): toolCallID = value
         default: break
         }
     }
@@ -91,3 +95,9 @@ struct MessageLine {
         return fingerprinter.finish()
     }
 }
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif

@@ -40,6 +40,9 @@ struct TranscriptReader {
             var scanner = JSONScanner(line.bytes)
             let parsed: MessageLine
             do throws(JSONSyntaxError) {
+                if let invalid = UTF8Validation.firstError(in: line.bytes) {
+                    throw JSONSyntaxError(offset: invalid.offset, reason: invalid.reason)
+                }
                 parsed = try MessageLine.parse(&scanner, member: member)
             } catch {
                 guard line.endsWithNewline else {

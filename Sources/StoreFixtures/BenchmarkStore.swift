@@ -1,0 +1,82 @@
+import Foundation
+import TranscriptFsck
+
+/// A Hermes-style store at a chosen scale for benchmarks: many sessions, most transcripts gzip,
+/// a realistic mix of message sizes and tool calls, and a few percent of sessions truncated by
+/// both failure paths. The same seed and scale give the same store.
+public enum BenchmarkStore {
+    public struct Scale: Sendable {
+        public var sessions: Int
+        /// Uncompressed transcript text to aim for, in total.
+        public var megabytes: Int
+        public var seed: UInt64
+
+        public init(sessions: Int, megabytes: Int, seed: UInt64) {
+            self.sessions = sessions
+            self.megabytes = megabytes
+            self.seed = seed
+        }
+    }
+
+    /// What was built.
+    public struct Summary: Sendable {
+        public var sessions = 0
+        public var messages = 0
+        public var transcriptBytes = 0
+        public var truncatedSessions = 0
+        public var missingRows = 0
+    }
+
+    public static func build(home: String, scale: Scale, schema: FixtureSchema = .early) throws -> Summary {
+        let store = try StoreBuilder(home: home, schema: schema)
+        try store.connection.execute("PRAGMA synchronous = OFF")
+        var generator = ConversationGenerator(seed: scale.seed)
+        var summary = Summary()
+        let bytesPerSession = max(1, scale.megabytes << 20) / max(1, scale.sessions)
+        var batch: [(String, [FixtureMessage])] = []
+        func flush() throws {
+            try store.addMessages(batch)
+            batch.removeAll(keepingCapacity: true)
+        }
+        for index in 0..<scale.sessions {
+            let id = String(format: "2026%02d%02d_%06d_%06x", 1 + index % 12, 1 + index % 28, index, index &* 2_654_435_761 & 0xFFFFFF)
+            // Sizes vary tenfold between sessions; a few sessions are long.
+            let target = bytesPerSession * (1 + generator.next(upTo: 10)) / 5 * (index % 97 == 0 ? 4 : 1)
+            var messages: [FixtureMessage] = []
+            var lines: [String] = []
+            var bytes = 0
+            var clock = 1_770_000_000 + Double(index) * 3_600
+            while bytes < target {
+                let chunk = generator.conversation(count: 8, start: clock, sizeScale: 1 + generator.next(upTo: 3))
+                clock = (chunk.last?.timestamp ?? clock) + 1
+                for message in chunk {
+                    let line = message.transcriptLine()
+                    bytes += line.utf8.count + 1
+                    lines.append(line)
+                    messages.append(message)
+                }
+            }
+            let gzip = index % 5 != 0
+            try store.writeTranscript(id, lines: lines, format: gzip ? .gzip(members: 1) : .plain,
+                                      subdirectory: gzip ? "archive/\(index % 16)" : nil)
+            summary.sessions += 1
+            summary.messages += messages.count
+            summary.transcriptBytes += bytes
+            // Three sessions in a hundred lost rows: path A keeps the newest few, path B the newest two.
+            var rows = messages
+            switch index % 100 {
+            case 7: rows = Array(messages.suffix(4 + generator.next(upTo: 10)))
+            case 43, 71: rows = Array(messages.suffix(2))
+            default: break
+            }
+            if rows.count < messages.count {
+                summary.truncatedSessions += 1
+                summary.missingRows += messages.count - rows.count
+            }
+            batch.append((id, rows))
+            if batch.count == 100 { try flush() }
+        }
+        try flush()
+        return summary
+    }
+}
