@@ -57,7 +57,7 @@ test: deps
 	$(SWIFT) test --skip-build
 
 bench: release
-	Benchmarks/run.sh
+	python3 Benchmarks/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf .build demo

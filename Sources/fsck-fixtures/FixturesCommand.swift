@@ -8,7 +8,7 @@ struct FixturesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fsck-fixtures",
         abstract: "Build deterministic Hermes stores for the demo, the tests and the benchmark.",
-        subcommands: [Demo.self, BenchStore.self, HoldWriteLock.self, AppendMessages.self]
+        subcommands: [Demo.self, BenchStore.self, BigTranscript.self, HoldWriteLock.self, AppendMessages.self]
     )
 }
 
@@ -53,6 +53,31 @@ struct BenchStore: ParsableCommand {
             \(summary.transcriptBytes >> 20) MiB of transcripts; \(summary.truncatedSessions) sessions truncated, \
             \(summary.missingRows) rows missing
             """)
+    }
+}
+
+struct BigTranscript: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "big-transcript",
+        abstract: "Build a store in DIR whose one session has a single gzip transcript of about MEGABYTES MiB.")
+
+    @Argument(help: "The store's home directory.") var home: String
+    @Option(help: "Uncompressed size of the transcript, in MiB.") var megabytes = 2_048
+
+    func run() throws {
+        try? FileManager.default.removeItem(atPath: home)
+        let store = try StoreBuilder(home: home)
+        var generator = ConversationGenerator(seed: 9)
+        let block = Array((generator.conversation(count: 4_000, start: 1_772_000_000).map { $0.transcriptLine() }
+            .joined(separator: "\n") + "\n").utf8)
+        let writer = try GzipFileWriter(path: store.sessionsDirectory + "/big.jsonl.gz")
+        var written = 0
+        while written < megabytes << 20 {
+            try writer.write(block)
+            written += block.count
+        }
+        try writer.close()
+        print("big transcript in \(home): \(written >> 20) MiB uncompressed")
     }
 }
 

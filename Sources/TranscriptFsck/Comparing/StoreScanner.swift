@@ -46,7 +46,9 @@ public struct StoreScanner: Sendable {
             let wanted = Set(sessionIDs)
             discovery.transcripts = discovery.transcripts.filter { wanted.contains($0.key) }
         }
-        let work = discovery.transcripts.sorted { $0.key < $1.key }.flatMap { id, paths in paths.map { (id, $0) } }
+        // Largest first, so that the workers finish together instead of one waiting on a long file at the end.
+        let work = discovery.transcripts.flatMap { id, paths in paths.map { (id, $0) } }
+            .sorted { (discovery.sizes[$0.1] ?? 0, $1.1) > (discovery.sizes[$1.1] ?? 0, $0.1) }
         progress?.start(files: work.count)
         let database = location.database
         let filter = sessionIDs.isEmpty ? nil : sessionIDs

@@ -36,6 +36,14 @@ public struct RepairReport: Sendable {
     public let fullTextChecks: [FullTextCheck]
     public let warnings: [String]
     public let duration: Duration
+    public let phases: Phases
+
+    /// Where the time went: reading both stores, planning, and writing (backup and FTS checks excluded).
+    public struct Phases: Sendable {
+        public let scan: Duration
+        public let plan: Duration
+        public let write: Duration
+    }
 
     public var insertedMessages: Int { sessions.reduce(0) { $0 + $1.inserted } }
 

@@ -54,6 +54,7 @@ public struct StoreRepairer: Sendable {
         let started = clock.now
         let scanner = StoreScanner(location: location, sessionIDs: options.sessionIDs, jobs: options.jobs)
         let collected = try await scanner.collect(progress: progress)
+        let scanned = clock.now
         let planner = RepairPlanner(schema: collected.snapshot.schema, now: Self.now())
 
         var results: [String: RepairReport.Session] = [:]
@@ -71,6 +72,8 @@ public struct StoreRepairer: Sendable {
             }
         }
 
+        let planned = clock.now
+        var written = planned
         var backupPath: String?
         var checks: [RepairReport.FullTextCheck] = []
         if !options.dryRun, !plans.isEmpty {
@@ -85,12 +88,14 @@ public struct StoreRepairer: Sendable {
                 results[plan.sessionID] = apply(plan, status: status, writer: writer, planner: planner,
                                                 transcripts: collected.transcripts[plan.sessionID] ?? [])
             }
+            written = clock.now
             checks = checkFullText(connection, schema: collected.snapshot.schema)
             withExtendedLifetime(lock) {}
         }
         let sessions = collected.report.findings.map { results[$0.sessionID]! }
         return RepairReport(location: location, dryRun: options.dryRun, backupPath: backupPath, sessions: sessions,
-                            fullTextChecks: checks, warnings: collected.report.warnings, duration: clock.now - started)
+                            fullTextChecks: checks, warnings: collected.report.warnings, duration: clock.now - started,
+                            phases: .init(scan: scanned - started, plan: planned - scanned, write: written - planned))
     }
 
     /// Writes one plan; when a live writer changed the session meanwhile, reads it again and re-plans.

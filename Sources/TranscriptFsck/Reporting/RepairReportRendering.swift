@@ -17,6 +17,12 @@ extension RepairReport {
             ("dry_run", .bool(dryRun)),
             ("backup", .optional(backupPath)),
             ("summary", .object(summary)),
+            ("timings", .object([
+                ("total_seconds", .number(Self.rounded(duration))),
+                ("scan_seconds", .number(Self.rounded(phases.scan))),
+                ("plan_seconds", .number(Self.rounded(phases.plan))),
+                ("write_seconds", .number(Self.rounded(phases.write))),
+            ])),
             ("fts_integrity", .array(fullTextChecks.map { check in
                 .object([("table", .string(check.table)), ("ok", .bool(check.failure == nil)), ("error", .optional(check.failure))])
             })),
@@ -33,6 +39,8 @@ extension RepairReport {
             })),
         ])
     }
+
+    private static func rounded(_ duration: Duration) -> Double { (duration.seconds * 1000).rounded() / 1000 }
 
     private func renderedTable() -> String {
         let verb = dryRun ? "would insert" : "inserted"

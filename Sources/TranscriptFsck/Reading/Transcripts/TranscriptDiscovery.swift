@@ -8,6 +8,8 @@ import Darwin
 public struct TranscriptDiscovery: Sendable {
     /// Session id to its transcript files, in path order.
     public var transcripts: [String: [String]] = [:]
+    /// Each transcript file's size as stored, for scheduling the largest first.
+    public var sizes: [String: Int] = [:]
     /// Things skipped on the way (symbolic links, unreadable directories).
     public var warnings: [String] = []
 
@@ -41,6 +43,7 @@ public struct TranscriptDiscovery: Sendable {
                 subdirectories.append(path)
             case S_IFREG where TranscriptReader.isTranscript(name):
                 transcripts[TranscriptReader.sessionID(fromFileName: name), default: []].append(path)
+                sizes[path] = Int(status.st_size)
             case S_IFLNK where TranscriptReader.isTranscript(name):
                 warnings.append("\(path): symbolic link not followed; copy the file into the transcripts directory to include it")
             default:
