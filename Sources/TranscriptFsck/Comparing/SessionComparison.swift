@@ -1,6 +1,43 @@
 /// Compares one session's transcripts with its database rows and gives the verdict.
 public enum SessionComparison {
-    public static func compare(sessionID: String, transcripts: [TranscriptScan], database: DatabaseSession?) -> SessionFinding {
+    /// Compares; `writtenAfterRowID` is the highest row id before the transcripts were read, when known.
+    ///
+    /// Rows above it at the end of the session may have been written by the live agent after its
+    /// transcript was read. If the session only looks wrong because of them, it is judged without them,
+    /// provided none of them could be one of the messages a repair would insert (no duplicate can result).
+    public static func compare(sessionID: String, transcripts: [TranscriptScan], database: DatabaseSession?,
+                               writtenAfterRowID watermark: Int64? = nil) -> SessionFinding {
+        let full = compare(sessionID: sessionID, transcripts: transcripts, database: database)
+        guard let watermark, let database, full.status == .diverged || full.status == .databaseAhead else { return full }
+        let inFlight = database.rowIDs.reversed().prefix { $0 > watermark }.count
+        guard inFlight > 0 else { return full }
+        var settled = database
+        settled.fingerprints.removeLast(inFlight)
+        settled.rowIDs.removeLast(inFlight)
+        settled.timestamps.removeLast(inFlight)
+        var finding = compare(sessionID: sessionID, transcripts: transcripts, database: settled)
+        switch (finding.status, finding.alignment) {
+        case (.ok, _), (.databaseAhead, _):
+            break
+        case (.truncated, .databaseIsSubsequence(let matches)?), (.missing, .databaseIsSubsequence(let matches)?):
+            guard let chosen = transcripts.first(where: { $0.path == finding.transcriptPath }) else { return full }
+            let matched = Set(matches)
+            let wanted = Set(chosen.fingerprints.indices.filter { !matched.contains($0) }.map { chosen.fingerprints[$0] })
+            guard wanted.isDisjoint(with: database.fingerprints.suffix(inFlight)) else { return full }
+        default:
+            return full
+        }
+        finding = SessionFinding(sessionID: finding.sessionID, status: finding.status, transcriptPath: finding.transcriptPath,
+                                 transcriptPaths: finding.transcriptPaths, transcriptMessages: finding.transcriptMessages,
+                                 databaseMessages: database.messageCount, missingMessages: finding.missingMessages,
+                                 problems: finding.problems,
+                                 warnings: finding.warnings + ["\(inFlight) rows written while the scan ran were left out of the comparison"],
+                                 alignment: finding.alignment)
+        finding.inFlightRows = inFlight
+        return finding
+    }
+
+    private static func compare(sessionID: String, transcripts: [TranscriptScan], database: DatabaseSession?) -> SessionFinding {
         let rows = database?.fingerprints ?? []
         let warnings = transcripts.flatMap { scan in scan.warnings.map { "\(scan.path): \($0)" } }
         let paths = transcripts.map(\.path)

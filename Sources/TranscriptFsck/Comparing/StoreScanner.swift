@@ -39,8 +39,9 @@ public struct StoreScanner: Sendable {
     public func collect(progress: ScanProgress? = nil) async throws(FsckError) -> Collected {
         let clock = ContinuousClock()
         let started = clock.now
-        // Fail on an unusable database before the (possibly long) transcript pass.
-        _ = try StoreSchema.read(from: DatabaseReader.open(path: location.database))
+        // Fail on an unusable database before the (possibly long) transcript pass, and note the newest row:
+        // rows above it may be written by a live agent after their transcript was read.
+        let watermark = try DatabaseReader.newestRowID(path: location.database)
         var discovery = try TranscriptDiscovery.find(roots: location.transcriptRoots)
         if !sessionIDs.isEmpty {
             let wanted = Set(sessionIDs)
@@ -63,7 +64,8 @@ public struct StoreScanner: Sendable {
         for scan in scans { bySession[scan.sessionID, default: []].append(scan) }
         let ids = Set(bySession.keys).union(snapshot.sessions.keys).sorted()
         var findings = ids.map { id in
-            SessionComparison.compare(sessionID: id, transcripts: bySession[id] ?? [], database: snapshot.sessions[id])
+            SessionComparison.compare(sessionID: id, transcripts: bySession[id] ?? [], database: snapshot.sessions[id],
+                                      writtenAfterRowID: watermark)
         }
         let suspects = findings.filter { $0.status.isProblem && $0.status != .corrupt }.map(\.sessionID)
         if !suspects.isEmpty {
@@ -71,7 +73,7 @@ public struct StoreScanner: Sendable {
             for (index, finding) in findings.enumerated() where suspects.contains(finding.sessionID) {
                 snapshot.sessions[finding.sessionID] = fresh.sessions[finding.sessionID]
                 findings[index] = SessionComparison.compare(sessionID: finding.sessionID, transcripts: bySession[finding.sessionID] ?? [],
-                                                            database: fresh.sessions[finding.sessionID])
+                                                            database: fresh.sessions[finding.sessionID], writtenAfterRowID: watermark)
             }
         }
         let report = ScanReport(location: location, findings: findings, warnings: discovery.warnings,

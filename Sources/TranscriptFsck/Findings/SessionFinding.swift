@@ -14,6 +14,10 @@ public struct SessionFinding: Sendable, Equatable {
     public let problems: [String]
     /// Things worth knowing that do not change the status (an unfinished last line, say).
     public let warnings: [String]
-    /// Where the rows line up; nil when there is nothing to align.
+    /// Where the rows line up; nil when there is nothing to align. With `inFlightRows`, it aligns
+    /// the rows before those.
     public let alignment: Alignment?
+    /// Rows at the end of the session written after the transcripts were read (a live agent), left out
+    /// of the comparison: the transcript read could not hold them yet.
+    public var inFlightRows = 0
 }

@@ -23,16 +23,19 @@ struct RepairPlanner {
                 return .failure(RepairRefusal("no alignment to plan from"))
             }
             do {
-                return .success(try plan(finding.sessionID, path: path, matches: matches,
-                                         transcriptCount: finding.transcriptMessages, database: database ?? DatabaseSession()))
+                return .success(try plan(finding.sessionID, path: path, matches: matches, transcriptCount: finding.transcriptMessages,
+                                         database: database ?? DatabaseSession(), inFlight: finding.inFlightRows))
             } catch {
                 return .failure(error)
             }
         }
     }
 
+    /// Plans against the session's rows but the last `inFlight` ones, which the live agent wrote after the
+    /// transcript was read: the backfilled rows go before them, and they stay last.
     private func plan(_ sessionID: String, path: String, matches: [Int], transcriptCount: Int,
-                      database: DatabaseSession) throws(RepairRefusal) -> SessionRepairPlan {
+                      database: DatabaseSession, inFlight: Int) throws(RepairRefusal) -> SessionRepairPlan {
+        let settled = Array(database.fingerprints.dropLast(inFlight))
         let matched = Set(matches)
         let wanted = Set((0..<transcriptCount).filter { !matched.contains($0) })
         let contents: TranscriptContents
@@ -43,7 +46,7 @@ struct RepairPlanner {
         }
         // The file may have grown or changed since the scan; plan only from a read that still aligns the same way.
         guard contents.fingerprints.count == transcriptCount,
-              Alignment.align(transcript: contents.fingerprints, database: database.fingerprints)
+              Alignment.align(transcript: contents.fingerprints, database: settled)
                 == .databaseIsSubsequence(transcriptIndexOfRow: matches) else {
             throw RepairRefusal("the transcript changed while it was being read; run the repair again")
         }
@@ -58,7 +61,7 @@ struct RepairPlanner {
             guard gapStart < gapEnd else { continue }
             let indexes = Array(gapStart..<gapEnd)
             let lower = gap > 0 ? database.timestamps[gap - 1] : nil
-            let upper = gap < matches.count ? database.timestamps[gap] : nil
+            let upper = gap < database.timestamps.count ? database.timestamps[gap] : nil
             guard let times = TimestampPlacement.place(indexes.map { contents.messages[$0]?.timestamp }, after: lower, before: upper,
                                                        fallback: fallback) else {
                 throw RepairRefusal("no room to place \(indexes.count) messages between database rows id \(database.rowIDs[gap - 1]) "
@@ -73,14 +76,15 @@ struct RepairPlanner {
         return SessionRepairPlan(
             sessionID: sessionID, transcriptPath: path,
             sessionRow: database.hasSessionRow ? nil : sessionRow(sessionID, contents: contents, fallback: fallback),
-            rows: rows, expected: database, transcriptFingerprints: contents.fingerprints, placement: placement)
+            rows: rows, expected: database, finalFingerprints: contents.fingerprints + database.fingerprints.suffix(inFlight),
+            placement: placement)
     }
 
     private func describe(count: Int, first: Int, gap: Int, database: DatabaseSession) -> String {
         let messages = "messages \(first + 1)-\(first + count)"
         if database.rowIDs.isEmpty { return "\(count) rows (\(messages))" }
         if gap == 0 { return "\(count) rows before row id \(database.rowIDs[0]) (\(messages))" }
-        if gap == database.rowIDs.count { return "\(count) rows after row id \(database.rowIDs[gap - 1]) (\(messages))" }
+        if gap >= database.rowIDs.count { return "\(count) rows after row id \(database.rowIDs[gap - 1]) (\(messages))" }
         return "\(count) rows between row ids \(database.rowIDs[gap - 1]) and \(database.rowIDs[gap]) (\(messages))"
     }
 

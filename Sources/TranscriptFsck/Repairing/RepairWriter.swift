@@ -41,7 +41,7 @@ final class RepairWriter {
                     }
                     try write(plan)
                     let after = try DatabaseReader.readSession(plan.sessionID, schema: schema, connection: connection) ?? DatabaseSession()
-                    guard after.fingerprints == plan.transcriptFingerprints else {
+                    guard after.fingerprints == plan.finalFingerprints else {
                         throw RepairRefusal("read back in the agent's order, the rows would not match the transcript; nothing was written")
                     }
                     return .commit
@@ -55,6 +55,15 @@ final class RepairWriter {
             throw RepairRefusal("\(error); nothing was written")
         }
         return outcome
+    }
+
+    /// The session's rows as they are now, read outside any transaction.
+    func currentRows(of sessionID: String) throws(RepairRefusal) -> DatabaseSession {
+        do {
+            return try DatabaseReader.readSession(sessionID, schema: schema, connection: connection) ?? DatabaseSession()
+        } catch {
+            throw RepairRefusal("cannot read the session again: \(error.message)")
+        }
     }
 
     private func write(_ plan: SessionRepairPlan) throws {

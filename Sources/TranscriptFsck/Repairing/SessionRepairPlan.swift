@@ -14,8 +14,9 @@ public struct SessionRepairPlan: Sendable {
     public let rows: [Row]
     /// The session's rows as the plan saw them; the write goes ahead only if they are still so.
     public let expected: DatabaseSession
-    /// The transcript's whole sequence: what the session must read back as once the rows are in.
-    public let transcriptFingerprints: [MessageFingerprint]
+    /// What the session must read back as once the rows are in: the transcript's whole sequence, then
+    /// any rows the live agent wrote after the transcript was read.
+    public let finalFingerprints: [MessageFingerprint]
     /// Where the rows go, one line per run of consecutive rows, for the dry run and the report.
     public let placement: [String]
 

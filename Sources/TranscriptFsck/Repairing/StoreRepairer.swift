@@ -108,10 +108,14 @@ public struct StoreRepairer: Sendable {
                 switch try writer.apply(plan) {
                 case .applied:
                     return Self.result(for: plan, status: status)
-                case .stale(let current):
+                case .stale(let changed):
                     say("session \(plan.sessionID) changed while being repaired; planning it again")
+                    // As in a scan: transcripts first, then the rows, with a watermark for rows written in between.
+                    let watermark = changed.rowIDs.max() ?? 0
                     let scans = transcripts.map { TranscriptScan.scan(path: $0, sessionID: plan.sessionID) }
-                    let finding = SessionComparison.compare(sessionID: plan.sessionID, transcripts: scans, database: current)
+                    let current = try writer.currentRows(of: plan.sessionID)
+                    let finding = SessionComparison.compare(sessionID: plan.sessionID, transcripts: scans, database: current,
+                                                            writtenAfterRowID: watermark)
                     status = finding.status
                     switch planner.plan(finding, database: current) {
                     case .success(nil):

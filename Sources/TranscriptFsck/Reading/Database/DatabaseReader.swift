@@ -22,6 +22,17 @@ public enum DatabaseReader {
         }
     }
 
+    /// Checks the schema and returns the highest message row id (0 for none).
+    public static func newestRowID(path: String) throws(FsckError) -> Int64 {
+        let connection = try open(path: path)
+        _ = try StoreSchema.read(from: connection)
+        do {
+            return try connection.prepare("SELECT coalesce(max(id), 0) FROM messages").singleInteger() ?? 0
+        } catch {
+            throw error.isNotADatabase ? .notADatabase(path: path, detail: error.message) : .database(error)
+        }
+    }
+
     /// Reads every session's rows in one ordered pass over the messages table, or only the given sessions.
     public static func snapshot(path: String, sessionIDs: [String]? = nil) throws(FsckError) -> DatabaseSnapshot {
         let connection = try open(path: path)

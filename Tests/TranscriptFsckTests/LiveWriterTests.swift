@@ -1,0 +1,59 @@
+import Foundation
+import StoreFixtures
+import Testing
+@testable import TranscriptFsck
+
+/// Scans and repairs beside a process that writes the way the agent does.
+@Suite struct LiveWriterTests {
+    func scan(_ fingerprints: [MessageFingerprint], rows: [MessageFingerprint], rowIDs: [Int64], watermark: Int64) -> SessionFinding {
+        var transcript = TranscriptScan(sessionID: "s", path: "s.jsonl")
+        transcript.fingerprints = fingerprints
+        var database = DatabaseSession()
+        database.hasSessionRow = true
+        for (fingerprint, id) in zip(rows, rowIDs) { database.append(fingerprint: fingerprint, rowID: id, timestamp: Double(id)) }
+        return SessionComparison.compare(sessionID: "s", transcripts: [transcript], database: database, writtenAfterRowID: watermark)
+    }
+
+    @Test func rowsWrittenAfterTheTranscriptWasReadDoNotMakeATruncatedSessionDiverge() {
+        // The transcript was read with messages 1...5; the agent then wrote row 6 before appending it to the transcript.
+        let finding = scan([1, 2, 3, 4, 5], rows: [4, 5, 6], rowIDs: [10, 11, 12], watermark: 11)
+        #expect(finding.status == .truncated)
+        #expect(finding.missingMessages == 3)
+        #expect(finding.inFlightRows == 1)
+    }
+
+    @Test func rowsFromBeforeTheTranscriptReadStillDiverge() {
+        let finding = scan([1, 2, 3, 4, 5], rows: [4, 5, 6], rowIDs: [10, 11, 12], watermark: 12)
+        #expect(finding.status == .diverged)
+    }
+
+    @Test func aNewRowThatCouldBeAMissingMessageIsNeverLeftOut() {
+        // Row 12 holds message 2, which a repair would insert again: the session stays diverged, no duplicate is planned.
+        let finding = scan([1, 2, 3, 4, 5], rows: [4, 5, 2], rowIDs: [10, 11, 12], watermark: 11)
+        #expect(finding.status == .diverged)
+    }
+
+    @Test func repairBesideAnAgentWritingKeepsEveryMessageOnceInOrder() async throws {
+        let session = try TruncatedSession("live", count: 60, keepNewest: 4, seed: 41)
+        let transcript = session.home + "/sessions/live.jsonl"
+        let writer = try CommandRunner.start("fsck-fixtures", ["append-messages", session.databasePath, "live", "60",
+                                                                "--interval", "0.02", "--transcript", transcript])
+        var outputs: [String] = []
+        while writer.process.isRunning {
+            let result = try CommandRunner.fsck(["repair", "--home", session.home, "--no-backup", "--jobs", "1"])
+            #expect(result.status == 0 || result.status == 1, "\(result.standardError)")
+            outputs.append(result.standardOutput)
+        }
+        writer.process.waitUntilExit()
+        #expect(writer.process.terminationStatus == 0)
+        let last = try CommandRunner.fsck(["repair", "--home", session.home, "--no-backup"])
+        #expect(last.status == 0, "\(last.standardOutput)")
+        let report = try await StoreScanner(location: .resolve(home: session.home, database: nil, transcriptRoots: [], environment: [:])).scan()
+        let finding = try #require(report.findings.first { $0.sessionID == "live" })
+        #expect(finding.status == .ok, "\(finding.problems)")
+        #expect(finding.transcriptMessages == 120)
+        #expect(finding.databaseMessages == 120)
+        // The backfill happened while the agent was writing, not after.
+        #expect(outputs.first?.contains("inserted 56 messages") == true, "\(outputs.first ?? "no repair ran")")
+    }
+}
