@@ -8,6 +8,7 @@ public enum FsckError: Error, CustomStringConvertible, Sendable {
     case io(path: String, detail: String)
     case repairLockBusy(path: String, seconds: Double)
     case invalidArgument(String)
+    case repairStopped(path: String, detail: String, sessionsRepaired: Int)
 
     public var description: String {
         switch self {
@@ -27,6 +28,9 @@ public enum FsckError: Error, CustomStringConvertible, Sendable {
             "\(path): another repair holds this lock (waited \(Int(seconds)) s); wait for it to finish, then run again"
         case .invalidArgument(let detail):
             detail
+        case .repairStopped(let path, let detail, let repaired):
+            "\(path): repair stopped: \(detail); \(repaired) sessions were repaired before, each whole; "
+                + "every other session is untouched. Fix the cause (free space, permissions), then run the repair again"
         }
     }
 }

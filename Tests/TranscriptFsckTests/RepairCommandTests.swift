@@ -134,6 +134,7 @@ enum KillFixture {
         let surviving: Int
     }
 
+    @discardableResult
     static func build(home: String, sessions count: Int = 120, messages: Int = 150) throws -> [Session] {
         let store = try StoreBuilder(home: home)
         var generator = ConversationGenerator(seed: 31)

@@ -148,8 +148,32 @@ import Testing
     @Test func lineLongerThanTheLimitIsRefusedNotBuffered() throws {
         let directory = TemporaryDirectory()
         let path = try directory.write("s.jsonl", text: #"{"role": "user", "content": ""# + String(repeating: "z", count: 3 << 20) + "\"}\n")
-        let reader = TranscriptReader(path: path, maximumLineBytes: 2 << 20)
+        let reader = TranscriptReader(path: path, limits: ReadLimits(maximumLineBytes: 2 << 20))
         #expect(throws: TranscriptError.self) { _ = try reader.read(onMessage: { _, _, _, _ in }) }
+    }
+
+    @Test func gzipBombIsRefusedPastTheExpansionLimit() throws {
+        let directory = TemporaryDirectory()
+        let path = directory.file("bomb.jsonl.gz")
+        try GzipFileWriter.write([UInt8](repeating: 0x20, count: 64 << 20), toPath: path)
+        let limits = ReadLimits(maximumExpansionRatio: 200, expansionGraceBytes: 8 << 20)
+        let scan = TranscriptScan.scan(path: path, sessionID: "bomb", limits: limits)
+        let error = try #require(scan.error)
+        #expect(error.reason.contains("likely gzip bomb"))
+        // The same limits let an ordinary archive through.
+        let ordinary = try Transcripts.gzip(text)
+        let archive = try directory.write("ok.jsonl.gz", ordinary)
+        #expect(TranscriptScan.scan(path: archive, sessionID: "ok", limits: limits).error == nil)
+    }
+
+    @Test func hundredMegabyteLineIsOneMessage() throws {
+        let directory = TemporaryDirectory()
+        let path = directory.file("s.jsonl.gz")
+        let line = #"{"role": "tool", "tool_call_id": "c1", "content": ""# + String(repeating: "0123456789abcdef", count: 100 << 16) + "\"}\n"
+        try GzipFileWriter.write(Array((text + line).utf8), toPath: path)
+        let scan = TranscriptScan.scan(path: path, sessionID: "s")
+        #expect(scan.error == nil)
+        #expect(scan.messageCount == 41)
     }
 
     @Test func missingFileIsAnErrorNotACrash() {

@@ -50,6 +50,9 @@ final class RepairWriter {
         } catch let refusal as RepairRefusal {
             throw refusal
         } catch let error as SQLiteError {
+            if error.isStorageFailure {
+                throw RepairRefusal("\(error.message) (code \(error.code)); nothing of session \(plan.sessionID) was written", stopsTheRun: true)
+            }
             throw RepairRefusal("\(error.isBusy ? "the database stayed locked" : "SQLite failed"): \(error.message) (code \(error.code)); nothing was written")
         } catch {
             throw RepairRefusal("\(error); nothing was written")

@@ -27,8 +27,13 @@ public struct SessionRepairPlan: Sendable {
 /// Why a session will not be repaired; the session is left exactly as it was.
 public struct RepairRefusal: Error, Sendable, CustomStringConvertible {
     public let reason: String
+    /// True when no later session could fare better (disk full, read-only file): the run stops.
+    public let stopsTheRun: Bool
 
-    public init(_ reason: String) { self.reason = reason }
+    public init(_ reason: String, stopsTheRun: Bool = false) {
+        self.reason = reason
+        self.stopsTheRun = stopsTheRun
+    }
 
     public var description: String { reason }
 }

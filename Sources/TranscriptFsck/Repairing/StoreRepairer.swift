@@ -83,10 +83,17 @@ public struct StoreRepairer: Sendable {
                 backupPath = try backup(connection)
             }
             let writer = RepairWriter(connection: connection, schema: collected.snapshot.schema, busyTimeout: options.busyTimeout, say: say)
+            var repaired = 0
             for plan in plans {
                 let status = collected.report.findings.first { $0.sessionID == plan.sessionID }!.status
-                results[plan.sessionID] = apply(plan, status: status, writer: writer, planner: planner,
-                                                transcripts: collected.transcripts[plan.sessionID] ?? [])
+                do {
+                    let result = try apply(plan, status: status, writer: writer, planner: planner,
+                                           transcripts: collected.transcripts[plan.sessionID] ?? [])
+                    results[plan.sessionID] = result
+                    if result.action == .backfilled || result.action == .created { repaired += 1 }
+                } catch {
+                    throw .repairStopped(path: location.database, detail: error.reason, sessionsRepaired: repaired)
+                }
             }
             written = clock.now
             checks = checkFullText(connection, schema: collected.snapshot.schema)
@@ -99,8 +106,9 @@ public struct StoreRepairer: Sendable {
     }
 
     /// Writes one plan; when a live writer changed the session meanwhile, reads it again and re-plans.
+    /// Throws only a refusal that stops the run.
     private func apply(_ first: SessionRepairPlan, status: SessionStatus, writer: RepairWriter, planner: RepairPlanner,
-                       transcripts: [String]) -> RepairReport.Session {
+                       transcripts: [String]) throws(RepairRefusal) -> RepairReport.Session {
         var plan = first
         var status = status
         for _ in 0..<Self.replanAttempts {
@@ -128,6 +136,7 @@ public struct StoreRepairer: Sendable {
                     }
                 }
             } catch {
+                if error.stopsTheRun { throw error }
                 return Self.refused(plan.sessionID, status, error)
             }
         }

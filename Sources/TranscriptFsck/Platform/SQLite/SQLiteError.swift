@@ -23,6 +23,11 @@ public struct SQLiteError: Error, CustomStringConvertible, Sendable {
     /// True when another connection holds a lock that we waited on in vain.
     public var isBusy: Bool { code & 0xFF == SQLITE_BUSY || code & 0xFF == SQLITE_LOCKED }
 
+    /// True when the storage itself failed (disk full, I/O error, read-only or vanished file): no later write can succeed.
+    public var isStorageFailure: Bool {
+        [SQLITE_FULL, SQLITE_IOERR, SQLITE_READONLY, SQLITE_CANTOPEN, SQLITE_CORRUPT, SQLITE_NOTADB, SQLITE_PERM].contains(code & 0xFF)
+    }
+
     /// True when the file is not a database, or a damaged one.
     public var isNotADatabase: Bool { code & 0xFF == SQLITE_NOTADB || code & 0xFF == SQLITE_CORRUPT }
 

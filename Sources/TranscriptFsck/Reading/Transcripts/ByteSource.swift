@@ -66,11 +66,14 @@ struct GzipFileSource: ByteSource, ~Copyable {
     private var inputEnd = 0
     private var atEndOfFile = false
     private(set) var storedBytesRead = 0
+    private var textBytesProduced = 0
+    private let limits: ReadLimits
 
     static let inputChunkSize = 256 * 1024
 
-    init(path: String) throws(TranscriptError) {
+    init(path: String, limits: ReadLimits = .standard) throws(TranscriptError) {
         file = try FileDescriptor(openingForReading: path)
+        self.limits = limits
         input = .allocate(byteCount: Self.inputChunkSize, alignment: 16)
     }
 
@@ -110,6 +113,13 @@ struct GzipFileSource: ByteSource, ~Copyable {
             }
             inputStart += step.consumed
             storedBytesRead += step.consumed
+            textBytesProduced += step.produced
+            if textBytesProduced > limits.expansionGraceBytes, textBytesProduced / max(1, storedBytesRead) > limits.maximumExpansionRatio {
+                throw TranscriptError(path: file.path, place: .byte(storedBytesRead),
+                                      reason: "gzip data expands more than \(limits.maximumExpansionRatio) times "
+                                          + "(\(textBytesProduced >> 20) MiB from \(storedBytesRead) bytes); refused as a likely gzip bomb",
+                                      hint: "inspect the file by hand; a real transcript does not compress this well")
+            }
             if step.produced > 0 { return step.produced }
             if step.consumed == 0, inputStart < inputEnd {
                 // zlib always moves when it has input and room for output; standing still means it cannot go on.

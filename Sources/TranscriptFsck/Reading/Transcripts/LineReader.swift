@@ -15,13 +15,11 @@ struct Line {
 /// a line past `maximumLineBytes` stops the read with an error rather than exhaust memory.
 struct LineReader {
     static let chunkSize = 1 << 20
-    /// A line longer than this is refused: no real message is this large, a runaway stream is.
-    static let defaultMaximumLineBytes = 512 << 20
 
     let path: String
     let maximumLineBytes: Int
 
-    init(path: String, maximumLineBytes: Int = LineReader.defaultMaximumLineBytes) {
+    init(path: String, maximumLineBytes: Int = ReadLimits.standard.maximumLineBytes) {
         self.path = path
         self.maximumLineBytes = maximumLineBytes
     }

@@ -4,7 +4,7 @@
 /// an unfinished last line is a warning; any other unreadable line stops the read with an error.
 struct TranscriptReader {
     let path: String
-    var maximumLineBytes = LineReader.defaultMaximumLineBytes
+    var limits = ReadLimits.standard
 
     /// What reading the whole file found.
     struct Outcome {
@@ -34,7 +34,7 @@ struct TranscriptReader {
         member: (JSONSpan, JSONSpan, inout JSONScanner) -> Void = { _, _, _ in }
     ) throws(TranscriptError) -> Outcome {
         var outcome = Outcome()
-        let lines = LineReader(path: path, maximumLineBytes: maximumLineBytes)
+        let lines = LineReader(path: path, maximumLineBytes: limits.maximumLineBytes)
         func visit(_ line: Line) throws(TranscriptError) {
             guard line.bytes.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) else { return }
             var scanner = JSONScanner(line.bytes)
@@ -61,7 +61,7 @@ struct TranscriptReader {
             }
         }
         if path.hasSuffix(".gz") {
-            var source = try GzipFileSource(path: path)
+            var source = try GzipFileSource(path: path, limits: limits)
             outcome.uncompressedBytes = try lines.forEachLine(from: &source, visit)
             outcome.storedBytes = source.storedBytesRead
         } else {

@@ -12,10 +12,10 @@ public struct TranscriptScan: Sendable {
     public var messageCount: Int { fingerprints.count }
 
     /// Reads and fingerprints every message of the transcript at `path`.
-    public static func scan(path: String, sessionID: String) -> TranscriptScan {
+    public static func scan(path: String, sessionID: String, limits: ReadLimits = .standard) -> TranscriptScan {
         var result = TranscriptScan(sessionID: sessionID, path: path)
         var fingerprinter = MessageFingerprinter()
-        let reader = TranscriptReader(path: path)
+        let reader = TranscriptReader(path: path, limits: limits)
         do {
             let outcome = try reader.read(onMessage: { _, line, scanner, _ in
                 result.fingerprints.append(line.fingerprint(using: &fingerprinter, in: scanner))

@@ -1,0 +1,166 @@
+import Foundation
+import StoreFixtures
+import Testing
+@testable import TranscriptFsck
+
+/// Faults around the tool: a full disk, a read-only file system, a database that vanishes, links that leave the store.
+@Suite struct ReliabilityTests {
+    /// Runs `transcript-fsck` under a shell that caps file sizes, as a full disk would.
+    func fsckWithFileSizeLimit(kilobytes: Int, _ arguments: [String]) throws -> CommandResult {
+        let quoted = ([CommandRunner.path(of: "transcript-fsck")] + arguments).map { "'\($0)'" }.joined(separator: " ")
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/bash")
+        // Ignoring SIGXFSZ turns the over-limit write into an EFBIG error that SQLite reports, as ENOSPC would be.
+        process.arguments = ["-c", "ulimit -f \(kilobytes); trap '' XFSZ; exec \(quoted)"]
+        let output = Pipe(), error = Pipe()
+        process.standardOutput = output
+        process.standardError = error
+        try process.run()
+        let out = output.fileHandleForReading.readDataToEndOfFile()
+        let err = error.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return CommandResult(status: process.terminationStatus, standardOutput: String(decoding: out, as: UTF8.self),
+                             standardError: String(decoding: err, as: UTF8.self))
+    }
+
+    func checkpoint(_ database: String) throws {
+        try SQLiteConnection(path: database, mode: .readWrite).execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    }
+
+    @Test func fullDiskStopsTheRepairWithEverySessionWholeOrUntouched() throws {
+        let directory = TemporaryDirectory("full")
+        let sessions = try KillFixture.build(home: directory.path, sessions: 30)
+        let database = directory.path + "/state.db"
+        try checkpoint(database)
+        let size = try FileManager.default.attributesOfItem(atPath: database)[.size] as! Int
+        // Room for the database as it is and a little write-ahead log: a few sessions fit, then the disk is "full".
+        let result = try fsckWithFileSizeLimit(kilobytes: size / 1024 + 400, ["repair", "--home", directory.path, "--no-backup", "--jobs", "1"])
+        #expect(result.status == 2, "\(result.standardOutput)\(result.standardError)")
+        #expect(result.standardError.contains("repair stopped"))
+        #expect(result.standardError.split(separator: "\n").count == 1)
+        #expect(try AgentView.text(database, "PRAGMA integrity_check") == "ok")
+        for session in sessions {
+            let rows = try AgentView.rows(database, session: session.id).count
+            #expect(rows == session.surviving || rows == session.messages.count)
+        }
+        #expect(try CommandRunner.fsck(["repair", "--home", directory.path, "--no-backup"]).status == 0)
+        #expect(try CommandRunner.fsck(["scan", "--home", directory.path]).status == 0)
+    }
+
+    @Test func fullDiskDuringTheBackupWritesNothing() throws {
+        let directory = TemporaryDirectory("full")
+        try KillFixture.build(home: directory.path, sessions: 10)
+        let database = directory.path + "/state.db"
+        try checkpoint(database)
+        let before = try Data(contentsOf: URL(fileURLWithPath: database))
+        let result = try fsckWithFileSizeLimit(kilobytes: before.count / 2048, ["repair", "--home", directory.path])
+        #expect(result.status == 2)
+        #expect(result.standardError.contains("backup failed"))
+        #expect(result.standardError.contains("nothing was written"))
+        try checkpoint(database)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: database)) == before)
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.contains(".bak-") }
+        #expect(leftovers.isEmpty, "a partial backup was left: \(leftovers)")
+    }
+
+    static let canMount: Bool = {
+        let probe = TemporaryDirectory("mount")
+        let mount = Process()
+        mount.executableURL = URL(fileURLWithPath: "/bin/sh")
+        mount.arguments = ["-c", "mount -t tmpfs -o size=1m tmpfs '\(probe.path)' 2>/dev/null && umount '\(probe.path)'"]
+        try? mount.run()
+        mount.waitUntilExit()
+        return mount.terminationStatus == 0
+    }()
+
+    @Test(.enabled(if: canMount, "needs to mount a tmpfs (root)"))
+    func readOnlyFileSystemIsAClearErrorAndTheDatabaseIsUnchanged() throws {
+        let directory = TemporaryDirectory("readonly")
+        let shell = { (command: String) throws -> Int32 in
+            let process = Process()
+            process.executableURL = URL(fileURLWithPath: "/bin/sh")
+            process.arguments = ["-c", command]
+            try process.run()
+            process.waitUntilExit()
+            return process.terminationStatus
+        }
+        #expect(try shell("mount -t tmpfs -o size=64m tmpfs '\(directory.path)'") == 0)
+        defer { _ = try? shell("umount -l '\(directory.path)'") }
+        let home = directory.path + "/store"
+        try DemoStore.build(home: home)
+        try checkpoint(home + "/state.db")
+        let before = try Data(contentsOf: URL(fileURLWithPath: home + "/state.db"))
+        #expect(try shell("mount -o remount,ro '\(directory.path)'") == 0)
+        let result = try CommandRunner.fsck(["repair", "--home", home, "--no-backup"])
+        #expect(result.status == 2)
+        #expect(result.standardError.split(separator: "\n").count == 1)
+        #expect(result.standardError.contains(home))
+        #expect(try Data(contentsOf: URL(fileURLWithPath: home + "/state.db")) == before)
+    }
+
+    @Test func databaseDeletedWhileScanningIsAnErrorNotACrash() throws {
+        let directory = TemporaryDirectory("vanish")
+        try KillFixture.build(home: directory.path, sessions: 60)
+        let scan = try CommandRunner.start("transcript-fsck", ["scan", "--home", directory.path, "--jobs", "1"])
+        usleep(30_000)
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: directory.path + "/state.db" + suffix) }
+        let error = scan.errorPipe.fileHandleForReading.readDataToEndOfFile()
+        _ = scan.outputPipe.fileHandleForReading.readDataToEndOfFile()
+        scan.process.waitUntilExit()
+        #expect(scan.process.terminationReason == .exit)
+        #expect([0, 1, 2].contains(scan.process.terminationStatus))
+        if scan.process.terminationStatus == 2 {
+            #expect(String(decoding: error, as: UTF8.self).split(separator: "\n").count == 1)
+        }
+    }
+
+    @Test func databaseReplacedByAnotherFileIsAnErrorNotACrash() throws {
+        let directory = TemporaryDirectory("replace")
+        try KillFixture.build(home: directory.path, sessions: 60)
+        let scan = try CommandRunner.start("transcript-fsck", ["scan", "--home", directory.path, "--jobs", "1"])
+        usleep(30_000)
+        try Data(repeating: 0x41, count: 8192).write(to: URL(fileURLWithPath: directory.path + "/state.db.new"))
+        rename(directory.path + "/state.db.new", directory.path + "/state.db")
+        _ = scan.outputPipe.fileHandleForReading.readDataToEndOfFile()
+        scan.process.waitUntilExit()
+        #expect(scan.process.terminationReason == .exit)
+        #expect([0, 1, 2].contains(scan.process.terminationStatus))
+    }
+
+    @Test func symbolicLinksOutOfTheTranscriptsDirectoryAreNotFollowed() async throws {
+        let outside = TemporaryDirectory("outside")
+        let session = try TruncatedSession(count: 10, keepNewest: 10, seed: 51)
+        try outside.write("stranger.jsonl", text: Transcripts.lines(5).joined(separator: "\n") + "\n")
+        try FileManager.default.createDirectory(atPath: outside.file("tree"), withIntermediateDirectories: true)
+        try outside.write("tree/other.jsonl", text: Transcripts.lines(5).joined(separator: "\n") + "\n")
+        try FileManager.default.createSymbolicLink(atPath: session.home + "/sessions/stranger.jsonl", withDestinationPath: outside.file("stranger.jsonl"))
+        try FileManager.default.createSymbolicLink(atPath: session.home + "/sessions/linked-dir", withDestinationPath: outside.file("tree"))
+        let report = try await StoreScanner(location: .resolve(home: session.home, database: nil, transcriptRoots: [], environment: [:])).scan()
+        #expect(report.findings.map(\.sessionID) == ["s"])
+        #expect(report.warnings.count == 1)
+        #expect(report.warnings[0].contains("stranger.jsonl: symbolic link not followed"))
+    }
+
+    @Test func olderSchemaWithoutOptionalColumnsIsScannedAndRepaired() async throws {
+        let directory = TemporaryDirectory("old")
+        try FileManager.default.createDirectory(atPath: directory.file("sessions"), withIntermediateDirectories: true)
+        let connection = try SQLiteConnection(path: directory.file("state.db"), mode: .create)
+        try connection.execute("""
+            CREATE TABLE sessions (id TEXT PRIMARY KEY, source TEXT NOT NULL, started_at REAL NOT NULL);
+            CREATE TABLE messages (id INTEGER PRIMARY KEY AUTOINCREMENT, session_id TEXT NOT NULL, role TEXT NOT NULL,
+                                   content TEXT, timestamp REAL NOT NULL);
+            INSERT INTO sessions VALUES ('s', 'cli', 1772000000);
+            INSERT INTO messages (session_id, role, content, timestamp) VALUES ('s', 'user', 'last words', 1772999999);
+            """)
+        let lines = [#"{"role": "user", "content": "first words", "timestamp": "2026-02-25T10:00:00"}"#,
+                     #"{"role": "assistant", "content": "a reply"}"#,
+                     #"{"role": "user", "content": "last words"}"#]
+        try directory.write("sessions/s.jsonl", text: lines.joined(separator: "\n") + "\n")
+        let location = StoreLocation.resolve(home: directory.path, database: nil, transcriptRoots: [], environment: [:])
+        #expect(try await StoreScanner(location: location).scan().findings.first?.status == .truncated)
+        let report = try await StoreRepairer(location: location, options: .init(makeBackup: false)).repair()
+        #expect(report.insertedMessages == 2)
+        #expect(try AgentView.integer(directory.file("state.db"), "SELECT count(*) FROM messages") == 3)
+        #expect(try await StoreScanner(location: location).scan().hasProblems == false)
+    }
+}
