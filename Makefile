@@ -3,6 +3,7 @@
 #   make repair-demo  copy the demo store, repair the copy, audit it again
 #   make test         every test (unit, CLI, fault injection)
 #   make bench        the benchmark suite (see Docs/PERFORMANCE.md)
+#   make torture      the long fault-injection runs; make fuzz, make sanitize (see Docs/RELIABILITY.md)
 
 SWIFT      ?= swift
 DEMO_HOME  ?= demo/hermes
@@ -12,7 +13,7 @@ SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEBUG_BIN   = .build/debug
 RELEASE_BIN = .build/release
 
-.PHONY: all deps build release demo repair-demo test bench clean
+.PHONY: all deps build release demo repair-demo test bench fuzz torture sanitize clean
 
 all: build
 
@@ -61,3 +62,34 @@ bench: release
 
 clean:
 	rm -rf .build demo
+
+# Fuzzing: libFuzzer over the gzip and JSONL reader, for FUZZ_SECONDS (bounded). Inputs that ever
+# crashed it go into Fuzz/regressions/, which the test suite reads every run.
+FUZZ_SECONDS ?= 60
+FUZZ_BIN = .build/fuzz/fuzz-transcript-reader
+LIBRARY_SOURCES = $(shell find Sources/TranscriptFsck -name '*.swift')
+
+$(FUZZ_BIN): $(LIBRARY_SOURCES) Fuzz/FuzzTranscriptReader.swift
+	@mkdir -p .build/fuzz
+	swiftc -sanitize=fuzzer,address -parse-as-library -O -g -module-name TranscriptFsck \
+		-I Sources/CSQLite -I Sources/CZlib $(LIBRARY_SOURCES) Fuzz/FuzzTranscriptReader.swift -o $@
+
+fuzz: deps $(FUZZ_BIN)
+	@mkdir -p .build/fuzz/corpus .build/fuzz/crashes
+	@cp Fuzz/corpus/* .build/fuzz/corpus/
+	$(FUZZ_BIN) -max_total_time=$(FUZZ_SECONDS) -rss_limit_mb=1024 -max_len=65536 -print_final_stats=1 \
+		-artifact_prefix=.build/fuzz/crashes/ .build/fuzz/corpus Fuzz/regressions 2>&1 | tail -25
+	@if ls .build/fuzz/crashes/* >/dev/null 2>&1; then \
+		echo "crashing inputs in .build/fuzz/crashes/: copy them into Fuzz/regressions/ and fix the reader"; exit 1; fi
+
+# The long fault-injection runs (make test runs short versions of each).
+torture: deps
+	$(SWIFT) build --build-tests
+	TRANSCRIPT_FSCK_TORTURE=1 $(SWIFT) test --skip-build --filter TortureTests
+
+# The whole test suite under AddressSanitizer, then ThreadSanitizer, each in its own build folder.
+sanitize: deps
+	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan
+	$(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan
+	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
+	$(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan
