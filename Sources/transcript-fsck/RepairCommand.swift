@@ -34,7 +34,7 @@ struct RepairCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("How long to wait for a locked database before giving up a session.", valueName: "seconds"))
     var busyTimeout: Double = 30
 
-    @Option(name: .long, help: "Transcripts read at once (default: the number of processors).")
+    @Option(name: .long, help: "Threads to use for reading (default: the number of processors).")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
     func validate() throws {
@@ -47,9 +47,11 @@ struct RepairCommand: AsyncParsableCommand {
         let options = StoreRepairer.Options(dryRun: dryRun, backupPath: backup, makeBackup: !noBackup,
                                             busyTimeout: .milliseconds(Int64(busyTimeout * 1000)),
                                             sessionIDs: store.sessions, jobs: jobs)
-        let repairer = StoreRepairer(location: store.location, options: options) { StandardError.write("transcript-fsck: \($0)\n") }
-        let report = try await repairer.repair(progress: .forStandardErrorIfTerminal())
-        print(report.rendered(as: output.format), terminator: "")
+        let logger = output.logger
+        let repairer = StoreRepairer(location: store.location, options: options) { logger.notice("\($0)") }
+        let report = try await repairer.repair(progress: output.quiet ? nil : .forStandardErrorIfTerminal())
+        logger.debug("repair took \(report.duration): scan \(report.phases.scan), plan \(report.phases.plan), write \(report.phases.write)")
+        try output.emit(report)
         if report.needsAttention { throw ExitCode(1) }
     }
 }

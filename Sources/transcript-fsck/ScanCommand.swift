@@ -9,7 +9,7 @@ struct ScanCommand: AsyncParsableCommand {
         discussion: """
         Reads every transcript (plain or gzip) and the database (read-only, safe beside a running agent), \
         and gives each session a status: ok, truncated, missing, diverged, corrupt, database_only or \
-        database_ahead. Writes nothing.
+        database_ahead. Writes nothing but the files named by --output, --metrics and --since.
 
         Exit status: 0 no session needs repair; 1 some session is truncated, missing, diverged or corrupt; \
         2 the scan could not run.
@@ -19,17 +19,49 @@ struct ScanCommand: AsyncParsableCommand {
     @OptionGroup var store: StoreOptions
     @OptionGroup var output: OutputOptions
 
-    @Option(name: .long, help: "Transcripts read at once (default: the number of processors).")
+    @Option(name: .long, help: "Threads to use (default: the number of processors).")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+
+    @Option(name: .long, help: ArgumentHelp("Write Prometheus metrics to this file (atomically), for node_exporter's textfile collector.", valueName: "file"))
+    var metrics: String?
+
+    @Option(name: .long, help: ArgumentHelp("Incremental audit: read only what changed since the run that wrote this state file, then update it.", valueName: "state-file"))
+    var since: String?
+
+    @Option(name: .long, help: ArgumentHelp("Only sessions from this source (cli, telegram, ...); repeatable.", valueName: "source"))
+    var source: [String] = []
+
+    @Option(name: .long, help: ArgumentHelp("Only sessions started at or after this time (2026-03-01, 2026-03-01T12:00:00, or epoch seconds).", valueName: "date"))
+    var startedAfter: String?
+
+    @Option(name: .long, help: ArgumentHelp("Only sessions with this status; repeatable.", valueName: "status"))
+    var status: [SessionStatus] = []
 
     func validate() throws {
         guard jobs >= 1 else { throw ValidationError("--jobs must be 1 or more") }
+        if let startedAfter, SessionFilter.parseDate(startedAfter) == nil {
+            throw ValidationError("--started-after: cannot read '\(startedAfter)' as a date; use 2026-03-01 or 2026-03-01T12:00:00")
+        }
     }
 
     func run() async throws {
-        let scanner = StoreScanner(location: store.location, sessionIDs: store.sessions, jobs: jobs)
-        let report = try await scanner.scan(progress: .forStandardErrorIfTerminal())
-        print(report.rendered(as: output.format), terminator: "")
+        let logger = output.logger
+        let filter = SessionFilter(sources: source, startedAfter: startedAfter.flatMap(SessionFilter.parseDate), statuses: status)
+        let scanner = StoreScanner(location: store.location, sessionIDs: store.sessions, jobs: jobs, filter: filter)
+        let progress = output.quiet ? nil : ScanProgress.forStandardErrorIfTerminal()
+        let report: ScanReport
+        if let since {
+            report = try await IncrementalAudit(scanner: scanner, statePath: since).run(progress: progress)
+        } else {
+            report = try await scanner.scan(progress: progress)
+        }
+        logger.debug("scanned \(report.findings.count) sessions, \(report.transcriptBytes) transcript bytes in \(report.duration)")
+        try output.emit(report)
+        if let metrics {
+            try AtomicFile.write(PrometheusMetrics.text(for: report, database: store.location.database,
+                                                        finishedAt: Date().timeIntervalSince1970), to: metrics)
+            logger.debug("metrics written to \(metrics)")
+        }
         if report.hasProblems { throw ExitCode(1) }
     }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import TranscriptFsck
 
 /// Where the store is and which sessions to look at; shared by every command that reads a store.
@@ -22,10 +23,58 @@ struct StoreOptions: ParsableArguments {
     }
 }
 
-/// How the report is printed.
+/// How and where the report is printed, and how talkative the tool is on standard error.
 struct OutputOptions: ParsableArguments {
-    @Option(name: .long, help: "Report format: table (for people) or json (for programs).")
+    @Option(name: .long, help: "Report format: table, json, jsonl, markdown or junit.")
     var format: ReportFormat = .table
+
+    @Option(name: .long, help: ArgumentHelp("Write the report to this file (atomically) and a one-line summary to standard error.", valueName: "file"))
+    var output: String?
+
+    @Flag(name: .shortAndLong, help: "Say more on standard error: timings and each step.")
+    var verbose = false
+
+    @Flag(name: .shortAndLong, help: "Say nothing on standard error but errors.")
+    var quiet = false
+
+    func validate() throws {
+        if verbose, quiet { throw ValidationError("--verbose and --quiet exclude each other") }
+    }
+
+    /// Messages on standard error, at the level the flags ask for.
+    var logger: Logger {
+        var logger = Logger(label: "transcript-fsck") { _ in OneLineLogHandler() }
+        logger.logLevel = verbose ? .debug : quiet ? .error : .notice
+        return logger
+    }
+
+    /// Prints the report, or writes it to `--output` and says the summary on standard error.
+    func emit(_ report: some SessionReport) throws {
+        if let output {
+            try AtomicFile.write(report.rendered(as: format, colored: false), to: output)
+            if !quiet { StandardError.write(report.summaryLine + "; report in \(output)\n") }
+        } else {
+            let colored = format == .table && isatty(1) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+            print(report.rendered(as: format, colored: colored), terminator: "")
+        }
+    }
 }
 
 extension ReportFormat: ExpressibleByArgument {}
+extension SessionStatus: ExpressibleByArgument {}
+
+/// Writes each message as one line on standard error: `transcript-fsck: waiting for ...`.
+struct OneLineLogHandler: LogHandler {
+    var logLevel: Logger.Level = .notice
+    var metadata: Logger.Metadata = [:]
+
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    func log(event: LogEvent) {
+        let prefix = event.level >= .warning ? "transcript-fsck: \(event.level): " : "transcript-fsck: "
+        StandardError.write(prefix + event.message.description + "\n")
+    }
+}

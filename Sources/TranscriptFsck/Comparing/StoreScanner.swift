@@ -15,16 +15,19 @@ public struct StoreScanner: Sendable {
     public var sessionIDs: [String] = []
     /// Transcripts read at once.
     public var jobs = 1
+    public var filter = SessionFilter()
 
-    public init(location: StoreLocation, sessionIDs: [String] = [], jobs: Int = 1) {
+    public init(location: StoreLocation, sessionIDs: [String] = [], jobs: Int = 1, filter: SessionFilter = SessionFilter()) {
         self.location = location
         self.sessionIDs = sessionIDs
         self.jobs = max(1, jobs)
+        self.filter = filter
     }
 
     /// Runs the scan; `progress` hears of every transcript finished.
     public func scan(progress: ScanProgress? = nil) async throws(FsckError) -> ScanReport {
-        try await collect(progress: progress).report
+        let collected = try await collect(progress: progress)
+        return collected.report.filtered(by: filter) { collected.snapshot.sessions[$0].map(SessionFacts.init) }
     }
 
     /// Everything a scan read, kept for a repair to plan from.
@@ -33,6 +36,7 @@ public struct StoreScanner: Sendable {
         public let snapshot: DatabaseSnapshot
         /// Each session's transcript files.
         public let transcripts: [String: [String]]
+        public let stamps: [String: FileStamp]
     }
 
     /// Reads both stores and compares them, keeping what was read.
@@ -49,12 +53,12 @@ public struct StoreScanner: Sendable {
         }
         // Largest first, so that the workers finish together instead of one waiting on a long file at the end.
         let work = discovery.transcripts.flatMap { id, paths in paths.map { (id, $0) } }
-            .sorted { (discovery.sizes[$0.1] ?? 0, $1.1) > (discovery.sizes[$1.1] ?? 0, $0.1) }
+            .sorted { (discovery.stamps[$0.1]?.size ?? 0, $1.1) > (discovery.stamps[$1.1]?.size ?? 0, $0.1) }
         progress?.start(files: work.count)
         let database = location.database
-        let filter = sessionIDs.isEmpty ? nil : sessionIDs
+        let onlySessions = sessionIDs.isEmpty ? nil : sessionIDs
         let readDatabase = { @Sendable () throws(FsckError) -> DatabaseSnapshot in
-            try DatabaseReader.snapshot(path: database, sessionIDs: filter)
+            try DatabaseReader.snapshot(path: database, sessionIDs: onlySessions)
         }
         let (scans, databasePass) = await Self.scanAll(work, jobs: jobs, progress: progress, alongside: readDatabase)
         var snapshot = try databasePass.get()
@@ -80,7 +84,7 @@ public struct StoreScanner: Sendable {
                                 transcriptBytes: scans.reduce(0) { $0 + $1.uncompressedBytes },
                                 storedBytes: scans.reduce(0) { $0 + $1.storedBytes },
                                 duration: clock.now - started)
-        return Collected(report: report, snapshot: snapshot, transcripts: discovery.transcripts)
+        return Collected(report: report, snapshot: snapshot, transcripts: discovery.transcripts, stamps: discovery.stamps)
     }
 
     /// Reads the transcripts with `jobs` workers, each taking the next file until none is left, and

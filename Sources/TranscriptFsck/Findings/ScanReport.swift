@@ -1,12 +1,14 @@
 /// The result of scanning a store: one finding per session, in session id order.
 public struct ScanReport: Sendable {
     public let location: StoreLocation
-    public let findings: [SessionFinding]
+    public internal(set) var findings: [SessionFinding]
     /// Store-wide notes (skipped links, unreadable directories).
     public let warnings: [String]
     public let transcriptBytes: Int
     public let storedBytes: Int
     public let duration: Duration
+    /// Sessions an incremental audit (`--since`) took from its state file without reading them again.
+    public var unchangedSkipped = 0
 
     /// Session counts by status, and the messages missing from the database over all sessions.
     public var summary: Summary { Summary(findings) }

@@ -1,22 +1,37 @@
-extension RepairReport {
-    /// The report in `format`, ending with a newline.
-    public func rendered(as format: ReportFormat) -> String {
-        switch format {
-        case .table: renderedTable()
-        case .json: jsonDocument().rendered(indent: 2) + "\n"
+extension RepairReport: SessionReport {
+    public var command: String { "repair" }
+
+    public var summaryMembers: [(String, JSONValue)] {
+        var members: [(String, JSONValue)] = [("sessions", .integer(sessions.count))]
+        for action in Action.allCases { members.append((action.rawValue, .integer(count(action)))) }
+        members.append(("inserted_messages", .integer(insertedMessages)))
+        return members
+    }
+
+    public var sessionObjects: [JSONValue] {
+        sessions.map { session in
+            .object([
+                ("session_id", .string(session.sessionID)),
+                ("status", .string(session.status.rawValue)),
+                ("action", .string(session.action.rawValue)),
+                ("inserted", .integer(session.inserted)),
+                ("reason", .optional(session.reason)),
+                ("placement", .array(session.placement.map(JSONValue.string))),
+            ])
         }
     }
 
+    public var cases: [(id: String, failure: (kind: String, message: String)?)] {
+        sessions.map { session in (session.sessionID, session.action == .refused ? ("refused", session.reason ?? "") : nil) }
+    }
+
     public func jsonDocument() -> JSONValue {
-        var summary: [(String, JSONValue)] = [("sessions", .integer(sessions.count))]
-        for action in Action.allCases { summary.append((action.rawValue, .integer(count(action)))) }
-        summary.append(("inserted_messages", .integer(insertedMessages)))
-        return .object([
+        .object([
             ("database", .string(location.database)),
             ("transcripts", .array(location.transcriptRoots.map(JSONValue.string))),
             ("dry_run", .bool(dryRun)),
             ("backup", .optional(backupPath)),
-            ("summary", .object(summary)),
+            ("summary", .object(summaryMembers)),
             ("timings", .object([
                 ("total_seconds", .number(Self.rounded(duration))),
                 ("scan_seconds", .number(Self.rounded(phases.scan))),
@@ -27,22 +42,13 @@ extension RepairReport {
                 .object([("table", .string(check.table)), ("ok", .bool(check.failure == nil)), ("error", .optional(check.failure))])
             })),
             ("warnings", .array(warnings.map(JSONValue.string))),
-            ("sessions", .array(sessions.map { session in
-                .object([
-                    ("session_id", .string(session.sessionID)),
-                    ("status", .string(session.status.rawValue)),
-                    ("action", .string(session.action.rawValue)),
-                    ("inserted", .integer(session.inserted)),
-                    ("reason", .optional(session.reason)),
-                    ("placement", .array(session.placement.map(JSONValue.string))),
-                ])
-            })),
+            ("sessions", .array(sessionObjects)),
         ])
     }
 
     private static func rounded(_ duration: Duration) -> Double { (duration.seconds * 1000).rounded() / 1000 }
 
-    private func renderedTable() -> String {
+    public func renderedTable(colored: Bool) -> String {
         let verb = dryRun ? "would insert" : "inserted"
         var lines = ["transcript-fsck repair\(dryRun ? " --dry-run (nothing written)" : ""): \(sessions.count) sessions; "
                      + "\(verb) \(insertedMessages) messages; "
@@ -53,11 +59,12 @@ extension RepairReport {
             var table = TextTable(headers: ["ACTION", "SESSION", "INSERT", dryRun ? "PLAN" : "DETAIL"], rightAligned: [2])
             for session in touched {
                 let action = dryRun && session.action != .refused ? "plan: \(session.action == .created ? "create" : "backfill")" : session.action.rawValue
+                table.colors.append(session.action == .refused ? .red : .green)
                 table.rows.append([action, session.sessionID, String(session.inserted),
                                    session.reason ?? session.placement.joined(separator: "; ")])
             }
             lines.append("")
-            lines.append(table.rendered())
+            lines.append(table.rendered(colored: colored))
         }
         for check in fullTextChecks {
             lines.append("fts integrity-check \(check.table): \(check.failure ?? "ok")")

@@ -1,19 +1,25 @@
-extension ScanReport {
-    /// The report in `format`, ending with a newline.
-    public func rendered(as format: ReportFormat) -> String {
-        switch format {
-        case .table: renderedTable()
-        case .json: jsonDocument().rendered(indent: 2) + "\n"
+extension ScanReport: SessionReport {
+    public var command: String { "scan" }
+
+    public var summaryMembers: [(String, JSONValue)] {
+        let summary = self.summary
+        var members: [(String, JSONValue)] = [("sessions", .integer(summary.sessions))]
+        for status in SessionStatus.allCases { members.append((status.rawValue, .integer(summary[status]))) }
+        members.append(("missing_messages", .integer(summary.missingMessages)))
+        return members
+    }
+
+    public var sessionObjects: [JSONValue] { findings.map { $0.jsonObject() } }
+
+    public var cases: [(id: String, failure: (kind: String, message: String)?)] {
+        findings.map { finding in
+            (finding.sessionID, finding.status.isProblem ? (finding.status.rawValue, finding.problems.joined(separator: "; ")) : nil)
         }
     }
 
     /// The JSON document described in Docs/REPORTS.md.
     public func jsonDocument() -> JSONValue {
-        let summary = self.summary
-        var summaryMembers: [(String, JSONValue)] = [("sessions", .integer(summary.sessions))]
-        for status in SessionStatus.allCases { summaryMembers.append((status.rawValue, .integer(summary[status]))) }
-        summaryMembers.append(("missing_messages", .integer(summary.missingMessages)))
-        return .object([
+        .object([
             ("database", .string(location.database)),
             ("transcripts", .array(location.transcriptRoots.map(JSONValue.string))),
             ("summary", .object(summaryMembers)),
@@ -22,27 +28,30 @@ extension ScanReport {
                 ("transcript_bytes", .integer(transcriptBytes)),
                 ("stored_bytes", .integer(storedBytes)),
                 ("peak_rss_bytes", PeakMemory.residentBytes().map(JSONValue.integer) ?? .null),
+                ("unchanged_skipped", .integer(unchangedSkipped)),
             ])),
             ("warnings", .array(warnings.map(JSONValue.string))),
-            ("sessions", .array(findings.map { $0.jsonObject() })),
+            ("sessions", .array(sessionObjects)),
         ])
     }
 
-    private func renderedTable() -> String {
+    public func renderedTable(colored: Bool) -> String {
         let summary = self.summary
         let megabytes = Double(transcriptBytes) / 1_048_576
         var lines = ["transcript-fsck scan: \(summary.sessions) sessions, \(String(format1: megabytes)) MB of transcripts in \(String(format1: duration.seconds)) s"]
         lines.append("  " + SessionStatus.allCases.map { "\($0.rawValue) \(summary[$0])" }.joined(separator: ", "))
+        if unchangedSkipped > 0 { lines.append("  \(unchangedSkipped) sessions unchanged since the last audit were not read again") }
         let attention = findings.filter { $0.status.isProblem || !$0.warnings.isEmpty }
         if !attention.isEmpty {
             var table = TextTable(headers: ["STATUS", "SESSION", "TRANSCRIPT", "DATABASE", "MISSING", "PROBLEM"], rightAligned: [2, 3, 4])
             for finding in attention {
+                table.colors.append(finding.status.isProblem ? .red : .yellow)
                 table.rows.append([finding.status.rawValue, finding.sessionID, String(finding.transcriptMessages),
                                    String(finding.databaseMessages), String(finding.missingMessages),
                                    (finding.problems + finding.warnings.map { "warning: " + $0 }).joined(separator: "; ")])
             }
             lines.append("")
-            lines.append(table.rendered())
+            lines.append(table.rendered(colored: colored))
         }
         for warning in warnings { lines.append("warning: \(warning)") }
         lines.append("")

@@ -3,16 +3,26 @@ struct TextTable {
     let headers: [String]
     let rightAligned: Set<Int>
     var rows: [[String]] = []
+    /// A colour for each row's first cell, when printing to a terminal.
+    var colors: [TerminalColor?] = []
 
-    func rendered() -> String {
+    func rendered(colored: Bool = false) -> String {
         let all = [headers] + rows
         let widths = headers.indices.map { column in all.map { $0[column].count }.max() ?? 0 }
-        return all.map { row in
+        return all.enumerated().map { index, row in
             row.enumerated().map { column, cell in
                 let padding = String(repeating: " ", count: widths[column] - cell.count)
-                if column == row.count - 1 { return rightAligned.contains(column) ? padding + cell : cell }
-                return rightAligned.contains(column) ? padding + cell : cell + padding
+                let text = rightAligned.contains(column) ? padding + cell : column == row.count - 1 ? cell : cell + padding
+                guard colored, column == 0, index > 0, index - 1 < colors.count, let color = colors[index - 1] else { return text }
+                return color.wrap(text)
             }.joined(separator: "  ")
         }.joined(separator: "\n")
     }
+}
+
+/// ANSI colours for the status column; used only on a terminal and never with NO_COLOR set.
+enum TerminalColor: String {
+    case red = "31", green = "32", yellow = "33"
+
+    func wrap(_ text: String) -> String { "\u{1B}[\(rawValue)m\(text)\u{1B}[0m" }
 }

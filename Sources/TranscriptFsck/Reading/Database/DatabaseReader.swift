@@ -33,6 +33,27 @@ public enum DatabaseReader {
         }
     }
 
+    /// Each session's row count and newest row id, sessions with a row and no messages included.
+    public static func rowStatistics(path: String) throws(FsckError) -> [String: (count: Int, newest: Int64)] {
+        let connection = try open(path: path)
+        _ = try StoreSchema.read(from: connection)
+        var statistics: [String: (count: Int, newest: Int64)] = [:]
+        do {
+            try connection.inTransaction {
+                let sessions = try connection.prepare("SELECT id FROM sessions")
+                while try sessions.step() { statistics[sessions.text(0) ?? ""] = (0, 0) }
+                let rows = try connection.prepare("SELECT session_id, count(*), max(id) FROM messages GROUP BY session_id")
+                while try rows.step() { statistics[rows.text(0) ?? ""] = (Int(rows.integer(1)), rows.integer(2)) }
+                return .commit
+            }
+        } catch let error as SQLiteError {
+            throw error.isNotADatabase ? .notADatabase(path: path, detail: error.message) : .database(error)
+        } catch {
+            throw .io(path: path, detail: "\(error)")
+        }
+        return statistics
+    }
+
     /// Reads every session's rows in one ordered pass over the messages table, or only the given sessions.
     public static func snapshot(path: String, sessionIDs: [String]? = nil) throws(FsckError) -> DatabaseSnapshot {
         let connection = try open(path: path)
@@ -45,10 +66,8 @@ public enum DatabaseReader {
                         if let session = try readSession(id, schema: schema, connection: connection) { sessions[id] = session }
                     }
                 } else {
-                    let sessionRows = try connection.prepare("SELECT id FROM sessions")
-                    while try sessionRows.step() {
-                        sessions[sessionRows.text(0) ?? "", default: DatabaseSession()].hasSessionRow = true
-                    }
+                    let sessionRows = try connection.prepare("SELECT \(sessionColumns(schema)) FROM sessions")
+                    while try sessionRows.step() { noteSessionRow(sessionRows, in: &sessions) }
                     let rows = try connection.prepare("SELECT session_id, \(identityColumns(schema)) FROM messages ORDER BY session_id, timestamp, id")
                     try collectRows(rows, into: &sessions)
                 }
@@ -65,13 +84,24 @@ public enum DatabaseReader {
     /// One session's rows as they are now; nil when the database knows nothing of it.
     static func readSession(_ id: String, schema: StoreSchema, connection: SQLiteConnection) throws(SQLiteError) -> DatabaseSession? {
         var sessions: [String: DatabaseSession] = [:]
-        if try connection.prepare("SELECT 1 FROM sessions WHERE id = ?").singleInteger([.text(id)]) != nil {
-            sessions[id, default: DatabaseSession()].hasSessionRow = true
-        }
+        let sessionRow = try connection.prepare("SELECT \(sessionColumns(schema)) FROM sessions WHERE id = ?")
+        try sessionRow.bind([.text(id)])
+        if try sessionRow.step() { noteSessionRow(sessionRow, in: &sessions) }
         let rows = try connection.prepare("SELECT session_id, \(identityColumns(schema)) FROM messages WHERE session_id = ? ORDER BY timestamp, id")
         try rows.bind([.text(id)])
         try collectRows(rows, into: &sessions)
         return sessions[id]
+    }
+
+    private static func sessionColumns(_ schema: StoreSchema) -> String {
+        ["id", "source", "started_at"].map { schema.hasSessionColumn($0) ? $0 : "NULL" }.joined(separator: ", ")
+    }
+
+    private static func noteSessionRow(_ row: SQLiteStatement, in sessions: inout [String: DatabaseSession]) {
+        let id = row.text(0) ?? ""
+        sessions[id, default: DatabaseSession()].hasSessionRow = true
+        sessions[id]!.source = row.text(1)
+        sessions[id]!.startedAt = row.isNull(2) ? nil : row.real(2)
     }
 
     /// `id, timestamp, role, content, tool_call_id, tool_name, tool_calls`, with NULL for a column the schema lacks.
@@ -90,8 +120,11 @@ public enum DatabaseReader {
         let fields: [(Int32, MessageFingerprinter.Field)] = [(3, .role), (4, .content), (5, .toolCallID), (6, .toolName), (7, .toolCalls)]
         func flush() {
             guard let currentID else { return }
-            let hasRow = sessions[currentID]?.hasSessionRow ?? false
-            current.hasSessionRow = hasRow
+            if let known = sessions[currentID] {
+                current.hasSessionRow = known.hasSessionRow
+                current.source = known.source
+                current.startedAt = known.startedAt
+            }
             sessions[currentID] = current
         }
         while try rows.step() {

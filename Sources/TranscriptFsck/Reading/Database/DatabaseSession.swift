@@ -2,6 +2,9 @@
 /// (`ORDER BY timestamp, id`), each as a fingerprint with its row id and timestamp.
 public struct DatabaseSession: Sendable, Equatable {
     public var hasSessionRow = false
+    /// The session row's `source` and `started_at`, when there is a row.
+    public var source: String?
+    public var startedAt: Double?
     public var fingerprints: [MessageFingerprint] = []
     public var rowIDs: [Int64] = []
     public var timestamps: [Double] = []

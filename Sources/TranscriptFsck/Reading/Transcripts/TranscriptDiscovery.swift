@@ -8,8 +8,9 @@ import Darwin
 public struct TranscriptDiscovery: Sendable {
     /// Session id to its transcript files, in path order.
     public var transcripts: [String: [String]] = [:]
-    /// Each transcript file's size as stored, for scheduling the largest first.
-    public var sizes: [String: Int] = [:]
+    /// Each transcript file's size as stored and its modification time, for scheduling the largest
+    /// first and for telling an incremental audit which files changed.
+    public var stamps: [String: FileStamp] = [:]
     /// Things skipped on the way (symbolic links, unreadable directories).
     public var warnings: [String] = []
 
@@ -43,7 +44,8 @@ public struct TranscriptDiscovery: Sendable {
                 subdirectories.append(path)
             case S_IFREG where TranscriptReader.isTranscript(name):
                 transcripts[TranscriptReader.sessionID(fromFileName: name), default: []].append(path)
-                sizes[path] = Int(status.st_size)
+                stamps[path] = FileStamp(size: Int(status.st_size),
+                                         modified: Int64(status.st_mtim.tv_sec) * 1_000_000_000 + Int64(status.st_mtim.tv_nsec))
             case S_IFLNK where TranscriptReader.isTranscript(name):
                 warnings.append("\(path): symbolic link not followed; copy the file into the transcripts directory to include it")
             default:
@@ -52,4 +54,10 @@ public struct TranscriptDiscovery: Sendable {
         }
         for subdirectory in subdirectories.sorted() { walk(directory: subdirectory) }
     }
+}
+
+/// A file's size and modification time (nanoseconds since the epoch).
+public struct FileStamp: Sendable, Equatable, Codable {
+    public let size: Int
+    public let modified: Int64
 }

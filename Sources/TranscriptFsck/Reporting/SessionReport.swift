@@ -1,0 +1,110 @@
+/// What scan and repair reports share, so that one renderer per format serves both.
+public protocol SessionReport: Sendable {
+    /// `scan` or `repair`.
+    var command: String { get }
+    var location: StoreLocation { get }
+    var duration: Duration { get }
+    /// The JSON summary object's members.
+    var summaryMembers: [(String, JSONValue)] { get }
+    /// One JSON object per session, in order.
+    var sessionObjects: [JSONValue] { get }
+    /// One test case per session: its id, and a failure (kind and message) when it needs attention.
+    var cases: [(id: String, failure: (kind: String, message: String)?)] { get }
+    /// The people's table, which each command lays out its own way; `colored` adds terminal colours.
+    func renderedTable(colored: Bool) -> String
+    /// The JSON document.
+    func jsonDocument() -> JSONValue
+}
+
+extension SessionReport {
+    /// The report in `format`, ending with a newline.
+    public func rendered(as format: ReportFormat, colored: Bool = false) -> String {
+        switch format {
+        case .table: renderedTable(colored: colored)
+        case .json: jsonDocument().rendered(indent: 2) + "\n"
+        case .jsonl: renderedLines()
+        case .markdown: renderedMarkdown()
+        case .junit: renderedJUnit()
+        }
+    }
+
+    /// One line for standard error when the report itself goes to a file.
+    public var summaryLine: String {
+        "transcript-fsck \(command): " + summaryMembers.map { "\($0.0) \($0.1.rendered())" }.joined(separator: ", ")
+    }
+
+    var failures: Int { cases.filter { $0.failure != nil }.count }
+
+    private func renderedLines() -> String {
+        var text = ""
+        for object in sessionObjects { text += object.rendered() + "\n" }
+        return text + JSONValue.object([("summary", .object(summaryMembers))]).rendered() + "\n"
+    }
+
+    private func renderedMarkdown() -> String {
+        var lines = ["# transcript-fsck \(command): \(location.database)", ""]
+        lines.append("| | |")
+        lines.append("|---|---:|")
+        for (key, value) in summaryMembers { lines.append("| \(key) | \(value.rendered()) |") }
+        let failing = cases.compactMap { item in item.failure.map { (item.id, $0) } }
+        lines.append("")
+        if failing.isEmpty {
+            lines.append("Every session is consistent.")
+        } else {
+            lines.append("## Sessions that need attention")
+            lines.append("")
+            lines.append("| session | status | detail |")
+            lines.append("|---|---|---|")
+            for (id, failure) in failing {
+                lines.append("| `\(Self.markdownCell(id))` | \(failure.kind) | \(Self.markdownCell(failure.message)) |")
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    private static func markdownCell(_ text: String) -> String {
+        text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "`", with: "'")
+    }
+
+    private func renderedJUnit() -> String {
+        let seconds = String(duration.seconds)
+        let suite = "transcript-fsck \(command) \(location.database)"
+        var lines = [#"<?xml version="1.0" encoding="UTF-8"?>"#,
+                     "<testsuites name=\"transcript-fsck\" tests=\"\(cases.count)\" failures=\"\(failures)\" errors=\"0\" time=\"\(seconds)\">",
+                     "  <testsuite name=\"\(XML.escaped(suite))\" tests=\"\(cases.count)\" failures=\"\(failures)\" errors=\"0\" skipped=\"0\" time=\"\(seconds)\">"]
+        for item in cases {
+            let open = "    <testcase classname=\"transcript-fsck.\(command)\" name=\"\(XML.escaped(item.id))\" time=\"0\""
+            if let failure = item.failure {
+                lines.append(open + ">")
+                lines.append("      <failure type=\"\(XML.escaped(failure.kind))\" message=\"\(XML.escaped(failure.message))\">\(XML.escaped(failure.message))</failure>")
+                lines.append("    </testcase>")
+            } else {
+                lines.append(open + "/>")
+            }
+        }
+        lines.append("  </testsuite>")
+        lines.append("</testsuites>")
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+/// Text made safe for XML attributes and content; characters XML 1.0 cannot hold become U+FFFD.
+enum XML {
+    static func escaped(_ text: String) -> String {
+        var output = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "&": output += "&amp;"
+            case "<": output += "&lt;"
+            case ">": output += "&gt;"
+            case "\"": output += "&quot;"
+            case "'": output += "&apos;"
+            case "\n": output += "&#10;"
+            case "\t", "\r": output += "&#\(scalar.value);"
+            case _ where scalar.value < 0x20 || scalar.value == 0xFFFE || scalar.value == 0xFFFF: output += "\u{FFFD}"
+            default: output.unicodeScalars.append(scalar)
+            }
+        }
+        return output
+    }
+}
