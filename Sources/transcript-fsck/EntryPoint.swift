@@ -38,6 +38,6 @@ struct TranscriptFsckCommand: ParsableCommand {
         diverged or corrupt (scan) or was refused (repair); 2 the command could not run.
         """,
         version: "0.1.0",
-        subcommands: [ScanCommand.self, RepairCommand.self]
+        subcommands: [ScanCommand.self, RepairCommand.self, ExportCommand.self, DoctorCommand.self]
     )
 }

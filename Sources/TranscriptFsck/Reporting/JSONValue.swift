@@ -7,6 +7,8 @@ public indirect enum JSONValue: Sendable, Equatable {
     case string(String)
     case array([JSONValue])
     case object([(String, JSONValue)])
+    /// JSON text already known to be one valid value, written as it is.
+    case raw(String)
 
     public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool { lhs.rendered() == rhs.rendered() }
 
@@ -30,6 +32,7 @@ public indirect enum JSONValue: Sendable, Equatable {
         case .integer(let value): output += String(value)
         case .number(let value): output += value.isFinite ? String(value) : "null"
         case .string(let value): Self.writeString(value, to: &output)
+        case .raw(let text): output += text
         case .array(let values):
             if values.isEmpty { output += "[]"; return }
             output += "["

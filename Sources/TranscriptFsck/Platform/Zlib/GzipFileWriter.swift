@@ -17,14 +17,24 @@ public final class GzipFileWriter {
     private var deflater: GzipDeflater? = GzipDeflater()
     private var isClosed = false
 
+    private let ownsDescriptor: Bool
+
     public init(path: String) throws(FsckError) {
         self.path = path
         descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw .io(path: path, detail: "cannot create: \(String(cString: strerror(errno)))") }
+        ownsDescriptor = true
+    }
+
+    /// Writes to an open descriptor (standard output) that the caller keeps open.
+    public init(descriptor: Int32, path: String) {
+        self.path = path
+        self.descriptor = descriptor
+        ownsDescriptor = false
     }
 
     deinit {
-        if !isClosed { Glibc.close(descriptor) }
+        if !isClosed, ownsDescriptor { Glibc.close(descriptor) }
     }
 
     public func write(_ bytes: [UInt8]) throws(FsckError) {
@@ -42,7 +52,8 @@ public final class GzipFileWriter {
     public func close() throws(FsckError) {
         try finishMember()
         isClosed = true
-        guard Glibc.close(descriptor) == 0 else { throw .io(path: path, detail: "close failed: \(String(cString: strerror(errno)))") }
+        guard ownsDescriptor else { return }
+        guard fsync(descriptor) == 0 || errno == EINVAL, Glibc.close(descriptor) == 0 else { throw .io(path: path, detail: "close failed: \(String(cString: strerror(errno)))") }
     }
 
     /// Writes `bytes` to a new file at `path`, split evenly into `members` concatenated gzip members.

@@ -1,0 +1,115 @@
+import CSQLite
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// `transcript-fsck doctor`: checks the environment and the store, and says what to fix.
+public enum Doctor {
+    /// One check's outcome.
+    public struct Check: Sendable {
+        public enum Result: String, Sendable { case ok, warning, failure }
+        public let name: String
+        public let result: Result
+        public let detail: String
+        /// What to do, when the result is not ok.
+        public let fix: String?
+    }
+
+    public static func run(location: StoreLocation) -> [Check] {
+        var checks: [Check] = []
+        func add(_ name: String, _ result: Check.Result, _ detail: String, fix: String? = nil) {
+            checks.append(Check(name: name, result: result, detail: detail, fix: fix))
+        }
+
+        let version = SQLiteConnection.libraryVersion
+        if sqlite3_compileoption_used("ENABLE_FTS5") == 1 {
+            add("sqlite", .ok, "SQLite \(version) with FTS5")
+        } else {
+            add("sqlite", .failure, "SQLite \(version) without FTS5: the agent's FTS triggers cannot run",
+                fix: "install a SQLite built with FTS5 (Debian's libsqlite3-0 is)")
+        }
+
+        let database = location.database
+        do {
+            let connection = try DatabaseReader.open(path: database)
+            let schema = try StoreSchema.read(from: connection)
+            let journal = try connection.prepare("PRAGMA journal_mode")
+            _ = try journal.step()
+            let mode = journal.text(0) ?? "?"
+            if mode == "wal" {
+                add("journal", .ok, "\(database): WAL journal, safe to read and repair beside the agent")
+            } else {
+                add("journal", .warning, "\(database): journal mode \(mode), not WAL: readers and the agent block each other",
+                    fix: "let the agent open it once (it sets WAL), or run: sqlite3 \(database) 'PRAGMA journal_mode=WAL'")
+            }
+            var generation = "no schema_version table"
+            if let number = try? connection.prepare("SELECT max(version) FROM schema_version").singleInteger() {
+                generation = "schema_version \(number)"
+            }
+            add("schema", .ok, "\(generation); sessions has \(schema.sessionColumns.count) columns, messages \(schema.messageColumns.count); "
+                + "FTS5 tables: \(schema.fullTextTables.isEmpty ? "none" : schema.fullTextTables.joined(separator: ", "))")
+            let check = try connection.prepare("PRAGMA quick_check")
+            _ = try check.step()
+            let verdict = check.text(0) ?? "?"
+            if verdict == "ok" {
+                add("integrity", .ok, "PRAGMA quick_check: ok")
+            } else {
+                add("integrity", .failure, "PRAGMA quick_check: \(verdict)",
+                    fix: "stop the agent, restore state.db from a backup or run sqlite3's .recover; repair refuses to write a damaged file")
+            }
+        } catch {
+            add("database", .failure, "\(error)", fix: "point --db or --home at the agent's state.db")
+        }
+
+        for root in location.transcriptRoots {
+            do {
+                let discovery = try TranscriptDiscovery.find(roots: [root])
+                let files = discovery.transcripts.values.reduce(0) { $0 + $1.count }
+                add("transcripts", discovery.warnings.isEmpty ? .ok : .warning,
+                    "\(root): \(files) transcript files for \(discovery.transcripts.count) sessions"
+                        + (discovery.warnings.isEmpty ? "" : "; " + discovery.warnings.joined(separator: "; ")),
+                    fix: discovery.warnings.isEmpty ? nil : "copy linked transcripts into the directory or name their directory with --transcripts")
+            } catch {
+                add("transcripts", .failure, "\(error)", fix: "pass --transcripts DIR or --home DIR")
+            }
+        }
+
+        let directory = database.contains("/") ? String(database[..<database.lastIndex(of: "/")!]) : "."
+        var status = stat()
+        var space = statvfs()
+        if stat(database, &status) == 0, statvfs(directory.isEmpty ? "/" : directory, &space) == 0 {
+            var needed = Int(status.st_size)
+            var wal = stat()
+            if stat(database + "-wal", &wal) == 0 { needed += Int(wal.st_size) }
+            let free = Int(space.f_bavail) * Int(space.f_frsize)
+            if free > needed * 2 {
+                add("disk", .ok, "\(directory): \(free >> 20) MiB free; a backup needs about \(needed >> 20) MiB")
+            } else {
+                add("disk", .failure, "\(directory): \(free >> 20) MiB free; a backup and the backfill need about \(needed * 2 >> 20) MiB",
+                    fix: "free space, or pass --backup FILE on another disk")
+            }
+        }
+        if access(directory.isEmpty ? "/" : directory, W_OK) == 0 {
+            add("permissions", .ok, "\(directory) is writable (repair lock, backup, WAL)")
+        } else {
+            add("permissions", .failure, "\(directory) is not writable: repair cannot take its lock or write a backup",
+                fix: "run as the user that owns the agent's files")
+        }
+        let lockPath = database + ".repair.lock"
+        let descriptor = open(lockPath, O_RDONLY | O_CLOEXEC)
+        if descriptor >= 0 {
+            if flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
+                add("repair lock", .warning, "\(lockPath) is held: a repair is running", fix: "wait for it before starting another")
+            } else {
+                flock(descriptor, LOCK_UN)
+                add("repair lock", .ok, "\(lockPath) is free")
+            }
+            close(descriptor)
+        } else {
+            add("repair lock", .ok, "no repair has run here yet")
+        }
+        return checks
+    }
+}

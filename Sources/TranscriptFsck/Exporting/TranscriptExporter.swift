@@ -1,0 +1,150 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Writes a session's database rows as a transcript in the agent's format, so that a session kept
+/// only in the database can be archived, and scanning the export against the database gives `ok`.
+public enum TranscriptExporter {
+    public enum Format: String, Sendable, CaseIterable {
+        case jsonl
+        case jsonlGzip = "jsonl.gz"
+    }
+
+    /// Exports `sessionID` to `path` (atomically), or to standard output when `path` is nil; returns the messages written.
+    public static func export(database: String, sessionID: String, format: Format, to path: String?) throws(FsckError) -> Int {
+        let connection = try DatabaseReader.open(path: database)
+        let schema = try StoreSchema.read(from: connection)
+        let columns = ["role", "content", "tool_calls", "tool_call_id", "tool_name", "timestamp", "reasoning", "finish_reason"]
+            .filter(schema.hasMessageColumn)
+        let sink = try ExportSink(path: path, gzip: format == .jsonlGzip)
+        var count = 0
+        do {
+            try connection.inTransaction {
+                let rows = try connection.prepare(
+                    "SELECT \(columns.joined(separator: ", ")) FROM messages WHERE session_id = ? ORDER BY timestamp, id")
+                try rows.bind([.text(sessionID)])
+                while try rows.step() {
+                    var members: [(String, JSONValue)] = []
+                    for (index, column) in columns.enumerated() where !rows.isNull(Int32(index)) {
+                        let text = rows.text(Int32(index)) ?? ""
+                        switch column {
+                        case "timestamp": members.append((column, .string(localISO8601(rows.real(Int32(index))))))
+                        case "tool_calls": members.append((column, isJSON(text) ? .raw(text) : .string(text)))
+                        default: members.append((column, .string(text)))
+                        }
+                    }
+                    try sink.write(JSONValue.object(members).rendered() + "\n")
+                    count += 1
+                }
+                return .commit
+            }
+        } catch let error as FsckError {
+            sink.abandon()
+            throw error
+        } catch {
+            sink.abandon()
+            throw .io(path: database, detail: "\(error)")
+        }
+        guard count > 0 else {
+            sink.abandon()
+            throw .invalidArgument("\(database): session \(sessionID) has no messages; nothing was written")
+        }
+        try sink.finish()
+        return count
+    }
+
+    private static func isJSON(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes in
+            var scanner = JSONScanner(UnsafeRawBufferPointer(bytes))
+            var sink = DiscardingSink()
+            guard (try? scanner.scanValue(into: &sink)) != nil else { return false }
+            scanner.skipWhitespace()
+            return scanner.isAtEnd
+        }
+    }
+
+    /// Local time without a zone, with microseconds: what the agent writes.
+    static func localISO8601(_ epoch: Double) -> String {
+        var seconds = time_t(epoch.rounded(.down))
+        var micro = Int(((epoch - Double(seconds)) * 1_000_000).rounded())
+        if micro == 1_000_000 { seconds += 1; micro = 0 }
+        var parts = tm()
+        localtime_r(&seconds, &parts)
+        var buffer = [CChar](repeating: 0, count: 32)
+        let count = strftime(&buffer, buffer.count, "%Y-%m-%dT%H:%M:%S", &parts)
+        let base = String(decoding: buffer.prefix(count).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let digits = String(micro)
+        return base + "." + String(repeating: "0", count: 6 - digits.count) + digits
+    }
+}
+
+/// Where exported lines go: a temporary file renamed into place at the end, or standard output.
+private final class ExportSink {
+    private let path: String?
+    private let temporary: String?
+    private let gzip: GzipFileWriter?
+    private var plain: [UInt8] = []
+    private var descriptor: Int32 = 1
+
+    init(path: String?, gzip: Bool) throws(FsckError) {
+        self.path = path
+        if let path {
+            let temporary = path + ".tmp-\(getpid())"
+            self.temporary = temporary
+            if gzip {
+                self.gzip = try GzipFileWriter(path: temporary)
+            } else {
+                self.gzip = nil
+                descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+                guard descriptor >= 0 else { throw .io(path: temporary, detail: "cannot create: \(String(cString: strerror(errno)))") }
+            }
+        } else {
+            if gzip, isatty(1) == 1 { throw .invalidArgument("refusing to write gzip data to a terminal; pass --output FILE") }
+            temporary = nil
+            self.gzip = gzip ? GzipFileWriter(descriptor: 1, path: "standard output") : nil
+        }
+    }
+
+    func write(_ line: String) throws(FsckError) {
+        if let gzip { return try gzip.write(Array(line.utf8)) }
+        plain.append(contentsOf: line.utf8)
+        if plain.count >= 1 << 20 { try flush() }
+    }
+
+    private func flush() throws(FsckError) {
+        var offset = 0
+        while offset < plain.count {
+            let written = plain.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + offset, plain.count - offset) }
+            if written < 0, errno == EINTR { continue }
+            guard written > 0 else { throw .io(path: path ?? "standard output", detail: "write failed: \(String(cString: strerror(errno)))") }
+            offset += written
+        }
+        plain.removeAll(keepingCapacity: true)
+    }
+
+    func finish() throws(FsckError) {
+        if let gzip {
+            try gzip.close()
+        } else {
+            try flush()
+            if path != nil {
+                guard fsync(descriptor) == 0, close(descriptor) == 0 else {
+                    throw .io(path: temporary!, detail: "cannot flush: \(String(cString: strerror(errno)))")
+                }
+            }
+        }
+        if let path, let temporary, rename(temporary, path) != 0 {
+            throw .io(path: path, detail: "cannot rename \(temporary) over it: \(String(cString: strerror(errno)))")
+        }
+    }
+
+    func abandon() {
+        if let temporary {
+            if gzip == nil { close(descriptor) }
+            unlink(temporary)
+        }
+    }
+}

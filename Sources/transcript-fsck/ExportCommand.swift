@@ -1,0 +1,34 @@
+import ArgumentParser
+import TranscriptFsck
+
+struct ExportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Write a session's database rows as a transcript, in the agent's JSONL format.",
+        discussion: """
+        For archiving a session that lives only in the database. Rows are written in the order the agent \
+        reads them (timestamp, id); scanning the export against the database gives ok. With --output the \
+        file appears whole or not at all.
+        """
+    )
+
+    @OptionGroup var store: StoreOptions
+
+    @Option(name: .long, help: "jsonl or jsonl.gz.")
+    var format: TranscriptExporter.Format = .jsonl
+
+    @Option(name: .long, help: ArgumentHelp("Write to this file (default: standard output).", valueName: "file"))
+    var output: String?
+
+    func validate() throws {
+        guard store.sessions.count == 1 else { throw ValidationError("export takes exactly one --session ID") }
+    }
+
+    func run() throws {
+        let count = try TranscriptExporter.export(database: store.location.database, sessionID: store.sessions[0],
+                                                  format: format, to: output)
+        if let output { StandardError.write("transcript-fsck export: \(count) messages of \(store.sessions[0]) written to \(output)\n") }
+    }
+}
+
+extension TranscriptExporter.Format: ExpressibleByArgument {}
