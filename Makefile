@@ -4,6 +4,9 @@
 #   make test         every test (unit, CLI, fault injection)
 #   make bench        the benchmark suite (see Docs/PERFORMANCE.md)
 #   make torture      the long fault-injection runs; make fuzz, make sanitize (see Docs/RELIABILITY.md)
+#   make audit        scan the store at HERMES_HOME (or DB, TRANSCRIPTS); exit 1 on problems
+#   make repair       repair it (a backup is made first), then scan it again
+#   make install      the binary, shell completions and man page under PREFIX
 
 SWIFT      ?= swift
 DEMO_HOME  ?= demo/hermes
@@ -13,16 +16,24 @@ SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEBUG_BIN   = .build/debug
 RELEASE_BIN = .build/release
 
-.PHONY: all deps build release demo repair-demo test bench fuzz torture sanitize clean
+.PHONY: all deps test-deps build release demo repair-demo test bench fuzz torture sanitize audit repair install clean
 
 all: build
 
-# The C libraries the package links through its module maps, and the sqlite3 shell the docs use.
+# The C libraries the package links through its module maps.
 deps:
 	@if [ ! -f /usr/include/sqlite3.h ] || [ ! -f /usr/include/zlib.h ]; then \
 		echo "installing libsqlite3-dev zlib1g-dev"; \
 		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq libsqlite3-dev zlib1g-dev >/dev/null; \
 	fi
+
+# What the tests check the reports with: xmllint (the JUnit schema) and prometheus_client's parser.
+test-deps: deps
+	@if ! command -v xmllint >/dev/null; then \
+		echo "installing libxml2-utils"; \
+		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq libxml2-utils >/dev/null; \
+	fi
+	@python3 -c 'import prometheus_client' 2>/dev/null || python3 -m pip install -q prometheus-client
 
 build: deps
 	$(SWIFT) build
@@ -53,7 +64,7 @@ repair-demo: build
 	@echo '$$ transcript-fsck scan --home $(REPAIRED)'
 	@$(DEBUG_BIN)/transcript-fsck scan --home $(REPAIRED) || true
 
-test: deps
+test: test-deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
@@ -93,3 +104,35 @@ sanitize: deps
 	$(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan
 	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
 	$(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan
+
+# For deployment repos: the store to audit or repair. FSCK may name an installed binary instead.
+HERMES_HOME ?= $(HOME)/.hermes
+DB          ?=
+TRANSCRIPTS ?=
+FSCK        ?= $(RELEASE_BIN)/transcript-fsck
+STORE_ARGS   = --home $(HERMES_HOME) $(if $(DB),--db $(DB)) $(foreach dir,$(TRANSCRIPTS),--transcripts $(dir))
+
+audit: $(if $(filter $(RELEASE_BIN)/%,$(FSCK)),release)
+	$(FSCK) scan $(STORE_ARGS)
+
+# Exit status: the rescan's (0 when every session is whole, 1 when some still need a person).
+repair: $(if $(filter $(RELEASE_BIN)/%,$(FSCK)),release)
+	@status=0; $(FSCK) repair $(STORE_ARGS) || status=$$?; \
+	if [ $$status -gt 1 ]; then exit $$status; fi; \
+	echo; $(FSCK) scan $(STORE_ARGS)
+
+PREFIX ?= /usr/local
+MANUAL  = .build/plugins/GenerateManual/outputs/transcript-fsck/transcript-fsck.1
+
+$(MANUAL): $(shell find Sources/transcript-fsck -name '*.swift')
+	$(SWIFT) package generate-manual --multi-page >/dev/null
+
+install: release $(MANUAL)
+	install -d $(PREFIX)/bin $(PREFIX)/share/man/man1 $(PREFIX)/share/bash-completion/completions \
+		$(PREFIX)/share/zsh/site-functions $(PREFIX)/share/fish/vendor_completions.d
+	install -m 755 $(RELEASE_BIN)/transcript-fsck $(PREFIX)/bin/transcript-fsck
+	install -m 644 $(dir $(MANUAL))*.1 $(PREFIX)/share/man/man1/
+	$(RELEASE_BIN)/transcript-fsck --generate-completion-script bash > $(PREFIX)/share/bash-completion/completions/transcript-fsck
+	$(RELEASE_BIN)/transcript-fsck --generate-completion-script zsh > $(PREFIX)/share/zsh/site-functions/_transcript-fsck
+	$(RELEASE_BIN)/transcript-fsck --generate-completion-script fish > $(PREFIX)/share/fish/vendor_completions.d/transcript-fsck.fish
+	@echo "installed transcript-fsck under $(PREFIX)"

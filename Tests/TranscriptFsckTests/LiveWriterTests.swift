@@ -53,7 +53,8 @@ import Testing
         #expect(finding.status == .ok, "\(finding.problems)")
         #expect(finding.transcriptMessages == 120)
         #expect(finding.databaseMessages == 120)
-        // The backfill happened while the agent was writing, not after.
-        #expect(outputs.first?.contains("inserted 56 messages") == true, "\(outputs.first ?? "no repair ran")")
+        // The backfill happened while the agent was writing, not after. (Under heavy load one repair may give up
+        // after re-planning three times, refusing with nothing written; a later one then does it.)
+        #expect(outputs.contains { $0.contains("inserted 56 messages") }, "\(outputs)")
     }
 }

@@ -92,4 +92,15 @@ extension String {
         let tenths = Int((value * 10).rounded())
         self = "\(tenths / 10).\(abs(tenths % 10))"
     }
+
+    /// Seconds with three decimals and never an exponent, as XML's xs:decimal wants.
+    init(milliseconds value: Double) {
+        self = Self.threeDecimals(value)
+    }
+
+    private static func threeDecimals(_ value: Double) -> String {
+        let thousandths = Int((Swift.max(0, value) * 1000).rounded())
+        let fraction = String(thousandths % 1000)
+        return "\(thousandths / 1000)." + String(repeating: "0", count: 3 - fraction.count) + fraction
+    }
 }

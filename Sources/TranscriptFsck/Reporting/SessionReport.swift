@@ -67,7 +67,7 @@ extension SessionReport {
     }
 
     private func renderedJUnit() -> String {
-        let seconds = String(duration.seconds)
+        let seconds = String(milliseconds: duration.seconds)
         let suite = "transcript-fsck \(command) \(location.database)"
         var lines = [#"<?xml version="1.0" encoding="UTF-8"?>"#,
                      "<testsuites name=\"transcript-fsck\" tests=\"\(cases.count)\" failures=\"\(failures)\" errors=\"0\" time=\"\(seconds)\">",
