@@ -71,7 +71,8 @@ public struct StoreScanner: Sendable {
             SessionComparison.compare(sessionID: id, transcripts: bySession[id] ?? [], database: snapshot.sessions[id],
                                       writtenAfterRowID: watermark)
         }
-        let suspects = findings.filter { $0.status.isProblem && $0.status != .corrupt }.map(\.sessionID)
+        // Problem sessions are read again, in detail: a newer read for live writes, and row ids for placing and naming rows.
+        let suspects = findings.filter { $0.status.isProblem }.map(\.sessionID)
         if !suspects.isEmpty {
             let fresh = try DatabaseReader.snapshot(path: database, sessionIDs: suspects)
             for (index, finding) in findings.enumerated() where suspects.contains(finding.sessionID) {

@@ -35,6 +35,7 @@ struct RepairPlanner {
     /// transcript was read: the backfilled rows go before them, and they stay last.
     private func plan(_ sessionID: String, path: String, matches: [Int], transcriptCount: Int,
                       database: DatabaseSession, inFlight: Int) throws(RepairRefusal) -> SessionRepairPlan {
+        guard database.hasDetails else { throw RepairRefusal("the session's rows were not read in detail; run the repair again") }
         let settled = Array(database.fingerprints.dropLast(inFlight))
         let matched = Set(matches)
         let wanted = Set((0..<transcriptCount).filter { !matched.contains($0) })

@@ -69,7 +69,7 @@ public enum DatabaseReader {
                     let sessionRows = try connection.prepare("SELECT \(sessionColumns(schema)) FROM sessions")
                     while try sessionRows.step() { noteSessionRow(sessionRows, in: &sessions) }
                     let rows = try connection.prepare("SELECT session_id, \(identityColumns(schema)) FROM messages ORDER BY session_id, timestamp, id")
-                    try collectRows(rows, into: &sessions)
+                    try collectRows(rows, into: &sessions, details: false)
                 }
                 return .commit
             }
@@ -89,7 +89,7 @@ public enum DatabaseReader {
         if try sessionRow.step() { noteSessionRow(sessionRow, in: &sessions) }
         let rows = try connection.prepare("SELECT session_id, \(identityColumns(schema)) FROM messages WHERE session_id = ? ORDER BY timestamp, id")
         try rows.bind([.text(id)])
-        try collectRows(rows, into: &sessions)
+        try collectRows(rows, into: &sessions, details: true)
         return sessions[id]
     }
 
@@ -112,7 +112,9 @@ public enum DatabaseReader {
     }
 
     /// Fingerprints every row the statement yields, grouping by session id (column 0); rows arrive in session order.
-    private static func collectRows(_ rows: SQLiteStatement, into sessions: inout [String: DatabaseSession]) throws(SQLiteError) {
+    /// With `details`, row ids and timestamps are kept too.
+    private static func collectRows(_ rows: SQLiteStatement, into sessions: inout [String: DatabaseSession],
+                                    details: Bool) throws(SQLiteError) {
         var fingerprinter = MessageFingerprinter()
         var currentID: String?
         var currentIDBytes: [UInt8] = []
@@ -120,6 +122,7 @@ public enum DatabaseReader {
         let fields: [(Int32, MessageFingerprinter.Field)] = [(3, .role), (4, .content), (5, .toolCallID), (6, .toolName), (7, .toolCalls)]
         func flush() {
             guard let currentID else { return }
+            if !details { current.fingerprints.shrinkSlack() }
             if let known = sessions[currentID] {
                 current.hasSessionRow = known.hasSessionRow
                 current.source = known.source
@@ -146,7 +149,11 @@ public enum DatabaseReader {
                     if let bytes { fingerprinter.addText(field, bytes) } else { fingerprinter.addAbsent(field) }
                 }
             }
-            current.append(fingerprint: fingerprinter.finish(), rowID: rows.integer(1), timestamp: rows.real(2))
+            if details {
+                current.append(fingerprint: fingerprinter.finish(), rowID: rows.integer(1), timestamp: rows.real(2))
+            } else {
+                current.fingerprints.append(fingerprinter.finish())
+            }
         }
         flush()
     }

@@ -1,5 +1,8 @@
 /// One session as the database holds it: its rows in the order the agent reads them
-/// (`ORDER BY timestamp, id`), each as a fingerprint with its row id and timestamp.
+/// (`ORDER BY timestamp, id`), each as a fingerprint, and, when read in detail, its row id and timestamp.
+///
+/// The whole-store pass keeps fingerprints only (8 bytes a row); the sessions that turn out to need
+/// attention are read again in detail, which is what placing rows and naming them needs.
 public struct DatabaseSession: Sendable, Equatable {
     public var hasSessionRow = false
     /// The session row's `source` and `started_at`, when there is a row.
@@ -12,6 +15,9 @@ public struct DatabaseSession: Sendable, Equatable {
     public var messageCount: Int { fingerprints.count }
 
     public init() {}
+
+    /// True when `rowIDs` and `timestamps` are filled in.
+    public var hasDetails: Bool { rowIDs.count == fingerprints.count }
 
     mutating func append(fingerprint: MessageFingerprint, rowID: Int64, timestamp: Double) {
         fingerprints.append(fingerprint)

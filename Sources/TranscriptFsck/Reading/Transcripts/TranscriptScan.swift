@@ -20,6 +20,7 @@ public struct TranscriptScan: Sendable {
             let outcome = try reader.read(onMessage: { _, line, scanner, _ in
                 result.fingerprints.append(line.fingerprint(using: &fingerprinter, in: scanner))
             })
+            result.fingerprints.shrinkSlack()
             result.uncompressedBytes = outcome.uncompressedBytes
             result.storedBytes = outcome.storedBytes
             result.warnings = outcome.warnings
@@ -27,5 +28,15 @@ public struct TranscriptScan: Sendable {
             result.error = error
         }
         return result
+    }
+}
+
+extension Array where Element == MessageFingerprint {
+    /// Growth by doubling leaves up to half of an array unused, which adds up over a store's thousands
+    /// of sessions. Small arrays with real slack are copied to their size; large ones are left alone,
+    /// since the copy would briefly hold both.
+    mutating func shrinkSlack() {
+        guard count < 1 << 18, capacity - count > count / 4 else { return }
+        self = withUnsafeBufferPointer { Array($0) }
     }
 }
