@@ -93,8 +93,13 @@ import Testing
         let messages = generator.conversation(count: 10, start: 1_772_000_000)
         try store.addMessages("s", Array(messages[5...]))
         try store.addMessages("s", Array(messages[..<5]))   // older messages written later, with higher ids
-        let session = try #require(try DatabaseReader.snapshot(path: store.databasePath).sessions["s"])
-        #expect(session.timestamps == session.timestamps.sorted())
-        #expect(session.rowIDs == [6, 7, 8, 9, 10, 1, 2, 3, 4, 5])
+        // The whole-store pass keeps fingerprints only; a session read in detail has ids and times, in the same order.
+        let whole = try #require(try DatabaseReader.snapshot(path: store.databasePath).sessions["s"])
+        let detailed = try #require(try DatabaseReader.snapshot(path: store.databasePath, sessionIDs: ["s"]).sessions["s"])
+        #expect(!whole.hasDetails)
+        #expect(detailed.hasDetails)
+        #expect(whole.fingerprints == detailed.fingerprints)
+        #expect(detailed.timestamps == detailed.timestamps.sorted())
+        #expect(detailed.rowIDs == [6, 7, 8, 9, 10, 1, 2, 3, 4, 5])
     }
 }
