@@ -3,10 +3,11 @@
 rows per session come from SQLite (DuckDB's sqlite extension is downloaded at run time, which
 this machine cannot do, so the sqlite3 module reads that side)."""
 import os
-import sqlite3
 import sys
 
 import duckdb
+
+from audit_common import report, session_of
 
 
 def main(home):
@@ -24,13 +25,9 @@ def main(home):
         except duckdb.IOException:
             result = []  # no file matches the pattern
         for filename, count in result:
-            session = os.path.basename(filename).removesuffix(".gz").removesuffix(".jsonl")
+            session = session_of(filename)
             counts[session] = max(count, counts.get(session, 0))
-    database = sqlite3.connect(f"file:{os.path.join(home, 'state.db')}?mode=ro", uri=True)
-    rows = dict(database.execute("SELECT session_id, count(*) FROM messages GROUP BY session_id"))
-    short = sum(1 for session, count in counts.items() if rows.get(session, 0) < count)
-    print(f"{len(counts)} sessions, {short} with fewer rows than transcript messages")
-    return 1 if short else 0
+    return report(home, counts)
 
 
 if __name__ == "__main__":

@@ -4,8 +4,9 @@ with the sqlite3 module (the approach the agent itself uses), and compare the co
 import gzip
 import json
 import os
-import sqlite3
 import sys
+
+from audit_common import report, session_of
 
 
 def transcripts(root):
@@ -18,7 +19,7 @@ def transcripts(root):
 def main(home):
     counts = {}
     for path in transcripts(os.path.join(home, "sessions")):
-        session = os.path.basename(path).removesuffix(".gz").removesuffix(".jsonl")
+        session = session_of(path)
         opener = gzip.open if path.endswith(".gz") else open
         messages = 0
         with opener(path, "rt", encoding="utf-8") as lines:
@@ -26,11 +27,7 @@ def main(home):
                 if line.strip() and json.loads(line).get("role") != "session_meta":
                     messages += 1
         counts[session] = max(messages, counts.get(session, 0))
-    database = sqlite3.connect(f"file:{os.path.join(home, 'state.db')}?mode=ro", uri=True)
-    rows = dict(database.execute("SELECT session_id, count(*) FROM messages GROUP BY session_id"))
-    short = sum(1 for session, count in counts.items() if rows.get(session, 0) < count)
-    print(f"{len(counts)} sessions, {short} with fewer rows than transcript messages")
-    return 1 if short else 0
+    return report(home, counts)
 
 
 if __name__ == "__main__":

@@ -15,21 +15,6 @@ import Testing
         planted = try DemoStore.build(home: directory.path)
     }
 
-    func shell(_ command: String) throws -> CommandResult {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/sh")
-        process.arguments = ["-c", command]
-        let output = Pipe(), error = Pipe()
-        process.standardOutput = output
-        process.standardError = error
-        try process.run()
-        let out = output.fileHandleForReading.readDataToEndOfFile()
-        let err = error.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return CommandResult(status: process.terminationStatus, standardOutput: String(decoding: out, as: UTF8.self),
-                             standardError: String(decoding: err, as: UTF8.self))
-    }
-
     @Test func jsonlIsOneObjectPerSessionThenTheSummary() throws {
         let result = try CommandRunner.fsck(["scan", "--home", home, "--format", "jsonl"])
         #expect(result.status == 1)
@@ -56,7 +41,7 @@ import Testing
         let result = try CommandRunner.fsck([command, "--home", home, "--format", "junit", "--output", report] + arguments)
         #expect(result.status == 1)
         let schema = FixtureSchema.fixturesDirectory + "/junit.xsd"
-        let validation = try shell("xmllint --noout --schema '\(schema)' '\(report)'")
+        let validation = try CommandRunner.shell("xmllint --noout --schema '\(schema)' '\(report)'")
         #expect(validation.status == 0, "\(validation.standardError)")
         let xml = try String(contentsOfFile: report, encoding: .utf8)
         #expect(xml.components(separatedBy: "<testcase ").count - 1 == planted.count)
@@ -86,7 +71,7 @@ import Testing
         let metrics = directory.file("fsck.prom")
         let result = try CommandRunner.fsck(["scan", "--home", home, "--metrics", metrics])
         #expect(result.status == 1)
-        let parse = try shell("""
+        let parse = try CommandRunner.shell("""
             python3 -c 'import sys
             from prometheus_client.parser import text_string_to_metric_families
             for family in text_string_to_metric_families(open(sys.argv[1]).read()):
@@ -203,9 +188,9 @@ import Testing
         let piped = try CommandRunner.fsck(["scan", "--home", home])
         #expect(!piped.standardOutput.contains("\u{1B}["))
         // The test runner sets NO_COLOR itself; a terminal without it gets colours.
-        let terminal = try shell("env -u NO_COLOR script -qec \"'\(binary)' scan --home '\(home)'\" /dev/null")
+        let terminal = try CommandRunner.shell("env -u NO_COLOR script -qec \"'\(binary)' scan --home '\(home)'\" /dev/null")
         #expect(terminal.standardOutput.contains("\u{1B}[31mtruncated"))
-        let noColor = try shell("NO_COLOR=1 script -qec \"'\(binary)' scan --home '\(home)'\" /dev/null")
+        let noColor = try CommandRunner.shell("NO_COLOR=1 script -qec \"'\(binary)' scan --home '\(home)'\" /dev/null")
         #expect(!noColor.standardOutput.contains("\u{1B}[3"))
     }
 }

@@ -8,19 +8,8 @@ import Testing
     /// Runs `transcript-fsck` under a shell that caps file sizes, as a full disk would.
     func fsckWithFileSizeLimit(kilobytes: Int, _ arguments: [String]) throws -> CommandResult {
         let quoted = ([CommandRunner.path(of: "transcript-fsck")] + arguments).map { "'\($0)'" }.joined(separator: " ")
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/bin/bash")
         // Ignoring SIGXFSZ turns the over-limit write into an EFBIG error that SQLite reports, as ENOSPC would be.
-        process.arguments = ["-c", "ulimit -f \(kilobytes); trap '' XFSZ; exec \(quoted)"]
-        let output = Pipe(), error = Pipe()
-        process.standardOutput = output
-        process.standardError = error
-        try process.run()
-        let out = output.fileHandleForReading.readDataToEndOfFile()
-        let err = error.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return CommandResult(status: process.terminationStatus, standardOutput: String(decoding: out, as: UTF8.self),
-                             standardError: String(decoding: err, as: UTF8.self))
+        return try CommandRunner.shell("ulimit -f \(kilobytes); trap '' XFSZ; exec \(quoted)")
     }
 
     func checkpoint(_ database: String) throws {
@@ -49,10 +38,11 @@ import Testing
 
     @Test func fullDiskDuringTheBackupWritesNothing() throws {
         let directory = TemporaryDirectory("full")
-        try KillFixture.build(home: directory.path, sessions: 10)
+        try KillFixture.build(home: directory.path, sessions: 30)
         let database = directory.path + "/state.db"
         try checkpoint(database)
         let before = try Data(contentsOf: URL(fileURLWithPath: database))
+        // Half the database: room for SQLite's 32 KiB shared-memory file and the log, not for a whole copy.
         let result = try fsckWithFileSizeLimit(kilobytes: before.count / 2048, ["repair", "--home", directory.path])
         #expect(result.status == 2)
         #expect(result.standardError.contains("backup failed"))
@@ -65,25 +55,13 @@ import Testing
 
     static let canMount: Bool = {
         let probe = TemporaryDirectory("mount")
-        let mount = Process()
-        mount.executableURL = URL(fileURLWithPath: "/bin/sh")
-        mount.arguments = ["-c", "mount -t tmpfs -o size=1m tmpfs '\(probe.path)' 2>/dev/null && umount '\(probe.path)'"]
-        try? mount.run()
-        mount.waitUntilExit()
-        return mount.terminationStatus == 0
+        return (try? CommandRunner.shell("mount -t tmpfs -o size=1m tmpfs '\(probe.path)' && umount '\(probe.path)'").status) == 0
     }()
 
     @Test(.enabled(if: canMount, "needs to mount a tmpfs (root)"))
     func readOnlyFileSystemIsAClearErrorAndTheDatabaseIsUnchanged() throws {
         let directory = TemporaryDirectory("readonly")
-        let shell = { (command: String) throws -> Int32 in
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: "/bin/sh")
-            process.arguments = ["-c", command]
-            try process.run()
-            process.waitUntilExit()
-            return process.terminationStatus
-        }
+        let shell = { (command: String) throws -> Int32 in try CommandRunner.shell(command).status }
         #expect(try shell("mount -t tmpfs -o size=64m tmpfs '\(directory.path)'") == 0)
         defer { _ = try? shell("umount -l '\(directory.path)'") }
         let home = directory.path + "/store"

@@ -99,23 +99,8 @@ import Testing
         let initial = try #require(try AgentView.integer(database, "SELECT count(*) FROM messages"))
         // Kill as soon as the commits show that this many sessions are in: always inside the write phase.
         let target = initial + Int64(sessions.prefix(afterSessions).reduce(0) { $0 + $1.messages.count - $1.surviving })
-        let victim = try CommandRunner.start("transcript-fsck", ["repair", "--home", home, "--no-backup", "--jobs", "1"])
-        let watcher = try SQLiteConnection(path: database, mode: .readOnly)
-        let count = try watcher.prepare("SELECT count(*) FROM messages")
-        while victim.process.isRunning, try count.singleInteger() ?? 0 < target { usleep(500) }
-        kill(victim.process.processIdentifier, SIGKILL)
-        victim.process.waitUntilExit()
-        #expect(victim.process.terminationReason == .uncaughtSignal, "the repair finished before it could be killed")
-
-        #expect(try AgentView.text(database, "PRAGMA integrity_check") == "ok")
-        var repaired = 0
-        for session in sessions {
-            let rows = try AgentView.rows(database, session: session.id).count
-            #expect(rows == session.surviving || rows == session.messages.count, "\(session.id) half-repaired: \(rows) rows")
-            if rows == session.messages.count { repaired += 1 }
-            let counter = try AgentView.integer(database, "SELECT message_count FROM sessions WHERE id = ?", [.text(session.id)])
-            #expect(counter == Int64(rows), "\(session.id): counter \(counter ?? -1) for \(rows) rows")
-        }
+        #expect(try KillFixture.killRepair(home: home, atRows: target), "the repair finished before it could be killed")
+        let repaired = try KillFixture.checkWholeOrUntouched(home: home, sessions)
         #expect(repaired >= afterSessions && repaired < sessions.count, "\(repaired) sessions repaired when killed")
         let finish = try CommandRunner.fsck(["repair", "--home", home, "--no-backup"])
         #expect(finish.status == 0)
@@ -132,6 +117,35 @@ enum KillFixture {
         let id: String
         let messages: [FixtureMessage]
         let surviving: Int
+    }
+
+    /// Starts a repair of `home` and kills it (SIGKILL) once the database holds `rows` message rows.
+    /// Returns false when the repair finished before it could be killed.
+    @discardableResult
+    static func killRepair(home: String, atRows rows: Int64) throws -> Bool {
+        let victim = try CommandRunner.start("transcript-fsck", ["repair", "--home", home, "--no-backup", "--jobs", "1"])
+        let watcher = try SQLiteConnection(path: home + "/state.db", mode: .readOnly)
+        let count = try watcher.prepare("SELECT count(*) FROM messages")
+        while victim.process.isRunning, try count.singleInteger() ?? 0 < rows { usleep(500) }
+        kill(victim.process.processIdentifier, SIGKILL)
+        victim.process.waitUntilExit()
+        return victim.process.terminationReason == .uncaughtSignal
+    }
+
+    /// After a killed repair: the file is sound, and each session holds its original rows or its whole
+    /// transcript, with a counter to match. Returns how many sessions were whole.
+    static func checkWholeOrUntouched(home: String, _ sessions: [Session]) throws -> Int {
+        let database = home + "/state.db"
+        #expect(try AgentView.text(database, "PRAGMA integrity_check") == "ok")
+        var whole = 0
+        for session in sessions {
+            let rows = try AgentView.rows(database, session: session.id).count
+            #expect(rows == session.surviving || rows == session.messages.count, "\(session.id) half-repaired: \(rows) rows")
+            if rows == session.messages.count { whole += 1 }
+            let counter = try AgentView.integer(database, "SELECT message_count FROM sessions WHERE id = ?", [.text(session.id)])
+            #expect(counter == Int64(rows), "\(session.id): counter \(counter ?? -1) for \(rows) rows")
+        }
+        return whole
     }
 
     @discardableResult

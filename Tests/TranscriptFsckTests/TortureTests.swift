@@ -13,7 +13,6 @@ struct TortureTests {
         let sessions = try KillFixture.build(home: pristine, sessions: 200)
         let initial = try #require(try AgentView.integer(pristine + "/state.db", "SELECT count(*) FROM messages"))
         let missing = Int64(sessions.reduce(0) { $0 + $1.messages.count - $1.surviving })
-        var random = SystemRandomNumberGenerator()
         var seed: UInt64 = 0x5EED
         var survived = 0
         var partial = 0
@@ -23,19 +22,8 @@ struct TortureTests {
             let home = directory.path + "/run-\(point)"
             try FileManager.default.copyItem(atPath: pristine, toPath: home)
             let database = home + "/state.db"
-            let victim = try CommandRunner.start("transcript-fsck", ["repair", "--home", home, "--no-backup", "--jobs", "1"])
-            let watcher = try SQLiteConnection(path: database, mode: .readOnly)
-            let count = try watcher.prepare("SELECT count(*) FROM messages")
-            while victim.process.isRunning, try count.singleInteger() ?? 0 < target { usleep(UInt32.random(in: 100...900, using: &random)) }
-            kill(victim.process.processIdentifier, SIGKILL)
-            victim.process.waitUntilExit()
-            #expect(try AgentView.text(database, "PRAGMA integrity_check") == "ok")
-            var whole = 0
-            for session in sessions {
-                let rows = try AgentView.rows(database, session: session.id).count
-                #expect(rows == session.surviving || rows == session.messages.count, "kill point \(point): \(session.id) has \(rows) rows")
-                if rows == session.messages.count { whole += 1 }
-            }
+            _ = try KillFixture.killRepair(home: home, atRows: target)
+            let whole = try KillFixture.checkWholeOrUntouched(home: home, sessions)
             if whole > 0, whole < sessions.count { partial += 1 }
             #expect(try CommandRunner.fsck(["repair", "--home", home, "--no-backup"]).status == 0)
             for session in sessions.prefix(20) { #expect(try AgentView.matches(database, session: session.id, session.messages)) }

@@ -3,8 +3,8 @@ import Synchronization
 
 /// Scans a whole store: every transcript and the database in one snapshot, then compares each session.
 ///
-/// `jobs` is the number of threads. With one, transcripts are read first and the database after;
-/// with more, one worker reads the database first and then joins the others on the transcripts.
+/// `jobs` is the number of threads: one of them reads the database first, then joins the others on
+/// the transcripts, and each session is compared as soon as both sides are in (ComparisonStage).
 /// A database snapshot taken before a transcript is read may miss messages the agent wrote
 /// meanwhile, which can only make the database look behind at a transcript's end; so every session
 /// that looks like a problem is read again from the database once all transcripts are read, and
@@ -57,76 +57,64 @@ public struct StoreScanner: Sendable {
         progress?.start(files: work.count)
         let database = location.database
         let onlySessions = sessionIDs.isEmpty ? nil : sessionIDs
-        let readDatabase = { @Sendable () throws(FsckError) -> DatabaseSnapshot in
+        let stage = ComparisonStage(filesPerSession: discovery.transcripts.mapValues(\.count), watermark: watermark)
+        let failure = await Self.scanAll(work, jobs: jobs, progress: progress, stage: stage) { () throws(FsckError) in
             try DatabaseReader.snapshot(path: database, sessionIDs: onlySessions)
         }
-        let (scans, databasePass) = await Self.scanAll(work, jobs: jobs, progress: progress, alongside: readDatabase)
-        var snapshot = try databasePass.get()
         progress?.finish()
+        if let failure { throw failure }
+        let stageResult = stage.finish()
+        var snapshot = stageResult.snapshot
+        var findings = stageResult.findings
 
-        var bySession: [String: [TranscriptScan]] = [:]
-        for scan in scans { bySession[scan.sessionID, default: []].append(scan) }
-        let ids = Set(bySession.keys).union(snapshot.sessions.keys).sorted()
-        var findings = ids.map { id in
-            SessionComparison.compare(sessionID: id, transcripts: bySession[id] ?? [], database: snapshot.sessions[id],
-                                      writtenAfterRowID: watermark)
-        }
         // Problem sessions are read again, in detail: a newer read for live writes, and row ids for placing and naming rows.
-        let suspects = findings.filter { $0.status.isProblem }.map(\.sessionID)
+        let suspects = findings.values.filter { $0.status.isProblem }.map(\.sessionID)
         if !suspects.isEmpty {
             let fresh = try DatabaseReader.snapshot(path: database, sessionIDs: suspects)
-            for (index, finding) in findings.enumerated() where suspects.contains(finding.sessionID) {
-                snapshot.sessions[finding.sessionID] = fresh.sessions[finding.sessionID]
-                findings[index] = SessionComparison.compare(sessionID: finding.sessionID, transcripts: bySession[finding.sessionID] ?? [],
-                                                            database: fresh.sessions[finding.sessionID], writtenAfterRowID: watermark)
+            for id in suspects {
+                snapshot.sessions[id] = fresh.sessions[id]
+                findings[id] = SessionComparison.compare(sessionID: id, transcripts: stageResult.kept[id] ?? [],
+                                                         database: fresh.sessions[id], writtenAfterRowID: watermark)
             }
         }
-        let report = ScanReport(location: location, findings: findings, warnings: discovery.warnings,
-                                transcriptBytes: scans.reduce(0) { $0 + $1.uncompressedBytes },
-                                storedBytes: scans.reduce(0) { $0 + $1.storedBytes },
+        let findingsInOrder = findings.keys.sorted().map { findings[$0]! }
+        let report = ScanReport(location: location, findings: findingsInOrder, warnings: discovery.warnings,
+                                transcriptBytes: stageResult.transcriptBytes, storedBytes: stageResult.storedBytes,
                                 duration: clock.now - started)
         return Collected(report: report, snapshot: snapshot, transcripts: discovery.transcripts, stamps: discovery.stamps)
     }
 
-    /// Reads the transcripts with `jobs` workers, each taking the next file until none is left, and
-    /// runs `alongside` once: first on one worker when there are several, after the transcripts when there is one.
-    static func scanAll<Other: Sendable>(_ work: [(String, String)], jobs: Int, progress: ScanProgress?,
-                                         alongside: @escaping @Sendable () throws(FsckError) -> Other)
-        async -> ([TranscriptScan], Result<Other, FsckError>) {
-        let queue = WorkQueue()
-        let workers = max(1, jobs)
-        let (batches, other) = await withTaskGroup(of: ([(Int, TranscriptScan)], Result<Other, FsckError>?).self) { group in
-            for worker in 0..<workers {
+    /// Reads the database first on one worker, and the transcripts with `jobs` workers, each taking the
+    /// next file until none is left; everything read goes to `stage`. Returns the database pass's failure, if any.
+    static func scanAll(_ work: [(String, String)], jobs: Int, progress: ScanProgress?, stage: ComparisonStage,
+                        readDatabase: @escaping @Sendable () throws(FsckError) -> DatabaseSnapshot) async -> FsckError? {
+        let queue = WorkQueue(count: work.count)
+        return await withTaskGroup(of: FsckError?.self) { group in
+            for worker in 0..<max(1, jobs) {
                 group.addTask {
                     await onOwnThread {
-                        var other: Result<Other, FsckError>?
-                        if worker == 0, workers > 1 { other = Result(catching: alongside) }
-                        var done: [(Int, TranscriptScan)] = []
-                        while true {
-                            let index = queue.take()
-                            guard index < work.count else { break }
+                        var failure: FsckError?
+                        if worker == 0 {
+                            do throws(FsckError) {
+                                stage.databaseReady(try readDatabase())
+                            } catch {
+                                failure = error
+                                queue.cancel()
+                            }
+                        }
+                        while let index = queue.take() {
                             let scan = TranscriptScan.scan(path: work[index].1, sessionID: work[index].0)
                             progress?.transcriptDone(uncompressedBytes: scan.uncompressedBytes)
-                            done.append((index, scan))
+                            stage.submit(scan)
                         }
-                        if worker == 0, workers == 1 { other = Result(catching: alongside) }
-                        return (done, other)
+                        return failure
                     }
                 }
             }
-            var batches: [[(Int, TranscriptScan)]] = []
-            var other: Result<Other, FsckError>?
-            for await (batch, result) in group {
-                batches.append(batch)
-                if let result { other = result }
-            }
-            return (batches, other!)
+            var failure: FsckError?
+            for await result in group where result != nil { failure = result }
+            return failure
         }
-        var results = [TranscriptScan?](repeating: nil, count: work.count)
-        for batch in batches {
-            for (index, scan) in batch { results[index] = scan }
-        }
-        return (results.compactMap { $0 }, other)
     }
 
     /// Runs blocking work (file and database reads) on a thread of its own, not on the cooperative
@@ -141,6 +129,15 @@ public struct StoreScanner: Sendable {
 /// Hands out work item indexes, each once, to any number of workers.
 final class WorkQueue: Sendable {
     private let next = Atomic<Int>(0)
+    private let count: Int
 
-    func take() -> Int { next.add(1, ordering: .relaxed).oldValue }
+    init(count: Int) { self.count = count }
+
+    /// The next index, or nil when all are taken (or the work was cancelled).
+    func take() -> Int? {
+        let index = next.add(1, ordering: .relaxed).oldValue
+        return index < count ? index : nil
+    }
+
+    func cancel() { next.store(Int.max / 2, ordering: .relaxed) }
 }

@@ -34,6 +34,22 @@ enum CommandRunner {
                              standardError: String(decoding: error, as: UTF8.self))
     }
 
+    /// Runs `command` with /bin/sh -c and waits for it.
+    static func shell(_ command: String) throws -> CommandResult {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", command]
+        let output = Pipe(), error = Pipe()
+        process.standardOutput = output
+        process.standardError = error
+        try process.run()
+        let out = output.fileHandleForReading.readDataToEndOfFile()
+        let err = error.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return CommandResult(status: process.terminationStatus, standardOutput: String(decoding: out, as: UTF8.self),
+                             standardError: String(decoding: err, as: UTF8.self))
+    }
+
     /// A started process with its output pipes.
     struct Running {
         let process: Process

@@ -10,17 +10,17 @@ public enum FuzzHarness {
     /// Small limits, so that the fuzzer explores the limits' edges rather than allocating gigabytes.
     static let limits = ReadLimits(maximumLineBytes: 4 << 20, maximumExpansionRatio: 200, expansionGraceBytes: 1 << 20)
 
-    /// Writes the bytes to a file named `name` in a scratch directory and scans it.
+    /// Writes the bytes to a scratch file whose name ends in `name`'s suffix, scans it, and removes it.
     @discardableResult
     public static func readFile(_ bytes: UnsafeRawBufferPointer, name: String) -> TranscriptScan {
-        let directory = (getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp") + "/transcript-fsck-fuzz-\(getpid())"
-        mkdir(directory, 0o700)
-        let path = directory + "/" + name
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
-        if descriptor >= 0 {
-            if let base = bytes.baseAddress { _ = write(descriptor, base, bytes.count) }
-            close(descriptor)
-        }
+        let suffix = name.hasSuffix(".gz") ? ".jsonl.gz" : ".jsonl"
+        var template = Array(((getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp") + "/transcript-fsck-fuzz-XXXXXX" + suffix).utf8CString)
+        let descriptor = mkstemps(&template, Int32(suffix.utf8.count))
+        guard descriptor >= 0 else { return TranscriptScan(sessionID: "fuzz", path: "") }
+        let path = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        if let base = bytes.baseAddress { _ = write(descriptor, base, bytes.count) }
+        close(descriptor)
+        defer { unlink(path) }
         return TranscriptScan.scan(path: path, sessionID: "fuzz", limits: limits)
     }
 
