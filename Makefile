@@ -4,7 +4,7 @@
 #   make test         every test (unit, CLI, fault injection)
 #   make bench        the benchmark suite (see Docs/PERFORMANCE.md)
 #   make torture      the long fault-injection runs; make fuzz, make sanitize (see Docs/RELIABILITY.md)
-#   make audit        scan the store at HERMES_HOME (or DB, TRANSCRIPTS); exit 1 on problems
+#   make audit        scan the store at HERMES_HOME (or DB, TRANSCRIPTS); fails on problems
 #   make repair       repair it (a backup is made first), then scan it again
 #   make install      the binary, shell completions and man page under PREFIX
 
