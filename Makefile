@@ -100,12 +100,12 @@ torture: deps
 
 # The whole test suite under AddressSanitizer, then ThreadSanitizer, each in its own build folder.
 # Leaks that third-party code keeps at exit are suppressed (Tests/lsan-suppressions.txt); ours are not.
-SANITIZER_ENV = TRANSCRIPT_FSCK_SANITIZER=1 LSAN_OPTIONS=suppressions=$(CURDIR)/Tests/lsan-suppressions.txt
+LSAN_ENV = LSAN_OPTIONS=suppressions=$(CURDIR)/Tests/lsan-suppressions.txt
 sanitize: test-deps
 	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan
-	$(SANITIZER_ENV) $(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan
+	TRANSCRIPT_FSCK_SANITIZER=address $(LSAN_ENV) $(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan
 	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
-	$(SANITIZER_ENV) $(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan
+	TRANSCRIPT_FSCK_SANITIZER=thread $(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan
 
 # For deployment repos: the store to audit or repair. FSCK may name an installed binary instead.
 HERMES_HOME ?= $(HOME)/.hermes

@@ -1,5 +1,3 @@
-import Synchronization
-
 /// Compares each session as soon as both sides are in, so that a scan holds the transcript
 /// fingerprints only of sessions still waiting (for the database pass, or for a session's other
 /// files) and of sessions that need attention, never of the whole store.
@@ -14,7 +12,7 @@ final class ComparisonStage: Sendable {
         var storedBytes = 0
     }
 
-    private let state = Mutex(State())
+    private let state = Locked(State())
     private let filesPerSession: [String: Int]
     private let watermark: Int64
 

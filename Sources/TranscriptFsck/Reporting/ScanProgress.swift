@@ -1,5 +1,3 @@
-import Synchronization
-
 /// A one-line progress display on standard error, redrawn at most five times a second.
 ///
 /// Made only when standard error is a terminal: cron mail and CI logs stay clean.
@@ -12,7 +10,7 @@ public final class ScanProgress: Sendable {
         let started: ContinuousClock.Instant
     }
 
-    private let state: Mutex<State>
+    private let state: Locked<State>
 
     /// A display when standard error is a terminal, else nil.
     public static func forStandardErrorIfTerminal() -> ScanProgress? {
@@ -21,7 +19,7 @@ public final class ScanProgress: Sendable {
 
     private init() {
         let now = ContinuousClock.now
-        state = Mutex(State(lastDraw: now, started: now))
+        state = Locked(State(lastDraw: now, started: now))
     }
 
     func start(files: Int) {
