@@ -85,7 +85,7 @@ public struct StoreRepairer: Sendable {
             let writer = RepairWriter(connection: connection, schema: collected.snapshot.schema, busyTimeout: options.busyTimeout, say: say)
             var repaired = 0
             for plan in plans {
-                let status = collected.report.findings.first { $0.sessionID == plan.sessionID }!.status
+                let status = results[plan.sessionID]!.status
                 do {
                     let result = try apply(plan, status: status, writer: writer, planner: planner,
                                            transcripts: collected.transcripts[plan.sessionID] ?? [])
