@@ -1,0 +1,32 @@
+import Foundation
+import StoreFixtures
+import Testing
+@testable import TranscriptFsck
+
+/// A store written by Python's own json and sqlite3 modules, as FORMAT.md says the agent writes it,
+/// read back by Python the way the agent reads it: the Swift fixtures only imitate those encoders.
+@Suite struct InteropTests {
+    static let scripts = URL(fileURLWithPath: FixtureSchema.fixturesDirectory).deletingLastPathComponent().path + "/Tests/Interop"
+
+    @Test(arguments: [FixtureSchema.early, .late])
+    func pythonWrittenStoreIsScannedRepairedAndReadBackByPython(schema: FixtureSchema) throws {
+        let directory = TemporaryDirectory("interop")
+        let home = directory.path + "/hermes"
+        let build = try CommandRunner.shell("python3 '\(Self.scripts)/agent_store.py' '\(home)' '\(schema.sqlPath)'")
+        #expect(build.status == 0, "\(build.standardError)")
+
+        let scan = try CommandRunner.fsck(["scan", "--home", home, "--format", "json"])
+        let summary = (try JSONSerialization.jsonObject(with: Data(scan.standardOutput.utf8)) as? [String: Any])?["summary"] as? [String: Int]
+        #expect(summary?["ok"] == 1)
+        #expect(summary?["truncated"] == 2)
+        #expect(summary?["missing"] == 1)
+        #expect(summary?["missing_messages"] == 195 + 994 + 40)
+
+        #expect(try CommandRunner.fsck(["repair", "--home", home, "--no-backup"]).status == 0)
+        let read = try CommandRunner.shell("python3 '\(Self.scripts)/agent_read.py' '\(home)'")
+        let lines = read.standardOutput.split(separator: "\n")
+        #expect(lines.count == 4, "\(read.standardError)")
+        for line in lines { #expect(line.contains("same=True") && line.contains("counter=True") && line.contains("tools=True"), "\(line)") }
+        #expect(try CommandRunner.fsck(["scan", "--home", home]).status == 0)
+    }
+}
