@@ -34,3 +34,19 @@ public enum FsckError: Error, CustomStringConvertible, Sendable {
         }
     }
 }
+
+extension FsckError {
+    /// What a SQLite failure on the database at `path` means to the operator.
+    init(_ error: SQLiteError, path: String) {
+        self = error.isNotADatabase ? .notADatabase(path: path, detail: error.message) : .database(error)
+    }
+
+    /// The same for any error thrown while reading the database.
+    init(reading error: any Error, path: String) {
+        switch error {
+        case let error as FsckError: self = error
+        case let error as SQLiteError: self.init(error, path: path)
+        default: self = .io(path: path, detail: "\(error)")
+        }
+    }
+}

@@ -14,17 +14,16 @@ public enum TranscriptExporter {
 
     /// Exports `sessionID` to `path` (atomically), or to standard output when `path` is nil; returns the messages written.
     public static func export(database: String, sessionID: String, format: Format, to path: String?) throws(FsckError) -> Int {
-        let connection = try DatabaseReader.open(path: database)
-        let schema = try StoreSchema.read(from: connection)
-        let columns = ["role", "content", "tool_calls", "tool_call_id", "tool_name", "timestamp", "reasoning", "finish_reason"]
-            .filter(schema.hasMessageColumn)
         let sink = try ExportSink(path: path, gzip: format == .jsonlGzip)
-        var count = 0
+        let count: Int
         do {
-            try connection.inTransaction {
+            count = try DatabaseReader.withSnapshot(path: database) { connection, schema in
+                let columns = ["role", "content", "tool_calls", "tool_call_id", "tool_name", "timestamp", "reasoning", "finish_reason"]
+                    .filter(schema.hasMessageColumn)
                 let rows = try connection.prepare(
                     "SELECT \(columns.joined(separator: ", ")) FROM messages WHERE session_id = ? ORDER BY timestamp, id")
                 try rows.bind([.text(sessionID)])
+                var count = 0
                 while try rows.step() {
                     var members: [(String, JSONValue)] = []
                     for (index, column) in columns.enumerated() where !rows.isNull(Int32(index)) {
@@ -38,14 +37,11 @@ public enum TranscriptExporter {
                     try sink.write(JSONValue.object(members).rendered() + "\n")
                     count += 1
                 }
-                return .commit
+                return count
             }
-        } catch let error as FsckError {
-            sink.abandon()
-            throw error
         } catch {
             sink.abandon()
-            throw .io(path: database, detail: "\(error)")
+            throw error
         }
         guard count > 0 else {
             sink.abandon()

@@ -18,67 +18,62 @@ public enum DatabaseReader {
         do {
             return try SQLiteConnection(path: path, mode: mode, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
         } catch {
-            throw error.isNotADatabase ? .notADatabase(path: path, detail: error.message) : .database(error)
+            throw FsckError(error, path: path)
+        }
+    }
+
+    /// Opens the database read-only, checks its schema, and runs `body` inside one read transaction,
+    /// so that everything `body` reads is one consistent snapshot.
+    static func withSnapshot<Result>(path: String, _ body: (SQLiteConnection, StoreSchema) throws -> Result) throws(FsckError) -> Result {
+        let connection = try open(path: path)
+        let schema = try StoreSchema.read(from: connection)
+        do {
+            var result: Result?
+            try connection.inTransaction {
+                result = try body(connection, schema)
+                return .commit
+            }
+            return result!
+        } catch {
+            throw FsckError(reading: error, path: path)
         }
     }
 
     /// Checks the schema and returns the highest message row id (0 for none).
     public static func newestRowID(path: String) throws(FsckError) -> Int64 {
-        let connection = try open(path: path)
-        _ = try StoreSchema.read(from: connection)
-        do {
-            return try connection.prepare("SELECT coalesce(max(id), 0) FROM messages").singleInteger() ?? 0
-        } catch {
-            throw error.isNotADatabase ? .notADatabase(path: path, detail: error.message) : .database(error)
+        try withSnapshot(path: path) { connection, _ in
+            try connection.prepare("SELECT coalesce(max(id), 0) FROM messages").singleInteger() ?? 0
         }
     }
 
     /// Each session's row count and newest row id, sessions with a row and no messages included.
     public static func rowStatistics(path: String) throws(FsckError) -> [String: (count: Int, newest: Int64)] {
-        let connection = try open(path: path)
-        _ = try StoreSchema.read(from: connection)
-        var statistics: [String: (count: Int, newest: Int64)] = [:]
-        do {
-            try connection.inTransaction {
-                let sessions = try connection.prepare("SELECT id FROM sessions")
-                while try sessions.step() { statistics[sessions.text(0) ?? ""] = (0, 0) }
-                let rows = try connection.prepare("SELECT session_id, count(*), max(id) FROM messages GROUP BY session_id")
-                while try rows.step() { statistics[rows.text(0) ?? ""] = (Int(rows.integer(1)), rows.integer(2)) }
-                return .commit
-            }
-        } catch let error as SQLiteError {
-            throw error.isNotADatabase ? .notADatabase(path: path, detail: error.message) : .database(error)
-        } catch {
-            throw .io(path: path, detail: "\(error)")
+        try withSnapshot(path: path) { connection, _ in
+            var statistics: [String: (count: Int, newest: Int64)] = [:]
+            let sessions = try connection.prepare("SELECT id FROM sessions")
+            while try sessions.step() { statistics[sessions.text(0) ?? ""] = (0, 0) }
+            let rows = try connection.prepare("SELECT session_id, count(*), max(id) FROM messages GROUP BY session_id")
+            while try rows.step() { statistics[rows.text(0) ?? ""] = (Int(rows.integer(1)), rows.integer(2)) }
+            return statistics
         }
-        return statistics
     }
 
     /// Reads every session's rows in one ordered pass over the messages table, or only the given sessions.
     public static func snapshot(path: String, sessionIDs: [String]? = nil) throws(FsckError) -> DatabaseSnapshot {
-        let connection = try open(path: path)
-        let schema = try StoreSchema.read(from: connection)
-        var sessions: [String: DatabaseSession] = [:]
-        do {
-            try connection.inTransaction {
-                if let sessionIDs {
-                    for id in Set(sessionIDs) {
-                        if let session = try readSession(id, schema: schema, connection: connection) { sessions[id] = session }
-                    }
-                } else {
-                    let sessionRows = try connection.prepare("SELECT \(sessionColumns(schema)) FROM sessions")
-                    while try sessionRows.step() { noteSessionRow(sessionRows, in: &sessions) }
-                    let rows = try connection.prepare("SELECT session_id, \(identityColumns(schema)) FROM messages ORDER BY session_id, timestamp, id")
-                    try collectRows(rows, into: &sessions, details: false)
+        try withSnapshot(path: path) { connection, schema in
+            var sessions: [String: DatabaseSession] = [:]
+            if let sessionIDs {
+                for id in Set(sessionIDs) {
+                    if let session = try readSession(id, schema: schema, connection: connection) { sessions[id] = session }
                 }
-                return .commit
+            } else {
+                let sessionRows = try connection.prepare("SELECT \(sessionColumns(schema)) FROM sessions")
+                while try sessionRows.step() { noteSessionRow(sessionRows, in: &sessions) }
+                let rows = try connection.prepare("SELECT session_id, \(identityColumns(schema)) FROM messages ORDER BY session_id, timestamp, id")
+                try collectRows(rows, into: &sessions, details: false)
             }
-        } catch let error as SQLiteError {
-            throw error.isNotADatabase ? .notADatabase(path: path, detail: error.message) : .database(error)
-        } catch {
-            throw .io(path: path, detail: "\(error)")
+            return DatabaseSnapshot(path: path, schema: schema, sessions: sessions)
         }
-        return DatabaseSnapshot(path: path, schema: schema, sessions: sessions)
     }
 
     /// One session's rows as they are now; nil when the database knows nothing of it.

@@ -38,12 +38,8 @@ public struct StoreSchema: Sendable {
             var fullText: [String] = []
             while try fts.step() { fullText.append(fts.text(0) ?? "") }
             return StoreSchema(sessionColumns: sessions, messageColumns: messages, fullTextTables: fullText)
-        } catch let error as FsckError {
-            throw error
-        } catch let error as SQLiteError {
-            throw error.isNotADatabase ? .notADatabase(path: connection.path, detail: error.message) : .database(error)
         } catch {
-            throw .io(path: connection.path, detail: "\(error)")
+            throw FsckError(reading: error, path: connection.path)
         }
     }
 
