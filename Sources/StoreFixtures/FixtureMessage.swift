@@ -53,7 +53,7 @@ public struct FixtureMessage: Sendable, Equatable {
         if !toolCalls.isEmpty { members.append(("tool_calls", toolCallsJSON(asciiOnly: false))) }
         if let toolCallID { members.append(("tool_call_id", PythonJSON.string(toolCallID, asciiOnly: false))) }
         if let toolName { members.append(("tool_name", PythonJSON.string(toolName, asciiOnly: false))) }
-        if let timestamp { members.append(("timestamp", PythonJSON.string(Self.localISO8601(timestamp), asciiOnly: false))) }
+        if let timestamp { members.append(("timestamp", PythonJSON.string(TranscriptTimestamp.localISO8601(timestamp), asciiOnly: false))) }
         return PythonJSON.object(members)
     }
 
@@ -90,21 +90,6 @@ public struct FixtureMessage: Sendable, Equatable {
         }.joined(separator: ", ") + "]"
     }
 
-    /// `datetime.fromtimestamp(t).isoformat()`: local time, microseconds, no zone.
-    public static func localISO8601(_ epoch: Double) -> String {
-        var seconds = time_t(epoch.rounded(.down))
-        var microseconds = Int(((epoch - Double(seconds)) * 1_000_000).rounded())
-        if microseconds == 1_000_000 { seconds += 1; microseconds = 0 }
-        var parts = tm()
-        localtime_r(&seconds, &parts)
-        func pad(_ value: Int32, _ width: Int) -> String {
-            let text = String(value)
-            return String(repeating: "0", count: max(0, width - text.count)) + text
-        }
-        let date = "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))"
-        let time = "\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2))"
-        return microseconds == 0 ? "\(date)T\(time)" : "\(date)T\(time).\(pad(Int32(microseconds), 6))"
-    }
 }
 
 /// JSON text as Python's `json.dumps` writes it, with its `", "` and `": "` separators.

@@ -70,3 +70,23 @@ import Testing
         #expect(rowFingerprint(role: "tool", content: "ab", toolCallID: "c") != rowFingerprint(role: "tool", content: "a", toolCallID: "bc"))
     }
 }
+
+/// The timestamp the agent writes, and reading it back.
+@Suite struct TranscriptTimestampTests {
+    @Test func writesMicrosecondsLikePythonIsoformatAndOmitsThemWhenZero() {
+        let withFraction = TranscriptTimestamp.localISO8601(1_772_000_000.512345)
+        #expect(withFraction.hasSuffix(".512345"))
+        #expect(withFraction.count == "2026-02-25T06:13:20.512345".count)
+        let whole = TranscriptTimestamp.localISO8601(1_772_000_000)
+        #expect(whole.count == "2026-02-25T06:13:20".count)
+        #expect(!whole.contains("."))
+    }
+
+    @Test func parserReadsBackWhatIsWritten() {
+        for epoch in [1_772_000_000.0, 1_772_000_000.5, 1_772_000_000.000001, 1_790_123_456.999999] {
+            let text = TranscriptTimestamp.localISO8601(epoch)
+            let read = TimestampParser.epochSeconds(iso8601: Array(text.utf8))
+            #expect(read.map { abs($0 - epoch) < 1e-6 } == true, "\(text) read as \(String(describing: read))")
+        }
+    }
+}

@@ -29,7 +29,7 @@ public enum TranscriptExporter {
                     for (index, column) in columns.enumerated() where !rows.isNull(Int32(index)) {
                         let text = rows.text(Int32(index)) ?? ""
                         switch column {
-                        case "timestamp": members.append((column, .string(localISO8601(rows.real(Int32(index))))))
+                        case "timestamp": members.append((column, .string(TranscriptTimestamp.localISO8601(rows.real(Int32(index))))))
                         case "tool_calls": members.append((column, isJSON(text) ? .raw(text) : .string(text)))
                         default: members.append((column, .string(text)))
                         }
@@ -60,20 +60,6 @@ public enum TranscriptExporter {
             scanner.skipWhitespace()
             return scanner.isAtEnd
         }
-    }
-
-    /// Local time without a zone, with microseconds: what the agent writes.
-    static func localISO8601(_ epoch: Double) -> String {
-        var seconds = time_t(epoch.rounded(.down))
-        var micro = Int(((epoch - Double(seconds)) * 1_000_000).rounded())
-        if micro == 1_000_000 { seconds += 1; micro = 0 }
-        var parts = tm()
-        localtime_r(&seconds, &parts)
-        var buffer = [CChar](repeating: 0, count: 32)
-        let count = strftime(&buffer, buffer.count, "%Y-%m-%dT%H:%M:%S", &parts)
-        let base = String(decoding: buffer.prefix(count).map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        let digits = String(micro)
-        return base + "." + String(repeating: "0", count: 6 - digits.count) + digits
     }
 }
 
