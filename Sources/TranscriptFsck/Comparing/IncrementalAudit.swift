@@ -83,7 +83,6 @@ public struct IncrementalAudit: Sendable {
         if !changed.isEmpty {
             var fresh = scanner
             fresh.sessionIDs = changed
-            fresh.filter = SessionFilter()
             collected = try await fresh.collect(progress: progress)
         }
         for finding in collected?.report.findings ?? [] where ids.contains(finding.sessionID) {

@@ -39,7 +39,8 @@ public struct StoreScanner: Sendable {
         public let stamps: [String: FileStamp]
     }
 
-    /// Reads both stores and compares them, keeping what was read.
+    /// Reads both stores and compares them, keeping what was read; `filter` is not applied here
+    /// (callers that report apply it, so that what is kept covers every session read).
     public func collect(progress: ScanProgress? = nil) async throws(FsckError) -> Collected {
         let clock = ContinuousClock()
         let started = clock.now
