@@ -1,0 +1,392 @@
+"""Damages a Hermes store with the released agent's own write paths and reads it back with its own readers.
+
+Runs inside a venv that holds one released hermes-agent (Tests/Interop/hermes-venv.sh); nothing of the
+agent is stubbed. Every write goes through the agent's code: the gateway's SessionStore.append_to_transcript,
+the agent's AIAgent._flush_messages_to_session_db, SessionDB.append_message, archive_and_compact and
+rewind_to_message. Every read goes through get_messages, get_messages_as_conversation, search_messages and
+SessionStore.load_transcript.
+
+    python hermes_driver.py damage   HOME TRUTH      (0.13.0, 0.14.0: the two failure paths, multimodal, a gap)
+    python hermes_driver.py upgrade  HOME TRUTH      (0.15.0 on: migrate, new turns, compaction, undo)
+    python hermes_driver.py snapshot HOME OUT        (counters before the repair)
+    python hermes_driver.py check    HOME TRUTH OUT  (after the repair: order, content, flags, counters, search)
+    python hermes_driver.py writers  HOME SECONDS OUT (the agent's writers, run beside a repair)
+
+TRUTH is the whole history of every session, in the order the agent produced it, which only this
+driver knows: no code of transcript-fsck computes it.
+"""
+import json
+import os
+import sqlite3
+import sys
+import threading
+import time
+from pathlib import Path
+
+
+def agent_modules():
+    import hermes_state
+    import run_agent
+    from gateway.session import SessionStore
+    return hermes_state, run_agent, SessionStore
+
+
+def open_store(home):
+    """The gateway's SessionStore over HOME, with its SessionDB (built as the gateway builds it)."""
+    os.environ["HERMES_HOME"] = str(home)
+    hermes_state, _, SessionStore = agent_modules()
+    store = SessionStore.__new__(SessionStore)
+    store.sessions_dir = Path(home) / "sessions"
+    store.sessions_dir.mkdir(parents=True, exist_ok=True)
+    store.config = None
+    store._entries = {}
+    store._loaded = True
+    store._lock = threading.Lock()
+    store._has_active_processes_fn = None
+    store._db = hermes_state.SessionDB(Path(home) / "state.db")
+    return store
+
+
+def fresh_agent(db, session_id):
+    """An AIAgent as the gateway holds one for a turn: only the state its flush reads."""
+    _, run_agent, _ = agent_modules()
+    agent = run_agent.AIAgent.__new__(run_agent.AIAgent)
+    agent._session_db = db
+    agent._session_db_created = False
+    agent._last_flushed_db_idx = 0
+    agent.session_id = session_id
+    agent.platform = "telegram"
+    agent.model = "interop/model"
+    agent._session_init_model_config = None
+    agent._cached_system_prompt = "You are Hermes."
+    agent._parent_session_id = None
+    return agent
+
+
+class WriteLockHeld:
+    """Another connection holds the write lock, and the agent gives up fast (what a contended gateway sees)."""
+
+    def __init__(self, home, db):
+        self.path = Path(home) / "state.db"
+        self.db = db
+
+    def __enter__(self):
+        self.holder = sqlite3.connect(self.path, isolation_level=None)
+        self.holder.execute("BEGIN IMMEDIATE")
+        self.retries = self.db._WRITE_MAX_RETRIES
+        self.db._WRITE_MAX_RETRIES = 1
+        self.db._conn.execute("PRAGMA busy_timeout = 20")
+        return self
+
+    def __exit__(self, *exc):
+        self.holder.execute("ROLLBACK")
+        self.holder.close()
+        self.db._WRITE_MAX_RETRIES = self.retries
+        self.db._conn.execute("PRAGMA busy_timeout = 1000")
+
+
+IMAGE = {"type": "image_url", "image_url": {"url": "data:image/png;base64,iVBORw0KGgo="}}
+
+
+def turn_messages(tag, number, multimodal=False):
+    """One turn as the agent's loop produces it: a user message, a tool call and its result, an answer."""
+    text = f"{tag} turn {number}: what does r{number}.md say? café ☕ 😀"
+    user = {"role": "user", "content": [{"type": "text", "text": text}, IMAGE] if multimodal else text}
+    call = {"id": f"call_{tag}_{number}", "type": "function",
+            "function": {"name": "read_file", "arguments": json.dumps({"path": f"r{number}.md"})}}
+    return [
+        user,
+        {"role": "assistant", "content": "", "tool_calls": [call], "reasoning": f"read r{number}.md first",
+         "finish_reason": "tool_calls"},
+        {"role": "tool", "tool_call_id": call["id"], "tool_name": "read_file", "content": f"contents of r{number}.md\nline two"},
+        {"role": "assistant", "content": f"r{number}.md says {tag}{number}", "finish_reason": "stop"},
+    ]
+
+
+def gateway_turn(store, session_id, new_messages, locked_home=None):
+    """One gateway turn: load history, the agent flushes its new messages to SQLite, the gateway appends them to JSONL."""
+    history = [m for m in store.load_transcript(session_id) if m.get("role") != "session_meta"]
+    stamp = __import__("datetime").datetime.now().isoformat()
+    if not history:
+        # SessionStore.get_or_create_session: the session row first, its failure only logged.
+        def create():
+            try:
+                store._db.create_session(session_id=session_id, source="telegram", user_id="u1")
+            except Exception as error:
+                print(f"[gateway] Warning: Failed to create SQLite session: {error}", file=sys.stderr)
+        if locked_home:
+            with WriteLockHeld(locked_home, store._db):
+                create()
+        else:
+            create()
+        meta = {"role": "session_meta", "tools": [{"type": "function", "function": {"name": "read_file"}}],
+                "model": "interop/model", "platform": "telegram", "timestamp": stamp}
+        if locked_home:
+            with WriteLockHeld(locked_home, store._db):
+                store.append_to_transcript(session_id, meta)
+        else:
+            store.append_to_transcript(session_id, meta)
+    agent = fresh_agent(store._db, session_id)
+    messages = history + [dict(m) for m in new_messages]
+    if locked_home:
+        with WriteLockHeld(locked_home, store._db):
+            agent._flush_messages_to_session_db(messages, history)
+    else:
+        agent._flush_messages_to_session_db(messages, history)
+    for message in new_messages:
+        store.append_to_transcript(session_id, {**message, "timestamp": stamp}, skip_db=True)
+
+
+def legacy_transcript(store, session_id, messages):
+    """A session from before the SQLite store: JSONL only, as the gateway wrote it then."""
+    stamp = "2026-01-15T09:00:00.000001"
+    store.append_to_transcript(session_id, {"role": "session_meta", "tools": [], "model": "old/model", "platform": "cli",
+                                            "timestamp": stamp}, skip_db=True)
+    for message in messages:
+        store.append_to_transcript(session_id, {**message, "timestamp": stamp}, skip_db=True)
+
+
+def history_entry(message, active=1, compacted=0):
+    return {"message": message, "active": active, "compacted": compacted}
+
+
+def damage(home, truth_path):
+    """The stores the two failure paths leave, through the agent's own code. TRUTH gets every session's whole history."""
+    store = open_store(home)
+    truth = {}
+
+    def session(name, turns, locked=(), multimodal=False):
+        history = []
+        for number in range(turns):
+            messages = turn_messages(name, number, multimodal=multimodal and number % 2 == 0)
+            gateway_turn(store, name, messages, locked_home=home if number in locked else None)
+            history += messages
+        truth[name] = {"history": [history_entry(m) for m in history], "search": f"{name}0"}
+
+    session("intact", 3)
+    session("path_a", 6, locked=range(4))
+    session("middle_gap", 6, locked=(2, 3))
+    session("multimodal", 4, locked=(0, 1), multimodal=True)
+    for name in ("continued", "compacted", "undone"):
+        session(name, 5, locked=range(3))
+    session("undone_intact", 3)
+
+    # Path B: 60 legacy messages in JSONL only, then the first turn after the migration.
+    legacy = [m for number in range(15) for m in turn_messages("path_b", number)]
+    legacy_transcript(store, "path_b", legacy)
+    latest = turn_messages("path_b", 15)
+    gateway_turn(store, "path_b", latest)
+    truth["path_b"] = {"history": [history_entry(m) for m in legacy + latest], "search": "path_b0"}
+
+    Path(truth_path).write_text(json.dumps(truth, ensure_ascii=False, indent=1))
+
+
+def upgrade(home, truth_path):
+    """After an upgrade to 0.15.0 or later: the store migrates, sessions go on, one is compacted in place, one undone."""
+    os.environ["HERMES_HOME"] = str(home)
+    hermes_state, _, _ = agent_modules()
+    db = hermes_state.SessionDB(Path(home) / "state.db")
+    truth = json.loads(Path(truth_path).read_text())
+
+    def append(session_id, messages):
+        ids = []
+        for m in messages:
+            ids.append(db.append_message(session_id, m["role"], content=m.get("content"), tool_name=m.get("tool_name"),
+                                         tool_calls=m.get("tool_calls"), tool_call_id=m.get("tool_call_id"),
+                                         finish_reason=m.get("finish_reason"), reasoning=m.get("reasoning")))
+            truth[session_id]["history"].append(history_entry(m))
+        return ids
+
+    for number in (5, 6):
+        append("continued", turn_messages("continued", number))
+
+    append("compacted", turn_messages("compacted", 5))
+    summary = [{"role": "user", "content": "[summary of the conversation so far]"},
+               {"role": "assistant", "content": "Understood; continuing from the summary."}]
+    db.archive_and_compact("compacted", summary)
+    for entry in truth["compacted"]["history"]:
+        entry["active"], entry["compacted"] = 0, 1
+    truth["compacted"]["history"] += [history_entry(m) for m in summary]
+    append("compacted", turn_messages("compacted", 6))
+
+    for name in ("undone", "undone_intact"):
+        ids = append(name, turn_messages(name, 9))
+        db.rewind_to_message(name, ids[0])
+        for entry in truth[name]["history"][-4:]:
+            entry["active"] = 0
+    db.close()
+    Path(truth_path).write_text(json.dumps(truth, ensure_ascii=False, indent=1))
+
+
+def has_column(db, column):
+    return any(row[1] == column for row in db._conn.execute("PRAGMA table_info(messages)"))
+
+
+def counters(db, session_id):
+    active = " AND active = 1" if has_column(db, "active") else ""
+    row = db._conn.execute("SELECT message_count, tool_call_count FROM sessions WHERE id = ?", (session_id,)).fetchone()
+    live = db._conn.execute(f"SELECT count(*) FROM messages WHERE session_id = ? AND role != 'session_meta'{active}",
+                            (session_id,)).fetchone()
+    calls = sum(len(json.loads(text)) for (text,) in db._conn.execute(
+        f"SELECT tool_calls FROM messages WHERE session_id = ? AND tool_calls IS NOT NULL{active}", (session_id,)))
+    return {"message_count": row[0], "tool_call_count": row[1], "live_rows": live[0], "live_tool_calls": calls}
+
+
+def snapshot(home, out_path):
+    os.environ["HERMES_HOME"] = str(home)
+    hermes_state, _, _ = agent_modules()
+    db = hermes_state.SessionDB(Path(home) / "state.db")
+    ids = [row[0] for row in db._conn.execute("SELECT id FROM sessions")]
+    Path(out_path).write_text(json.dumps({sid: counters(db, sid) for sid in ids}))
+
+
+def flattened(content):
+    """What the 0.13/0.14 flush stores for list content: text parts joined by newlines, [screenshot] per image."""
+    if not isinstance(content, list):
+        return content
+    parts = []
+    for part in content:
+        if isinstance(part, dict) and part.get("type") == "text":
+            parts.append(str(part.get("text", "")))
+        elif isinstance(part, dict) and part.get("type") in {"image", "image_url", "input_image"}:
+            parts.append("[screenshot]")
+    return "\n".join(parts) if parts else None
+
+
+def identity(message):
+    """The fields that make a message the same message in both stores (a stored list may be the flush's text form)."""
+    calls = message.get("tool_calls")
+    if isinstance(calls, str):
+        calls = json.loads(calls)
+    return [message.get("role"), flattened(message.get("content")), message.get("tool_call_id") or None,
+            message.get("tool_name") or None, calls or None]
+
+
+def check(home, truth_path, before_path, out_path=None):
+    """Reads every session back through the agent's readers and compares it with the truth. Exit 1 on any difference."""
+    os.environ["HERMES_HOME"] = str(home)
+    hermes_state, _, SessionStore = agent_modules()
+    store = open_store(home)
+    db = store._db
+    truth = json.loads(Path(truth_path).read_text())
+    before = json.loads(Path(before_path).read_text())
+    flags = has_column(db, "active")
+    failures = []
+
+    def fail(session_id, what):
+        failures.append(f"{session_id}: {what}")
+
+    for session_id, expected in truth.items():
+        history = expected["history"]
+        if flags:
+            rows = db.get_messages(session_id, include_inactive=True)
+            live_rows = db.get_messages(session_id)
+        else:
+            rows = live_rows = db.get_messages(session_id)
+        rows = [r for r in rows if r["role"] != "session_meta"]
+        got = [identity(r) for r in rows]
+        want = [identity(e["message"]) for e in history]
+        if got != want:
+            first = next((i for i, (a, b) in enumerate(zip(got, want)) if a != b), min(len(got), len(want)))
+            fail(session_id, f"get_messages differs at message {first + 1} of {len(want)} (read {len(got)}): "
+                             f"got {got[first] if first < len(got) else None}, want {want[first] if first < len(want) else None}")
+            continue
+        for row, entry in zip(rows, history):
+            if isinstance(entry["message"].get("content"), list) and row["content"] not in (
+                    entry["message"]["content"], flattened(entry["message"]["content"])):
+                fail(session_id, f"row {row['id']}: list content read back as {row['content']!r}")
+            if flags and (row["active"], row["compacted"]) != (entry["active"], entry["compacted"]):
+                fail(session_id, f"row {row['id']}: active={row['active']} compacted={row['compacted']}, "
+                                 f"want {entry['active']}, {entry['compacted']}")
+        live = [identity(e["message"]) for e in history if e["active"]]
+        if [identity(r) for r in live_rows if r["role"] != "session_meta"] != live:
+            fail(session_id, "the live context (active rows) is not what the agent made it")
+        conversation = [m for m in db.get_messages_as_conversation(session_id) if m["role"] != "session_meta"]
+        if [m["role"] for m in conversation] != [w[0] for w in live]:
+            fail(session_id, "get_messages_as_conversation reads another sequence of roles")
+        by_id = [r[0] for r in db._conn.execute("SELECT id FROM messages WHERE session_id = ? ORDER BY id", (session_id,))]
+        by_time = [r[0] for r in db._conn.execute("SELECT id FROM messages WHERE session_id = ? ORDER BY timestamp, id", (session_id,))]
+        if by_id != by_time:
+            fail(session_id, "ORDER BY timestamp, id reads another order than ORDER BY id")
+        if not flags:
+            transcript = [m for m in store.load_transcript(session_id) if m.get("role") != "session_meta"]
+            if [identity(m) for m in transcript] != want:
+                fail(session_id, "SessionStore.load_transcript does not read the whole history in order")
+        now, then = counters(db, session_id), before.get(session_id)
+        if then:
+            for counter, rows_key in (("message_count", "live_rows"), ("tool_call_count", "live_tool_calls")):
+                if now[counter] - then[counter] != now[rows_key] - then[rows_key]:
+                    fail(session_id, f"{counter} went {then[counter]} -> {now[counter]} while live rows went "
+                                     f"{then[rows_key]} -> {now[rows_key]}")
+        hits = db.search_messages(expected["search"], limit=50)
+        if not any(hit.get("session_id") == session_id for hit in hits):
+            fail(session_id, f"search_messages({expected['search']!r}) does not find the session")
+
+    # The store is still the agent's: it writes and reads a new turn after the repair.
+    db.append_message("path_a", "user", content="after the repair")
+    if db.get_messages("path_a")[-1]["content"] != "after the repair":
+        fail("path_a", "a message appended after the repair is not read last")
+    result = {"sessions": len(truth), "failures": failures}
+    if out_path:
+        Path(out_path).write_text(json.dumps(result))
+    print(json.dumps(result, ensure_ascii=False, indent=1))
+    return 1 if failures else 0
+
+
+def writers(home, seconds, out_path):
+    """Three SessionDB connections and a gateway, each appending turns as the agent does, timing every append."""
+    os.environ["HERMES_HOME"] = str(home)
+    hermes_state, _, _ = agent_modules()
+    latencies, written, errors = [], [], []
+    lock = threading.Lock()
+    deadline = time.monotonic() + float(seconds)
+
+    def writer(number):
+        db = hermes_state.SessionDB(Path(home) / "state.db")
+        session_id = f"live_{number}"
+        db.create_session(session_id, "cli")
+        count = 0
+        while time.monotonic() < deadline:
+            content = f"live {number} message {count}"
+            started = time.monotonic()
+            try:
+                db.append_message(session_id, "user" if count % 2 == 0 else "assistant", content=content)
+            except Exception as error:  # the agent logs and drops the row: that is the loss being measured
+                with lock:
+                    errors.append(f"{session_id}: {error}")
+            else:
+                with lock:
+                    latencies.append(time.monotonic() - started)
+                    written.append([session_id, content])
+            count += 1
+            time.sleep(0.01)
+        db.close()
+
+    threads = [threading.Thread(target=writer, args=(n,)) for n in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    latencies.sort()
+
+    def percentile(p):
+        return latencies[min(len(latencies) - 1, int(p * len(latencies)))] if latencies else None
+
+    Path(out_path).write_text(json.dumps({"appends": len(latencies), "errors": errors, "written": written,
+                                          "p50": percentile(0.50), "p99": percentile(0.99), "max": latencies[-1] if latencies else None}))
+
+
+if __name__ == "__main__":
+    command, args = sys.argv[1], sys.argv[2:]
+    if command == "damage":
+        damage(*args)
+    elif command == "upgrade":
+        upgrade(*args)
+    elif command == "snapshot":
+        snapshot(*args)
+    elif command == "check":
+        sys.exit(check(*args))
+    elif command == "writers":
+        writers(*args)
+    else:
+        sys.exit(f"unknown command {command}")
