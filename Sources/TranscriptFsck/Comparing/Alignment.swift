@@ -5,16 +5,24 @@ public enum Alignment: Equatable, Sendable {
     /// Every database row matches a transcript message, in order, and some messages have no row.
     /// `transcriptIndexOfRow[k]` is the transcript message that database row `k` holds.
     case databaseIsSubsequence(transcriptIndexOfRow: [Int])
+    /// The database's first rows are a subsequence of the transcript and its last `followingRows` rows are messages
+    /// the transcript never saw: the agent was upgraded past transcripts (0.15.0 on) and the session went on.
+    /// Some transcript messages have no row; they belong before the following rows.
+    case databaseContinues(transcriptIndexOfRow: [Int], followingRows: Int)
     /// The database holds every transcript message and more (the agent rewrote the transcript shorter).
     case transcriptIsSubsequence
     /// Each side has messages the other lacks. Database row `databaseRow` is the first that has no
     /// counterpart in the transcript after message `afterTranscriptMessage` (0-based; -1 for none).
     case diverged(databaseRow: Int, afterTranscriptMessage: Int)
 
-    /// Aligns `database` (rows in `ORDER BY timestamp, id` order) with `transcript`.
+    /// Aligns `database` (rows in the agent's `ORDER BY id` order) with `transcript`.
     ///
     /// Where duplicates allow more than one embedding, the latest is chosen: the rows that survive
     /// in a truncated database are the newest ones (FORMAT.md, paths A and B).
+    ///
+    /// Rows after the longest prefix the transcript explains are taken as the session going on after its
+    /// transcript ended only when none of them equals a transcript message that would be placed after the
+    /// explained rows: such a row could be one of the missing messages, out of order, and that needs a person.
     public static func align(transcript: [MessageFingerprint], database: [MessageFingerprint]) -> Alignment {
         if transcript == database { return .identical }
         if database.count < transcript.count, let matches = latestEmbedding(of: database, in: transcript) {
@@ -23,17 +31,26 @@ public enum Alignment: Equatable, Sendable {
         if transcript.count < database.count, latestEmbedding(of: transcript, in: database) != nil {
             return .transcriptIsSubsequence
         }
-        // Report where the forward, earliest matching first fails: the first row the transcript cannot explain.
+        // The forward, earliest matching explains the longest prefix; the first row after it is where the two part.
+        let (explained, next) = explainedPrefix(of: database, in: transcript)
+        if explained < database.count, let matches = latestEmbedding(of: Array(database[..<explained]), in: transcript) {
+            let placedAfter = Set(transcript[((matches.last ?? -1) + 1)...])
+            if !database[explained...].contains(where: placedAfter.contains) {
+                return .databaseContinues(transcriptIndexOfRow: matches, followingRows: database.count - explained)
+            }
+        }
+        return .diverged(databaseRow: explained, afterTranscriptMessage: next - 1)
+    }
+
+    /// How many leading rows of `database` embed in `transcript` in order (matching each as early as it can),
+    /// and the transcript position after the last of them.
+    static func explainedPrefix(of database: [MessageFingerprint], in transcript: [MessageFingerprint]) -> (rows: Int, next: Int) {
         var next = 0
         for (row, fingerprint) in database.enumerated() {
-            guard let found = transcript[next...].firstIndex(of: fingerprint) else {
-                return .diverged(databaseRow: row, afterTranscriptMessage: next - 1)
-            }
+            guard let found = transcript[next...].firstIndex(of: fingerprint) else { return (row, next) }
             next = found + 1
         }
-        // Every row matched, yet the sequences are not a subsequence pair: only equal lengths get here, and equal
-        // lengths with every row matched in order means identical, handled above.
-        return .diverged(databaseRow: database.count, afterTranscriptMessage: next - 1)
+        return (database.count, next)
     }
 
     /// For each element of `needle`, its index in `haystack`, matching from the end; nil when not a subsequence.

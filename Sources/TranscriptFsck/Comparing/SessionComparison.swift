@@ -8,13 +8,11 @@ public enum SessionComparison {
     public static func compare(sessionID: String, transcripts: [TranscriptScan], database: DatabaseSession?,
                                writtenAfterRowID watermark: Int64? = nil) -> SessionFinding {
         let full = compare(sessionID: sessionID, transcripts: transcripts, database: database)
-        guard let watermark, let database, full.status == .diverged || full.status == .databaseAhead else { return full }
+        guard let watermark, let database, [.diverged, .databaseAhead, .continued].contains(full.status) else { return full }
         let inFlight = database.rowIDs.reversed().prefix { $0 > watermark }.count
         guard inFlight > 0 else { return full }
         var settled = database
-        settled.fingerprints.removeLast(inFlight)
-        settled.rowIDs.removeLast(inFlight)
-        settled.timestamps.removeLast(inFlight)
+        settled.removeLast(inFlight)
         var finding = compare(sessionID: sessionID, transcripts: transcripts, database: settled)
         switch (finding.status, finding.alignment) {
         case (.ok, _), (.databaseAhead, _):
@@ -76,6 +74,13 @@ public enum SessionComparison {
             let missing = messages.count - rows.count
             return finding(.truncated, chosen, missing: missing,
                            problems: [describeTruncation(matches: matches, transcriptCount: messages.count)], alignment: alignment)
+        case .databaseContinues(let matches, let following):
+            let missing = messages.count - matches.count
+            return finding(.continued, chosen, missing: missing,
+                           problems: ["the database lacks \(missing) of the transcript's \(messages.count) messages and holds \(following) "
+                                      + "newer rows the transcript never saw (the session went on after an upgrade); "
+                                      + "the lost messages go before them"],
+                           alignment: alignment)
         case .diverged(let row, let after):
             let rowID = database.flatMap { row < $0.rowIDs.count ? $0.rowIDs[row] : nil }
             let place = after < 0 ? "at the start of the transcript" : "after transcript message \(after + 1)"

@@ -6,6 +6,9 @@ public enum SessionStatus: String, Sendable, CaseIterable, Codable {
     case truncated
     /// The transcript has messages, the database has no session row or no rows for it.
     case missing
+    /// The database lacks transcript messages and holds newer rows the transcript never saw: the agent was
+    /// upgraded past transcripts (0.15.0 on) and the session went on. Repairable: the lost messages go before the new rows.
+    case continued
     /// Each side has messages the other lacks; needs a person.
     case diverged
     /// The transcript could not be read whole.
@@ -18,7 +21,7 @@ public enum SessionStatus: String, Sendable, CaseIterable, Codable {
     /// True for the statuses that make `scan` exit 1.
     public var isProblem: Bool {
         switch self {
-        case .truncated, .missing, .diverged, .corrupt: true
+        case .truncated, .missing, .continued, .diverged, .corrupt: true
         case .ok, .databaseOnly, .databaseAhead: false
         }
     }

@@ -9,8 +9,10 @@ public typealias MessageFingerprint = UInt64
 ///
 /// Normalisation, the same on both sides:
 /// - text is compared decoded, never as escaped bytes;
-/// - a text that is a whole JSON array or object compares by its canonical form, since the
-///   transcript holds such values as JSON and the database as `json.dumps` text;
+/// - tool_calls compare by their canonical JSON, since the transcript holds an array and the
+///   database its `json.dumps` text;
+/// - content compares in the form the agent stores it (AgentContent): a list by its flattened text,
+///   whether the database holds that text or the `"\0json:"` encoding, and numbers as SQLite's text;
 /// - NULL, an absent key, JSON null and the empty string are one value for content and
 ///   tool_calls, and an empty tool_calls list is no tool calls, as the agent stores it.
 struct MessageFingerprinter {
@@ -18,8 +20,8 @@ struct MessageFingerprinter {
     enum Field: UInt8 {
         case role = 1, content, toolCallID, toolName, toolCalls
 
-        /// Content and tool calls may be JSON held as text.
-        var holdsJSON: Bool { self == .content || self == .toolCalls }
+        /// Tool calls are JSON: an array in the transcript, `json.dumps` text in the database.
+        var holdsJSON: Bool { self == .toolCalls }
     }
 
     private var canonical = CanonicalJSONSink(output: [])
@@ -43,6 +45,11 @@ struct MessageFingerprinter {
 
     /// A field held as text (a database column, or a decoded JSON string).
     mutating func addText(_ field: Field, _ text: UnsafeRawBufferPointer) {
+        if field == .content {
+            if let stored = AgentContent.comparable(storedText: text) { return addContent(stored) }
+            if text.isEmpty { return addAbsent(field) }
+            return hasher.combine(tag: field.rawValue, kind: 1, bytes: text)
+        }
         if field.holdsJSON {
             if text.isEmpty { return addAbsent(field) }
             if let first = text.first(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x09 && $0 != 0x0D }),
@@ -57,6 +64,9 @@ struct MessageFingerprinter {
     /// A field read from a transcript line, where `span` lies in `scanner`'s text.
     mutating func addJSON(_ field: Field, _ span: JSONSpan?, in scanner: JSONScanner) {
         guard let span, span.kind != .null else { return addAbsent(field) }
+        if field == .content, span.kind != .string {
+            return addContent(JSONNode.parse(scanner.bytes(of: span)).map(AgentContent.comparable) ?? .absent)
+        }
         switch span.kind {
         case .string where span.hasEscapes:
             decoded.removeAll(keepingCapacity: true)
@@ -71,6 +81,21 @@ struct MessageFingerprinter {
             } else {
                 hasher.combine(tag: field.rawValue, kind: 1, bytes: scanner.bytes(of: span))
             }
+        }
+    }
+
+    /// Content in the form both stores compare by (AgentContent).
+    private mutating func addContent(_ content: AgentContent.Comparable) {
+        switch content {
+        case .absent:
+            addAbsent(.content)
+        case .text(let text):
+            if text.isEmpty { return addAbsent(.content) }
+            text.withUnsafeBytes { hasher.combine(tag: Field.content.rawValue, kind: 1, bytes: $0) }
+        case .object(let node):
+            var bytes: [UInt8] = []
+            node.writeCanonical(to: &bytes)
+            bytes.withUnsafeBytes { hasher.combine(tag: Field.content.rawValue, kind: 2, bytes: $0) }
         }
     }
 

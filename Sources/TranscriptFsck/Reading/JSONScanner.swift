@@ -66,6 +66,13 @@ struct CanonicalJSONSink: JSONTokenSink {
         output.append(UInt8(ascii: "\""))
     }
 
+    /// Appends `text` (decoded) as a JSON string, quotes included.
+    static func appendQuoted(_ text: [UInt8], to output: inout [UInt8]) {
+        output.append(UInt8(ascii: "\""))
+        text.withUnsafeBytes { appendEscaped($0, to: &output) }
+        output.append(UInt8(ascii: "\""))
+    }
+
     private static let hexDigits = Array("0123456789abcdef".utf8)
 
     private static func appendEscaped(_ text: UnsafeRawBufferPointer, to output: inout [UInt8]) {

@@ -6,6 +6,11 @@ import Darwin
 
 /// Writes repair plans into the database: one `BEGIN IMMEDIATE` transaction per session, all of
 /// its rows or none, checked against the plan before and against the transcript after.
+///
+/// Backfilled rows must read before the rows that follow them by id, so those rows are rewritten under new
+/// ids: each is copied whole (`INSERT ... SELECT` of every column but `id`) behind the backfilled rows and
+/// the original deleted. The full-text triggers index the copy and drop the original, as for any insert and
+/// delete; a `display_order` the insert trigger had derived from the old id is derived again.
 final class RepairWriter {
     let connection: SQLiteConnection
     let schema: StoreSchema
@@ -13,6 +18,7 @@ final class RepairWriter {
     let busyTimeout: Duration
     private let say: (String) -> Void
     private var insertStatements: [String: SQLiteStatement] = [:]
+    private var moveStatements: (copy: SQLiteStatement, delete: SQLiteStatement)?
 
     /// What happened to one plan.
     enum Outcome {
@@ -35,14 +41,19 @@ final class RepairWriter {
             try withWriteLock(for: plan.sessionID) {
                 try connection.inTransaction(.immediate) {
                     let current = try DatabaseReader.readSession(plan.sessionID, schema: schema, connection: connection) ?? DatabaseSession()
-                    guard current.rowIDs == plan.expected.rowIDs, current.fingerprints == plan.expected.fingerprints else {
+                    guard current.rowIDs == plan.expected.rowIDs, current.fingerprints == plan.expected.fingerprints,
+                          current.flags == plan.expected.flags else {
                         outcome = .stale(current)
                         return .rollback
                     }
+                    let rowsBefore = try rowCount(plan.sessionID)
                     try write(plan)
                     let after = try DatabaseReader.readSession(plan.sessionID, schema: schema, connection: connection) ?? DatabaseSession()
                     guard after.fingerprints == plan.finalFingerprints else {
                         throw RepairRefusal("read back in the agent's order, the rows would not match the transcript; nothing was written")
+                    }
+                    guard try rowCount(plan.sessionID) == rowsBefore + Int64(plan.rows.count) else {
+                        throw RepairRefusal("the session would not hold every row it held plus the backfilled ones; nothing was written")
                     }
                     return .commit
                 }
@@ -69,26 +80,77 @@ final class RepairWriter {
         }
     }
 
+    private func rowCount(_ sessionID: String) throws(SQLiteError) -> Int64 {
+        try connection.prepare("SELECT count(*) FROM messages WHERE session_id = ?").singleInteger([.text(sessionID)]) ?? 0
+    }
+
     private func write(_ plan: SessionRepairPlan) throws {
         if let sessionRow = plan.sessionRow {
             let columns = sessionRow.map { quoted($0.column) }.joined(separator: ", ")
             let placeholders = Array(repeating: "?", count: sessionRow.count).joined(separator: ", ")
             try connection.prepare("INSERT OR IGNORE INTO sessions (\(columns)) VALUES (\(placeholders))").run(sessionRow.map(\.value))
         }
-        for row in plan.rows {
-            let members = row.message.members.filter { !["id", "session_id", "timestamp"].contains($0.name) && schema.hasMessageColumn($0.name) }
-            let columns = ["session_id", "timestamp"] + members.map(\.name)
-            try insertStatement(columns).run([.text(plan.sessionID), .real(row.timestamp)] + members.map(\.value.sqliteValue))
+        var gapsBefore: [Int64: [SessionRepairPlan.Row]] = [:]
+        var last: [SessionRepairPlan.Row] = []
+        for gap in plan.gaps {
+            if let row = gap.beforeRowID { gapsBefore[row] = gap.rows } else { last = gap.rows }
         }
+        if let first = plan.firstMovedRowID {
+            // Every row of the session from the first that follows a gap on, bookkeeping rows included, in id order.
+            let following = try connection.prepare("SELECT id FROM messages WHERE session_id = ? AND id >= ? ORDER BY id")
+            try following.bind([.text(plan.sessionID), .integer(first)])
+            var ids: [Int64] = []
+            while try following.step() { ids.append(following.integer(0)) }
+            for id in ids {
+                if let rows = gapsBefore.removeValue(forKey: id) { try insert(rows, into: plan.sessionID) }
+                try move(id)
+            }
+            guard gapsBefore.isEmpty else { throw RepairRefusal("rows the plan places before are gone; nothing was written") }
+        }
+        try insert(last, into: plan.sessionID)
         var counters: [String] = []
         var values: [SQLiteStatement.Value] = []
-        for (column, amount) in [("message_count", plan.rows.count), ("tool_call_count", plan.toolCallCount)] where schema.hasSessionColumn(column) {
+        for (column, amount) in [("message_count", plan.liveRowCount), ("tool_call_count", plan.toolCallCount)] where schema.hasSessionColumn(column) {
             counters.append("\(column) = coalesce(\(column), 0) + ?")
             values.append(.integer(Int64(amount)))
         }
         if !counters.isEmpty {
             try connection.prepare("UPDATE sessions SET \(counters.joined(separator: ", ")) WHERE id = ?").run(values + [.text(plan.sessionID)])
         }
+    }
+
+    private func insert(_ rows: [SessionRepairPlan.Row], into sessionID: String) throws {
+        for row in rows {
+            var columns = ["session_id", "timestamp"]
+            var values: [SQLiteStatement.Value] = [.text(sessionID), .real(row.timestamp)]
+            if let flags = row.flags, schema.hasMessageColumn("active") {
+                columns.append("active")
+                values.append(.integer(flags.active))
+                if schema.hasMessageColumn("compacted") {
+                    columns.append("compacted")
+                    values.append(.integer(flags.compacted))
+                }
+            }
+            for (column, value) in AgentMessageColumns.values(of: row.message, schema: schema) {
+                columns.append(column)
+                values.append(value)
+            }
+            try insertStatement(columns).run(values)
+        }
+    }
+
+    /// Rewrites row `id` under a new id (the next one), every column value kept, and deletes the original.
+    private func move(_ id: Int64) throws(SQLiteError) {
+        if moveStatements == nil {
+            let columns = schema.messageColumns.map(\.name).filter { $0 != "id" }
+            let values = columns.map { $0 == "display_order" ? "CASE WHEN display_order = id THEN NULL ELSE display_order END" : quoted($0) }
+            moveStatements = (
+                copy: try connection.prepare("INSERT INTO messages (\(columns.map(quoted).joined(separator: ", "))) "
+                                             + "SELECT \(values.joined(separator: ", ")) FROM messages WHERE id = ?"),
+                delete: try connection.prepare("DELETE FROM messages WHERE id = ?"))
+        }
+        try moveStatements!.copy.run([.integer(id)])
+        try moveStatements!.delete.run([.integer(id)])
     }
 
     /// One compiled INSERT per column list; a plain insert, so the FTS and display triggers fire.

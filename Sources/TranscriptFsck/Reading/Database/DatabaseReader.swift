@@ -69,7 +69,7 @@ public enum DatabaseReader {
             } else {
                 let sessionRows = try connection.prepare("SELECT \(sessionColumns(schema)) FROM sessions")
                 while try sessionRows.step() { noteSessionRow(sessionRows, in: &sessions) }
-                let rows = try connection.prepare("SELECT session_id, \(identityColumns(schema)) FROM messages ORDER BY session_id, timestamp, id")
+                let rows = try connection.prepare("SELECT session_id, \(identityColumns(schema)) FROM messages ORDER BY session_id, id")
                 try collectRows(rows, into: &sessions, details: false)
             }
             return DatabaseSnapshot(path: path, schema: schema, sessions: sessions)
@@ -82,7 +82,7 @@ public enum DatabaseReader {
         let sessionRow = try connection.prepare("SELECT \(sessionColumns(schema)) FROM sessions WHERE id = ?")
         try sessionRow.bind([.text(id)])
         if try sessionRow.step() { noteSessionRow(sessionRow, in: &sessions) }
-        let rows = try connection.prepare("SELECT session_id, \(identityColumns(schema)) FROM messages WHERE session_id = ? ORDER BY timestamp, id")
+        let rows = try connection.prepare("SELECT session_id, \(identityColumns(schema)) FROM messages WHERE session_id = ? ORDER BY id")
         try rows.bind([.text(id)])
         try collectRows(rows, into: &sessions, details: true)
         return sessions[id]
@@ -99,12 +99,17 @@ public enum DatabaseReader {
         sessions[id]!.startedAt = row.isNull(2) ? nil : row.real(2)
     }
 
-    /// `id, timestamp, role, content, tool_call_id, tool_name, tool_calls`, with NULL for a column the schema lacks.
+    /// `id, timestamp, role, content, tool_call_id, tool_name, tool_calls, active, compacted`, with NULL for a
+    /// column the schema lacks.
     private static func identityColumns(_ schema: StoreSchema) -> String {
-        ["id", "timestamp", "role", "content", "tool_call_id", "tool_name", "tool_calls"]
+        ["id", "timestamp", "role", "content", "tool_call_id", "tool_name", "tool_calls", "active", "compacted"]
             .map { schema.hasMessageColumn($0) ? $0 : "NULL" }
             .joined(separator: ", ")
     }
+
+    /// The role of the agent's bookkeeping rows: 0.13.0's gateway writes the transcript's `session_meta` entry
+    /// into `messages` too. It is not a conversation message, in either store.
+    static let sessionMetaRole = Array("session_meta".utf8)
 
     /// Fingerprints every row the statement yields, grouping by session id (column 0); rows arrive in session order.
     /// With `details`, row ids and timestamps are kept too.
@@ -138,6 +143,11 @@ public enum DatabaseReader {
                 current = sessions[id] ?? DatabaseSession()
                 current.fingerprints.reserveCapacity(64)
             }
+            let isBookkeeping: Bool = rows.withTextBytes(3) { role in
+                guard let role, role.count == sessionMetaRole.count else { return false }
+                return memcmp(role.baseAddress!, sessionMetaRole, role.count) == 0
+            }
+            if isBookkeeping { continue }
             fingerprinter.begin()
             for (column, field) in fields {
                 rows.withTextBytes(column) { bytes in
@@ -145,7 +155,8 @@ public enum DatabaseReader {
                 }
             }
             if details {
-                current.append(fingerprint: fingerprinter.finish(), rowID: rows.integer(1), timestamp: rows.real(2))
+                let flags = rows.isNull(8) ? nil : RowFlags(active: rows.integer(8), compacted: rows.isNull(9) ? 0 : rows.integer(9))
+                current.append(fingerprint: fingerprinter.finish(), rowID: rows.integer(1), timestamp: rows.real(2), flags: flags)
             } else {
                 current.fingerprints.append(fingerprinter.finish())
             }

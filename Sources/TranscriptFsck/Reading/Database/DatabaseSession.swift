@@ -1,5 +1,8 @@
-/// One session as the database holds it: its rows in the order the agent reads them
-/// (`ORDER BY timestamp, id`), each as a fingerprint, and, when read in detail, its row id and timestamp.
+/// One session as the database holds it: its message rows in the order every released agent reads
+/// them (`ORDER BY id`), each as a fingerprint, and, when read in detail, its row id, timestamp and flags.
+///
+/// Every row counts, active or not: a row compacted away or undone still accounts for its message.
+/// The agent's bookkeeping rows (role `session_meta`) are not messages and are left out.
 ///
 /// The whole-store pass keeps fingerprints only (8 bytes a row); the sessions that turn out to need
 /// attention are read again in detail, which is what placing rows and naming them needs.
@@ -11,6 +14,8 @@ public struct DatabaseSession: Sendable, Equatable {
     public var fingerprints: [MessageFingerprint] = []
     public var rowIDs: [Int64] = []
     public var timestamps: [Double] = []
+    /// Each row's `active` and `compacted` flags; nil for a schema without them.
+    public var flags: [RowFlags?] = []
 
     public var messageCount: Int { fingerprints.count }
 
@@ -19,11 +24,33 @@ public struct DatabaseSession: Sendable, Equatable {
     /// True when `rowIDs` and `timestamps` are filled in.
     public var hasDetails: Bool { rowIDs.count == fingerprints.count }
 
-    mutating func append(fingerprint: MessageFingerprint, rowID: Int64, timestamp: Double) {
+    mutating func append(fingerprint: MessageFingerprint, rowID: Int64, timestamp: Double, flags: RowFlags?) {
         fingerprints.append(fingerprint)
         rowIDs.append(rowID)
         timestamps.append(timestamp)
+        self.flags.append(flags)
     }
+
+    /// Drops the last `count` rows.
+    mutating func removeLast(_ count: Int) {
+        fingerprints.removeLast(count)
+        rowIDs.removeLast(min(count, rowIDs.count))
+        timestamps.removeLast(min(count, timestamps.count))
+        flags.removeLast(min(count, flags.count))
+    }
+}
+
+/// A row's place in the agent's live context (schemas from 0.15.0 on).
+public struct RowFlags: Sendable, Equatable, Hashable {
+    /// Loaded into the live context (`active = 1`).
+    public var active: Int64
+    /// Archived by an in-place compaction (`active = 0, compacted = 1`), as opposed to undone by the user (`compacted = 0`).
+    public var compacted: Int64
+
+    public static let archived = RowFlags(active: 0, compacted: 1)
+    public static let undone = RowFlags(active: 0, compacted: 0)
+
+    public var isLive: Bool { active != 0 }
 }
 
 /// Every session of the database, read in one consistent snapshot.

@@ -15,6 +15,9 @@ public struct StoreSchema: Sendable {
     public let messageColumns: [Column]
     /// FTS5 tables, whose `integrity-check` a repair runs.
     public let fullTextTables: [String]
+    /// Why giving a message row a new id (copy, then delete the original) could lose or break something: a table
+    /// that references message ids, or a delete trigger that writes anything but the full-text index. Empty when safe.
+    public let rowMoveHazards: [String]
 
     static let requiredMessageColumns = ["id", "session_id", "role", "content", "timestamp"]
     static let requiredSessionColumns = ["id"]
@@ -37,10 +40,33 @@ public struct StoreSchema: Sendable {
                 "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%USING fts5%' ORDER BY name")
             var fullText: [String] = []
             while try fts.step() { fullText.append(fts.text(0) ?? "") }
-            return StoreSchema(sessionColumns: sessions, messageColumns: messages, fullTextTables: fullText)
+            return StoreSchema(sessionColumns: sessions, messageColumns: messages, fullTextTables: fullText,
+                               rowMoveHazards: try rowMoveHazards(in: connection, fullTextTables: fullText))
         } catch {
             throw FsckError(reading: error, path: connection.path)
         }
+    }
+
+    private static func rowMoveHazards(in connection: SQLiteConnection, fullTextTables: [String]) throws(SQLiteError) -> [String] {
+        var hazards: [String] = []
+        let references = try connection.prepare("""
+            SELECT t.name FROM sqlite_master AS t, pragma_foreign_key_list(t.name) AS k
+            WHERE t.type = 'table' AND k."table" = 'messages' ORDER BY t.name
+            """)
+        while try references.step() { hazards.append("table \(references.text(0) ?? "") references message rows by id") }
+        let triggers = try connection.prepare("""
+            SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'messages' ORDER BY name
+            """)
+        let indexTables = Set(fullTextTables.map { $0.lowercased() })
+        while try triggers.step() {
+            let sql = String((triggers.text(1) ?? "").lowercased().map { $0.isWhitespace ? " " : $0 })
+            guard sql.contains(" delete on ") || sql.contains(" delete of ") else { continue }
+            let targets = TriggerTargets.written(by: sql)
+            if targets.isEmpty || !targets.allSatisfy(indexTables.contains) {
+                hazards.append("trigger \(triggers.text(0) ?? "") runs on delete and writes \(targets.sorted().joined(separator: ", "))")
+            }
+        }
+        return hazards
     }
 
     private static func columns(of table: String, in connection: SQLiteConnection) throws(SQLiteError) -> [Column] {
@@ -53,5 +79,34 @@ public struct StoreSchema: Sendable {
                                   isPrimaryKey: statement.integer(4) != 0))
         }
         return columns
+    }
+}
+
+/// The tables a trigger body writes: the names after `insert into`, `replace into`, `delete from` and `update`.
+enum TriggerTargets {
+    static func written(by sql: String) -> Set<String> {
+        let body = sql.split(separator: " begin ", maxSplits: 1).dropFirst().first.map(String.init) ?? ""
+        let words = body.split { !($0.isLetter || $0.isNumber || $0 == "_" || $0 == "\"" || $0 == "'") }.map { $0.trimmingQuotes() }
+        var targets: Set<String> = []
+        for (index, word) in words.enumerated() where index + 1 < words.count {
+            switch word {
+            case "into" where index > 0 && ["insert", "replace", "ignore", "abort", "fail", "rollback"].contains(words[index - 1]):
+                targets.insert(words[index + 1])
+            case "from" where index > 0 && words[index - 1] == "delete":
+                targets.insert(words[index + 1])
+            case "update" where !["or"].contains(words[index + 1]):
+                targets.insert(words[index + 1])
+            case "update":
+                if index + 3 < words.count { targets.insert(words[index + 3]) }
+            default: break
+            }
+        }
+        return targets
+    }
+}
+
+private extension Substring {
+    func trimmingQuotes() -> String {
+        String(self.filter { $0 != "\"" && $0 != "'" })
     }
 }

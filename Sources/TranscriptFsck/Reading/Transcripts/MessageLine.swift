@@ -54,10 +54,13 @@ struct MessageLine {
         guard let role = line.role, role.kind == .string else {
             throw JSONSyntaxError(offset: 0, reason: "valid JSON but not a message: no \"role\" string")
         }
-        let roleText = scanner.bytes(of: role)
-        if !role.hasEscapes, roleText.count == 12, memcmp(roleText.baseAddress!, "session_meta", 12) == 0 {
-            line.kind = .sessionMeta
-        }
+        // Compared decoded: the agent sees `"session\u005fmeta"` as session_meta too.
+        var decodedRole: [UInt8] = []
+        if role.hasEscapes { JSONScanner.decodeString(scanner.bytes(of: role), into: &decodedRole) }
+        let isSessionMeta = role.hasEscapes
+            ? decodedRole == DatabaseReader.sessionMetaRole
+            : scanner.bytes(of: role).elementsEqual(DatabaseReader.sessionMetaRole)
+        if isSessionMeta { line.kind = .sessionMeta }
         return line
     }
 

@@ -6,7 +6,7 @@ public struct TranscriptMessage: Sendable, Equatable {
         case text(String)
         case integer(Int64)
         case real(Double)
-        /// An array or object (or a non-finite number), kept as the JSON text it was.
+        /// An array or object, kept as the JSON text it was.
         case json(String)
     }
 
@@ -50,7 +50,8 @@ public struct TranscriptMessage: Sendable, Equatable {
         case .number:
             let text = String(decoding: bytes, as: UTF8.self)
             if let integer = Int64(text) { return .integer(integer) }
-            if let real = Double(text), real.isFinite { return .real(real) }
+            // Python's sqlite3 binds NaN as NULL and infinities as REAL, as it does every float.
+            if let real = Double(text) { return real.isNaN ? .null : .real(real) }
             return .json(text)
         case .object, .array: return .json(String(decoding: bytes, as: UTF8.self))
         }

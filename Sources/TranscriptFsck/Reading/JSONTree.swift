@@ -1,0 +1,124 @@
+/// A parsed JSON value, for the few values the tool must look inside (list content, say).
+/// Strings are kept decoded; numbers as their text.
+indirect enum JSONNode: Equatable {
+    case null
+    case bool(Bool)
+    case number([UInt8])
+    case string([UInt8])
+    case array([JSONNode])
+    case object([(key: [UInt8], value: JSONNode)])
+
+    static func == (lhs: JSONNode, rhs: JSONNode) -> Bool {
+        switch (lhs, rhs) {
+        case (.null, .null): true
+        case (.bool(let a), .bool(let b)): a == b
+        case (.number(let a), .number(let b)), (.string(let a), .string(let b)): a == b
+        case (.array(let a), .array(let b)): a == b
+        case (.object(let a), .object(let b)): a.map(\.key) == b.map(\.key) && a.map(\.value) == b.map(\.value)
+        default: false
+        }
+    }
+
+    /// The member's value; for a repeated key the last one, as Python's json keeps it.
+    subscript(key: String) -> JSONNode? {
+        guard case .object(let members) = self else { return nil }
+        let name = Array(key.utf8)
+        return members.last { $0.key == name }?.value
+    }
+
+    /// Compact JSON with strings escaped minimally: one text for equal values however they were spaced or escaped.
+    func writeCanonical(to output: inout [UInt8]) {
+        switch self {
+        case .null: output += Array("null".utf8)
+        case .bool(let value): output += Array((value ? "true" : "false").utf8)
+        case .number(let literal): output += literal
+        case .string(let text): CanonicalJSONSink.appendQuoted(text, to: &output)
+        case .array(let elements):
+            output.append(UInt8(ascii: "["))
+            for (index, element) in elements.enumerated() {
+                if index > 0 { output.append(UInt8(ascii: ",")) }
+                element.writeCanonical(to: &output)
+            }
+            output.append(UInt8(ascii: "]"))
+        case .object(let members):
+            output.append(UInt8(ascii: "{"))
+            for (index, member) in members.enumerated() {
+                if index > 0 { output.append(UInt8(ascii: ",")) }
+                CanonicalJSONSink.appendQuoted(member.key, to: &output)
+                output.append(UInt8(ascii: ":"))
+                member.value.writeCanonical(to: &output)
+            }
+            output.append(UInt8(ascii: "}"))
+        }
+    }
+
+    /// Parses one whole JSON value; nil when `text` is not exactly one.
+    static func parse(_ text: UnsafeRawBufferPointer) -> JSONNode? {
+        var scanner = JSONScanner(text)
+        var builder = JSONTreeSink()
+        do {
+            _ = try scanner.scanValue(into: &builder)
+            scanner.skipWhitespace()
+            return scanner.isAtEnd ? builder.root : nil
+        } catch {
+            return nil
+        }
+    }
+}
+
+/// Builds a `JSONNode` from the scanner's tokens.
+private struct JSONTreeSink: JSONTokenSink {
+    private enum Open {
+        case array([JSONNode])
+        case object([(key: [UInt8], value: JSONNode)], pendingKey: [UInt8]?)
+    }
+
+    private var stack: [Open] = []
+    private(set) var root: JSONNode?
+
+    mutating func structural(_ byte: UInt8) {
+        switch byte {
+        case UInt8(ascii: "["): stack.append(.array([]))
+        case UInt8(ascii: "{"): stack.append(.object([], pendingKey: nil))
+        case UInt8(ascii: "]"), UInt8(ascii: "}"):
+            switch stack.removeLast() {
+            case .array(let elements): add(.array(elements))
+            case .object(let members, _): add(.object(members))
+            }
+        default: break
+        }
+    }
+
+    mutating func literal(_ bytes: UnsafeRawBufferPointer) {
+        switch bytes.first {
+        case UInt8(ascii: "t"): add(.bool(true))
+        case UInt8(ascii: "f"): add(.bool(false))
+        case UInt8(ascii: "n"): add(.null)
+        default: add(.number(Array(bytes)))
+        }
+    }
+
+    mutating func string(_ raw: UnsafeRawBufferPointer, hasEscapes: Bool) {
+        var text: [UInt8] = []
+        if hasEscapes { JSONScanner.decodeString(raw, into: &text) } else { text = Array(raw) }
+        if case .object(let members, nil)? = stack.last {
+            stack[stack.count - 1] = .object(members, pendingKey: text)
+        } else {
+            add(.string(text))
+        }
+    }
+
+    private mutating func add(_ node: JSONNode) {
+        switch stack.last {
+        case nil: root = node
+        case .array(var elements)?:
+            elements.append(node)
+            stack[stack.count - 1] = .array(elements)
+        case .object(var members, let key?)?:
+            members.append((key, node))
+            stack[stack.count - 1] = .object(members, pendingKey: nil)
+        case .object(_, nil)?:
+            break  // unreachable: the scanner gives a member name before each value
+        }
+    }
+}

@@ -1,0 +1,49 @@
+/// The columns a backfilled message fills, with the values the agent's own writers would store for it
+/// (`SessionDB.append_message` and `_insert_message_rows`, hermes-agent 0.13.0 to 0.19.0).
+enum AgentMessageColumns {
+    /// Columns no transcript key may set: the row's identity, place and flags belong to the repair.
+    static let managed: Set<String> = ["id", "session_id", "timestamp", "active", "compacted", "display_order"]
+    /// Columns the agent fills with `json.dumps(value) if value else None`.
+    static let encodedJSON: Set<String> = ["tool_calls", "reasoning_details", "codex_reasoning_items", "codex_message_items"]
+
+    /// Every member of `message` that names a column of this database, as the agent would bind it.
+    static func values(of message: TranscriptMessage, schema: StoreSchema) -> [(column: String, value: SQLiteStatement.Value)] {
+        message.members.compactMap { member in
+            guard !managed.contains(member.name), schema.hasMessageColumn(member.name) else { return nil }
+            if member.name == "content" { return (member.name, content(member.value)) }
+            if encodedJSON.contains(member.name) { return (member.name, encoded(member.value)) }
+            return (member.name, member.value.sqliteValue)
+        }
+    }
+
+    /// `SessionDB._encode_content`: a list or object as `"\0json:" + JSON`, which the agent's reader decodes back
+    /// into the value the transcript held. The JSON is the transcript's own text: `json.loads` gives the same value,
+    /// and its non-ASCII text stays searchable.
+    static func content(_ value: TranscriptMessage.Value) -> SQLiteStatement.Value {
+        guard case .json(let text) = value else { return value.sqliteValue }
+        return .text(String(decoding: AgentContent.jsonPrefix, as: UTF8.self) + text)
+    }
+
+    /// `json.dumps(value) if value else None`.
+    static func encoded(_ value: TranscriptMessage.Value) -> SQLiteStatement.Value {
+        switch value {
+        case .null: return .null
+        case .json(let text):
+            let isEmpty = Array(text.utf8).withUnsafeBytes { bytes in
+                switch JSONNode.parse(bytes) {
+                case .array(let elements)?: elements.isEmpty
+                case .object(let members)?: members.isEmpty
+                default: false
+                }
+            }
+            return isEmpty ? .null : .text(text)
+        case .text(let text):
+            guard !text.isEmpty else { return .null }
+            var quoted: [UInt8] = []
+            CanonicalJSONSink.appendQuoted(Array(text.utf8), to: &quoted)
+            return .text(String(decoding: quoted, as: UTF8.self))
+        case .integer(let number): return number == 0 ? .null : .text(String(number))
+        case .real(let number): return number == 0 ? .null : .text(String(number))
+        }
+    }
+}
