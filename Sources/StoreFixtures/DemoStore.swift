@@ -23,11 +23,13 @@ public enum DemoStore {
         }
         func plant(_ id: String, _ status: SessionStatus, _ what: String) { planted.append(Planted(sessionID: id, status: status, what: what)) }
 
-        // Consistent: every message in both stores.
+        // Consistent: every message in both stores, with the session_meta row 0.13.0's gateway writes too.
         let consistent = conversation(40)
-        try store.writeTranscript("20260301_090000_a1b2c3", messages: consistent)
+        let meta = #"{"role": "session_meta", "platform": "telegram", "model": "hermes-3", "tools": ["terminal"]}"#
+        try store.writeTranscript("20260301_090000_a1b2c3", messages: consistent, sessionMeta: meta)
+        try store.addSessionMetaRow("20260301_090000_a1b2c3", at: consistent[0].timestamp! - 1, source: "telegram")
         try store.addMessages("20260301_090000_a1b2c3", consistent)
-        plant("20260301_090000_a1b2c3", .ok, "both stores agree")
+        plant("20260301_090000_a1b2c3", .ok, "both stores agree (session_meta row included)")
 
         // Path A: "database is locked" at session creation; only the later turns reached SQLite.
         let pathA = conversation(120)
@@ -75,6 +77,12 @@ public enum DemoStore {
         try archive.prefix(archive.count * 2 / 3).write(to: URL(fileURLWithPath: cutPath))
         try store.addMessages("20260308_160000_ddeeff", Array(cut.suffix(4)))
         plant("20260308_160000_ddeeff", .corrupt, "the .jsonl.gz archive was cut short")
+
+        // Path A, then the agent was upgraded past transcripts (0.15.0 on) and the session went on in SQLite only.
+        let upgraded = conversation(70)
+        try store.writeTranscript("20260313_210000_0f0f0f", messages: Array(upgraded.prefix(50)))
+        try store.addMessages("20260313_210000_0f0f0f", Array(upgraded[46...]), flushDelay: 0.3)
+        plant("20260313_210000_0f0f0f", .continued, "path A, then 20 messages after an upgrade that the transcript never saw")
 
         // A session whose transcript was never kept.
         let cliOnly = conversation(12)

@@ -57,12 +57,23 @@ public struct FixtureMessage: Sendable, Equatable {
         return PythonJSON.object(members)
     }
 
-    /// The `content` column the agent stores: the string, or `json.dumps` of the parts (ASCII escapes).
+    /// The `content` column the agent's flush (0.13/0.14 `run_agent`) stores: the string, or the text parts
+    /// joined by newlines.
     public var databaseContent: String? {
         switch content {
         case .text(let text): text
         case .null: nil
-        case .parts: contentJSON(asciiOnly: true)
+        case .parts(let parts): parts.joined(separator: "\n")
+        }
+    }
+
+    /// The `content` column `SessionDB` itself stores for the message (and every agent from 0.15.0 on):
+    /// the string, or `"\0json:" + json.dumps(parts)`.
+    public var encodedDatabaseContent: String? {
+        switch content {
+        case .text(let text): text
+        case .null: nil
+        case .parts: "\u{0}json:" + contentJSON(asciiOnly: true)
         }
     }
 

@@ -96,5 +96,17 @@ public final class StoreBuilder {
         }
     }
 
+    /// The row 0.13.0's gateway writes for a transcript's `session_meta` entry (role `session_meta`, no content),
+    /// through `SessionDB.append_message`: it counts in `message_count` like any row.
+    public func addSessionMetaRow(_ sessionID: String, at time: Double, source: String = "cli") throws {
+        try connection.inTransaction(.immediate) {
+            try addSession(sessionID, source: source, startedAt: time)
+            try connection.prepare("INSERT INTO messages (session_id, role, content, timestamp) VALUES (?, 'session_meta', NULL, ?)")
+                .run([.text(sessionID), .real(time)])
+            try connection.prepare("UPDATE sessions SET message_count = message_count + 1 WHERE id = ?").run([.text(sessionID)])
+            return .commit
+        }
+    }
+
     private static func value(_ text: String?) -> SQLiteStatement.Value { text.map { .text($0) } ?? .null }
 }

@@ -1,28 +1,43 @@
-# Reads every session back the way the agent does (ORDER BY timestamp, id) and compares it with its
-# transcript, as decoded JSON values; prints one line per session. Usage: agent_read.py HOME
+# Reads every session back the way the agent does (ORDER BY id, content decoded as SessionDB._decode_content does)
+# and compares it with its transcript, as decoded JSON values, list content by the flush's text; checks that
+# ORDER BY timestamp, id reads the same order. Prints one line per session. Usage: agent_read.py HOME
 import glob, gzip, json, os, sqlite3, sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 home = sys.argv[1]
 db = sqlite3.connect(os.path.join(home, "state.db"))
+
+
+def flattened(content):
+    if not isinstance(content, list):
+        return content
+    parts = [str(p.get("text", "")) if p.get("type") == "text" else "[screenshot]"
+             for p in content if isinstance(p, dict) and p.get("type") in {"text", "image", "image_url", "input_image"}]
+    return "\n".join(parts) if parts else None
+
+
+def decoded(content):
+    if isinstance(content, str) and content.startswith("\x00json:"):
+        return json.loads(content[len("\x00json:"):])
+    return content
+
+
 for path in sorted(glob.glob(os.path.join(home, "sessions", "**", "*.jsonl*"), recursive=True)):
     sid = os.path.basename(path).split(".")[0]
     opener = gzip.open if path.endswith(".gz") else open
     messages = [m for m in (json.loads(l) for l in opener(path, "rt", encoding="utf-8") if l.strip()) if m["role"] != "session_meta"]
-    rows = db.execute("SELECT role, content, tool_call_id, tool_calls, tool_name FROM messages WHERE session_id = ? "
-                      "ORDER BY timestamp, id", (sid,)).fetchall()
+    query = "SELECT role, content, tool_call_id, tool_calls, tool_name FROM messages WHERE session_id = ? AND role != 'session_meta' ORDER BY "
+    rows = db.execute(query + "id", (sid,)).fetchall()
+    by_time = db.execute(query + "timestamp, id", (sid,)).fetchall()
 
     def from_transcript(m):
-        content = m.get("content")
-        return (m["role"], content if isinstance(content, str) or content is None else content,
-                m.get("tool_call_id"), m.get("tool_calls") or None, m.get("tool_name"))
+        return (m["role"], flattened(m.get("content")), m.get("tool_call_id"), m.get("tool_calls") or None, m.get("tool_name"))
 
     def from_row(r):
         role, content, call_id, calls, tool = r
-        if content is not None and content.startswith("["):
-            content = json.loads(content)
-        return (role, content, call_id, json.loads(calls) if calls else None, tool)
+        return (role, flattened(decoded(content)), call_id, json.loads(calls) if calls else None, tool)
 
-    same = [from_transcript(m) for m in messages] == [from_row(r) for r in rows]
+    same = [from_transcript(m) for m in messages] == [from_row(r) for r in rows] and rows == by_time
     count, tools = db.execute("SELECT message_count, tool_call_count FROM sessions WHERE id = ?", (sid,)).fetchone()
     expected_tools = sum(len(m.get("tool_calls") or []) for m in messages)
     print(f"{sid} same={same} rows={len(rows)} messages={len(messages)} counter={count == len(rows)} tools={tools == expected_tools}")

@@ -1,5 +1,5 @@
-"""A store written the way FORMAT.md says the agent writes it, with Python's own json and sqlite3
-modules (the Swift fixtures only imitate them). Deterministic: the same files every run.
+"""A store written the way hermes-agent 0.13.0's flush writes it, with Python's own json and sqlite3
+modules, on our schema fixtures (Tests/Interop/hermes_driver.py drives the released agent itself). Deterministic: the same files every run.
 
 Usage: agent_store.py HOME SCHEMA_SQL
 
@@ -58,14 +58,21 @@ def write_transcript(path, messages, meta=None, compress=False):
             plain.write(data)
 
 
+def flattened(content):
+    """What 0.13/0.14's run_agent flush stores for list content: text parts and [screenshot] per image, by newlines."""
+    if not isinstance(content, list):
+        return content
+    parts = [str(p.get("text", "")) if p.get("type") == "text" else "[screenshot]"
+             for p in content if isinstance(p, dict) and p.get("type") in {"text", "image", "image_url", "input_image"}]
+    return "\n".join(parts) if parts else None
+
+
 def flush(session, messages, delay):
-    """As the agent does: one transaction per message, session row ensured, counters bumped."""
+    """As the agent's flush does: one transaction per message, session row ensured, counters bumped."""
     for m in messages:
         with db:
             db.execute("INSERT OR IGNORE INTO sessions (id, source, started_at) VALUES (?, 'cli', ?)", (session, 1772000000.0))
-            content = m.get("content")
-            if not (isinstance(content, str) or content is None):
-                content = json.dumps(content)
+            content = flattened(m.get("content"))
             calls = m.get("tool_calls")
             flushed = datetime.datetime.fromisoformat(m["timestamp"]).timestamp() + delay
             db.execute("INSERT INTO messages (session_id, role, content, tool_call_id, tool_calls, tool_name, timestamp, finish_reason) "

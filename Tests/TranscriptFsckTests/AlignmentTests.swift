@@ -29,7 +29,17 @@ import Testing
     }
 
     @Test func reorderedRowsDiverge() {
-        #expect(Alignment.align(transcript: transcript, database: [2, 1]) == .diverged(databaseRow: 1, afterTranscriptMessage: 1))
+        // Row 3 holds message 2, which is due between the surviving rows 1 and 3: it may be that message, out of order.
+        #expect(Alignment.align(transcript: transcript, database: [1, 3, 2]) == .diverged(databaseRow: 2, afterTranscriptMessage: 2))
+    }
+
+    @Test func rowsTheTranscriptNeverSawAfterItsMessagesAreTheSessionGoingOn() {
+        #expect(Alignment.align(transcript: transcript, database: [7, 8, 20, 21]) == .databaseContinues(transcriptIndexOfRow: [6, 7], followingRows: 2))
+        #expect(Alignment.align(transcript: transcript, database: [20]) == .databaseContinues(transcriptIndexOfRow: [], followingRows: 1))
+    }
+
+    @Test func anOldLostMessageSaidAgainAfterTheTranscriptEndedIsNotAReorder() {
+        #expect(Alignment.align(transcript: transcript, database: [7, 8, 1]) == .databaseContinues(transcriptIndexOfRow: [6, 7], followingRows: 1))
     }
 
     @Test func foreignRowDivergesAtThatRow() {

@@ -38,9 +38,42 @@ import Testing
         #expect(plain == extra)
     }
 
-    @Test func contentPartsMatchTheirJSONTextInTheDatabase() throws {
+    @Test func listContentMatchesTheFlushTextWithScreenshotMarkers() throws {
+        // 0.13/0.14's flush: text parts joined by newlines, [screenshot] for each image part.
+        let line = try lineFingerprint(#"{"role": "user", "content": [{"type": "text", "text": "é"}, {"type": "image_url", "image_url": {"url": "data:x"}}, {"type": "text", "text": "b"}]}"#)
+        #expect(line == rowFingerprint(role: "user", content: "é\n[screenshot]\nb"))
+    }
+
+    @Test func listContentMatchesSessionDBsJSONEncoding() throws {
+        // SessionDB._encode_content: "\0json:" + json.dumps(list), ASCII escapes and Python's spacing.
         let line = try lineFingerprint(#"{"role": "user", "content": [{"type": "text", "text": "é"}]}"#)
-        #expect(line == rowFingerprint(role: "user", content: #"[{"type":"text","text":"\u00e9"}]"#))
+        #expect(line == rowFingerprint(role: "user", content: "\u{0}json:" + #"[{"type": "text", "text": "\u00e9"}]"#))
+    }
+
+    @Test func listContentIsNotItsBareJSONText() throws {
+        // The agent never stores a list as bare JSON: such a row is a string message that looks like JSON.
+        let line = try lineFingerprint(#"{"role": "user", "content": [{"type": "text", "text": "a"}]}"#)
+        #expect(line != rowFingerprint(role: "user", content: #"[{"type": "text", "text": "a"}]"#))
+        #expect(try lineFingerprint(#"{"role": "user", "content": "[1, 2]"}"#) == rowFingerprint(role: "user", content: "[1, 2]"))
+    }
+
+    @Test func aListWithoutTextOrImagesIsStoredAsNull() throws {
+        #expect(try lineFingerprint(#"{"role": "user", "content": [{"type": "audio"}]}"#) == rowFingerprint(role: "user", content: nil))
+    }
+
+    @Test func multimodalToolResultsMatchTheirTextSummary() throws {
+        let line = try lineFingerprint(#"{"role": "tool", "content": {"_multimodal": true, "content": [{"type": "text", "text": "x"}], "text_summary": "a screenshot"}}"#)
+        #expect(line == rowFingerprint(role: "tool", content: "a screenshot"))
+    }
+
+    @Test func scalarContentMatchesWhatSQLiteTextAffinityStores() throws {
+        // Python binds the decoded value; the TEXT column converts it (checked against python3's sqlite3 3.40).
+        let stored = [("true", "1"), ("false", "0"), ("1", "1"), ("-0", "0"), ("1e+20", "1.0e+20"), ("0.30000000000000004", "0.3"),
+                      ("-0.0", "0.0"), ("1.0", "1.0"), ("1E5", "100000.0"), ("Infinity", "Inf"), ("3.141592653589793", "3.14159265358979")]
+        for (json, text) in stored {
+            #expect(try lineFingerprint(#"{"role": "user", "content": \#(json)}"#) == rowFingerprint(role: "user", content: text), "\(json)")
+        }
+        #expect(try lineFingerprint(#"{"role": "user", "content": NaN}"#) == rowFingerprint(role: "user", content: nil))
     }
 
     @Test func toolCallsMatchWhateverSpacingAndEscapesTheDatabaseUsed() throws {

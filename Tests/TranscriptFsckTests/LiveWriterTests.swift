@@ -10,7 +10,7 @@ import Testing
         transcript.fingerprints = fingerprints
         var database = DatabaseSession()
         database.hasSessionRow = true
-        for (fingerprint, id) in zip(rows, rowIDs) { database.append(fingerprint: fingerprint, rowID: id, timestamp: Double(id)) }
+        for (fingerprint, id) in zip(rows, rowIDs) { database.append(fingerprint: fingerprint, rowID: id, timestamp: Double(id), flags: nil) }
         return SessionComparison.compare(sessionID: "s", transcripts: [transcript], database: database, writtenAfterRowID: watermark)
     }
 
@@ -22,14 +22,25 @@ import Testing
         #expect(finding.inFlightRows == 1)
     }
 
-    @Test func rowsFromBeforeTheTranscriptReadStillDiverge() {
+    @Test func rowsFromBeforeTheTranscriptReadAreTheSessionGoingOn() {
+        // Row 12 was there before the transcript was read and the transcript never held it: written after an upgrade.
         let finding = scan([1, 2, 3, 4, 5], rows: [4, 5, 6], rowIDs: [10, 11, 12], watermark: 12)
-        #expect(finding.status == .diverged)
+        #expect(finding.status == .continued)
+        #expect(finding.missingMessages == 3)
+        #expect(finding.inFlightRows == 0)
     }
 
-    @Test func aNewRowThatCouldBeAMissingMessageIsNeverLeftOut() {
-        // Row 12 holds message 2, which a repair would insert again: the session stays diverged, no duplicate is planned.
+    @Test func aNewRowThatEqualsAMissingMessageIsNeverLeftOut() {
+        // Row 12 holds the same as message 2: it stays in the comparison (a message said again), not left out as in flight.
         let finding = scan([1, 2, 3, 4, 5], rows: [4, 5, 2], rowIDs: [10, 11, 12], watermark: 11)
+        #expect(finding.status == .continued)
+        #expect(finding.inFlightRows == 0)
+        #expect(finding.alignment == .databaseContinues(transcriptIndexOfRow: [3, 4], followingRows: 1))
+    }
+
+    @Test func aRowThatEqualsAMessageDueAfterTheSurvivorsDiverges() {
+        // Row 12 holds message 5, which belongs after the rows the transcript explains: it may be that message, out of order.
+        let finding = scan([1, 2, 3, 4, 5], rows: [3, 9, 5], rowIDs: [10, 11, 12], watermark: 12)
         #expect(finding.status == .diverged)
     }
 

@@ -85,7 +85,7 @@ import Testing
         }
         #expect(value("transcript_fsck_sessions", "truncated") == 4)
         #expect(value("transcript_fsck_sessions", "database_only") == 1)
-        #expect(value("transcript_fsck_missing_messages") == 1189)
+        #expect(value("transcript_fsck_missing_messages") == 1235)
         #expect(value("transcript_fsck_problem_sessions") == Double(problems))
         #expect((value("transcript_fsck_last_success_timestamp_seconds") ?? 0) > 1_700_000_000)
         #expect((value("transcript_fsck_transcript_bytes_read") ?? 0) > 0)
@@ -122,7 +122,7 @@ import Testing
         let result = try CommandRunner.fsck(["scan", "--home", home, "--since", state, "--format", "json"])
         #expect(result.status == 1)
         #expect(result.standardOutput.contains("unreadable state file"))
-        #expect(try CommandRunner.fsck(["scan", "--home", home, "--since", state]).standardOutput.contains("13 sessions unchanged"))
+        #expect(try CommandRunner.fsck(["scan", "--home", home, "--since", state]).standardOutput.contains("14 sessions unchanged"))
     }
 
     @Test func filtersNarrowTheSessionsAndTheExitStatus() throws {
@@ -130,8 +130,9 @@ import Testing
         try store.execute("UPDATE sessions SET source = 'telegram', started_at = 1900000000 WHERE id = '20260302_101500_d4e5f6'")
         let telegram = try CommandRunner.fsck(["scan", "--home", home, "--source", "telegram", "--format", "json"])
         let ids = (try JSONSerialization.jsonObject(with: Data(telegram.standardOutput.utf8)) as? [String: Any])?["sessions"] as? [[String: Any]]
-        // The telegram session, and the session with no row at all (its missing row is the problem).
-        #expect(Set(ids?.compactMap { $0["session_id"] as? String } ?? []) == ["20260302_101500_d4e5f6", "20260305_130000_445566"])
+        // The telegram sessions, and the session with no row at all (its missing row is the problem).
+        #expect(Set(ids?.compactMap { $0["session_id"] as? String } ?? [])
+                == ["20260301_090000_a1b2c3", "20260302_101500_d4e5f6", "20260305_130000_445566"])
         let recent = try CommandRunner.fsck(["scan", "--home", home, "--started-after", "2030-01-01", "--status", "truncated"])
         #expect(recent.status == 1)
         #expect(recent.standardOutput.contains("1 sessions"))
@@ -179,7 +180,7 @@ import Testing
         let quiet = try CommandRunner.fsck(["repair", "--home", home, "--quiet", "--no-backup", "--dry-run"])
         #expect(quiet.standardError.isEmpty)
         let verbose = try CommandRunner.fsck(["scan", "--home", home, "--verbose"])
-        #expect(verbose.standardError.contains("scanned 13 sessions"))
+        #expect(verbose.standardError.contains("scanned 14 sessions"))
         #expect(try CommandRunner.fsck(["scan", "--verbose", "--quiet"]).status == 2)
     }
 

@@ -59,7 +59,7 @@ import Testing
         #expect(holder.process.terminationStatus == 0)
         #expect(result.status == 1, "only the three refused sessions")
         #expect(result.standardError.contains("waiting for the write lock"))
-        #expect(result.standardOutput.contains("inserted 1188 messages"))
+        #expect(result.standardOutput.contains("inserted 1234 messages"))
         #expect(try AgentView.rows(database, session: "held-lock-session").count == 1)
         #expect(try CommandRunner.fsck(["scan", "--home", directory.path, "--format", "json"]).standardOutput.contains("\"truncated\": 0"))
     }

@@ -22,7 +22,8 @@ import Testing
         let summary = try #require(document["summary"] as? [String: Int])
         #expect(summary["sessions"] == planted.count)
         #expect(summary["truncated"] == 4)
-        #expect(summary["missing_messages"] == 114 + 994 + 10 + 30 + 40 + 1)
+        #expect(summary["continued"] == 1)
+        #expect(summary["missing_messages"] == 114 + 994 + 10 + 30 + 40 + 1 + 46)
         let sessions = try #require(document["sessions"] as? [[String: Any]])
         #expect(sessions.count == planted.count)
         let keys: Set<String> = ["session_id", "status", "transcript_path", "transcript_messages", "database_messages",

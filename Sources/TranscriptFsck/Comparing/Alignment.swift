@@ -21,8 +21,10 @@ public enum Alignment: Equatable, Sendable {
     /// in a truncated database are the newest ones (FORMAT.md, paths A and B).
     ///
     /// Rows after the longest prefix the transcript explains are taken as the session going on after its
-    /// transcript ended only when none of them equals a transcript message that would be placed after the
-    /// explained rows: such a row could be one of the missing messages, out of order, and that needs a person.
+    /// transcript ended only when none of them equals a transcript message due after the first explained row:
+    /// such a row could be that message, out of order, and that needs a person. One equal to a message lost
+    /// from before every surviving row is a message said again ("continue"): the agent never writes an old
+    /// message after newer ones.
     public static func align(transcript: [MessageFingerprint], database: [MessageFingerprint]) -> Alignment {
         if transcript == database { return .identical }
         if database.count < transcript.count, let matches = latestEmbedding(of: database, in: transcript) {
@@ -34,8 +36,8 @@ public enum Alignment: Equatable, Sendable {
         // The forward, earliest matching explains the longest prefix; the first row after it is where the two part.
         let (explained, next) = explainedPrefix(of: database, in: transcript)
         if explained < database.count, let matches = latestEmbedding(of: Array(database[..<explained]), in: transcript) {
-            let placedAfter = Set(transcript[((matches.last ?? -1) + 1)...])
-            if !database[explained...].contains(where: placedAfter.contains) {
+            let dueAfterSurvivors = Set(transcript[(matches.first ?? transcript.count)...])
+            if !database[explained...].contains(where: dueAfterSurvivors.contains) {
                 return .databaseContinues(transcriptIndexOfRow: matches, followingRows: database.count - explained)
             }
         }

@@ -2,8 +2,8 @@ import Foundation
 import StoreFixtures
 @testable import TranscriptFsck
 
-/// A session read back the way the agent reads it, with plain SQL, compared field by field
-/// with the messages that were planted.
+/// A session read back the way the agent reads it (`ORDER BY id`, content decoded as `_decode_content` does),
+/// with plain SQL, compared field by field with the messages that were planted.
 enum AgentView {
     struct Row: Equatable {
         let role: String
@@ -13,10 +13,13 @@ enum AgentView {
         let toolCalls: String?
     }
 
-    static func rows(_ database: String, session: String) throws -> [Row] {
+    /// The session's message rows in the agent's order, `session_meta` bookkeeping rows left out; `byTime` reads them
+    /// in the earliest agents' `ORDER BY timestamp, id` instead.
+    static func rows(_ database: String, session: String, byTime: Bool = false) throws -> [Row] {
         let connection = try SQLiteConnection(path: database, mode: .readOnly)
         let statement = try connection.prepare("""
-            SELECT role, content, tool_call_id, tool_name, tool_calls FROM messages WHERE session_id = ? ORDER BY timestamp, id
+            SELECT role, content, tool_call_id, tool_name, tool_calls FROM messages
+            WHERE session_id = ? AND role != 'session_meta' ORDER BY \(byTime ? "timestamp, id" : "id")
             """)
         try statement.bind([.text(session)])
         var rows: [Row] = []
@@ -33,7 +36,7 @@ enum AgentView {
         switch message.content {
         case .text(let text): guard row.content == text else { return false }
         case .null: guard row.content == nil else { return false }
-        case .parts: guard sameJSON(row.content, message.databaseContent) else { return false }
+        case .parts(let parts): guard flattened(row.content) == parts.joined(separator: "\n") else { return false }
         }
         return sameJSON(row.toolCalls, message.databaseToolCalls)
     }
@@ -45,10 +48,19 @@ enum AgentView {
         return (a as? NSObject).map { $0.isEqual(b) } ?? false
     }
 
-    /// Asserts the session reads back as exactly `messages`, in order.
+    /// List content as the agent reads it back: the `"\0json:"` encoding decoded and its text parts joined, as
+    /// the flush would have stored them; other text as it is.
+    static func flattened(_ content: String?) -> String? {
+        guard let content, content.hasPrefix("\u{0}json:"),
+              let parts = try? JSONSerialization.jsonObject(with: Data(content.utf8.dropFirst(6))) as? [[String: Any]] else { return content }
+        return parts.compactMap { $0["type"] as? String == "text" ? $0["text"] as? String : nil }.joined(separator: "\n")
+    }
+
+    /// Asserts the session reads back as exactly `messages`, in order, by id and by timestamp alike.
     static func matches(_ database: String, session: String, _ messages: [FixtureMessage]) throws -> Bool {
         let rows = try rows(database, session: session)
-        return rows.count == messages.count && zip(rows, messages).allSatisfy { holds($0, $1) }
+        let byTime = try self.rows(database, session: session, byTime: true)
+        return rows.count == messages.count && zip(rows, messages).allSatisfy { holds($0, $1) } && rows == byTime
     }
 
     static func integer(_ database: String, _ sql: String, _ values: [SQLiteStatement.Value] = []) throws -> Int64? {
