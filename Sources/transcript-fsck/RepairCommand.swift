@@ -7,15 +7,21 @@ struct RepairCommand: AsyncParsableCommand {
         commandName: "repair",
         abstract: "Backfill the history the database lost from the transcripts, one transaction per session.",
         discussion: """
-        Truncated sessions get exactly the transcript messages they lack, placed so that the agent reads \
-        them back in transcript order; missing sessions get their session row and every message. Diverged \
-        and corrupt sessions are refused with the reason. Nothing is deleted or updated except the \
-        session counters. A backup (SQLite's online backup) is made before the first write.
+        Truncated and continued sessions get exactly the transcript messages they lack; missing sessions \
+        get their session row and every message. The agent reads a session by row id, so the rows that \
+        follow a gap are rewritten under new ids behind the backfilled ones, every column value kept \
+        (the full-text index follows). Session counters grow by the live rows inserted. Diverged and \
+        corrupt sessions are refused with the reason. A backup (SQLite's online backup) is made before \
+        the first write.
 
         Safe beside a running agent: each session is re-checked inside its own BEGIN IMMEDIATE \
-        transaction and planned again if the agent wrote to it meanwhile.
+        transaction and planned again if the agent wrote to it meanwhile. While another process has the \
+        database open, the write lock is left free between sessions so the agent's writes get through, \
+        and a session that would hold it longer than --lock-budget is deferred: stop the agent and run \
+        the repair again.
 
-        Exit status: 0 every session is consistent; 1 some session was refused; 2 the repair could not run.
+        Exit status: 0 every session is consistent; 1 some session was refused or deferred; 2 the repair \
+        could not run.
         """
     )
 
@@ -37,16 +43,21 @@ struct RepairCommand: AsyncParsableCommand {
     @Option(name: .long, help: "Threads to use for reading (default: the number of processors).")
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
+    @Option(name: .long, help: ArgumentHelp("While another process has the database open, hold the write lock at most this long for one session; 0 for no limit.", valueName: "ms"))
+    var lockBudget: Int = 100
+
     func validate() throws {
         if backup != nil, noBackup { throw ValidationError("--backup and --no-backup exclude each other") }
         guard busyTimeout >= 0, busyTimeout.isFinite else { throw ValidationError("--busy-timeout must be 0 or more seconds") }
         guard jobs >= 1 else { throw ValidationError("--jobs must be 1 or more") }
+        guard (0...600_000).contains(lockBudget) else { throw ValidationError("--lock-budget must be 0 to 600000 milliseconds") }
     }
 
     func run() async throws {
         let options = StoreRepairer.Options(dryRun: dryRun, backupPath: backup, makeBackup: !noBackup,
                                             busyTimeout: .milliseconds(Int64(busyTimeout * 1000)),
-                                            sessionIDs: store.sessions, jobs: jobs)
+                                            sessionIDs: store.sessions, jobs: jobs,
+                                            lockBudget: lockBudget == 0 ? nil : .milliseconds(lockBudget))
         let logger = output.logger
         let repairer = StoreRepairer(location: store.location, options: options) { logger.notice("\($0)") }
         let report = try await repairer.repair(progress: output.quiet ? nil : .forStandardErrorIfTerminal())

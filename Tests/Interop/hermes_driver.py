@@ -10,7 +10,8 @@ SessionStore.load_transcript.
     python hermes_driver.py upgrade  HOME TRUTH      (0.15.0 on: migrate, new turns, compaction, undo)
     python hermes_driver.py snapshot HOME OUT        (counters before the repair)
     python hermes_driver.py check    HOME TRUTH OUT  (after the repair: order, content, flags, counters, search)
-    python hermes_driver.py writers  HOME SECONDS OUT (the agent's writers, run beside a repair)
+    python hermes_driver.py writer   HOME SECONDS OUT NAME [session_db|gateway]  (one of the agent's writers)
+    python hermes_driver.py bulk     HOME SESSIONS MESSAGES SURVIVING            (a large path-A store, for benchmarks)
 
 TRUTH is the whole history of every session, in the order the agent produced it, which only this
 driver knows: no code of transcript-fsck computes it.
@@ -32,19 +33,12 @@ def agent_modules():
 
 
 def open_store(home):
-    """The gateway's SessionStore over HOME, with its SessionDB (built as the gateway builds it)."""
+    """The gateway's SessionStore over HOME, built as the gateway builds it (its SessionDB on HOME/state.db)."""
     os.environ["HERMES_HOME"] = str(home)
-    hermes_state, _, SessionStore = agent_modules()
-    store = SessionStore.__new__(SessionStore)
-    store.sessions_dir = Path(home) / "sessions"
-    store.sessions_dir.mkdir(parents=True, exist_ok=True)
-    store.config = None
-    store._entries = {}
-    store._loaded = True
-    store._lock = threading.Lock()
-    store._has_active_processes_fn = None
-    store._db = hermes_state.SessionDB(Path(home) / "state.db")
-    return store
+    agent_modules()
+    from gateway.config import GatewayConfig
+    from gateway.session import SessionStore
+    return SessionStore(Path(home) / "sessions", GatewayConfig())
 
 
 def fresh_agent(db, session_id):
@@ -333,47 +327,72 @@ def check(home, truth_path, before_path, out_path=None):
     return 1 if failures else 0
 
 
-def writers(home, seconds, out_path):
-    """Three SessionDB connections and a gateway, each appending turns as the agent does, timing every append."""
-    os.environ["HERMES_HOME"] = str(home)
-    hermes_state, _, _ = agent_modules()
-    latencies, written, errors = [], [], []
-    lock = threading.Lock()
-    deadline = time.monotonic() + float(seconds)
+def writer(home, seconds, out_path, name, kind="session_db"):
+    """One of the agent's writers for SECONDS, timing every SessionDB.append_message it makes (the agent's own call).
 
-    def writer(number):
-        db = hermes_state.SessionDB(Path(home) / "state.db")
-        session_id = f"live_{number}"
-        db.create_session(session_id, "cli")
-        count = 0
+    kind session_db: a SessionDB connection appending messages, as the CLI and cron do; kind gateway: whole gateway
+    turns (the agent's flush to SQLite, then the JSONL appends), as 0.13/0.14's gateway does."""
+    store = open_store(home)
+    db = store._db
+    latencies, written, errors = [], [], []
+    append = db.append_message
+
+    def timed_append(*args, **kwargs):
+        started = time.monotonic()
+        try:
+            row = append(*args, **kwargs)
+        except Exception as error:
+            errors.append(f"{name}: {error}")
+            raise
+        latencies.append(time.monotonic() - started)
+        written.append([kwargs.get("session_id", args[0] if args else None), kwargs.get("role", args[1] if len(args) > 1 else None),
+                        kwargs.get("content", args[2] if len(args) > 2 else None)])
+        return row
+
+    db.append_message = timed_append
+    session_id = f"live_{name}"
+    deadline = time.monotonic() + float(seconds)
+    count = 0
+    if kind == "gateway":
         while time.monotonic() < deadline:
-            content = f"live {number} message {count}"
-            started = time.monotonic()
+            # The flush logs and swallows a failed append (the row is lost): errors records it.
+            gateway_turn(store, session_id, [{"role": "user", "content": f"live {name} turn {count}"},
+                                             {"role": "assistant", "content": f"live {name} answer {count}"}])
+            count += 1
+            time.sleep(0.05)
+    else:
+        db.create_session(session_id, "cli")
+        while time.monotonic() < deadline:
             try:
-                db.append_message(session_id, "user" if count % 2 == 0 else "assistant", content=content)
-            except Exception as error:  # the agent logs and drops the row: that is the loss being measured
-                with lock:
-                    errors.append(f"{session_id}: {error}")
-            else:
-                with lock:
-                    latencies.append(time.monotonic() - started)
-                    written.append([session_id, content])
+                db.append_message(session_id, "user" if count % 2 == 0 else "assistant", content=f"live {name} message {count}")
+            except Exception:
+                pass
             count += 1
             time.sleep(0.01)
-        db.close()
+    db.close()
+    Path(out_path).write_text(json.dumps({"latencies": latencies, "written": written, "errors": errors}))
 
-    threads = [threading.Thread(target=writer, args=(n,)) for n in range(3)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    latencies.sort()
 
-    def percentile(p):
-        return latencies[min(len(latencies) - 1, int(p * len(latencies)))] if latencies else None
-
-    Path(out_path).write_text(json.dumps({"appends": len(latencies), "errors": errors, "written": written,
-                                          "p50": percentile(0.50), "p99": percentile(0.99), "max": latencies[-1] if latencies else None}))
+def bulk(home, sessions, messages, surviving):
+    """A large store damaged as path A leaves it: transcripts of MESSAGES lines written byte for byte as the gateway
+    writes them (json.dumps(ensure_ascii=False) + newline), and the newest SURVIVING of each in SQLite through the
+    agent's SessionDB.append_message. For benchmarks, where the agent's per-line writer would take minutes."""
+    store = open_store(home)
+    db = store._db
+    stamp = __import__("datetime").datetime(2026, 3, 1, 12, 0, 0)
+    for number in range(int(sessions)):
+        session_id = f"bulk_{number:04d}"
+        history = [m for turn in range(int(messages) // 4 + 1) for m in turn_messages(session_id, turn)][:int(messages)]
+        with open(store.get_transcript_path(session_id), "w", encoding="utf-8") as transcript:
+            for index, message in enumerate(history):
+                at = (stamp + __import__("datetime").timedelta(seconds=number * 10000 + index)).isoformat()
+                transcript.write(json.dumps({**message, "timestamp": at}, ensure_ascii=False) + "\n")
+        db.create_session(session_id, "telegram")
+        for m in history[-int(surviving):]:
+            db.append_message(session_id, m["role"], content=m.get("content"), tool_name=m.get("tool_name"),
+                              tool_calls=m.get("tool_calls"), tool_call_id=m.get("tool_call_id"),
+                              finish_reason=m.get("finish_reason"), reasoning=m.get("reasoning"))
+    db.close()
 
 
 if __name__ == "__main__":
@@ -386,7 +405,9 @@ if __name__ == "__main__":
         snapshot(*args)
     elif command == "check":
         sys.exit(check(*args))
-    elif command == "writers":
-        writers(*args)
+    elif command == "writer":
+        writer(*args)
+    elif command == "bulk":
+        bulk(*args)
     else:
         sys.exit(f"unknown command {command}")

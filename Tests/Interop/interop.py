@@ -8,6 +8,7 @@ they wrote is there exactly once. Exit 0 when every step holds; otherwise each f
 """
 import argparse
 import json
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -27,6 +28,42 @@ def run(command, expect=None, what=""):
     if expect is not None and result.returncode not in (expect if isinstance(expect, tuple) else (expect,)):
         raise SystemExit(f"{what or command[0]}: exit {result.returncode}, want {expect}\n{result.stdout[-4000:]}\n{result.stderr[-4000:]}")
     return result
+
+
+def start_writers(python, home, work, seconds, sessions=3):
+    """Three SessionDB writers and a gateway, each a process of its own, as the agent runs them; started and given a moment."""
+    driver = str(HERE / "hermes_driver.py")
+    writers = []
+    for number in range(sessions + 1):
+        name, kind = (f"gateway{number}", "gateway") if number == sessions else (f"db{number}", "session_db")
+        out = Path(work) / f"writer-{name}.json"
+        writers.append((subprocess.Popen([python, driver, "writer", str(home), str(seconds), str(out), name, kind],
+                                         stderr=subprocess.DEVNULL), out))
+    time.sleep(1.0)
+    return writers
+
+
+def finish_writers(writers, home):
+    """Waits for the writers; every row they wrote must be in the database once. Returns their append latencies."""
+    latencies, written, failures = [], [], []
+    for process, out in writers:
+        process.wait()
+        result = json.loads(out.read_text())
+        latencies += result["latencies"]
+        written += [tuple(row) for row in result["written"]]
+        if result["errors"]:
+            failures.append(f"the agent's writers failed {len(result['errors'])} appends: {result['errors'][:3]}")
+    with sqlite3.connect(Path(home) / "state.db") as db:
+        found = db.execute("SELECT session_id, role, content FROM messages WHERE session_id LIKE 'live_%'").fetchall()
+    if sorted(found, key=repr) != sorted(written, key=repr):
+        failures.append(f"the agent's writers wrote {len(written)} rows, the database holds {len(found)} of theirs")
+    latencies.sort()
+
+    def percentile(p):
+        return round(1000 * latencies[min(len(latencies) - 1, int(p * len(latencies)))], 1) if latencies else None
+
+    return {"agent_appends": len(latencies), "p50_ms": percentile(0.5), "p99_ms": percentile(0.99),
+            "max_ms": percentile(1.0), "failures": failures}
 
 
 def main():
@@ -58,24 +95,14 @@ def main():
         if (status in ("ok", "database_ahead")) == wanted_problem or status in ("diverged", "corrupt"):
             failures.append(f"scan before the repair: {session} is {status}")
 
-    writers = None
+    writers = []
     if args.writers:
-        writers_out = work / "writers.json"
-        writers = subprocess.Popen([reader_python, driver, "writers", str(home), "6", str(writers_out)])
-        time.sleep(1.5)
-    repair = run([args.fsck, "repair", "--home", str(home), "--format", "json"], (0, 1), "repair")
+        writers = start_writers(reader_python, home, work, seconds=4)
+    repair = run([args.fsck, "repair", "--home", str(home), "--format", "json"], 0, "repair")
     if writers:
-        writers.wait()
-        live = json.loads(writers_out.read_text())
-        found = run(["sqlite3", str(home / "state.db"),
-                     "SELECT session_id || char(9) || content FROM messages WHERE session_id LIKE 'live_%'"]).stdout.splitlines()
-        written = ["\t".join(pair) for pair in live["written"]]
-        if live["errors"]:
-            failures.append(f"the agent's writers failed {len(live['errors'])} appends: {live['errors'][:3]}")
-        if sorted(found) != sorted(written):
-            failures.append(f"the agent wrote {len(written)} rows during the repair, the database holds {len(found)} of theirs")
-        print(json.dumps({"agent_appends": live["appends"], "p50_ms": round(live["p50"] * 1000, 1),
-                          "p99_ms": round(live["p99"] * 1000, 1), "max_ms": round(live["max"] * 1000, 1)}))
+        live = finish_writers(writers, home)
+        failures += live["failures"]
+        print(json.dumps({k: v for k, v in live.items() if k != "failures"}))
 
     checked = run([reader_python, driver, "check", str(home), str(truth), str(before)], (0, 1), "check")
     failures += [f"read back by hermes-agent {args.upgrade_to or args.version}: {f}" for f in json.loads(checked.stdout)["failures"]]

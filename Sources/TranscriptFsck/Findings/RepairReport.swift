@@ -8,6 +8,9 @@ public struct RepairReport: Sendable {
         case created
         /// Left exactly as it was, for the reason given.
         case refused
+        /// Left as it was for now: writing it would hold the write lock longer than the budget while another
+        /// process (the agent) has the database open. Stop the agent and run the repair again.
+        case deferred
         /// Nothing to do.
         case unchanged
     }
@@ -49,6 +52,8 @@ public struct RepairReport: Sendable {
 
     public func count(_ action: Action) -> Int { sessions.filter { $0.action == action }.count }
 
-    /// True when a session was refused or a full-text index failed its check: the exit status is then 1.
-    public var needsAttention: Bool { count(.refused) > 0 || fullTextChecks.contains { $0.failure != nil } }
+    /// True when a session was refused or deferred, or a full-text index failed its check: the exit status is then 1.
+    public var needsAttention: Bool {
+        count(.refused) > 0 || count(.deferred) > 0 || fullTextChecks.contains { $0.failure != nil }
+    }
 }

@@ -22,7 +22,8 @@ final class RepairWriter {
 
     /// What happened to one plan.
     enum Outcome {
-        case applied
+        /// Written; the write lock was held this long.
+        case applied(held: Duration)
         /// The session's rows changed since the plan was made; nothing was written. Here is what it holds now.
         case stale(DatabaseSession)
     }
@@ -36,10 +37,15 @@ final class RepairWriter {
 
     /// Applies `plan` in one transaction; throws `RepairRefusal` with nothing written when it cannot.
     func apply(_ plan: SessionRepairPlan) throws(RepairRefusal) -> Outcome {
-        var outcome = Outcome.applied
+        let clock = ContinuousClock()
+        var outcome = Outcome.applied(held: .zero)
         do {
             try withWriteLock(for: plan.sessionID) {
+                // From the moment BEGIN IMMEDIATE has the lock to COMMIT: what another writer waits for.
+                var locked: ContinuousClock.Instant?
+                defer { if case .applied = outcome, let locked { outcome = .applied(held: clock.now - locked) } }
                 try connection.inTransaction(.immediate) {
+                    locked = clock.now
                     let current = try DatabaseReader.readSession(plan.sessionID, schema: schema, connection: connection) ?? DatabaseSession()
                     guard current.rowIDs == plan.expected.rowIDs, current.fingerprints == plan.expected.fingerprints,
                           current.flags == plan.expected.flags else {

@@ -8,8 +8,8 @@ import Darwin
 ///
 /// Plan first, write second: every session is read and planned before its transaction begins, the
 /// transcripts are never read while the write lock is held, and each session is written in a
-/// transaction of its own that re-checks the plan. Nothing is deleted; only the session counters
-/// are updated.
+/// transaction of its own that re-checks the plan. The rows that follow a gap are rewritten under new
+/// ids behind the backfilled ones (SessionRepairPlan); no message is lost, no value changed.
 ///
 /// ```swift
 /// let report = try await StoreRepairer(location: location, options: .init(dryRun: true)).repair()
@@ -23,15 +23,18 @@ public struct StoreRepairer: Sendable {
         public var busyTimeout: Duration = .seconds(30)
         public var sessionIDs: [String] = []
         public var jobs = 1
+        /// The longest one session may hold the write lock while another process has the database open; nil: no limit.
+        public var lockBudget: Duration? = .milliseconds(100)
 
         public init(dryRun: Bool = false, backupPath: String? = nil, makeBackup: Bool = true, busyTimeout: Duration = .seconds(30),
-                    sessionIDs: [String] = [], jobs: Int = 1) {
+                    sessionIDs: [String] = [], jobs: Int = 1, lockBudget: Duration? = .milliseconds(100)) {
             self.dryRun = dryRun
             self.backupPath = backupPath
             self.makeBackup = makeBackup
             self.busyTimeout = busyTimeout
             self.sessionIDs = sessionIDs
             self.jobs = jobs
+            self.lockBudget = lockBudget
         }
     }
 
@@ -83,14 +86,31 @@ public struct StoreRepairer: Sendable {
                 backupPath = try backup(connection)
             }
             let writer = RepairWriter(connection: connection, schema: collected.snapshot.schema, busyTimeout: options.busyTimeout, say: say)
+            var pacing = WritePacing(budget: options.lockBudget)
             var repaired = 0
+            var toldLive = false
             for plan in plans {
                 let status = results[plan.sessionID]!.status
+                // Asked before every session: the agent may start or stop while the repair runs.
+                let live = OtherConnections.present(databasePath: location.database)
+                if live, !toldLive {
+                    say("another process has \(location.database) open (the agent?): writing one session at a time, "
+                        + "leaving the write lock free between them")
+                    toldLive = true
+                }
+                if live, pacing.exceedsBudget(plan) {
+                    results[plan.sessionID] = Self.deferred(plan, status, estimate: pacing.estimate(plan), budget: options.lockBudget!)
+                    continue
+                }
                 do {
-                    let result = try apply(plan, status: status, writer: writer, planner: planner,
-                                           transcripts: collected.transcripts[plan.sessionID] ?? [])
+                    let (result, held) = try apply(plan, status: status, writer: writer, planner: planner,
+                                                   transcripts: collected.transcripts[plan.sessionID] ?? [])
                     results[plan.sessionID] = result
                     if result.action == .backfilled || result.action == .created { repaired += 1 }
+                    if let held {
+                        pacing.record(plan, held: held)
+                        if live { Self.sleep(WritePacing.pause(after: held)) }
+                    }
                 } catch {
                     throw .repairStopped(path: location.database, detail: error.reason, sessionsRepaired: repaired)
                 }
@@ -106,16 +126,17 @@ public struct StoreRepairer: Sendable {
     }
 
     /// Writes one plan; when a live writer changed the session meanwhile, reads it again and re-plans.
-    /// Throws only a refusal that stops the run.
+    /// Returns what happened and, when written, how long the write lock was held. Throws only a refusal that
+    /// stops the run.
     private func apply(_ first: SessionRepairPlan, status: SessionStatus, writer: RepairWriter, planner: RepairPlanner,
-                       transcripts: [String]) throws(RepairRefusal) -> RepairReport.Session {
+                       transcripts: [String]) throws(RepairRefusal) -> (RepairReport.Session, held: Duration?) {
         var plan = first
         var status = status
         for _ in 0..<Self.replanAttempts {
             do {
                 switch try writer.apply(plan) {
-                case .applied:
-                    return Self.result(for: plan, status: status)
+                case .applied(let held):
+                    return (Self.result(for: plan, status: status), held)
                 case .stale(let changed):
                     say("session \(plan.sessionID) changed while being repaired; planning it again")
                     // As in a scan: transcripts first, then the rows, with a watermark for rows written in between.
@@ -127,20 +148,33 @@ public struct StoreRepairer: Sendable {
                     status = finding.status
                     switch planner.plan(finding, database: current) {
                     case .success(nil):
-                        return .init(sessionID: plan.sessionID, status: status, action: .unchanged, inserted: 0,
-                                     reason: "another writer completed the session meanwhile", placement: [])
+                        return (.init(sessionID: plan.sessionID, status: status, action: .unchanged, inserted: 0,
+                                      reason: "another writer completed the session meanwhile", placement: []), nil)
                     case .success(let fresh?):
                         plan = fresh
                     case .failure(let refusal):
-                        return Self.refused(plan.sessionID, status, refusal)
+                        return (Self.refused(plan.sessionID, status, refusal), nil)
                     }
                 }
             } catch {
                 if error.stopsTheRun { throw error }
-                return Self.refused(plan.sessionID, status, error)
+                return (Self.refused(plan.sessionID, status, error), nil)
             }
         }
-        return Self.refused(plan.sessionID, status, RepairRefusal("the session kept changing while being repaired; run the repair again"))
+        return (Self.refused(plan.sessionID, status, RepairRefusal("the session kept changing while being repaired; run the repair again")), nil)
+    }
+
+    private static func deferred(_ plan: SessionRepairPlan, _ status: SessionStatus, estimate: Duration, budget: Duration) -> RepairReport.Session {
+        let work = "\(plan.rows.count) rows to insert" + (plan.movedRows > 0 ? " and \(plan.movedRows) to move" : "")
+        return .init(sessionID: plan.sessionID, status: status, action: .deferred, inserted: 0,
+                     reason: "\(work) would hold the write lock about \(Int(estimate.seconds * 1000)) ms, over the \(Int(budget.seconds * 1000)) ms "
+                         + "allowed while another process has the database open; stop the agent and run the repair again "
+                         + "(or raise --lock-budget)",
+                     placement: plan.placement)
+    }
+
+    private static func sleep(_ duration: Duration) {
+        usleep(UInt32(max(0, duration.seconds * 1_000_000)))
     }
 
     private static func result(for plan: SessionRepairPlan, status: SessionStatus) -> RepairReport.Session {

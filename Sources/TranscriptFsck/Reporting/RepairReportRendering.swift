@@ -22,7 +22,9 @@ extension RepairReport: SessionReport {
     }
 
     public var cases: [(id: String, failure: (kind: String, message: String)?)] {
-        sessions.map { session in (session.sessionID, session.action == .refused ? ("refused", session.reason ?? "") : nil) }
+        sessions.map { session in
+            (session.sessionID, [.refused, .deferred].contains(session.action) ? (session.action.rawValue, session.reason ?? "") : nil)
+        }
     }
 
     public func jsonDocument() -> JSONValue {
@@ -59,7 +61,7 @@ extension RepairReport: SessionReport {
             var table = TextTable(headers: ["ACTION", "SESSION", "INSERT", dryRun ? "PLAN" : "DETAIL"], rightAligned: [2])
             for session in touched {
                 let action = dryRun && session.action != .refused ? "plan: \(session.action == .created ? "create" : "backfill")" : session.action.rawValue
-                table.colors.append(session.action == .refused ? .red : .green)
+                table.colors.append(session.action == .refused ? .red : session.action == .deferred ? .yellow : .green)
                 table.rows.append([action, session.sessionID, String(session.inserted),
                                    session.reason ?? session.placement.joined(separator: "; ")])
             }
@@ -71,11 +73,15 @@ extension RepairReport: SessionReport {
         }
         for warning in warnings { lines.append("warning: \(warning)") }
         lines.append("")
+        if count(.deferred) > 0 {
+            lines.append("\(count(.deferred)) sessions were deferred: writing them would stall the agent's writes; "
+                         + "stop the agent and run the repair again.")
+        }
         if count(.refused) > 0 {
             lines.append("\(count(.refused)) sessions were refused and left as they were; see the reasons above.")
         } else if dryRun, insertedMessages > 0 {
             lines.append("Run again without --dry-run to write (a backup is made first).")
-        } else {
+        } else if count(.deferred) == 0 {
             lines.append("Every repairable session's history is in \(location.database).")
         }
         return lines.joined(separator: "\n") + "\n"

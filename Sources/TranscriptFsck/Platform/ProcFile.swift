@@ -1,0 +1,24 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Reads the small text files the kernel publishes under `/proc`, a line at a time.
+enum ProcFile {
+    /// Calls `body` with each line (newline dropped) until it returns a value; nil when the file cannot be
+    /// read (not Linux) or no line gave one.
+    static func firstLine<Result>(in path: String, where body: (Substring) -> Result?) -> Result? {
+        guard let file = fopen(path, "r") else { return nil }
+        defer { fclose(file) }
+        var buffer = [CChar](repeating: 0, count: 512)
+        while fgets(&buffer, Int32(buffer.count), file) != nil {
+            let text = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            if let result = body(text.dropLast(text.hasSuffix("\n") ? 1 : 0)) { return result }
+        }
+        return nil
+    }
+
+    /// True when `path` can be read here.
+    static func isReadable(_ path: String) -> Bool { access(path, R_OK) == 0 }
+}
