@@ -165,6 +165,19 @@ def damage(home, truth_path):
         session(name, 5, locked=range(3))
     session("undone_intact", 3)
 
+    # /undo through the gateway (rewrite_transcript: SessionDB.replace_messages and a new JSONL) re-stores the
+    # multimodal history as "\0json:" lists; then two turns are lost to the held lock and one gets through.
+    undone_turns = [turn_messages("rewritten", number, multimodal=True) for number in range(3)]
+    for messages in undone_turns:
+        gateway_turn(store, "rewritten", messages)
+    kept = [m for messages in undone_turns[:-1] for m in messages]  # the live agent's history, lists and all
+    store.rewrite_transcript("rewritten", kept)
+    later = [turn_messages("rewritten", number, multimodal=True) for number in range(3, 6)]
+    for number, messages in enumerate(later):
+        gateway_turn(store, "rewritten", messages, locked_home=home if number < 2 else None)
+    truth["rewritten"] = {"history": [history_entry(m) for m in kept]
+                          + [history_entry(m) for messages in later for m in messages], "search": "rewritten0"}
+
     # Path B: 60 legacy messages in JSONL only, then the first turn after the migration.
     legacy = [m for number in range(15) for m in turn_messages("path_b", number)]
     legacy_transcript(store, "path_b", legacy)

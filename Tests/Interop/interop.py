@@ -16,7 +16,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-DAMAGED = {"path_a", "path_b", "middle_gap", "multimodal", "continued", "compacted", "undone"}
+DAMAGED = {"path_a", "path_b", "middle_gap", "multimodal", "continued", "compacted", "undone", "rewritten"}
 
 
 def agent_python(version):

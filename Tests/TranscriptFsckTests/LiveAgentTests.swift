@@ -1,0 +1,93 @@
+import Foundation
+import StoreFixtures
+import Testing
+@testable import TranscriptFsck
+
+/// A repair beside a process that has the database open, as the running agent does.
+@Suite struct LiveAgentTests {
+    /// A python3 process with a sqlite3 connection to `database` (WAL, a row read) until `close()`, as an idle agent.
+    final class OpenConnection {
+        let process = Process()
+        let input = Pipe()
+
+        init(_ database: String) throws {
+            let output = Pipe()
+            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+            process.arguments = ["python3", "-c", """
+                import sqlite3, sys
+                db = sqlite3.connect(sys.argv[1]); db.execute("SELECT count(*) FROM messages").fetchall()
+                print("open", flush=True); sys.stdin.read()
+                """, database]
+            process.standardInput = input
+            process.standardOutput = output
+            try process.run()
+            _ = output.fileHandleForReading.availableData  // "open": the connection holds its -shm lock
+        }
+
+        func close() {
+            try? input.fileHandleForWriting.close()
+            process.waitUntilExit()
+        }
+    }
+
+    func repair(_ home: String, budget: Duration?) async throws -> RepairReport {
+        try await StoreRepairer(location: .resolve(home: home, database: nil, transcriptRoots: [], environment: [:]),
+                                options: .init(makeBackup: false, lockBudget: budget)).repair()
+    }
+
+    @Test func anotherProcessWithTheDatabaseOpenIsSeenAndOurOwnConnectionIsNot() throws {
+        let session = try TruncatedSession(count: 10, keepNewest: 2, seed: 21)
+        // The fixture's own connection (this process) is open: it does not count.
+        #expect(!OtherConnections.present(databasePath: session.databasePath))
+        let agent = try OpenConnection(session.databasePath)
+        #expect(OtherConnections.present(databasePath: session.databasePath))
+        // Asking must not drop this process's own SQLite locks on the -shm file (a closed descriptor would).
+        #expect(try AgentView.integer(session.databasePath, "SELECT count(*) FROM messages") == 2)
+        agent.close()
+        #expect(!OtherConnections.present(databasePath: session.databasePath))
+    }
+
+    @Test func noSharedMemoryFileMeansNoOtherConnection() {
+        #expect(!OtherConnections.present(databasePath: "/nonexistent/state.db"))
+    }
+
+    @Test func lockLinesAreReadAsTheKernelWritesThem() throws {
+        let held = try #require(OtherConnections.Lock("1: POSIX  ADVISORY  READ 15831 fe:00:16229735 128 128"))
+        #expect((held.pid, held.major, held.minor, held.inode, held.start, held.end) == (15831, 0xfe, 0, 16229735, 128, 128))
+        #expect(OtherConnections.Lock("2: POSIX  ADVISORY  WRITE 99 08:01:5 0 EOF")?.end == nil)
+        #expect(OtherConnections.Lock("1: -> POSIX  ADVISORY  WRITE 15832 fe:00:16229735 128 128") == nil)
+    }
+
+    @Test func thePauseLastsAsLongAsAWaitingWritersNextSleep() {
+        // SQLite's default busy handler sleeps 1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50, then 100 ms.
+        #expect(WritePacing.pause(after: .milliseconds(2)) == .milliseconds(7))
+        #expect(WritePacing.pause(after: .milliseconds(60)) == .milliseconds(30))
+        #expect(WritePacing.pause(after: .milliseconds(150)) == .milliseconds(55))
+        #expect(WritePacing.pause(after: .seconds(3)) == .milliseconds(105))
+    }
+
+    @Test func aSessionTooLargeForTheBudgetIsDeferredWhileTheAgentHasTheDatabaseOpen() async throws {
+        let session = try TruncatedSession(count: 3000, keepNewest: 4, seed: 22)
+        let agent = try OpenConnection(session.databasePath)
+        let deferred = try await repair(session.home, budget: .milliseconds(1))
+        agent.close()
+        let result = try #require(deferred.sessions.first)
+        #expect(result.action == .deferred)
+        #expect(result.reason?.contains("stop the agent and run the repair again") == true)
+        #expect(deferred.needsAttention)
+        #expect(try AgentView.integer(session.databasePath, "SELECT count(*) FROM messages") == 4)
+        // With the agent gone there is nobody to stall: the same budget lets it through.
+        let written = try await repair(session.home, budget: .milliseconds(1))
+        #expect(written.sessions.first?.action == .backfilled)
+        #expect(try session.isWhole())
+    }
+
+    @Test func smallSessionsAreWrittenBesideTheAgent() async throws {
+        let session = try TruncatedSession(count: 40, keepNewest: 4, seed: 23)
+        let agent = try OpenConnection(session.databasePath)
+        defer { agent.close() }
+        let report = try await repair(session.home, budget: .milliseconds(100))
+        #expect(report.sessions.first?.action == .backfilled)
+        #expect(try session.isWhole())
+    }
+}
