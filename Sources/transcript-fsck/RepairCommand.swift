@@ -44,7 +44,7 @@ struct RepairCommand: AsyncParsableCommand {
     var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
 
     @Option(name: .long, help: ArgumentHelp("While another process has the database open, hold the write lock at most this long for one session; 0 for no limit.", valueName: "ms"))
-    var lockBudget: Int = 100
+    var lockBudget: Int = 150
 
     func validate() throws {
         if backup != nil, noBackup { throw ValidationError("--backup and --no-backup exclude each other") }

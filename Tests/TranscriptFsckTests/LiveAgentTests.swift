@@ -58,12 +58,23 @@ import Testing
         #expect(OtherConnections.Lock("1: -> POSIX  ADVISORY  WRITE 15832 fe:00:16229735 128 128") == nil)
     }
 
-    @Test func thePauseLastsAsLongAsAWaitingWritersNextSleep() {
-        // SQLite's default busy handler sleeps 1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50, then 100 ms.
-        #expect(WritePacing.pause(after: .milliseconds(2)) == .milliseconds(7))
-        #expect(WritePacing.pause(after: .milliseconds(60)) == .milliseconds(30))
-        #expect(WritePacing.pause(after: .milliseconds(150)) == .milliseconds(55))
-        #expect(WritePacing.pause(after: .seconds(3)) == .milliseconds(105))
+    @Test func thePauseOutlastsTheLongestSleepOfSQLitesBusyHandler() {
+        // SQLite's default busy handler sleeps 1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50, then 100 ms at most.
+        #expect(WritePacing.pause == .milliseconds(105))
+    }
+
+    @Test func theEstimateCountsInsertsAndMovesAndLearnsFromTheHolds() throws {
+        var pacing = WritePacing(budget: .milliseconds(150))
+        var expected = DatabaseSession()
+        for id in 1...4 { expected.append(fingerprint: UInt64(id), rowID: Int64(id), timestamp: 0, flags: nil) }
+        let message = TranscriptMessage(members: [("role", .text("user"))], timestamp: nil, line: 1)
+        let rows = (0..<1000).map { SessionRepairPlan.Row(transcriptIndex: $0, message: message, timestamp: 0, flags: nil) }
+        let plan = SessionRepairPlan(sessionID: "s", transcriptPath: "s.jsonl", sessionRow: nil, gaps: [.init(beforeRowID: 1, rows: rows)],
+                                     expected: expected, finalFingerprints: [], placement: [])
+        #expect(WritePacing.units(of: plan) == 1000 + 2 * 4 + (2 * 4 + 1000) / 50)
+        #expect(!pacing.exceedsBudget(plan))  // about 103 ms at the first guess
+        pacing.record(plan, held: .milliseconds(206))
+        #expect(pacing.exceedsBudget(plan))  // measured twice as slow: 206 ms
     }
 
     @Test func aSessionTooLargeForTheBudgetIsDeferredWhileTheAgentHasTheDatabaseOpen() async throws {

@@ -24,10 +24,10 @@ public struct StoreRepairer: Sendable {
         public var sessionIDs: [String] = []
         public var jobs = 1
         /// The longest one session may hold the write lock while another process has the database open; nil: no limit.
-        public var lockBudget: Duration? = .milliseconds(100)
+        public var lockBudget: Duration? = .milliseconds(150)
 
         public init(dryRun: Bool = false, backupPath: String? = nil, makeBackup: Bool = true, busyTimeout: Duration = .seconds(30),
-                    sessionIDs: [String] = [], jobs: Int = 1, lockBudget: Duration? = .milliseconds(100)) {
+                    sessionIDs: [String] = [], jobs: Int = 1, lockBudget: Duration? = .milliseconds(150)) {
             self.dryRun = dryRun
             self.backupPath = backupPath
             self.makeBackup = makeBackup
@@ -109,7 +109,7 @@ public struct StoreRepairer: Sendable {
                     if result.action == .backfilled || result.action == .created { repaired += 1 }
                     if let held {
                         pacing.record(plan, held: held)
-                        if live { Self.sleep(WritePacing.pause(after: held)) }
+                        if live { Self.sleep(WritePacing.pause) }
                     }
                 } catch {
                     throw .repairStopped(path: location.database, detail: error.reason, sessionsRepaired: repaired)
