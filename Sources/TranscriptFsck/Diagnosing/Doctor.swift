@@ -101,14 +101,22 @@ public enum Doctor {
         let descriptor = open(lockPath, O_RDONLY | O_CLOEXEC)
         if descriptor >= 0 {
             if flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
-                add("repair lock", .warning, "\(lockPath) is held: a repair is running", fix: "wait for it before starting another")
+                add("repair lock", .warning, "\(lockPath) is held: another transcript-fsck repair is running",
+                    fix: "wait for it before starting another")
             } else {
                 flock(descriptor, LOCK_UN)
-                add("repair lock", .ok, "\(lockPath) is free")
+                add("repair lock", .ok, "\(lockPath) is free (it keeps runs of transcript-fsck apart; no agent takes it)")
             }
             close(descriptor)
         } else {
             add("repair lock", .ok, "no repair has run here yet")
+        }
+        if OtherConnections.present(databasePath: database) {
+            add("agent", .ok, "another process has \(database) open (the agent?): a repair leaves the write lock free between "
+                + "sessions and defers any that would hold it longer than --lock-budget",
+                fix: "to repair every session in one run, stop the agent first")
+        } else {
+            add("agent", .ok, "no other process has \(database) open")
         }
         return checks
     }

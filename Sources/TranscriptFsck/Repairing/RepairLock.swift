@@ -4,8 +4,9 @@ import Glibc
 import Darwin
 #endif
 
-/// The exclusive `flock` on `state.db.repair.lock` that the agent's own offline repairs take,
-/// so that two repairs never rewrite the store at once. Released when the value goes away.
+/// The exclusive `flock` on `state.db.repair.lock`, so that two runs of transcript-fsck never repair the
+/// store at once. No released agent takes it: against the agent, only SQLite's own locking and the
+/// re-check inside each session's transaction protect the store. Released when the value goes away.
 final class RepairLock {
     let path: String
     private let descriptor: Int32
