@@ -7,7 +7,7 @@ struct ExportCommand: ParsableCommand {
         abstract: "Write a session's database rows as a transcript, in the agent's JSONL format.",
         discussion: """
         For archiving a session that lives only in the database. Rows are written in the order the agent \
-        reads them (timestamp, id); scanning the export against the database gives ok. With --output the \
+        reads them (row id); scanning the export against the database gives ok. With --output the \
         file appears whole or not at all.
         """
     )

@@ -4,8 +4,9 @@ import Glibc
 import Darwin
 #endif
 
-/// Writes a session's database rows as a transcript in the agent's format, so that a session kept
-/// only in the database can be archived, and scanning the export against the database gives `ok`.
+/// Writes a session's database rows as a transcript in the agent's format, in the agent's order (`ORDER BY id`),
+/// so that a session kept only in the database can be archived, and scanning the export against the database
+/// gives `ok`. Content the agent stored JSON-encoded (`"\0json:"`) is written as the value it encodes.
 public enum TranscriptExporter {
     public enum Format: String, Sendable, CaseIterable {
         case jsonl
@@ -21,7 +22,7 @@ public enum TranscriptExporter {
                 let columns = ["role", "content", "tool_calls", "tool_call_id", "tool_name", "timestamp", "reasoning", "finish_reason"]
                     .filter(schema.hasMessageColumn)
                 let rows = try connection.prepare(
-                    "SELECT \(columns.joined(separator: ", ")) FROM messages WHERE session_id = ? ORDER BY timestamp, id")
+                    "SELECT \(columns.joined(separator: ", ")) FROM messages WHERE session_id = ? ORDER BY id")
                 try rows.bind([.text(sessionID)])
                 var count = 0
                 while try rows.step() {
@@ -31,6 +32,9 @@ public enum TranscriptExporter {
                         switch column {
                         case "timestamp": members.append((column, .string(TranscriptTimestamp.localISO8601(rows.real(Int32(index))))))
                         case "tool_calls": members.append((column, isJSON(text) ? .raw(text) : .string(text)))
+                        // SessionDB._encode_content's list or object: the transcript holds the value itself.
+                        case "content" where text.utf8.starts(with: AgentContent.jsonPrefix) && isJSON(String(text.dropFirst(6))):
+                            members.append((column, .raw(String(text.dropFirst(6)))))
                         default: members.append((column, .string(text)))
                         }
                     }
