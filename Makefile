@@ -1,8 +1,8 @@
 # transcript-fsck: build, demo, test.
 #   make demo         build, generate a demo store from Fixtures/, audit it
 #   make repair-demo  copy the demo store, repair the copy, audit it again
-#   make test         every test (unit, CLI, fault injection)
-#   make bench        the benchmark suite (see Docs/PERFORMANCE.md)
+#   make test         every test (unit, CLI, fault injection, the released agent's round trip)
+#   make bench        the benchmark suite (see Docs/PERFORMANCE.md); make bench-agent, the agent's latency only
 #   make torture      the long fault-injection runs; make fuzz, make sanitize (see Docs/RELIABILITY.md)
 #   make audit        scan the store at HERMES_HOME (or DB, TRANSCRIPTS); fails on problems
 #   make repair       repair it (a backup is made first), then scan it again
@@ -16,7 +16,7 @@ SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEBUG_BIN   = .build/debug
 RELEASE_BIN = .build/release
 
-.PHONY: all deps test-deps build release demo repair-demo test bench fuzz torture sanitize audit repair install clean
+.PHONY: all deps test-deps build release demo repair-demo test bench bench-agent fuzz torture sanitize audit repair install clean
 
 all: build
 
@@ -27,13 +27,17 @@ deps:
 		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq libsqlite3-dev zlib1g-dev >/dev/null; \
 	fi
 
-# What the tests check the reports with: xmllint (the JUnit schema) and prometheus_client's parser.
+# The released agent versions the interop tests drive (Tests/Interop), each in a venv cached outside the clone.
+HERMES_VERSIONS = 0.13.0 0.14.0 0.19.0
+
+# What the tests check the reports with: xmllint (the JUnit schema), prometheus_client's parser, and the agent.
 test-deps: deps
 	@if ! command -v xmllint >/dev/null; then \
 		echo "installing libxml2-utils"; \
 		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq libxml2-utils >/dev/null; \
 	fi
 	@python3 -c 'import prometheus_client' 2>/dev/null || python3 -m pip install -q prometheus-client
+	@for version in $(HERMES_VERSIONS); do Tests/Interop/hermes-venv.sh $$version >/dev/null; done
 
 build: deps
 	$(SWIFT) build
@@ -68,8 +72,12 @@ test: test-deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
-bench: release
+bench: release bench-agent
 	python3 Benchmarks/run.py $(BENCH_ARGS)
+
+# The agent's write latency during a repair, with the released agent's own writers (Docs/PERFORMANCE.md).
+bench-agent: release
+	python3 Benchmarks/agent_latency.py $(BENCH_AGENT_ARGS)
 
 clean:
 	rm -rf .build demo

@@ -10,7 +10,7 @@ SessionStore.load_transcript.
     python hermes_driver.py upgrade  HOME TRUTH      (0.15.0 on: migrate, new turns, compaction, undo)
     python hermes_driver.py snapshot HOME OUT        (counters before the repair)
     python hermes_driver.py check    HOME TRUTH OUT  (after the repair: order, content, flags, counters, search)
-    python hermes_driver.py writer   HOME SECONDS OUT NAME [session_db|gateway]  (one of the agent's writers)
+    python hermes_driver.py writer   HOME SECONDS|until:FILE OUT NAME [session_db|gateway]  (one of the agent's writers)
     python hermes_driver.py bulk     HOME SESSIONS MESSAGES SURVIVING            (a large path-A store, for benchmarks)
 
 TRUTH is the whole history of every session, in the order the agent produced it, which only this
@@ -350,6 +350,8 @@ def writer(home, seconds, out_path, name, kind="session_db"):
     latencies, written, errors = [], [], []
     append = db.append_message
 
+    starts = []
+
     def timed_append(*args, **kwargs):
         started = time.monotonic()
         try:
@@ -358,16 +360,23 @@ def writer(home, seconds, out_path, name, kind="session_db"):
             errors.append(f"{name}: {error}")
             raise
         latencies.append(time.monotonic() - started)
+        starts.append(started)
         written.append([kwargs.get("session_id", args[0] if args else None), kwargs.get("role", args[1] if len(args) > 1 else None),
                         kwargs.get("content", args[2] if len(args) > 2 else None)])
         return row
 
     db.append_message = timed_append
     session_id = f"live_{name}"
-    deadline = time.monotonic() + float(seconds)
+    # SECONDS, or "until:PATH": until that file exists.
+    stop_file = Path(seconds[len("until:"):]) if str(seconds).startswith("until:") else None
+    deadline = time.monotonic() + (24 * 3600 if stop_file else float(seconds))
+
+    def running():
+        return time.monotonic() < deadline and not (stop_file and stop_file.exists())
+
     count = 0
     if kind == "gateway":
-        while time.monotonic() < deadline:
+        while running():
             # The flush logs and swallows a failed append (the row is lost): errors records it.
             gateway_turn(store, session_id, [{"role": "user", "content": f"live {name} turn {count}"},
                                              {"role": "assistant", "content": f"live {name} answer {count}"}])
@@ -375,7 +384,7 @@ def writer(home, seconds, out_path, name, kind="session_db"):
             time.sleep(0.05)
     else:
         db.create_session(session_id, "cli")
-        while time.monotonic() < deadline:
+        while running():
             try:
                 db.append_message(session_id, "user" if count % 2 == 0 else "assistant", content=f"live {name} message {count}")
             except Exception:
@@ -383,7 +392,7 @@ def writer(home, seconds, out_path, name, kind="session_db"):
             count += 1
             time.sleep(0.01)
     db.close()
-    Path(out_path).write_text(json.dumps({"latencies": latencies, "written": written, "errors": errors}))
+    Path(out_path).write_text(json.dumps({"latencies": latencies, "starts": starts, "written": written, "errors": errors}))
 
 
 def bulk(home, sessions, messages, surviving):

@@ -36,7 +36,7 @@ def start_writers(python, home, work, seconds, sessions=3):
     writers = []
     for number in range(sessions + 1):
         name, kind = (f"gateway{number}", "gateway") if number == sessions else (f"db{number}", "session_db")
-        out = Path(work) / f"writer-{name}.json"
+        out = Path(f"{work}writer-{name}.json") if str(work).endswith("-") else Path(work) / f"writer-{name}.json"
         writers.append((subprocess.Popen([python, driver, "writer", str(home), str(seconds), str(out), name, kind],
                                          stderr=subprocess.DEVNULL), out))
     time.sleep(1.0)
