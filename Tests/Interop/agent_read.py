@@ -3,24 +3,10 @@
 # ORDER BY timestamp, id reads the same order. Prints one line per session. Usage: agent_read.py HOME
 import glob, gzip, json, os, sqlite3, sys
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from agent_content import decoded, flattened  # this folder: one copy of the agent's content rules
+
 home = sys.argv[1]
 db = sqlite3.connect(os.path.join(home, "state.db"))
-
-
-def flattened(content):
-    if not isinstance(content, list):
-        return content
-    parts = [str(p.get("text", "")) if p.get("type") == "text" else "[screenshot]"
-             for p in content if isinstance(p, dict) and p.get("type") in {"text", "image", "image_url", "input_image"}]
-    return "\n".join(parts) if parts else None
-
-
-def decoded(content):
-    if isinstance(content, str) and content.startswith("\x00json:"):
-        return json.loads(content[len("\x00json:"):])
-    return content
-
 
 for path in sorted(glob.glob(os.path.join(home, "sessions", "**", "*.jsonl*"), recursive=True)):
     sid = os.path.basename(path).split(".")[0]

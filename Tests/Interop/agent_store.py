@@ -14,6 +14,8 @@ import shutil
 import sqlite3
 import sys
 
+from agent_content import flattened  # this folder: one copy of the agent's content rules
+
 home, schema = sys.argv[1], sys.argv[2]
 shutil.rmtree(home, ignore_errors=True)
 os.makedirs(os.path.join(home, "sessions", "2026", "03"))
@@ -56,15 +58,6 @@ def write_transcript(path, messages, meta=None, compress=False):
     else:
         with open(path, "wb") as plain:
             plain.write(data)
-
-
-def flattened(content):
-    """What 0.13/0.14's run_agent flush stores for list content: text parts and [screenshot] per image, by newlines."""
-    if not isinstance(content, list):
-        return content
-    parts = [str(p.get("text", "")) if p.get("type") == "text" else "[screenshot]"
-             for p in content if isinstance(p, dict) and p.get("type") in {"text", "image", "image_url", "input_image"}]
-    return "\n".join(parts) if parts else None
 
 
 def flush(session, messages, delay):

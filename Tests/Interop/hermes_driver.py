@@ -24,6 +24,8 @@ import threading
 import time
 from pathlib import Path
 
+from agent_content import flattened  # this folder: one copy of the agent's content rules
+
 
 def agent_modules():
     import hermes_state
@@ -245,19 +247,6 @@ def snapshot(home, out_path):
     db = hermes_state.SessionDB(Path(home) / "state.db")
     ids = [row[0] for row in db._conn.execute("SELECT id FROM sessions")]
     Path(out_path).write_text(json.dumps({sid: counters(db, sid) for sid in ids}))
-
-
-def flattened(content):
-    """What the 0.13/0.14 flush stores for list content: text parts joined by newlines, [screenshot] per image."""
-    if not isinstance(content, list):
-        return content
-    parts = []
-    for part in content:
-        if isinstance(part, dict) and part.get("type") == "text":
-            parts.append(str(part.get("text", "")))
-        elif isinstance(part, dict) and part.get("type") in {"image", "image_url", "input_image"}:
-            parts.append("[screenshot]")
-    return "\n".join(parts) if parts else None
 
 
 def identity(message):
