@@ -91,6 +91,8 @@ import Testing
         let written = try await repair(session.home, budget: .milliseconds(1))
         #expect(written.sessions.first?.action == .backfilled)
         #expect(try session.isWhole())
+        #expect(!written.fullTextChecks.isEmpty)
+        #expect(written.fullTextChecks.allSatisfy { $0.skipped == nil && $0.failure == nil })
     }
 
     @Test func smallSessionsAreWrittenBesideTheAgent() async throws {
@@ -100,5 +102,9 @@ import Testing
         let report = try await repair(session.home, budget: .milliseconds(100))
         #expect(report.sessions.first?.action == .backfilled)
         #expect(try session.isWhole())
+        // The FTS5 integrity-check is an INSERT that holds the write lock over the whole index: not beside the agent.
+        #expect(!report.fullTextChecks.isEmpty)
+        #expect(report.fullTextChecks.allSatisfy { $0.skipped?.contains("--lock-budget 0") == true && $0.failure == nil })
+        #expect(!report.needsAttention)
     }
 }

@@ -28,8 +28,11 @@ public struct RepairReport: Sendable {
     /// The result of one FTS5 `integrity-check`.
     public struct FullTextCheck: Sendable, Equatable {
         public let table: String
-        /// Nil when the check passed.
+        /// Nil when the check passed or was skipped.
         public let failure: String?
+        /// Why the check did not run: it is an `INSERT` that holds the write lock while it reads the whole index
+        /// (about a second for 300,000 rows), too long beside a live agent under a lock budget.
+        public var skipped: String? = nil
     }
 
     public let location: StoreLocation

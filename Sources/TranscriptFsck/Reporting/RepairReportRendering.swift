@@ -41,7 +41,8 @@ extension RepairReport: SessionReport {
                 ("write_seconds", .number(Self.rounded(phases.write))),
             ])),
             ("fts_integrity", .array(fullTextChecks.map { check in
-                .object([("table", .string(check.table)), ("ok", .bool(check.failure == nil)), ("error", .optional(check.failure))])
+                .object([("table", .string(check.table)), ("ok", check.skipped == nil ? .bool(check.failure == nil) : .null),
+                         ("error", .optional(check.failure)), ("skipped", .optional(check.skipped))])
             })),
             ("warnings", .array(warnings.map(JSONValue.string))),
             ("sessions", .array(sessionObjects)),
@@ -69,7 +70,7 @@ extension RepairReport: SessionReport {
             lines.append(table.rendered(colored: colored))
         }
         for check in fullTextChecks {
-            lines.append("fts integrity-check \(check.table): \(check.failure ?? "ok")")
+            lines.append("fts integrity-check \(check.table): \(check.failure ?? check.skipped.map { "skipped: \($0)" } ?? "ok")")
         }
         for warning in warnings { lines.append("warning: \(warning)") }
         lines.append("")
