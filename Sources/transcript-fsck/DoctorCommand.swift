@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import TranscriptFsck
 
 struct DoctorCommand: ParsableCommand {
@@ -13,14 +12,7 @@ struct DoctorCommand: ParsableCommand {
 
     func run() throws {
         let checks = Doctor.run(location: store.location)
-        let colored = isatty(1) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
-        let width = checks.map(\.name.count).max() ?? 0
-        for check in checks {
-            var mark = check.result.rawValue.padding(toLength: 7, withPad: " ", startingAt: 0)
-            if colored { mark = "\u{1B}[\(check.result == .ok ? 32 : check.result == .warning ? 33 : 31)m\(mark)\u{1B}[0m" }
-            print("\(mark)  \(check.name.padding(toLength: width, withPad: " ", startingAt: 0))  \(check.detail)")
-            if let fix = check.fix { print(String(repeating: " ", count: 9 + width + 2) + "fix: \(fix)") }
-        }
+        print(Doctor.rendered(checks, colored: TerminalColor.isWanted(on: 1)), terminator: "")
         if checks.contains(where: { $0.result != .ok }) { throw ExitCode(1) }
     }
 }

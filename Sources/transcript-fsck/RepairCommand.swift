@@ -1,5 +1,9 @@
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials  // not all of Foundation: its i18n data would be most of a static binary
+#else
 import Foundation
+#endif
 import TranscriptFsck
 
 struct RepairCommand: AsyncParsableCommand {

@@ -1,5 +1,9 @@
 import ArgumentParser
+#if canImport(FoundationEssentials)
+import FoundationEssentials  // not all of Foundation: its i18n data would be most of a static binary
+#else
 import Foundation
+#endif
 import Logging
 import TranscriptFsck
 
@@ -54,7 +58,7 @@ struct OutputOptions: ParsableArguments {
             try AtomicFile.write(report.rendered(as: format, colored: false), to: output)
             if !quiet { StandardError.write(report.summaryLine + "; report in \(output)\n") }
         } else {
-            let colored = format == .table && isatty(1) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+            let colored = format == .table && TerminalColor.isWanted(on: 1)
             print(report.rendered(as: format, colored: colored), terminator: "")
         }
     }

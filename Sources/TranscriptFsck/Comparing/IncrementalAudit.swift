@@ -1,4 +1,8 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials  // not all of Foundation: its i18n data would be most of a static binary
+#else
 import Foundation
+#endif
 
 /// `scan --since STATE_FILE`: reads again only the sessions whose transcripts (size, modification
 /// time) or database rows (count, newest id) changed since the audit that wrote the state file, and
@@ -113,8 +117,18 @@ public struct IncrementalAudit: Sendable {
         do {
             return try JSONDecoder().decode(State.self, from: Data(contentsOf: URL(fileURLWithPath: statePath)))
         } catch {
-            warnings.append("\(statePath): unreadable state file, every session was read again (\(error.localizedDescription))")
+            warnings.append("\(statePath): unreadable state file, every session was read again (\(Self.reason(error)))")
             return nil
+        }
+    }
+
+    /// What is wrong with the file, in a phrase: the decoder's own description, not a generic "could not be read".
+    private static func reason(_ error: any Error) -> String {
+        switch error as? DecodingError {
+        case .dataCorrupted(let context)?, .keyNotFound(_, let context)?, .typeMismatch(_, let context)?, .valueNotFound(_, let context)?:
+            return context.debugDescription
+        default:
+            return "\(error)"
         }
     }
 

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Lays out rows in aligned columns; numeric columns are right-aligned.
 struct TextTable {
     let headers: [String]
@@ -21,8 +27,13 @@ struct TextTable {
 }
 
 /// ANSI colours for the status column; used only on a terminal and never with NO_COLOR set.
-enum TerminalColor: String {
+public enum TerminalColor: String, Sendable {
     case red = "31", green = "32", yellow = "33"
 
     func wrap(_ text: String) -> String { "\u{1B}[\(rawValue)m\(text)\u{1B}[0m" }
+
+    /// True when output to `descriptor` should be coloured: it is a terminal and NO_COLOR (no-color.org) is unset.
+    public static func isWanted(on descriptor: Int32) -> Bool {
+        isatty(descriptor) == 1 && getenv("NO_COLOR") == nil
+    }
 }
