@@ -101,12 +101,8 @@ private final class ExportSink {
     }
 
     private func flush() throws(FsckError) {
-        var offset = 0
-        while offset < plain.count {
-            let written = plain.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + offset, plain.count - offset) }
-            if written < 0, errno == EINTR { continue }
-            guard written > 0 else { throw .io(path: path ?? "standard output", detail: "write failed: \(String(cString: strerror(errno)))") }
-            offset += written
+        if let code = plain.withUnsafeBytes({ POSIX.writeAll(descriptor, $0) }) {
+            throw .io(path: path ?? "standard output", detail: "write failed: \(POSIX.describe(code))")
         }
         plain.removeAll(keepingCapacity: true)
     }

@@ -15,17 +15,11 @@ public enum AtomicFile {
         let temporary = path + ".tmp-\(getpid())"
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw failure(path, "cannot create \(temporary)") }
-        var offset = 0
-        while offset < bytes.count {
-            let written = bytes.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress! + offset, bytes.count - offset) }
-            if written < 0, errno == EINTR { continue }
-            guard written > 0 else {
-                let error = failure(path, "cannot write \(temporary)")
-                close(descriptor)
-                unlink(temporary)
-                throw error
-            }
-            offset += written
+        if let code = bytes.withUnsafeBytes({ POSIX.writeAll(descriptor, $0) }) {
+            let error = failure(path, "cannot write \(temporary)", code: code)
+            close(descriptor)
+            unlink(temporary)
+            throw error
         }
         guard fsync(descriptor) == 0, close(descriptor) == 0 else {
             unlink(temporary)
@@ -38,7 +32,7 @@ public enum AtomicFile {
         }
     }
 
-    private static func failure(_ path: String, _ what: String) -> FsckError {
-        .io(path: path, detail: "\(what): \(String(cString: strerror(errno))); the previous file, if any, is unchanged")
+    private static func failure(_ path: String, _ what: String, code: Int32 = errno) -> FsckError {
+        .io(path: path, detail: "\(what): \(POSIX.describe(code)); the previous file, if any, is unchanged")
     }
 }

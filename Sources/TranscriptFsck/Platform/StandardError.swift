@@ -8,15 +8,8 @@ import Darwin
 public enum StandardError {
     public static func write(_ text: String) {
         var text = text
-        text.withUTF8 { bytes in
-            var offset = 0
-            while offset < bytes.count {
-                let written = Glibc.write(2, bytes.baseAddress! + offset, bytes.count - offset)
-                if written < 0, errno == EINTR { continue }
-                guard written > 0 else { return }
-                offset += written
-            }
-        }
+        // Nothing to do about a failure to write to standard error.
+        _ = text.withUTF8 { POSIX.writeAll(2, UnsafeRawBufferPointer($0)) }
     }
 
     /// True when standard error is a terminal.

@@ -34,7 +34,7 @@ public final class GzipFileWriter {
     }
 
     deinit {
-        if !isClosed, ownsDescriptor { Glibc.close(descriptor) }
+        if !isClosed, ownsDescriptor { POSIX.close(descriptor) }
     }
 
     public func write(_ bytes: [UInt8]) throws(FsckError) {
@@ -53,7 +53,7 @@ public final class GzipFileWriter {
         try finishMember()
         isClosed = true
         guard ownsDescriptor else { return }
-        guard fsync(descriptor) == 0 || errno == EINVAL, Glibc.close(descriptor) == 0 else { throw .io(path: path, detail: "close failed: \(String(cString: strerror(errno)))") }
+        guard fsync(descriptor) == 0 || errno == EINVAL, POSIX.close(descriptor) == 0 else { throw .io(path: path, detail: "close failed: \(String(cString: strerror(errno)))") }
     }
 
     /// Writes `bytes` to a new file at `path`, split evenly into `members` concatenated gzip members.
@@ -75,15 +75,8 @@ public final class GzipFileWriter {
         bytes.withUnsafeBytes { input in
             deflater!.compress(input, finish: finish) { chunk in
                 guard failure == nil else { return }
-                var offset = 0
-                while offset < chunk.count {
-                    let written = Glibc.write(descriptor, chunk.baseAddress! + offset, chunk.count - offset)
-                    if written < 0, errno == EINTR { continue }
-                    guard written > 0 else {
-                        failure = .io(path: path, detail: "write failed: \(String(cString: strerror(errno)))")
-                        return
-                    }
-                    offset += written
+                if let code = POSIX.writeAll(descriptor, chunk) {
+                    failure = .io(path: path, detail: "write failed: \(POSIX.describe(code))")
                 }
             }
         }

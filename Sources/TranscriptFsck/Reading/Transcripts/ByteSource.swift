@@ -31,13 +31,12 @@ struct FileDescriptor: ~Copyable {
 
     /// Reads up to `buffer.count` bytes; retries on EINTR.
     func read(into buffer: UnsafeMutableRawBufferPointer, storedOffset: Int) throws(TranscriptError) -> Int {
-        while true {
-            let count = Glibc.read(rawValue, buffer.baseAddress, buffer.count)
-            if count >= 0 { return count }
-            if errno == EINTR { continue }
+        let count = POSIX.read(rawValue, into: buffer)
+        guard count >= 0 else {
             throw TranscriptError(path: path, place: .byte(storedOffset),
-                                  reason: "read failed: \(String(cString: strerror(errno)))", hint: TranscriptError.hintUnreadable)
+                                  reason: "read failed: \(POSIX.describe(errno))", hint: TranscriptError.hintUnreadable)
         }
+        return count
     }
 }
 

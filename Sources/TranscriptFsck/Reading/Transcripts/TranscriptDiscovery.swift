@@ -45,7 +45,7 @@ public struct TranscriptDiscovery: Sendable {
             case S_IFREG where TranscriptReader.isTranscript(name):
                 transcripts[TranscriptReader.sessionID(fromFileName: name), default: []].append(path)
                 stamps[path] = FileStamp(size: Int(status.st_size),
-                                         modified: Int64(status.st_mtim.tv_sec) * 1_000_000_000 + Int64(status.st_mtim.tv_nsec))
+                                         modified: POSIX.modifiedNanoseconds(status))
             case S_IFLNK where TranscriptReader.isTranscript(name):
                 warnings.append("\(path): symbolic link not followed; copy the file into the transcripts directory to include it")
             default:
