@@ -7,6 +7,8 @@
 #   make audit        scan the store at HERMES_HOME (or DB, TRANSCRIPTS); fails on problems
 #   make repair       repair it (a backup is made first), then scan it again
 #   make install      the binary, shell completions and man page under PREFIX
+#   make dist         dist/transcript-fsck-VERSION-linux-ARCH.tar.gz: one binary that needs no Swift, and its
+#                     checksum; make dist-check runs it with no toolchain in reach (CI does)
 
 SWIFT      ?= swift
 DEMO_HOME  ?= demo/hermes
@@ -16,7 +18,7 @@ SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEBUG_BIN   = .build/debug
 RELEASE_BIN = .build/release
 
-.PHONY: all deps test-deps build release demo repair-demo test bench bench-agent fuzz torture sanitize audit repair install clean
+.PHONY: all deps test-deps build release demo repair-demo test bench bench-agent bench-startup fuzz torture sanitize audit repair install dist dist-check clean
 
 all: build
 
@@ -72,7 +74,7 @@ test: test-deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
-bench: release bench-agent
+bench: release bench-agent bench-startup
 	python3 Benchmarks/run.py $(BENCH_ARGS)
 
 # The agent's write latency during a repair, with the released agent's own writers (Docs/PERFORMANCE.md).
@@ -80,7 +82,7 @@ bench-agent: release
 	python3 Benchmarks/agent_latency.py $(BENCH_AGENT_ARGS)
 
 clean:
-	rm -rf .build demo
+	rm -rf .build .build-static demo dist
 
 # Fuzzing: libFuzzer over the gzip and JSONL reader, for FUZZ_SECONDS (bounded). Inputs that ever
 # crashed it go into Fuzz/regressions/, which the test suite reads every run.
@@ -137,12 +139,35 @@ MANUAL  = .build/plugins/GenerateManual/outputs/transcript-fsck/transcript-fsck.
 $(MANUAL): $(shell find Sources/transcript-fsck -name '*.swift')
 	$(SWIFT) package generate-manual --multi-page >/dev/null
 
-install: release $(MANUAL)
+# INSTALL_BIN: which build to install (make dist installs the static one into its staging tree).
+INSTALL_BIN ?= $(RELEASE_BIN)/transcript-fsck
+install: $(if $(filter $(RELEASE_BIN)/%,$(INSTALL_BIN)),release) $(MANUAL)
 	install -d $(PREFIX)/bin $(PREFIX)/share/man/man1 $(PREFIX)/share/bash-completion/completions \
 		$(PREFIX)/share/zsh/site-functions $(PREFIX)/share/fish/vendor_completions.d
-	install -m 755 $(RELEASE_BIN)/transcript-fsck $(PREFIX)/bin/transcript-fsck
+	install -m 755 $(INSTALL_BIN) $(PREFIX)/bin/transcript-fsck
 	install -m 644 $(dir $(MANUAL))*.1 $(PREFIX)/share/man/man1/
-	$(RELEASE_BIN)/transcript-fsck --generate-completion-script bash > $(PREFIX)/share/bash-completion/completions/transcript-fsck
-	$(RELEASE_BIN)/transcript-fsck --generate-completion-script zsh > $(PREFIX)/share/zsh/site-functions/_transcript-fsck
-	$(RELEASE_BIN)/transcript-fsck --generate-completion-script fish > $(PREFIX)/share/fish/vendor_completions.d/transcript-fsck.fish
+	$(INSTALL_BIN) --generate-completion-script bash > $(PREFIX)/share/bash-completion/completions/transcript-fsck
+	$(INSTALL_BIN) --generate-completion-script zsh > $(PREFIX)/share/zsh/site-functions/_transcript-fsck
+	$(INSTALL_BIN) --generate-completion-script fish > $(PREFIX)/share/fish/vendor_completions.d/transcript-fsck.fish
 	@echo "installed transcript-fsck under $(PREFIX)"
+
+# The release for servers without Swift: the Swift runtime and FoundationEssentials linked in statically,
+# only glibc, libstdc++, libsqlite3 and zlib from the system (Packaging/).
+VERSION   := $(shell sed -n 's/^let toolVersion = "\(.*\)"$$/\1/p' Sources/transcript-fsck/Version.swift)
+DIST_NAME  = transcript-fsck-$(VERSION)-linux-$(shell uname -m)
+STATIC_BIN = .build-static/release/transcript-fsck
+
+dist: deps $(MANUAL)
+	$(SWIFT) build -c release --static-swift-stdlib --scratch-path .build-static --product transcript-fsck
+	rm -rf dist/stage
+	$(MAKE) --no-print-directory install PREFIX=dist/stage INSTALL_BIN=$(STATIC_BIN) >/dev/null
+	Packaging/make-dist.sh dist/stage dist $(DIST_NAME)
+	rm -rf dist/stage
+
+dist-check: dist build
+	$(DEBUG_BIN)/fsck-fixtures demo dist/check-store --schema $(SCHEMA) >/dev/null
+	Packaging/check-dist.sh dist/$(DIST_NAME).tar.gz dist/check-store $(VERSION)
+
+# Start-up time of the static binary against the toolchain-linked one and /bin/true (Docs/PERFORMANCE.md).
+bench-startup: release dist
+	python3 Benchmarks/startup.py dist/$(DIST_NAME)/bin/transcript-fsck $(RELEASE_BIN)/transcript-fsck

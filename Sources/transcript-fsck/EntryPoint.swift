@@ -6,6 +6,13 @@ import TranscriptFsck
 @main
 enum EntryPoint {
     static func main() async {
+        // The static Swift runtime on Linux reads the arguments from /proc/self/cmdline: without /proc (a bare
+        // chroot) it sees none, not even its own name, and would print the help and exit 0, a false all-clear.
+        guard !CommandLine.arguments.isEmpty else {
+            StandardError.write("transcript-fsck: cannot read the command line: /proc is not mounted here "
+                                + "(the Swift runtime reads /proc/self/cmdline); mount /proc, or run it outside this chroot\n")
+            TranscriptFsckCommand.exit(withError: ExitCode(2))
+        }
         do {
             var command = try TranscriptFsckCommand.parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {
@@ -37,7 +44,7 @@ struct TranscriptFsckCommand: ParsableCommand {
         Exit status: 0 every session is consistent; 1 at least one session is truncated, missing, \
         diverged or corrupt (scan) or was refused (repair); 2 the command could not run.
         """,
-        version: "0.1.0",
+        version: toolVersion,
         subcommands: [ScanCommand.self, RepairCommand.self, ExportCommand.self, DoctorCommand.self]
     )
 }
