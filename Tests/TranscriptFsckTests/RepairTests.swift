@@ -178,6 +178,49 @@ import Testing
         #expect(FileManager.default.fileExists(atPath: backup))
     }
 
+    @Test func theBackupIsNoMoreReadableThanTheDatabaseAndNoTemporaryIsLeft() async throws {
+        let directory = TemporaryDirectory("private")
+        try DemoStore.build(home: directory.path)
+        #expect(chmod(directory.path + "/state.db", 0o600) == 0)
+        let previous = umask(0o022)
+        defer { umask(previous) }
+        let report = try await repair(directory.path, .init())
+        let backup = try #require(report.backupPath)
+        var status = stat()
+        #expect(stat(backup, &status) == 0)
+        #expect(status.st_mode & 0o777 == 0o600, "the backup of a 0600 database is \(String(status.st_mode & 0o777, radix: 8))")
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory.path)
+        #expect(!names.contains { $0.contains(".partial-") }, "\(names)")
+        #expect(try AgentView.text(backup, "PRAGMA integrity_check") == "ok")
+    }
+
+    #if os(Linux)
+    @Test func aBackupIsWrittenUnderATemporaryNameAndNamedOnlyWhenWhole() async throws {
+        // inotify records every name created in the directory, in order, however fast the backup is.
+        let directory = TemporaryDirectory("watched")
+        try DemoStore.build(home: directory.path)
+        let watch = inotify_init1(Int32(IN_NONBLOCK | IN_CLOEXEC))
+        try #require(watch >= 0)
+        defer { close(watch) }
+        try #require(inotify_add_watch(watch, directory.path, UInt32(IN_CREATE | IN_MOVED_TO)) >= 0)
+        _ = try await repair(directory.path, .init(backupPath: directory.path + "/before.db"))
+        var created: [String] = []
+        var buffer = [UInt8](repeating: 0, count: 1 << 16)
+        let count = buffer.withUnsafeMutableBytes { read(watch, $0.baseAddress, $0.count) }
+        var offset = 0
+        while offset < count {
+            let length = buffer.withUnsafeBytes { Int($0.load(fromByteOffset: offset + 12, as: UInt32.self)) }
+            let name = buffer[(offset + 16)..<(offset + 16 + length)].prefix { $0 != 0 }
+            created.append(String(decoding: name, as: UTF8.self))
+            offset += 16 + length
+        }
+        let backups = created.filter { $0.hasPrefix("before.db") && !$0.hasSuffix("-journal") && !$0.hasSuffix("-wal") && !$0.hasSuffix("-shm") }
+        #expect(backups == ["before.db.partial-\(getpid())", "before.db"], "created, in order: \(created)")
+        #expect(try AgentView.text(directory.path + "/before.db", "PRAGMA integrity_check") == "ok")
+        #expect(!FileManager.default.fileExists(atPath: directory.path + "/before.db.partial-\(getpid())"))
+    }
+    #endif
+
     @Test func nothingToRepairMakesNoBackup() async throws {
         let session = try TruncatedSession(count: 5, keepNewest: 5, seed: 20)
         let report = try await repair(session.home, .init())

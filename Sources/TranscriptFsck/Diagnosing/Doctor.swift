@@ -50,9 +50,7 @@ public enum Doctor {
             }
             add("schema", .ok, "\(generation); sessions has \(schema.sessionColumns.count) columns, messages \(schema.messageColumns.count); "
                 + "FTS5 tables: \(schema.fullTextTables.isEmpty ? "none" : schema.fullTextTables.joined(separator: ", "))")
-            let check = try connection.prepare("PRAGMA quick_check")
-            _ = try check.step()
-            let verdict = check.text(0) ?? "?"
+            let verdict = try connection.quickCheck()
             if verdict == "ok" {
                 add("integrity", .ok, "PRAGMA quick_check: ok")
             } else {

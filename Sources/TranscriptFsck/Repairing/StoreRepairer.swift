@@ -193,7 +193,10 @@ public struct StoreRepairer: Sendable {
         .init(sessionID: sessionID, status: status, action: .refused, inserted: 0, reason: refusal.reason, placement: [])
     }
 
-    /// An online backup (SQLite's backup API) of the database as it is before the first write.
+    /// An online backup (SQLite's backup API) of the database as it is before the first write. It is written
+    /// under a temporary name with the database's mode and owner (never wider: the store holds private chats),
+    /// checked, and only then linked to its own name, which it never replaces: a file under a backup's name is
+    /// always a whole, checked copy, even if the repair is killed while it writes.
     private func backup(_ connection: SQLiteConnection) throws(FsckError) -> String {
         var path = options.backupPath ?? location.database + ".bak-" + Self.timestamp()
         if options.backupPath == nil {
@@ -206,13 +209,47 @@ public struct StoreRepairer: Sendable {
         } else if access(path, F_OK) == 0 {
             throw .io(path: path, detail: "the backup file exists already; name a new one, nothing was written")
         }
+        let temporary = "\(path).partial-\(getpid())"
+        try createPrivately(temporary)
+        let verdict: String
         do {
-            try connection.backup(to: path)
+            verdict = try connection.backup(to: temporary, busyTimeout: options.busyTimeout)
         } catch {
-            unlink(path)
+            unlink(temporary)
             throw .io(path: path, detail: "backup failed: \(error.message); nothing was written")
         }
+        guard verdict == "ok" else {
+            unlink(temporary)
+            throw .io(path: path, detail: "backup failed: the copy fails PRAGMA quick_check (\(verdict)); nothing was written")
+        }
+        // link(2), unlike rename(2), fails rather than replace a file that took the name meanwhile.
+        guard link(temporary, path) == 0 else {
+            let reason = POSIX.describe(errno)
+            unlink(temporary)
+            throw .io(path: path, detail: "cannot name the backup: \(reason); nothing was written")
+        }
+        unlink(temporary)
         return path
+    }
+
+    /// Creates `path`, which must not exist, with the database's permission bits and owner.
+    private func createPrivately(_ path: String) throws(FsckError) {
+        var database = stat()
+        guard stat(location.database, &database) == 0 else {
+            throw .io(path: location.database, detail: "cannot read its permissions: \(POSIX.describe(errno)); nothing was written")
+        }
+        let mode = database.st_mode & 0o666
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
+        guard descriptor >= 0 else {
+            throw .io(path: path, detail: "cannot create the backup: \(POSIX.describe(errno)); nothing was written")
+        }
+        defer { POSIX.close(descriptor) }
+        // open's mode passes through the umask; set it exactly, and give root's copy to the database's owner.
+        guard fchmod(descriptor, mode) == 0, geteuid() != 0 || fchown(descriptor, database.st_uid, database.st_gid) == 0 else {
+            let reason = POSIX.describe(errno)
+            unlink(path)
+            throw .io(path: path, detail: "cannot set the backup's permissions: \(reason); nothing was written")
+        }
     }
 
     /// Runs each FTS5 table's own `integrity-check` inside a transaction that is rolled back.

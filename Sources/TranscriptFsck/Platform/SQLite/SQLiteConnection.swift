@@ -119,23 +119,40 @@ public final class SQLiteConnection {
     /// Copies the whole database, page by page, into a new file at `destination` (SQLite's online backup).
     ///
     /// Other connections may keep writing meanwhile; the copy is one consistent snapshot.
-    public func backup(to destination: String) throws(SQLiteError) {
+    /// Copies the database to `destination` (an empty or new file) with SQLite's online backup API, waiting up to
+    /// `busyTimeout` for another connection's lock. Returns the copy's `quick_check` verdict, read before its
+    /// connection closes (a second, read-only connection would leave `-wal` and `-shm` files behind).
+    public func backup(to destination: String, busyTimeout: Duration) throws(SQLiteError) -> String {
         let target = try SQLiteConnection(path: destination, mode: .create)
         guard let backup = sqlite3_backup_init(target.handle, "main", handle, "main") else {
             throw SQLiteError(code: sqlite3_errcode(target.handle),
                               message: String(cString: sqlite3_errmsg(target.handle)), path: destination)
         }
+        let clock = ContinuousClock()
+        let deadline = clock.now + busyTimeout
         var code: Int32
         repeat {
             code = sqlite3_backup_step(backup, -1)
-            if code == SQLITE_BUSY || code == SQLITE_LOCKED { sqlite3_sleep(50) }
+            if code == SQLITE_BUSY || code == SQLITE_LOCKED {
+                guard clock.now < deadline else { break }
+                sqlite3_sleep(50)
+            }
         } while code == SQLITE_OK || code == SQLITE_BUSY || code == SQLITE_LOCKED
         let finish = sqlite3_backup_finish(backup)
         guard code == SQLITE_DONE, finish == SQLITE_OK else {
             let failure = code == SQLITE_DONE ? finish : code
-            throw SQLiteError(code: failure, message: String(cString: sqlite3_errstr(failure)),
+            let waited = failure == SQLITE_BUSY || failure == SQLITE_LOCKED ? " for \(Int(busyTimeout.seconds)) s (--busy-timeout)" : ""
+            throw SQLiteError(code: failure, message: String(cString: sqlite3_errstr(failure)) + waited,
                               statement: "backup to \(destination)", path: path)
         }
+        return try target.quickCheck()
+    }
+
+    /// `PRAGMA quick_check`'s first line: "ok", or the first problem it found.
+    public func quickCheck() throws(SQLiteError) -> String {
+        let check = try prepare("PRAGMA quick_check")
+        _ = try check.step()
+        return check.text(0) ?? "?"
     }
 
     /// The version of the SQLite library in use, such as `3.40.1`.
