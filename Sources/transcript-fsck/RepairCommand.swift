@@ -41,26 +41,24 @@ struct RepairCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Write without making a backup first.")
     var noBackup = false
 
-    @Option(name: .long, help: ArgumentHelp("How long to wait for a locked database before giving up a session.", valueName: "seconds"))
+    @Option(name: .long, help: ArgumentHelp("How long to wait for a locked database before giving up a session, 0 to 86400.", valueName: "seconds"))
     var busyTimeout: Double = 30
 
-    @Option(name: .long, help: "Threads to use for reading (default: the number of processors).")
-    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+    @OptionGroup var threads: JobsOption
 
     @Option(name: .long, help: ArgumentHelp("While another process has the database open, hold the write lock at most this long for one session; 0 for no limit.", valueName: "ms"))
     var lockBudget: Int = 150
 
     func validate() throws {
         if backup != nil, noBackup { throw ValidationError("--backup and --no-backup exclude each other") }
-        guard busyTimeout >= 0, busyTimeout.isFinite else { throw ValidationError("--busy-timeout must be 0 or more seconds") }
-        guard jobs >= 1 else { throw ValidationError("--jobs must be 1 or more") }
+        guard (0...86_400).contains(busyTimeout) else { throw ValidationError("--busy-timeout must be 0 to 86400 seconds, not \(busyTimeout)") }
         guard (0...600_000).contains(lockBudget) else { throw ValidationError("--lock-budget must be 0 to 600000 milliseconds") }
     }
 
     func run() async throws {
         let options = StoreRepairer.Options(dryRun: dryRun, backupPath: backup, makeBackup: !noBackup,
                                             busyTimeout: .milliseconds(Int64(busyTimeout * 1000)),
-                                            sessionIDs: store.sessions, jobs: jobs,
+                                            sessionIDs: store.sessions, jobs: threads.jobs,
                                             lockBudget: lockBudget == 0 ? nil : .milliseconds(lockBudget))
         let logger = output.logger
         let repairer = StoreRepairer(location: store.location, options: options) { logger.notice("\($0)") }

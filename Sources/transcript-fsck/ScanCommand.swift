@@ -23,8 +23,7 @@ struct ScanCommand: AsyncParsableCommand {
     @OptionGroup var store: StoreOptions
     @OptionGroup var output: OutputOptions
 
-    @Option(name: .long, help: "Threads to use (default: the number of processors).")
-    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+    @OptionGroup var threads: JobsOption
 
     @Option(name: .long, help: ArgumentHelp("Write Prometheus metrics to this file (atomically), for node_exporter's textfile collector.", valueName: "file"))
     var metrics: String?
@@ -42,7 +41,6 @@ struct ScanCommand: AsyncParsableCommand {
     var status: [SessionStatus] = []
 
     func validate() throws {
-        guard jobs >= 1 else { throw ValidationError("--jobs must be 1 or more") }
         if let startedAfter, SessionFilter.parseDate(startedAfter) == nil {
             throw ValidationError("--started-after: cannot read '\(startedAfter)' as a date; use 2026-03-01 or 2026-03-01T12:00:00")
         }
@@ -51,7 +49,7 @@ struct ScanCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = output.logger
         let filter = SessionFilter(sources: source, startedAfter: startedAfter.flatMap(SessionFilter.parseDate), statuses: status)
-        let scanner = StoreScanner(location: store.location, sessionIDs: store.sessions, jobs: jobs, filter: filter)
+        let scanner = StoreScanner(location: store.location, sessionIDs: store.sessions, jobs: threads.jobs, filter: filter)
         let progress = output.quiet ? nil : ScanProgress.forStandardErrorIfTerminal()
         let report: ScanReport
         if let since {

@@ -38,6 +38,34 @@ import Testing
         #expect(result.status == 0, "\(result.standardError)")
     }
 
+    @Test func anUnknownSessionIsAnErrorNotACleanResult() throws {
+        let directory = TemporaryDirectory("demo")
+        try DemoStore.build(home: directory.path)
+        let rows = try AgentView.integer(directory.path + "/state.db", "SELECT count(*) FROM messages")
+        for command in [["scan"], ["repair"], ["scan", "--since", directory.file("since.json")]] {
+            let result = try CommandRunner.fsck(command + ["--home", directory.path, "--session", "nope", "--session", "20260301_090000_a1b2c3"])
+            #expect(result.status == 2, "\(command): \(result.standardOutput)")
+            #expect(result.standardError.contains("no session \"nope\" in "), "\(command): \(result.standardError)")
+            #expect(result.standardError.split(separator: "\n").count == 1)
+        }
+        #expect(try AgentView.integer(directory.path + "/state.db", "SELECT count(*) FROM messages") == rows)
+    }
+
+    @Test(arguments: [
+        (["scan", "--jobs", "1000000"], "--jobs must be 1 to 256"), (["scan", "--jobs", "0"], "--jobs must be 1 to 256"),
+        (["repair", "--jobs", "257"], "--jobs must be 1 to 256"),
+        (["repair", "--busy-timeout", "1e16"], "--busy-timeout must be 0 to 86400"),
+        (["repair", "--busy-timeout", "nan"], "--busy-timeout must be 0 to 86400"),
+        (["repair", "--lock-budget", "600001"], "--lock-budget must be 0 to 600000"),
+    ])
+    func numbersOutOfRangeAreUsageErrorsThatSayWhatIsAllowed(arguments: [String], message: String) throws {
+        let directory = TemporaryDirectory("demo")
+        try DemoStore.build(home: directory.path)
+        let result = try CommandRunner.fsck(arguments + ["--home", directory.path])
+        #expect(result.status == 2)
+        #expect(result.standardError.contains(message), "\(result.standardError)")
+    }
+
     @Test func fileThatIsNotADatabaseExitsTwoWithOneClearLine() throws {
         let directory = TemporaryDirectory()
         try FileManager.default.createDirectory(atPath: directory.file("sessions"), withIntermediateDirectories: true)

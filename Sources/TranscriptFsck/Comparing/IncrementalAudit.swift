@@ -70,7 +70,10 @@ public struct IncrementalAudit: Sendable {
         let discovery = try TranscriptDiscovery.find(roots: location.transcriptRoots)
         let statistics = try DatabaseReader.rowStatistics(path: location.database)
         var ids = Set(discovery.transcripts.keys).union(statistics.keys)
-        if !scanner.sessionIDs.isEmpty { ids.formIntersection(scanner.sessionIDs) }
+        if !scanner.sessionIDs.isEmpty {
+            if let unknown = scanner.sessionIDs.first(where: { !ids.contains($0) }) { throw scanner.unknownSession(unknown) }
+            ids.formIntersection(scanner.sessionIDs)
+        }
         func stamps(_ id: String) -> [String: FileStamp] {
             Dictionary(uniqueKeysWithValues: (discovery.transcripts[id] ?? []).compactMap { path in discovery.stamps[path].map { (path, $0) } })
         }

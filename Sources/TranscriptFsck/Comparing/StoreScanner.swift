@@ -78,11 +78,19 @@ public struct StoreScanner: Sendable {
                                                          database: fresh.sessions[id], writtenAfterRowID: watermark)
             }
         }
+        // A session named with --session that neither store holds is a mistake, not a clean result.
+        if let unknown = sessionIDs.first(where: { findings[$0] == nil }) { throw unknownSession(unknown) }
         let findingsInOrder = findings.keys.sorted().map { findings[$0]! }
         let report = ScanReport(location: location, findings: findingsInOrder, warnings: discovery.warnings,
                                 transcriptBytes: stageResult.transcriptBytes, storedBytes: stageResult.storedBytes,
                                 duration: clock.now - started)
         return Collected(report: report, snapshot: snapshot, transcripts: discovery.transcripts, stamps: discovery.stamps)
+    }
+
+    /// The error for a `--session` that neither store holds.
+    func unknownSession(_ id: String) -> FsckError {
+        .invalidArgument("no session \(id.debugDescription) in \(location.database) or its transcripts; "
+                         + "'transcript-fsck scan --format jsonl' lists the session ids")
     }
 
     /// Reads the database first on one worker, and the transcripts with `jobs` workers, each taking the
