@@ -9,6 +9,7 @@ public enum FsckError: Error, CustomStringConvertible, Sendable {
     case repairLockBusy(path: String, seconds: Double)
     case invalidArgument(String)
     case repairStopped(path: String, detail: String, sessionsRepaired: Int)
+    case damagedDatabase(path: String, verdict: String)
 
     public var description: String {
         switch self {
@@ -31,6 +32,10 @@ public enum FsckError: Error, CustomStringConvertible, Sendable {
         case .repairStopped(let path, let detail, let repaired):
             "\(path): repair stopped: \(detail); \(repaired) sessions were repaired before, each whole; "
                 + "every other session is untouched. Fix the cause (free space, permissions), then run the repair again"
+        case .damagedDatabase(let path, let verdict):
+            "\(path): the database is damaged (PRAGMA integrity_check: \(verdict)), so what it says it holds cannot be trusted "
+                + "and nothing was written. Stop the agent; if only indexes are named, sqlite3 \(path) REINDEX mends them, "
+                + "else restore it from a backup or rebuild it with sqlite3's .recover; then run the repair again"
         }
     }
 }

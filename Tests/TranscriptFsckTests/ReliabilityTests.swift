@@ -81,6 +81,34 @@ import Testing
         #expect(try Data(contentsOf: URL(fileURLWithPath: home + "/state.db")) == before)
     }
 
+    @Test func aDatabaseWithAnIndexMissingRowsIsRefusedBeforeAnythingIsWritten() throws {
+        // Five rows go in while the session index is hidden from SQLite, so the index lacks them: quick_check
+        // passes, lookups by session see 5 of 10 rows, and a repair trusting them would insert 5 rows again.
+        let session = try TruncatedSession(count: 10, keepNewest: 5, seed: 41)
+        let database = session.databasePath
+        let root = try #require(try AgentView.integer(database, "SELECT rootpage FROM sqlite_master WHERE name = 'idx_messages_session'"))
+        let sql = try #require(try AgentView.text(database, "SELECT sql FROM sqlite_master WHERE name = 'idx_messages_session'"))
+        try SQLiteConnection(path: database, mode: .readWrite)
+            .execute("PRAGMA writable_schema = ON; DELETE FROM sqlite_master WHERE name = 'idx_messages_session'")
+        do {  // a new connection, which no longer knows the index
+            let hidden = try SQLiteConnection(path: database, mode: .readWrite)
+            try hidden.execute("INSERT INTO messages (session_id, role, content, timestamp) SELECT session_id, role, content, timestamp - 1000 FROM messages")
+            try hidden.execute("PRAGMA writable_schema = ON; INSERT INTO sqlite_master VALUES ('index', 'idx_messages_session', 'messages', \(root), '\(sql)')")
+        }
+        #expect(try AgentView.text(database, "PRAGMA quick_check") == "ok")
+        let rows = try AgentView.integer(database, "SELECT count(*) FROM messages NOT INDEXED")
+
+        let repair = try CommandRunner.fsck(["repair", "--home", session.home])
+        #expect(repair.status == 2)
+        #expect(repair.standardError.contains("the database is damaged (PRAGMA integrity_check: row "), "\(repair.standardError)")
+        #expect(repair.standardError.contains("nothing was written"))
+        #expect(try AgentView.integer(database, "SELECT count(*) FROM messages NOT INDEXED") == rows)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: session.home).allSatisfy { !$0.contains(".bak-") })
+        let doctor = try CommandRunner.fsck(["doctor", "--home", session.home])
+        #expect(doctor.status == 1)
+        #expect(doctor.standardOutput.contains("failure  integrity"), "\(doctor.standardOutput)")
+    }
+
     @Test func databaseDeletedWhileScanningIsAnErrorNotACrash() throws {
         let directory = TemporaryDirectory("vanish")
         try KillFixture.build(home: directory.path, sessions: 60)

@@ -50,11 +50,11 @@ public enum Doctor {
             }
             add("schema", .ok, "\(generation); sessions has \(schema.sessionColumns.count) columns, messages \(schema.messageColumns.count); "
                 + "FTS5 tables: \(schema.fullTextTables.isEmpty ? "none" : schema.fullTextTables.joined(separator: ", "))")
-            let verdict = try connection.quickCheck()
+            let verdict = try connection.check(.full)
             if verdict == "ok" {
-                add("integrity", .ok, "PRAGMA quick_check: ok")
+                add("integrity", .ok, "PRAGMA integrity_check: ok")
             } else {
-                add("integrity", .failure, "PRAGMA quick_check: \(verdict)",
+                add("integrity", .failure, "PRAGMA integrity_check: \(verdict)",
                     fix: "stop the agent, restore state.db from a backup or run sqlite3's .recover; repair refuses to write a damaged file")
             }
         } catch {

@@ -55,6 +55,7 @@ public struct StoreRepairer: Sendable {
     public func repair(progress: ScanProgress? = nil) async throws(FsckError) -> RepairReport {
         let clock = ContinuousClock()
         let started = clock.now
+        try refuseDamage()
         let scanner = StoreScanner(location: location, sessionIDs: options.sessionIDs, jobs: options.jobs)
         let collected = try await scanner.collect(progress: progress)
         let scanned = clock.now
@@ -193,6 +194,18 @@ public struct StoreRepairer: Sendable {
         .init(sessionID: sessionID, status: status, action: .refused, inserted: 0, reason: refusal.reason, placement: [])
     }
 
+    /// A damaged file misleads the plan (an index missing rows hides them from the session's reads, and the repair
+    /// would insert them again), so the repair, dry run included, stops before reading anything else.
+    private func refuseDamage() throws(FsckError) {
+        let verdict: String
+        do {
+            verdict = try DatabaseReader.open(path: location.database, mode: .readOnly).check(.full)
+        } catch {
+            throw FsckError(reading: error, path: location.database)
+        }
+        guard verdict == "ok" else { throw .damagedDatabase(path: location.database, verdict: verdict) }
+    }
+
     /// An online backup (SQLite's backup API) of the database as it is before the first write. It is written
     /// under a temporary name with the database's mode and owner (never wider: the store holds private chats),
     /// checked, and only then linked to its own name, which it never replaces: a file under a backup's name is
@@ -220,7 +233,7 @@ public struct StoreRepairer: Sendable {
         }
         guard verdict == "ok" else {
             unlink(temporary)
-            throw .io(path: path, detail: "backup failed: the copy fails PRAGMA quick_check (\(verdict)); nothing was written")
+            throw .io(path: path, detail: "backup failed: the copy fails PRAGMA integrity_check (\(verdict)); nothing was written")
         }
         // link(2), unlike rename(2), fails rather than replace a file that took the name meanwhile.
         guard link(temporary, path) == 0 else {

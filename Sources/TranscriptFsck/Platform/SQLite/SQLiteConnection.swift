@@ -120,7 +120,7 @@ public final class SQLiteConnection {
     ///
     /// Other connections may keep writing meanwhile; the copy is one consistent snapshot.
     /// Copies the database to `destination` (an empty or new file) with SQLite's online backup API, waiting up to
-    /// `busyTimeout` for another connection's lock. Returns the copy's `quick_check` verdict, read before its
+    /// `busyTimeout` for another connection's lock. Returns the copy's `integrity_check` verdict, read before its
     /// connection closes (a second, read-only connection would leave `-wal` and `-shm` files behind).
     public func backup(to destination: String, busyTimeout: Duration) throws(SQLiteError) -> String {
         let target = try SQLiteConnection(path: destination, mode: .create)
@@ -145,12 +145,18 @@ public final class SQLiteConnection {
             throw SQLiteError(code: failure, message: String(cString: sqlite3_errstr(failure)) + waited,
                               statement: "backup to \(destination)", path: path)
         }
-        return try target.quickCheck()
+        return try target.check(.full)
     }
 
-    /// `PRAGMA quick_check`'s first line: "ok", or the first problem it found.
-    public func quickCheck() throws(SQLiteError) -> String {
-        let check = try prepare("PRAGMA quick_check")
+    /// SQLite's own checks of the file. `quick` misses an index that lacks rows of its table, which makes
+    /// lookups by session see part of a session; `full` verifies every index too (0.2 s for 150 MB).
+    public enum Check: String, Sendable {
+        case quick = "quick_check", full = "integrity_check"
+    }
+
+    /// The check's first line: "ok", or the first problem it found.
+    public func check(_ kind: Check) throws(SQLiteError) -> String {
+        let check = try prepare("PRAGMA \(kind.rawValue)")
         _ = try check.step()
         return check.text(0) ?? "?"
     }
