@@ -77,6 +77,51 @@ import Testing
         #expect(row.integer(3) == 25)
     }
 
+    @Test func aNullInSessionMetaLeavesTheColumnToItsDefaultAndTheSessionGetsItsRow() async throws {
+        // The late schema's archived and session_kind are NOT NULL with a default: a bound null was skipped by
+        // INSERT OR IGNORE, and the messages went in without a session row.
+        let directory = TemporaryDirectory()
+        let store = try StoreBuilder(home: directory.path, schema: .late)
+        let messages = conversation(12)
+        try store.writeTranscript("nulls", messages: messages,
+                                  sessionMeta: #"{"role": "session_meta", "platform": "cli", "archived": null, "session_kind": null}"#)
+        let report = try await repair(directory.path)
+        #expect(report.sessions.map(\.action) == [.created])
+        #expect(try AgentView.integer(store.databasePath, "SELECT archived FROM sessions WHERE id = 'nulls'") == 0)
+        #expect(try AgentView.text(store.databasePath, "SELECT session_kind FROM sessions WHERE id = 'nulls'") == "chat")
+        #expect(try AgentView.matches(store.databasePath, session: "nulls", messages))
+        #expect(try await scan(directory.path).summary[.ok] == 1)
+    }
+
+    @Test func aSessionRowThatCannotBeCreatedRefusesTheSessionAndWritesNoMessage() async throws {
+        // A newer schema with a NOT NULL column, without a default, that the tool knows nothing of.
+        let directory = TemporaryDirectory()
+        let store = try StoreBuilder(home: directory.path)
+        try store.connection.execute("ALTER TABLE sessions ADD COLUMN tenant TEXT NOT NULL DEFAULT 'x'")
+        try store.connection.execute(
+            "PRAGMA writable_schema = ON; UPDATE sqlite_master SET sql = replace(sql, 'NOT NULL DEFAULT ''x''', 'NOT NULL') WHERE name = 'sessions'")
+        try store.writeTranscript("strict", messages: conversation(8))
+        let report = try await repair(directory.path)
+        let result = try #require(report.sessions.first)
+        #expect(result.action == .refused)
+        #expect(result.reason?.contains("NOT NULL constraint failed: sessions.tenant") == true, "\(result.reason ?? "")")
+        #expect(try AgentView.integer(store.databasePath, "SELECT count(*) FROM messages") == 0)
+    }
+
+    @Test func messagesWithoutTheirSessionRowAreMissingAndTheRepairGivesThemOne() async throws {
+        let session = try TruncatedSession(count: 20, keepNewest: 20, seed: 42)
+        try session.store.connection.execute("DELETE FROM sessions WHERE id = 's'")
+        let before = try await scan(session.home)
+        #expect(before.summary[.missing] == 1)
+        #expect(before.findings.first?.problems.first?.contains("no row for this session in sessions") == true)
+        let report = try await repair(session.home)
+        #expect(report.sessions.map(\.action) == [.created])
+        #expect(report.insertedMessages == 0)
+        #expect(try AgentView.integer(session.databasePath, "SELECT message_count FROM sessions WHERE id = 's'") == 20)
+        #expect(try AgentView.integer(session.databasePath, "SELECT count(*) FROM messages WHERE session_id = 's'") == 20)
+        #expect(try await scan(session.home).summary[.ok] == 1)
+    }
+
     @Test(arguments: FixtureSchema.allCases)
     func countersAreRightAfterTheBackfill(schema: FixtureSchema) async throws {
         let session = try TruncatedSession(count: 80, keepNewest: 10, seed: 16, schema: schema)

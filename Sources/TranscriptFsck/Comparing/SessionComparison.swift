@@ -66,6 +66,11 @@ public enum SessionComparison {
         }
         let alignment = Alignment.align(transcript: messages, database: rows)
         switch alignment {
+        case .identical where database?.hasSessionRow == false:
+            // The agent lists and resumes sessions from the sessions table: rows without their row are lost to it.
+            return finding(.missing, chosen, problems: ["the database holds all \(messages.count) messages but no row for this session "
+                                                        + "in sessions, so the agent never lists or resumes it; repair creates the row"],
+                           alignment: .databaseIsSubsequence(transcriptIndexOfRow: Array(messages.indices)))
         case .identical:
             return finding(.ok, chosen, alignment: alignment)
         case .transcriptIsSubsequence:

@@ -50,9 +50,10 @@ struct RepairPlanner {
             throw RepairRefusal("cannot read the transcript again: \(error.detail)")
         }
         // The file may have grown or changed since the scan; plan only from a read that still aligns the same way.
+        let realigned = Alignment.align(transcript: contents.fingerprints, database: settled)
         guard contents.fingerprints.count == transcriptCount,
-              Alignment.align(transcript: contents.fingerprints, database: settled)
-                == .databaseIsSubsequence(transcriptIndexOfRow: matches) else {
+              realigned == .databaseIsSubsequence(transcriptIndexOfRow: matches)
+                || (matches.count == transcriptCount && realigned == .identical) else {
             throw RepairRefusal("the transcript changed while it was being read; run the repair again")
         }
         let fallback = contents.sessionMetaTimestamp ?? contents.messages.values.compactMap(\.timestamp).min() ?? now
@@ -123,6 +124,8 @@ struct RepairPlanner {
                                                                      ("started_at", .real(fallback))]
         let managed: Set<String> = ["id", "source", "started_at", "message_count", "tool_call_count", "role", "timestamp"]
         for (name, value) in meta where !managed.contains(name) && schema.hasSessionColumn(name) {
+            // A null leaves the column to its default, as the agent's own INSERT does when it has no value.
+            if case .null = value { continue }
             row.append((name, value.sqliteValue))
         }
         return row

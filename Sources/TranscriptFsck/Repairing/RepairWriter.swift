@@ -95,6 +95,11 @@ final class RepairWriter {
             let columns = sessionRow.map { quoted($0.column) }.joined(separator: ", ")
             let placeholders = Array(repeating: "?", count: sessionRow.count).joined(separator: ", ")
             try connection.prepare("INSERT OR IGNORE INTO sessions (\(columns)) VALUES (\(placeholders))").run(sessionRow.map(\.value))
+            // OR IGNORE also skips a row that breaks a constraint (NOT NULL, CHECK): never insert messages without it.
+            if try connection.prepare("SELECT count(*) FROM sessions WHERE id = ?").singleInteger([.text(plan.sessionID)]) != 1 {
+                let reason = constraintFailure("INSERT INTO sessions (\(columns)) VALUES (\(placeholders))", sessionRow.map(\.value))
+                throw RepairRefusal("cannot create the session's row in sessions (\(reason)); nothing was written")
+            }
         }
         var gapsBefore: [Int64: [SessionRepairPlan.Row]] = [:]
         var last: [SessionRepairPlan.Row] = []
@@ -116,9 +121,22 @@ final class RepairWriter {
         try insert(last, into: plan.sessionID)
         var counters: [String] = []
         var values: [SQLiteStatement.Value] = []
-        for (column, amount) in [("message_count", plan.liveRowCount), ("tool_call_count", plan.toolCallCount)] where schema.hasSessionColumn(column) {
-            counters.append("\(column) = coalesce(\(column), 0) + ?")
-            values.append(.integer(Int64(amount)))
+        if plan.createsSession {
+            // A new row counts every message the session holds, rows that were there without it included.
+            let counted: [(String, String)] = [
+                ("message_count", "SELECT count(*) FROM messages WHERE session_id = ? AND role IS NOT 'session_meta'"),
+                ("tool_call_count", "SELECT coalesce(sum(CASE WHEN json_valid(tool_calls) AND json_type(tool_calls) = 'array' "
+                    + "THEN json_array_length(tool_calls) ELSE 0 END), 0) FROM messages WHERE session_id = ?"),
+            ]
+            for (column, query) in counted where schema.hasSessionColumn(column) && (column != "tool_call_count" || schema.hasMessageColumn("tool_calls")) {
+                counters.append("\(column) = (\(query))")
+                values.append(.text(plan.sessionID))
+            }
+        } else {
+            for (column, amount) in [("message_count", plan.liveRowCount), ("tool_call_count", plan.toolCallCount)] where schema.hasSessionColumn(column) {
+                counters.append("\(column) = coalesce(\(column), 0) + ?")
+                values.append(.integer(Int64(amount)))
+            }
         }
         if !counters.isEmpty {
             try connection.prepare("UPDATE sessions SET \(counters.joined(separator: ", ")) WHERE id = ?").run(values + [.text(plan.sessionID)])
@@ -167,6 +185,16 @@ final class RepairWriter {
         let statement = try connection.prepare(sql)
         insertStatements[key] = statement
         return statement
+    }
+
+    /// SQLite's own words for why `sql` (an INSERT that OR IGNORE skipped) breaks a constraint.
+    private func constraintFailure(_ sql: String, _ values: [SQLiteStatement.Value]) -> String {
+        do {
+            try connection.prepare(sql).run(values)
+            return "a constraint of the sessions table"
+        } catch {
+            return error.message
+        }
     }
 
     private func quoted(_ identifier: String) -> String {
