@@ -138,6 +138,36 @@ import Testing
         #expect([0, 1, 2].contains(scan.process.terminationStatus))
     }
 
+    static let isRoot = geteuid() == 0
+
+    @Test(.enabled(if: isRoot, "drops to user nobody with setpriv: needs root"))
+    func anUnreadableTranscriptsDirectoryStopsTheScanInsteadOfHidingItsSessions() throws {
+        let session = try TruncatedSession(count: 10, keepNewest: 10, seed: 52)
+        try session.store.writeTranscript("hidden", messages: session.messages)
+        let hidden = session.home + "/sessions/private"
+        try FileManager.default.createDirectory(atPath: hidden, withIntermediateDirectories: true)
+        try FileManager.default.moveItem(atPath: session.home + "/sessions/hidden.jsonl", toPath: hidden + "/hidden.jsonl")
+        // nobody may read the store and write its -shm, but not list sessions/private.
+        #expect(chmod(session.home, 0o777) == 0 && chmod(session.databasePath, 0o666) == 0 && chmod(hidden, 0o700) == 0)
+        for file in ["-wal", "-shm"] { chmod(session.databasePath + file, 0o666) }
+        let result = try CommandRunner.shell("setpriv --reuid=65534 --regid=65534 --clear-groups '\(CommandRunner.path(of: "transcript-fsck"))' "
+                                             + "scan --home '\(session.home)'")
+        #expect(result.status == 2, "\(result.standardOutput)")
+        #expect(result.standardError.contains("private: cannot read this transcripts directory (Permission denied)"), "\(result.standardError)")
+    }
+
+    @Test func aTranscriptWhoseNameIsNotUTF8StopsTheScanInsteadOfVanishing() throws {
+        let session = try TruncatedSession(count: 10, keepNewest: 10, seed: 53)
+        // "café.jsonl" in Latin-1: the é is the single byte 0xE9.
+        let name = Array("\(session.home)/sessions/caf".utf8) + [0xE9] + Array(".jsonl".utf8) + [0]
+        let descriptor = name.withUnsafeBufferPointer { $0.withMemoryRebound(to: CChar.self) { open($0.baseAddress!, O_WRONLY | O_CREAT, 0o644) } }
+        #expect(descriptor >= 0)
+        close(descriptor)
+        let result = try CommandRunner.fsck(["scan", "--home", session.home])
+        #expect(result.status == 2)
+        #expect(result.standardError.contains("caf\u{FFFD}.jsonl: this name is not UTF-8"), "\(result.standardError)")
+    }
+
     @Test func symbolicLinksOutOfTheTranscriptsDirectoryAreNotFollowed() async throws {
         let outside = TemporaryDirectory("outside")
         let session = try TruncatedSession(count: 10, keepNewest: 10, seed: 51)
@@ -148,8 +178,9 @@ import Testing
         try FileManager.default.createSymbolicLink(atPath: session.home + "/sessions/linked-dir", withDestinationPath: outside.file("tree"))
         let report = try await StoreScanner(location: .resolve(home: session.home, database: nil, transcriptRoots: [], environment: [:])).scan()
         #expect(report.findings.map(\.sessionID) == ["s"])
-        #expect(report.warnings.count == 1)
-        #expect(report.warnings[0].contains("stranger.jsonl: symbolic link not followed"))
+        #expect(report.warnings.count == 2)
+        #expect(report.warnings.contains { $0.contains("linked-dir: symbolic link to a directory not followed; its transcripts are not audited") })
+        #expect(report.warnings.contains { $0.contains("stranger.jsonl: symbolic link not followed") })
     }
 
     @Test func olderSchemaWithoutOptionalColumnsIsScannedAndRepaired() async throws {

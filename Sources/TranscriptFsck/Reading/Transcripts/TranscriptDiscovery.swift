@@ -11,48 +11,60 @@ public struct TranscriptDiscovery: Sendable {
     /// Each transcript file's size as stored and its modification time, for scheduling the largest
     /// first and for telling an incremental audit which files changed.
     public var stamps: [String: FileStamp] = [:]
-    /// Things skipped on the way (symbolic links, unreadable directories).
+    /// Things skipped on the way (symbolic links).
     public var warnings: [String] = []
 
-    /// Walks each root recursively. Symbolic links are not followed: a link could lead out of the store.
+    /// Walks each root recursively. Symbolic links are not followed: a link could lead out of the store. A directory
+    /// it cannot read, or a transcript or directory whose name is not UTF-8, stops the scan: a session it cannot see
+    /// would otherwise look fine (or `database_only`), and exit status 0 must mean everything was read.
     public static func find(roots: [String]) throws(FsckError) -> TranscriptDiscovery {
         var discovery = TranscriptDiscovery()
         for root in roots {
             var status = stat()
             guard stat(root, &status) == 0, status.st_mode & S_IFMT == S_IFDIR else { throw .transcriptsNotFound(path: root) }
-            discovery.walk(directory: root)
+            try discovery.walk(directory: root)
         }
         for id in discovery.transcripts.keys { discovery.transcripts[id]!.sort() }
         return discovery
     }
 
-    private mutating func walk(directory: String) {
+    private mutating func walk(directory: String) throws(FsckError) {
         guard let handle = opendir(directory) else {
-            warnings.append("\(directory): cannot read directory: \(String(cString: strerror(errno)))")
-            return
+            throw .io(path: directory, detail: "cannot read this transcripts directory (\(POSIX.describe(errno))), so its sessions "
+                      + "cannot be audited; run as the agent's user, or make it readable")
         }
         defer { closedir(handle) }
         var subdirectories: [String] = []
         while let entry = readdir(handle) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(cString: $0.baseAddress!.assumingMemoryBound(to: CChar.self)) }
-            if name == "." || name == ".." { continue }
-            let path = directory.hasSuffix("/") ? directory + name : directory + "/" + name
+            let raw = withUnsafeBytes(of: entry.pointee.d_name) { Array($0.prefix { $0 != 0 }) }
+            let lossy = String(decoding: raw, as: UTF8.self)
+            if lossy == "." || lossy == ".." { continue }
+            let path = directory.hasSuffix("/") ? directory + lossy : directory + "/" + lossy
             var status = stat()
-            guard lstat(path, &status) == 0 else { continue }
-            switch status.st_mode & S_IFMT {
+            // The name's own bytes, not the String's: a name that is not UTF-8 would not be found under its repaired spelling.
+            let bytes = Array(directory.utf8) + (directory.hasSuffix("/") ? [] : [UInt8(ascii: "/")]) + raw + [0]
+            guard bytes.withUnsafeBufferPointer({ $0.withMemoryRebound(to: CChar.self) { lstat($0.baseAddress!, &status) } }) == 0 else { continue }
+            let kind = status.st_mode & S_IFMT
+            let matters = kind == S_IFDIR || TranscriptReader.isTranscript(lossy)
+            if matters, String(validating: raw, as: UTF8.self) == nil {
+                throw .io(path: path, detail: "this name is not UTF-8 (shown with U+FFFD), so it cannot be a session id; rename it")
+            }
+            switch kind {
             case S_IFDIR:
                 subdirectories.append(path)
-            case S_IFREG where TranscriptReader.isTranscript(name):
-                transcripts[TranscriptReader.sessionID(fromFileName: name), default: []].append(path)
-                stamps[path] = FileStamp(size: Int(status.st_size),
-                                         modified: POSIX.modifiedNanoseconds(status))
-            case S_IFLNK where TranscriptReader.isTranscript(name):
+            case S_IFREG where TranscriptReader.isTranscript(lossy):
+                transcripts[TranscriptReader.sessionID(fromFileName: lossy), default: []].append(path)
+                stamps[path] = FileStamp(size: Int(status.st_size), modified: POSIX.modifiedNanoseconds(status))
+            case S_IFLNK where TranscriptReader.isTranscript(lossy):
                 warnings.append("\(path): symbolic link not followed; copy the file into the transcripts directory to include it")
+            case S_IFLNK where stat(path, &status) == 0 && status.st_mode & S_IFMT == S_IFDIR:
+                warnings.append("\(path): symbolic link to a directory not followed; its transcripts are not audited. "
+                                + "Move the directory here, or pass it with --transcripts")
             default:
                 continue
             }
         }
-        for subdirectory in subdirectories.sorted() { walk(directory: subdirectory) }
+        for subdirectory in subdirectories.sorted() { try walk(directory: subdirectory) }
     }
 }
 
