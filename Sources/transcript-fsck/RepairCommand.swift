@@ -64,7 +64,7 @@ struct RepairCommand: AsyncParsableCommand {
         let repairer = StoreRepairer(location: store.location, options: options) { logger.notice("\($0)") }
         let report = try await repairer.repair(progress: output.quiet ? nil : .forStandardErrorIfTerminal())
         logger.debug("repair took \(report.duration): scan \(report.phases.scan), plan \(report.phases.plan), write \(report.phases.write)")
-        try output.emit(report)
+        try output.emit(report, protecting: store.location)
         if report.needsAttention { throw ExitCode(1) }
     }
 }

@@ -58,10 +58,10 @@ struct ScanCommand: AsyncParsableCommand {
             report = try await scanner.scan(progress: progress)
         }
         logger.debug("scanned \(report.findings.count) sessions, \(report.transcriptBytes) transcript bytes in \(report.duration)")
-        try output.emit(report)
+        try output.emit(report, protecting: store.location)
         if let metrics {
             try AtomicFile.write(PrometheusMetrics.text(for: report, database: store.location.database,
-                                                        finishedAt: Date().timeIntervalSince1970), to: metrics)
+                                                        finishedAt: Date().timeIntervalSince1970), to: metrics, protecting: store.location)
             logger.debug("metrics written to \(metrics)")
         }
         if report.hasProblems { throw ExitCode(1) }

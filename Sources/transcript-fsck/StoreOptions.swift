@@ -53,9 +53,9 @@ struct OutputOptions: ParsableArguments {
     }
 
     /// Prints the report, or writes it to `--output` and says the summary on standard error.
-    func emit(_ report: some SessionReport) throws {
+    func emit(_ report: some SessionReport, protecting store: StoreLocation) throws {
         if let output {
-            try AtomicFile.write(report.rendered(as: format, colored: false), to: output)
+            try AtomicFile.write(report.rendered(as: format, colored: false), to: output, protecting: store)
             if !quiet { StandardError.write(report.summaryLine + "; report in \(output)\n") }
         } else {
             let colored = format == .table && TerminalColor.isWanted(on: 1)

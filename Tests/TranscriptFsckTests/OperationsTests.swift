@@ -6,6 +6,58 @@ import Testing
 /// What cron jobs, operators and Makefiles use: report formats, files written atomically, metrics,
 /// incremental audits, filters, export, doctor.
 @Suite struct OperationsTests {
+    @Test(.enabled(if: geteuid() == 0, "makes a character device with mknod: needs root"))
+    func aDeviceOrAFifoIsWrittenNotReplaced() throws {
+        let directory = TemporaryDirectory("demo")
+        try DemoStore.build(home: directory.path)
+        let null = directory.file("null")  // a copy of /dev/null: the real one must not be put at risk
+        #expect(mknod(null, S_IFCHR | 0o666, dev_t(1 << 8 | 3)) == 0)  // makedev(1, 3), the null device
+        let result = try CommandRunner.fsck(["scan", "--home", directory.path, "--output", null])
+        #expect(result.status == 1, "\(result.standardError)")
+        var status = stat()
+        #expect(stat(null, &status) == 0 && status.st_mode & S_IFMT == S_IFCHR, "the device was replaced by a regular file")
+        // What /dev/stdout is, a link to the process's descriptor 1 (here a pipe), made where a failing run harms nothing.
+        try FileManager.default.createSymbolicLink(atPath: directory.file("stdout"), withDestinationPath: "/proc/self/fd/1")
+        let stdout = try CommandRunner.fsck(["scan", "--home", directory.path, "--format", "json", "--output", directory.file("stdout")])
+        #expect(stdout.status == 1)
+        #expect(stdout.standardOutput.hasPrefix("{"), "\(stdout.standardError)")
+    }
+
+    @Test func theStoresOwnFilesAndSymbolicLinksAreRefusedAsOutputs() throws {
+        let directory = TemporaryDirectory("demo")
+        try DemoStore.build(home: directory.path)
+        let database = directory.path + "/state.db"
+        let rows = try AgentView.integer(database, "SELECT count(*) FROM messages")
+        for target in [database, directory.path + "/sessions/../state.db", database + "-wal"] {
+            let result = try CommandRunner.fsck(["scan", "--home", directory.path, "--output", target])
+            #expect(result.status == 2)
+            #expect(result.standardError.contains("is the store's own"), "\(result.standardError)")
+        }
+        let export = try CommandRunner.fsck(["export", "--home", directory.path, "--session", "20260301_090000_a1b2c3", "--output", database])
+        #expect(export.status == 2)
+        #expect(try AgentView.integer(database, "SELECT count(*) FROM messages") == rows)
+
+        try directory.write("elsewhere.md", text: "keep me\n")
+        try FileManager.default.createSymbolicLink(atPath: directory.file("report.md"), withDestinationPath: directory.file("elsewhere.md"))
+        let linked = try CommandRunner.fsck(["scan", "--home", directory.path, "--output", directory.file("report.md")])
+        #expect(linked.status == 2)
+        #expect(linked.standardError.contains("is a symbolic link"))
+        #expect(try String(contentsOfFile: directory.file("elsewhere.md"), encoding: .utf8) == "keep me\n")
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: directory.file("report.md")) == directory.file("elsewhere.md"))
+    }
+
+    @Test func aReplacedReportKeepsItsModeAndLeavesNoTemporaryFile() throws {
+        let directory = TemporaryDirectory("demo")
+        try DemoStore.build(home: directory.path)
+        try directory.write("private.md", text: "old\n")
+        #expect(chmod(directory.file("private.md"), 0o600) == 0)
+        #expect(try CommandRunner.fsck(["scan", "--home", directory.path, "--output", directory.file("private.md")]).status == 1)
+        var status = stat()
+        #expect(stat(directory.file("private.md"), &status) == 0 && status.st_mode & 0o777 == 0o600)
+        #expect(try String(contentsOfFile: directory.file("private.md"), encoding: .utf8).contains("truncated"))
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).allSatisfy { !$0.contains(".tmp-") })
+    }
+
     let directory = TemporaryDirectory("ops")
     let planted: [DemoStore.Planted]
     var home: String { directory.path }

@@ -144,6 +144,6 @@ public struct IncrementalAudit: Sendable {
         } catch {
             throw .io(path: statePath, detail: "cannot encode the audit state: \(error)")
         }
-        try AtomicFile.write(Array(data), to: statePath)
+        try AtomicFile.write(Array(data), to: statePath, protecting: scanner.location)
     }
 }

@@ -15,7 +15,7 @@ public enum TranscriptExporter {
 
     /// Exports `sessionID` to `path` (atomically), or to standard output when `path` is nil; returns the messages written.
     public static func export(database: String, sessionID: String, format: Format, to path: String?) throws(FsckError) -> Int {
-        let sink = try ExportSink(path: path, gzip: format == .jsonlGzip)
+        let sink = try ExportSink(path: path, gzip: format == .jsonlGzip, database: database)
         let count: Int
         do {
             count = try DatabaseReader.withSnapshot(path: database) { connection, schema in
@@ -67,31 +67,24 @@ public enum TranscriptExporter {
     }
 }
 
-/// Where exported lines go: a temporary file renamed into place at the end, or standard output.
+/// Where exported lines go: an `OutputFile` (whole or not at all), or standard output.
 private final class ExportSink {
-    private let path: String?
-    private let temporary: String?
+    private let file: OutputFile?
     private let gzip: GzipFileWriter?
+    private let descriptor: Int32
+    private let name: String
     private var plain: [UInt8] = []
-    private var descriptor: Int32 = 1
 
-    init(path: String?, gzip: Bool) throws(FsckError) {
-        self.path = path
+    init(path: String?, gzip: Bool, database: String) throws(FsckError) {
         if let path {
-            let temporary = path + ".tmp-\(getpid())"
-            self.temporary = temporary
-            if gzip {
-                self.gzip = try GzipFileWriter(path: temporary)
-            } else {
-                self.gzip = nil
-                descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-                guard descriptor >= 0 else { throw .io(path: temporary, detail: "cannot create: \(String(cString: strerror(errno)))") }
-            }
+            // The database's own files are refused as outputs: an export over state.db would replace the store.
+            let file = try OutputFile(path: path, protecting: StoreLocation(database: database, transcriptRoots: []))
+            (self.file, descriptor, name) = (file, file.descriptor, path)
         } else {
             if gzip, isatty(1) == 1 { throw .invalidArgument("refusing to write gzip data to a terminal; pass --output FILE") }
-            temporary = nil
-            self.gzip = gzip ? GzipFileWriter(descriptor: 1, path: "standard output") : nil
+            (file, descriptor, name) = (nil, 1, "standard output")
         }
+        self.gzip = gzip ? GzipFileWriter(descriptor: descriptor, path: name) : nil
     }
 
     func write(_ line: String) throws(FsckError) {
@@ -102,31 +95,17 @@ private final class ExportSink {
 
     private func flush() throws(FsckError) {
         if let code = plain.withUnsafeBytes({ POSIX.writeAll(descriptor, $0) }) {
-            throw .io(path: path ?? "standard output", detail: "write failed: \(POSIX.describe(code))")
+            throw .io(path: name, detail: "write failed: \(POSIX.describe(code))")
         }
         plain.removeAll(keepingCapacity: true)
     }
 
     func finish() throws(FsckError) {
-        if let gzip {
-            try gzip.close()
-        } else {
-            try flush()
-            if path != nil {
-                guard fsync(descriptor) == 0, close(descriptor) == 0 else {
-                    throw .io(path: temporary!, detail: "cannot flush: \(String(cString: strerror(errno)))")
-                }
-            }
-        }
-        if let path, let temporary, rename(temporary, path) != 0 {
-            throw .io(path: path, detail: "cannot rename \(temporary) over it: \(String(cString: strerror(errno)))")
-        }
+        if let gzip { try gzip.close() } else { try flush() }
+        try file?.commit()
     }
 
     func abandon() {
-        if let temporary {
-            if gzip == nil { close(descriptor) }
-            unlink(temporary)
-        }
+        file?.abandon()
     }
 }

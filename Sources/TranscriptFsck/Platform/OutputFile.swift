@@ -1,0 +1,136 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// A file the tool writes for its user (a report, metrics, the `--since` state, an export), whole or not at all.
+///
+/// A regular file, or a new one, is written under a unique temporary name beside it, created `O_EXCL|O_NOFOLLOW`
+/// so that nothing planted there can redirect the write, then flushed and renamed over it: readers see the old
+/// version or the new one, and a replaced file keeps its mode (and, for root, its owner). A device, FIFO or
+/// socket (`/dev/null`, a pipe) is written directly: renaming over it would replace it; so is `/dev/stdout`. Any
+/// other symbolic link to a regular file is refused (run as root from cron, following one writes wherever its owner
+/// points it), and so are the store's own files.
+final class OutputFile {
+    let path: String
+    let descriptor: Int32
+    /// Nil when writing to the target itself (not a regular file).
+    private let temporary: String?
+    private var isOpen = true
+
+    init(path: String, protecting store: StoreLocation?) throws(FsckError) {
+        self.path = path
+        var target = stat()
+        var exists = lstat(path, &target) == 0
+        var direct = false
+        if exists, target.st_mode & S_IFMT == S_IFLNK {
+            // /dev/stdout and its kind lead to this process's own descriptors: write there. Any other link is
+            // followed only to something that is not a regular file (a device, a FIFO).
+            exists = stat(path, &target) == 0
+            let ownDescriptor = ["/dev/stdout", "/dev/stderr"].contains(path) || path.hasPrefix("/dev/fd/") || path.hasPrefix("/proc/self/fd/")
+            guard exists, ownDescriptor || target.st_mode & S_IFMT != S_IFREG else {
+                throw .io(path: path, detail: "is a symbolic link to a file; name the file it points to, nothing was written")
+            }
+            direct = true
+        }
+        if let store, let own = store.ownFile(matching: path, status: exists ? target : nil) {
+            throw .io(path: path, detail: "is the store's own \(own); name another file for the output, nothing was written")
+        }
+        let kind = target.st_mode & S_IFMT
+        if exists, kind != S_IFREG || direct {
+            guard kind != S_IFDIR else { throw .io(path: path, detail: "is a directory; name a file, nothing was written") }
+            // O_APPEND: a standard output redirected with >> must not be overwritten from its start.
+            descriptor = open(path, O_WRONLY | O_APPEND | O_CLOEXEC | O_NOCTTY)
+            guard descriptor >= 0 else { throw .io(path: path, detail: "cannot open: \(POSIX.describe(errno)); nothing was written") }
+            temporary = nil
+            return
+        }
+        let mode = exists ? target.st_mode & 0o7777 : 0o644
+        var attempt = 0
+        while true {
+            let candidate = "\(path).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+            let opened = open(candidate, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
+            if opened >= 0 {
+                descriptor = opened
+                temporary = candidate
+                break
+            }
+            attempt += 1
+            guard errno == EEXIST, attempt < 100 else {
+                throw .io(path: path, detail: "cannot create a temporary file beside it: \(POSIX.describe(errno)); nothing was written")
+            }
+        }
+        if exists {
+            // open's mode passed through the umask: give the replacement the old file's mode and owner exactly.
+            fchmod(descriptor, mode)
+            if geteuid() == 0 { fchown(descriptor, target.st_uid, target.st_gid) }
+        }
+    }
+
+    deinit { if isOpen { abandon() } }
+
+    /// Flushes the file and puts it in place.
+    func commit() throws(FsckError) {
+        isOpen = false
+        guard let temporary else {
+            // A pipe or a terminal cannot be flushed to disk: EINVAL is expected there.
+            guard fsync(descriptor) == 0 || errno == EINVAL || errno == EROFS, POSIX.close(descriptor) == 0 else {
+                throw .io(path: path, detail: "cannot finish writing: \(POSIX.describe(errno))")
+            }
+            return
+        }
+        guard fsync(descriptor) == 0, POSIX.close(descriptor) == 0 else {
+            let reason = POSIX.describe(errno)
+            unlink(temporary)
+            throw .io(path: path, detail: "cannot flush \(temporary): \(reason); the previous file, if any, is unchanged")
+        }
+        guard rename(temporary, path) == 0 else {
+            let reason = POSIX.describe(errno)
+            unlink(temporary)
+            throw .io(path: path, detail: "cannot rename \(temporary) over it: \(reason); the previous file, if any, is unchanged")
+        }
+    }
+
+    /// Gives up: the temporary file goes, the target is as it was (a device has had what was written).
+    func abandon() {
+        guard isOpen else { return }
+        isOpen = false
+        POSIX.close(descriptor)
+        if let temporary { unlink(temporary) }
+    }
+
+    /// Writes `bytes` at the current position.
+    func write(_ bytes: UnsafeRawBufferPointer) throws(FsckError) {
+        if let code = POSIX.writeAll(descriptor, bytes) {
+            throw .io(path: path, detail: "cannot write: \(POSIX.describe(code)); the previous file, if any, is unchanged")
+        }
+    }
+}
+
+extension StoreLocation {
+    /// Which of the store's own files `path` is (the database, its WAL, shared memory, journal or repair lock), if any:
+    /// by name, with the directory resolved, and for an existing file also by device and inode (a hard link).
+    func ownFile(matching path: String, status: stat?) -> String? {
+        let owned = [("database", ""), ("WAL file", "-wal"), ("shared-memory file", "-shm"), ("journal", "-journal"),
+                     ("repair lock", ".repair.lock")].map { ($0.0, database + $0.1) }
+        let resolvedTarget = Self.resolvedDirectory(of: path)
+        for (name, file) in owned {
+            if resolvedTarget == Self.resolvedDirectory(of: file) { return name }
+            var own = stat()
+            if let status, stat(file, &own) == 0, own.st_dev == status.st_dev, own.st_ino == status.st_ino { return name }
+        }
+        return nil
+    }
+
+    /// `path` with its directory resolved to a canonical one (symbolic links, `..`), its last component as given.
+    private static func resolvedDirectory(of path: String) -> String {
+        let slash = path.lastIndex(of: "/")
+        let directory = slash.map { $0 == path.startIndex ? "/" : String(path[..<$0]) } ?? "."
+        let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
+        guard let resolved = realpath(directory, nil) else { return path }
+        defer { free(resolved) }
+        let base = String(cString: resolved)
+        return base == "/" ? "/" + name : base + "/" + name
+    }
+}
