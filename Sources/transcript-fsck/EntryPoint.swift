@@ -21,7 +21,7 @@ enum EntryPoint {
                 try command.run()
             }
         } catch let error as FsckError {
-            StandardError.write("transcript-fsck: \(error)\n")
+            StandardError.write("transcript-fsck: \(String(describing: error).escapingControlCharacters)\n")
             TranscriptFsckCommand.exit(withError: ExitCode(2))
         } catch let code as ExitCode {
             TranscriptFsckCommand.exit(withError: code)

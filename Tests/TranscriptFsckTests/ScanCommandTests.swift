@@ -66,6 +66,21 @@ import Testing
         #expect(result.standardError.contains(message), "\(result.standardError)")
     }
 
+    @Test func sessionIDsWithEscapesOrNewlinesCannotDriveTheTerminalOrForgeALine() throws {
+        let session = try TruncatedSession(count: 10, keepNewest: 4, seed: 54)
+        let evil = "x\u{1B}]0;owned\u{07}\u{1B}[2J\nok         20260301_000000_forged"
+        try session.store.writeTranscript(evil, messages: session.messages)
+        for format in ["table", "markdown"] {
+            let result = try CommandRunner.fsck(["scan", "--home", session.home, "--format", format])
+            #expect(result.status == 1)
+            #expect(!result.standardOutput.unicodeScalars.contains { $0.value == 0x1B || $0.value == 0x07 }, "\(format)")
+            #expect(!result.standardOutput.split(separator: "\n").contains { $0.hasPrefix("ok ") || $0.hasPrefix("| `ok") }, "\(format): a forged line")
+            #expect(result.standardOutput.contains(#"x\u{1B}]0;owned\u{7}\u{1B}[2J\u{A}ok"#), "\(format): \(result.standardOutput)")
+        }
+        let json = try CommandRunner.fsck(["scan", "--home", session.home, "--format", "json"])
+        #expect(json.standardOutput.contains(#"x\u001b]0;owned\u0007\u001b[2J\nok"#))
+    }
+
     @Test func fileThatIsNotADatabaseExitsTwoWithOneClearLine() throws {
         let directory = TemporaryDirectory()
         try FileManager.default.createDirectory(atPath: directory.file("sessions"), withIntermediateDirectories: true)

@@ -72,7 +72,7 @@ extension RepairReport: SessionReport {
         for check in fullTextChecks {
             lines.append("fts integrity-check \(check.table): \(check.failure ?? check.skipped.map { "skipped: \($0)" } ?? "ok")")
         }
-        for warning in warnings { lines.append("warning: \(warning)") }
+        for warning in warnings { lines.append("warning: \(warning.escapingControlCharacters)") }
         lines.append("")
         if count(.deferred) > 0 {
             lines.append("\(count(.deferred)) sessions were deferred: writing them would stall the agent's writes; "

@@ -53,11 +53,11 @@ extension ScanReport: SessionReport {
             lines.append("")
             lines.append(table.rendered(colored: colored))
         }
-        for warning in warnings { lines.append("warning: \(warning)") }
+        for warning in warnings { lines.append("warning: \(warning.escapingControlCharacters)") }
         lines.append("")
         if hasProblems {
             let count = findings.filter { $0.status.isProblem }.count
-            lines.append("\(count) sessions need attention; \(summary.missingMessages) messages are missing from \(location.database).")
+            lines.append("\(count) sessions need attention; \(summary.missingMessages) messages are missing from \(location.database.escapingControlCharacters).")
             if summary[.truncated] + summary[.missing] > 0 {
                 lines.append("Run 'transcript-fsck repair --dry-run' to see what a backfill would insert.")
             }
@@ -65,7 +65,7 @@ extension ScanReport: SessionReport {
                 lines.append("Diverged and corrupt sessions need a person: repair refuses them; see the problems above.")
             }
         } else {
-            lines.append("Every session's history is in \(location.database).")
+            lines.append("Every session's history is in \(location.database.escapingControlCharacters).")
         }
         return lines.joined(separator: "\n") + "\n"
     }

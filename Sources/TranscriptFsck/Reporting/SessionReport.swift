@@ -42,7 +42,7 @@ extension SessionReport {
     }
 
     private func renderedMarkdown() -> String {
-        var lines = ["# transcript-fsck \(command): \(location.database)", ""]
+        var lines = ["# transcript-fsck \(command): \(location.database.escapingControlCharacters)", ""]
         lines.append("| | |")
         lines.append("|---|---:|")
         for (key, value) in summaryMembers { lines.append("| \(key) | \(value.rendered()) |") }
@@ -63,7 +63,7 @@ extension SessionReport {
     }
 
     private static func markdownCell(_ text: String) -> String {
-        text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "`", with: "'")
+        text.escapingControlCharacters.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "`", with: "'")
     }
 
     private func renderedJUnit() -> String {

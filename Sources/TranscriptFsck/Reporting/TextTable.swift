@@ -13,7 +13,7 @@ struct TextTable {
     var colors: [TerminalColor?] = []
 
     func rendered(colored: Bool = false) -> String {
-        let all = [headers] + rows
+        let all = [headers] + rows.map { $0.map(\.escapingControlCharacters) }
         let widths = headers.indices.map { column in all.map { $0[column].count }.max() ?? 0 }
         return all.enumerated().map { index, row in
             row.enumerated().map { column, cell in
