@@ -43,7 +43,15 @@ public enum FsckError: Error, CustomStringConvertible, Sendable {
 extension FsckError {
     /// What a SQLite failure on the database at `path` means to the operator.
     init(_ error: SQLiteError, path: String) {
-        self = error.isNotADatabase ? .notADatabase(path: path, detail: error.message) : .database(error)
+        if error.isNotADatabase {
+            self = .notADatabase(path: path, detail: error.message)
+        } else if error.isUnwritableSharedMemory {
+            self = .io(path: path, detail: "cannot read it as this user: it is in WAL mode, and SQLite must create or write its "
+                       + "-shm file beside it, where this user cannot write; run as the agent's user (or one with write access "
+                       + "to the directory)")
+        } else {
+            self = .database(error)
+        }
     }
 
     /// The same for any error thrown while reading the database.

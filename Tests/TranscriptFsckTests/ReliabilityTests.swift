@@ -156,6 +156,40 @@ import Testing
         #expect(result.standardError.contains("private: cannot read this transcripts directory (Permission denied)"), "\(result.standardError)")
     }
 
+    @Test(.enabled(if: isRoot, "drops to user nobody with setpriv: needs root"))
+    func aWALDatabaseInADirectoryThisUserCannotWriteSaysWhatIsWrong() throws {
+        let session = try TruncatedSession(count: 10, keepNewest: 4, seed: 55)
+        let copy = TemporaryDirectory("readonly")
+        // A closed copy without its -shm: reading it needs one, in a directory that only root may write.
+        try SQLiteConnection(path: session.databasePath, mode: .readWrite).execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        try FileManager.default.copyItem(atPath: session.databasePath, toPath: copy.file("state.db"))
+        try FileManager.default.copyItem(atPath: session.home + "/sessions", toPath: copy.file("sessions"))
+        #expect(chmod(copy.path, 0o755) == 0 && chmod(copy.file("state.db"), 0o644) == 0)
+        let binary = CommandRunner.path(of: "transcript-fsck")
+        let scan = try CommandRunner.shell("setpriv --reuid=65534 --regid=65534 --clear-groups '\(binary)' scan --home '\(copy.path)'")
+        #expect(scan.status == 2)
+        #expect(scan.standardError.contains("cannot read it as this user: it is in WAL mode"), "\(scan.standardError)")
+        #expect(!scan.standardError.contains("pragma_table_info"))
+
+        // Owned by nobody but made read-only: doctor says a repair cannot write it.
+        #expect(chown(copy.path, 65534, 65534) == 0 && chown(copy.file("state.db"), 65534, 65534) == 0)
+        #expect(chmod(copy.file("state.db"), 0o444) == 0)
+        let doctor = try CommandRunner.shell("setpriv --reuid=65534 --regid=65534 --clear-groups '\(binary)' doctor --home '\(copy.path)'")
+        #expect(doctor.status == 1)
+        #expect(doctor.standardOutput.contains("state.db is not writable by this user: repair cannot write it"), "\(doctor.standardOutput)")
+    }
+
+    @Test func aBackupDirectoryGetsTheDefaultNameInside() async throws {
+        let directory = TemporaryDirectory("demo")
+        try DemoStore.build(home: directory.path)
+        let backups = TemporaryDirectory("backups")
+        let result = try CommandRunner.fsck(["repair", "--home", directory.path, "--backup", backups.path])
+        #expect(result.status == 1, "\(result.standardError)")
+        let names = try FileManager.default.contentsOfDirectory(atPath: backups.path)
+        #expect(names.count == 1 && names[0].hasPrefix("state.db.bak-"), "\(names)")
+        #expect(try AgentView.text(backups.file(names[0]), "PRAGMA integrity_check") == "ok")
+    }
+
     @Test func aTranscriptWhoseNameIsNotUTF8StopsTheScanInsteadOfVanishing() throws {
         let session = try TruncatedSession(count: 10, keepNewest: 10, seed: 53)
         // "café.jsonl" in Latin-1: the é is the single byte 0xE9.

@@ -89,11 +89,14 @@ public enum Doctor {
                     fix: "free space, or pass --backup FILE on another disk")
             }
         }
-        if access(directory.isEmpty ? "/" : directory, W_OK) == 0 {
-            add("permissions", .ok, "\(directory) is writable (repair lock, backup, WAL)")
-        } else {
+        if access(directory.isEmpty ? "/" : directory, W_OK) != 0 {
             add("permissions", .failure, "\(directory) is not writable: repair cannot take its lock or write a backup",
                 fix: "run as the user that owns the agent's files")
+        } else if access(database, W_OK) != 0 {
+            add("permissions", .failure, "\(database) is not writable by this user: repair cannot write it",
+                fix: "run as the user that owns the agent's files (or, if it was made read-only on purpose, leave it be)")
+        } else {
+            add("permissions", .ok, "\(directory) and \(database) are writable (repair lock, backup, WAL)")
         }
         let lockPath = database + ".repair.lock"
         let descriptor = open(lockPath, O_RDONLY | O_CLOEXEC)

@@ -211,17 +211,7 @@ public struct StoreRepairer: Sendable {
     /// checked, and only then linked to its own name, which it never replaces: a file under a backup's name is
     /// always a whole, checked copy, even if the repair is killed while it writes.
     private func backup(_ connection: SQLiteConnection) throws(FsckError) -> String {
-        var path = options.backupPath ?? location.database + ".bak-" + Self.timestamp()
-        if options.backupPath == nil {
-            var suffix = 1
-            let base = path
-            while access(path, F_OK) == 0 {
-                path = "\(base)-\(suffix)"
-                suffix += 1
-            }
-        } else if access(path, F_OK) == 0 {
-            throw .io(path: path, detail: "the backup file exists already; name a new one, nothing was written")
-        }
+        let path = try backupPath()
         let temporary = "\(path).partial-\(getpid())"
         try createPrivately(temporary)
         let verdict: String
@@ -242,6 +232,30 @@ public struct StoreRepairer: Sendable {
             throw .io(path: path, detail: "cannot name the backup: \(reason); nothing was written")
         }
         unlink(temporary)
+        return path
+    }
+
+    /// Where the backup goes: `--backup FILE`, which must not exist; or, in `--backup DIR` or beside the database, the
+    /// default name `state.db.bak-YYYYmmdd-HHMMSS`, with `-1`, `-2`, ... when that is taken.
+    private func backupPath() throws(FsckError) -> String {
+        var directory: String?
+        if let given = options.backupPath {
+            var status = stat()
+            let exists = stat(given, &status) == 0
+            guard exists, status.st_mode & S_IFMT == S_IFDIR else {
+                if exists { throw .io(path: given, detail: "the backup file exists already; name a new one (or a directory), nothing was written") }
+                return given
+            }
+            directory = given
+        }
+        let fileName = location.database.split(separator: "/").last.map(String.init) ?? "state.db"
+        let base = (directory.map { ($0.hasSuffix("/") ? $0 : $0 + "/") + fileName } ?? location.database) + ".bak-" + Self.timestamp()
+        var path = base
+        var suffix = 1
+        while access(path, F_OK) == 0 {
+            path = "\(base)-\(suffix)"
+            suffix += 1
+        }
         return path
     }
 

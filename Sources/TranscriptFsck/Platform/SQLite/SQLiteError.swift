@@ -28,6 +28,10 @@ public struct SQLiteError: Error, CustomStringConvertible, Sendable {
         [SQLITE_FULL, SQLITE_IOERR, SQLITE_READONLY, SQLITE_CANTOPEN, SQLITE_CORRUPT, SQLITE_NOTADB, SQLITE_PERM].contains(code & 0xFF)
     }
 
+    /// True when a WAL database cannot be read because its `-shm` file cannot be created or set up: the directory (or
+    /// the file) is not writable by this user. SQLITE_READONLY_DIRECTORY and SQLITE_READONLY_CANTINIT.
+    public var isUnwritableSharedMemory: Bool { code == SQLITE_READONLY | (6 << 8) || code == SQLITE_READONLY | (5 << 8) }
+
     /// True when the file is not a database, or a damaged one.
     public var isNotADatabase: Bool { code & 0xFF == SQLITE_NOTADB || code & 0xFF == SQLITE_CORRUPT }
 
