@@ -37,6 +37,38 @@ import Testing
         #expect(error.description.contains("s.jsonl.gz: byte \(archive.count / 2)"))
     }
 
+    @Test func gzipPaddedWithZerosIsReadAsGzipAndPythonReadIt() throws {
+        let lines = Transcripts.lines(40)
+        let archive = try Transcripts.gzip(lines.joined(separator: "\n") + "\n", members: 3) + [UInt8](repeating: 0, count: 70_000)
+        let directory = TemporaryDirectory("padded")
+        let path = try directory.write("s.jsonl.gz", archive)
+        let scan = TranscriptScan.scan(path: path, sessionID: "s")
+        #expect(scan.error == nil, "\(scan.error.map(String.init(describing:)) ?? "")")
+        #expect(scan.messageCount == 40)
+        let python = try CommandRunner.shell("python3 -c 'import gzip, sys; print(len(gzip.open(sys.argv[1]).read().splitlines()))' '\(path)'")
+        #expect(python.standardOutput == "40\n", "\(python.standardError)")
+    }
+
+    @Test func damageInALaterGzipMemberIsNamedAtItsByteAndTheMessagesBeforeItCount() throws {
+        // Enough text that the damage lies well past the first 256 KiB read; 40 members, one damaged at its header.
+        let lines = Transcripts.lines(4000, seed: 9)
+        let text = Array((lines.joined(separator: "\n") + "\n").utf8)
+        var archive = try Transcripts.gzip(String(decoding: text, as: UTF8.self), members: 40)
+        let starts = archive.indices.dropLast(2).filter { archive[$0] == 0x1F && archive[$0 + 1] == 0x8B && archive[$0 + 2] == 0x08 }
+        try #require(starts.count == 40, "member headers found: \(starts.count)")
+        let member = try #require(starts.firstIndex { $0 > 300_000 })
+        archive[starts[member]] = 0x42
+        let scan = try Transcripts.scan(archive, name: "s.jsonl.gz")
+        let error = try #require(scan.error)
+        #expect(error.reason.contains("corrupt gzip data"))
+        guard case .byte(let offset) = error.place else { Issue.record("no byte offset: \(error)"); return }
+        #expect((starts[member]...(starts[member] + 16)).contains(offset), "damage at \(starts[member]), reported at \(offset)")
+        // Every line that ends inside the members before the damaged one was read.
+        let memberSize = (text.count + 39) / 40
+        let whole = text.prefix(member * memberSize).filter { $0 == UInt8(ascii: "\n") }.count
+        #expect(scan.messageCount == whole, "\(scan.messageCount) messages counted, \(whole) lie before the damage")
+    }
+
     @Test func gzipCutAtEveryFewBytesIsNeverReadAsWhole() throws {
         let archive = try Transcripts.gzip(Transcripts.lines(5).joined(separator: "\n") + "\n")
         for length in stride(from: 1, to: archive.count, by: 7) {

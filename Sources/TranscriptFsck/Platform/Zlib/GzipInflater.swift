@@ -16,6 +16,8 @@ final class GzipInflater {
     private let stream: UnsafeMutablePointer<z_stream>
     /// True between the start of a member and its trailer.
     private(set) var isInsideMember = false
+    /// True once a member has ended: what follows may be zero padding.
+    private var hasEndedMember = false
 
     init() {
         stream = .allocate(capacity: 1)
@@ -30,18 +32,28 @@ final class GzipInflater {
         stream.deallocate()
     }
 
-    /// Inflates from `input` into `output`; returns the bytes consumed and produced.
+    /// Inflates from `input` into `output`; returns the bytes consumed and produced, and why it stopped early, if it
+    /// did: what was produced before the damage is good text, and `consumed` is where zlib found the damage.
     ///
     /// When a member ends and more input follows, the next member starts in the same call sequence.
-    func inflate(input: UnsafeRawBufferPointer, output: UnsafeMutableRawBufferPointer) throws(Failure) -> (consumed: Int, produced: Int) {
-        guard let outputBase = output.baseAddress, output.count > 0 else { return (0, 0) }
+    func inflate(input: UnsafeRawBufferPointer, output: UnsafeMutableRawBufferPointer) -> (consumed: Int, produced: Int, failure: Failure?) {
+        guard let outputBase = output.baseAddress, output.count > 0 else { return (0, 0, nil) }
         var consumed = 0
+        // Where, in `input`, the member being inflated began (nil: before this call).
+        var memberStart: Int? = stream.pointee.total_in == 0 ? 0 : nil
         var produced = 0
         while consumed < input.count, produced < output.count {
             if !isInsideMember {
+                if hasEndedMember {
+                    // Zero bytes after a member are padding, which gzip(1) and Python's gzip skip; a member may follow.
+                    let input = input.bindMemory(to: UInt8.self)
+                    while consumed < input.count, input[consumed] == 0 { consumed += 1 }
+                    if consumed == input.count { break }
+                }
                 // A new member starts here: a fresh header is expected.
                 if consumed > 0 || stream.pointee.total_in > 0 { inflateReset(stream) }
                 isInsideMember = true
+                memberStart = consumed
             }
             stream.pointee.next_in = UnsafeMutablePointer(mutating: input.baseAddress!.advanced(by: consumed).assumingMemoryBound(to: Bytef.self))
             stream.pointee.avail_in = uInt(min(input.count - consumed, Int(UInt32.max)))
@@ -57,15 +69,18 @@ final class GzipInflater {
                 continue
             case Z_STREAM_END:
                 isInsideMember = false
+                hasEndedMember = true
             case Z_BUF_ERROR:
-                return (consumed, produced)
+                return (consumed, produced, nil)
             case Z_MEM_ERROR:
-                throw .outOfMemory
+                return (consumed, produced, .outOfMemory)
             default:
                 let message = stream.pointee.msg.map { String(cString: $0) } ?? "invalid data"
-                throw .corrupt(message)
+                // zlib names a bad header after reading it: the damage is at the member's first byte.
+                if message.contains("header"), let memberStart, stream.pointee.total_out == 0 { consumed = memberStart }
+                return (consumed, produced, .corrupt(message))
             }
         }
-        return (consumed, produced)
+        return (consumed, produced, nil)
     }
 }

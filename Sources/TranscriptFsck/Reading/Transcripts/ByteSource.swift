@@ -67,6 +67,8 @@ struct GzipFileSource: ByteSource, ~Copyable {
     private(set) var storedBytesRead = 0
     private var textBytesProduced = 0
     private let limits: ReadLimits
+    /// Damage found while inflating, thrown once the text inflated before it has been handed out.
+    private var pendingError: TranscriptError?
 
     static let inputChunkSize = 256 * 1024
 
@@ -79,6 +81,7 @@ struct GzipFileSource: ByteSource, ~Copyable {
     deinit { input.deallocate() }
 
     mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws(TranscriptError) -> Int {
+        if let pendingError { throw pendingError }
         while true {
             if inputStart == inputEnd, !atEndOfFile {
                 let fileOffset = storedBytesRead
@@ -99,20 +102,21 @@ struct GzipFileSource: ByteSource, ~Copyable {
                 return 0
             }
             let pending = UnsafeRawBufferPointer(rebasing: input[inputStart..<inputEnd])
-            let step: (consumed: Int, produced: Int)
-            do {
-                step = try inflater.inflate(input: pending, output: buffer)
-            } catch {
-                let reason: String
-                switch error {
-                case .corrupt(let message): reason = "corrupt gzip data (\(message))"
-                case .outOfMemory: reason = "zlib ran out of memory"
-                }
-                throw TranscriptError(path: file.path, place: .byte(storedBytesRead), reason: reason, hint: TranscriptError.hintDamaged)
-            }
+            let step = inflater.inflate(input: pending, output: buffer)
             inputStart += step.consumed
             storedBytesRead += step.consumed
             textBytesProduced += step.produced
+            if let failure = step.failure {
+                let reason = switch failure {
+                case .corrupt(let message): "corrupt gzip data (\(message))"
+                case .outOfMemory: "zlib ran out of memory"
+                }
+                // The byte where zlib found the damage; the text before it is still handed out.
+                let error = TranscriptError(path: file.path, place: .byte(storedBytesRead), reason: reason, hint: TranscriptError.hintDamaged)
+                guard step.produced > 0 else { throw error }
+                pendingError = error
+                return step.produced
+            }
             if textBytesProduced > limits.expansionGraceBytes, textBytesProduced / max(1, storedBytesRead) > limits.maximumExpansionRatio {
                 throw TranscriptError(path: file.path, place: .byte(storedBytesRead),
                                       reason: "gzip data expands more than \(limits.maximumExpansionRatio) times "
