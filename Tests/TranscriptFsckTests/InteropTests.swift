@@ -8,6 +8,25 @@ import Testing
 @Suite struct InteropTests {
     static let scripts = URL(fileURLWithPath: FixtureSchema.fixturesDirectory).deletingLastPathComponent().path + "/Tests/Interop"
 
+    @Test func scalarContentAndAnEscapedSessionMetaRoleAreReadAndWrittenAsTheAgentDoes() throws {
+        let directory = TemporaryDirectory("scalars")
+        let home = directory.file("home")
+        let build = try CommandRunner.shell("python3 '\(Self.scripts)/scalar_store.py' '\(home)' '\(FixtureSchema.early.sqlPath)'")
+        try #require(build.status == 0, "\(build.standardError)")
+        let scan = try CommandRunner.fsck(["scan", "--home", home])
+        #expect(scan.status == 0, "\(scan.standardOutput)")
+        #expect(scan.standardOutput.contains("ok 11,"), "\(scan.standardOutput)")
+        let before = try CommandRunner.shell("python3 '\(Self.scripts)/scalar_store.py' '\(home)' --dump").standardOutput
+        // Lose the agent's rows of the scalar messages, then have them written back.
+        try SQLiteConnection(path: home + "/state.db", mode: .readWrite).execute("DELETE FROM messages WHERE role = 'user'")
+        let repair = try CommandRunner.fsck(["repair", "--home", home, "--no-backup"])
+        #expect(repair.status == 0, "\(repair.standardOutput)")
+        let after = try CommandRunner.shell("python3 '\(Self.scripts)/scalar_store.py' '\(home)' --dump").standardOutput
+        #expect(after == before, "written back: \(after)\nas the agent wrote: \(before)")
+        #expect(!after.contains("session_meta"))
+    }
+
+
     @Test(arguments: [FixtureSchema.early, .late])
     func pythonWrittenStoreIsScannedRepairedAndReadBackByPython(schema: FixtureSchema) throws {
         let directory = TemporaryDirectory("interop")
