@@ -190,6 +190,33 @@ import Testing
         #expect(try AgentView.text(backups.file(names[0]), "PRAGMA integrity_check") == "ok")
     }
 
+    @Test func sessionIDsThatDifferOnlyInUnicodeNormalisationAreRefusedNotMerged() throws {
+        let directory = TemporaryDirectory("nfc")
+        let store = try StoreBuilder(home: directory.path)
+        let composed = "caf\u{E9}", decomposed = "cafe\u{301}"
+        #expect(composed == decomposed && !composed.utf8.elementsEqual(decomposed.utf8))  // Swift: equal; SQLite: not
+        var generator = ConversationGenerator(seed: 56)
+        for id in [composed, decomposed] {
+            let messages = generator.conversation(count: 6, start: 1_772_000_000)
+            try store.writeTranscript(id, messages: messages)
+            try store.addMessages(id, Array(messages.suffix(3)))
+        }
+        #expect(try AgentView.integer(store.databasePath, "SELECT count(DISTINCT session_id) FROM messages") == 2)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: store.sessionsDirectory).count == 2)
+        for command in [["scan"], ["repair"], ["scan", "--since", directory.file("since.json")]] {
+            let result = try CommandRunner.fsck(command + ["--home", directory.path])
+            #expect(result.status == 2, "\(command): \(result.standardOutput)")
+            #expect(result.standardError.contains("differ only in Unicode normalisation"), "\(command): \(result.standardError)")
+            #expect(result.standardError.contains("(63 61 66 C3 A9)") && result.standardError.contains("(63 61 66 65 CC 81)"))
+        }
+        #expect(try AgentView.integer(store.databasePath, "SELECT count(*) FROM messages") == 6)
+        // With one transcript left, the database's two spellings still collide.
+        try FileManager.default.removeItem(atPath: store.sessionsDirectory + "/\(decomposed).jsonl")
+        let databaseOnly = try CommandRunner.fsck(["scan", "--home", directory.path])
+        #expect(databaseOnly.status == 2)
+        #expect(databaseOnly.standardError.contains("differ only in Unicode normalisation"), "\(databaseOnly.standardError)")
+    }
+
     @Test func aTranscriptWhoseNameIsNotUTF8StopsTheScanInsteadOfVanishing() throws {
         let session = try TruncatedSession(count: 10, keepNewest: 10, seed: 53)
         // "café.jsonl" in Latin-1: the é is the single byte 0xE9.

@@ -48,6 +48,8 @@ public struct StoreScanner: Sendable {
         // rows above it may be written by a live agent after their transcript was read.
         let watermark = try DatabaseReader.newestRowID(path: location.database)
         var discovery = try TranscriptDiscovery.find(roots: location.transcriptRoots)
+        try SessionIDSpelling.check(transcriptIDs: discovery.transcripts.keys,
+                                    databaseIDs: DatabaseReader.sessionIDs(path: location.database), database: location.database)
         if !sessionIDs.isEmpty {
             let wanted = Set(sessionIDs)
             discovery.transcripts = discovery.transcripts.filter { wanted.contains($0.key) }

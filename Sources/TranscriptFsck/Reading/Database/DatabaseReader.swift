@@ -46,6 +46,16 @@ public enum DatabaseReader {
         }
     }
 
+    /// Every session id the database holds, in its sessions table or in messages.
+    public static func sessionIDs(path: String) throws(FsckError) -> [String] {
+        try withSnapshot(path: path) { connection, _ in
+            let ids = try connection.prepare("SELECT id FROM sessions UNION SELECT DISTINCT session_id FROM messages")
+            var all: [String] = []
+            while try ids.step() { all.append(ids.text(0) ?? "") }
+            return all
+        }
+    }
+
     /// Each session's row count and newest row id, sessions with a row and no messages included.
     public static func rowStatistics(path: String) throws(FsckError) -> [String: (count: Int, newest: Int64)] {
         try withSnapshot(path: path) { connection, _ in

@@ -53,7 +53,11 @@ public struct TranscriptDiscovery: Sendable {
             case S_IFDIR:
                 subdirectories.append(path)
             case S_IFREG where TranscriptReader.isTranscript(lossy):
-                transcripts[TranscriptReader.sessionID(fromFileName: lossy), default: []].append(path)
+                let id = TranscriptReader.sessionID(fromFileName: lossy)
+                if let known = transcripts.index(forKey: id), !transcripts[known].key.utf8.elementsEqual(id.utf8) {
+                    throw SessionIDSpelling.collision(transcripts[known].key, in: transcripts[known].value[0], id, in: path)
+                }
+                transcripts[id, default: []].append(path)
                 stamps[path] = FileStamp(size: Int(status.st_size), modified: POSIX.modifiedNanoseconds(status))
             case S_IFLNK where TranscriptReader.isTranscript(lossy):
                 warnings.append("\(path): symbolic link not followed; copy the file into the transcripts directory to include it")
