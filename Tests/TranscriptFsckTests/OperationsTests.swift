@@ -173,7 +173,20 @@ import Testing
         let state = try directory.write("state.json", text: "{ not json")
         let result = try CommandRunner.fsck(["scan", "--home", home, "--since", state, "--format", "json"])
         #expect(result.status == 1)
-        #expect(result.standardOutput.contains("unreadable state file"))
+        #expect(result.standardOutput.contains("unreadable state file (line 1: not a version 2 state file)"))
+        #expect(try CommandRunner.fsck(["scan", "--home", home, "--since", state]).standardOutput.contains("14 sessions unchanged"))
+        // Cut short in the middle of a session's line, as a full disk leaves no file of ours, but a copy might.
+        let whole = try String(contentsOfFile: state, encoding: .utf8)
+        try directory.write("state.json", text: String(whole.prefix(whole.count / 2)))
+        let cut = try CommandRunner.fsck(["scan", "--home", home, "--since", state, "--format", "json"])
+        #expect(cut.standardOutput.contains("unreadable state file (line "), "\(cut.standardOutput)")
+        #expect(cut.standardOutput.contains("not a session entry"))
+    }
+
+    @Test func sinceWithSessionKeepsTheOtherSessionsInTheStateFile() throws {
+        let state = directory.file("state-filtered.json")
+        _ = try CommandRunner.fsck(["scan", "--home", home, "--since", state])
+        _ = try CommandRunner.fsck(["scan", "--home", home, "--since", state, "--session", "20260301_090000_a1b2c3"])
         #expect(try CommandRunner.fsck(["scan", "--home", home, "--since", state]).standardOutput.contains("14 sessions unchanged"))
     }
 

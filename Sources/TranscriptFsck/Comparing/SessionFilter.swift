@@ -34,10 +34,16 @@ public struct SessionFilter: Sendable, Equatable {
 }
 
 /// What a filter needs to know of a session's row.
-public struct SessionFacts: Sendable, Codable, Equatable {
+public struct SessionFacts: Sendable, Equatable {
     public var hasSessionRow: Bool
     public var source: String?
     public var startedAt: Double?
+
+    init(hasSessionRow: Bool, source: String?, startedAt: Double?) {
+        self.hasSessionRow = hasSessionRow
+        self.source = source
+        self.startedAt = startedAt
+    }
 
     init(_ session: DatabaseSession) {
         hasSessionRow = session.hasSessionRow

@@ -71,6 +71,7 @@ struct GzipFileSource: ByteSource, ~Copyable {
     private var pendingError: TranscriptError?
 
     static let inputChunkSize = 256 * 1024
+    static let outputChunkSize = 1 << 20
 
     init(path: String, limits: ReadLimits = .standard) throws(TranscriptError) {
         file = try FileDescriptor(openingForReading: path)
@@ -102,7 +103,9 @@ struct GzipFileSource: ByteSource, ~Copyable {
                 return 0
             }
             let pending = UnsafeRawBufferPointer(rebasing: input[inputStart..<inputEnd])
-            let step = inflater.inflate(input: pending, output: buffer)
+            // At most 1 MiB of text a call, so that the expansion check below sees a gzip bomb early.
+            let room = UnsafeMutableRawBufferPointer(rebasing: buffer.prefix(Self.outputChunkSize))
+            let step = inflater.inflate(input: pending, output: room)
             inputStart += step.consumed
             storedBytesRead += step.consumed
             textBytesProduced += step.produced

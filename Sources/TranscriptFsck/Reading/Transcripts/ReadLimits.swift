@@ -7,7 +7,7 @@ public struct ReadLimits: Sendable, Equatable {
     public var maximumExpansionRatio: Int
     public var expansionGraceBytes: Int
 
-    public init(maximumLineBytes: Int = 512 << 20, maximumExpansionRatio: Int = 200, expansionGraceBytes: Int = 256 << 20) {
+    public init(maximumLineBytes: Int = 512 << 20, maximumExpansionRatio: Int = 200, expansionGraceBytes: Int = 128 << 20) {
         self.maximumLineBytes = maximumLineBytes
         self.maximumExpansionRatio = maximumExpansionRatio
         self.expansionGraceBytes = expansionGraceBytes
