@@ -266,6 +266,37 @@ import Testing
     }
     #endif
 
+    @Test func aBackupThatCannotReadTheDatabaseGivesUpAfterTheBusyTimeout() async throws {
+        let directory = TemporaryDirectory("busy-backup")
+        try DemoStore.build(home: directory.path)
+        let database = directory.path + "/state.db"
+        // Hold the repair lock, so that the repair waits after its scan; when it says so, another connection takes
+        // the database exclusively (no reader gets in) and lets the repair go on to its backup.
+        let lock = open(database + ".repair.lock", O_RDWR | O_CREAT, 0o644)
+        #expect(flock(lock, LOCK_EX) == 0)
+        let holder = Locked<SQLiteConnection?>(nil)
+        let repairer = StoreRepairer(location: .resolve(home: directory.path, database: nil, transcriptRoots: [], environment: [:]),
+                                     options: .init(busyTimeout: .seconds(1)),
+                                     say: { line in
+                                         guard line.contains("another repair holds it") else { return }
+                                         let connection = try? SQLiteConnection(path: database, mode: .readWrite)
+                                         try? connection?.execute("PRAGMA locking_mode = EXCLUSIVE; BEGIN EXCLUSIVE")
+                                         holder.withLock { $0 = connection }
+                                         close(lock)
+                                     })
+        let clock = ContinuousClock()
+        let started = clock.now
+        do {
+            _ = try await repairer.repair()
+            Issue.record("the backup read a database another connection held exclusively")
+        } catch {
+            #expect("\(error)".contains("backup failed: database is locked for 1 s (--busy-timeout); nothing was written"), "\(error)")
+        }
+        #expect(clock.now - started < .seconds(15))
+        #expect(holder.withLock { $0 } != nil)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).allSatisfy { !$0.contains(".bak-") })
+    }
+
     @Test func nothingToRepairMakesNoBackup() async throws {
         let session = try TruncatedSession(count: 5, keepNewest: 5, seed: 20)
         let report = try await repair(session.home, .init())

@@ -130,6 +130,8 @@ public final class SQLiteConnection {
         }
         let clock = ContinuousClock()
         let deadline = clock.now + busyTimeout
+        // A step waits in this connection's busy handler for the read lock: no longer than the backup may wait.
+        setBusyTimeout(milliseconds: Int32(min(busyTimeout, .seconds(1)).seconds * 1000))
         var code: Int32
         repeat {
             code = sqlite3_backup_step(backup, -1)
