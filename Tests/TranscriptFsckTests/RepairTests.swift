@@ -122,6 +122,17 @@ import Testing
         #expect(try await scan(session.home).summary[.ok] == 1)
     }
 
+    @Test func rowsWithNeitherASessionRowNorATranscriptAreNamedInAWarning() async throws {
+        let session = try TruncatedSession(count: 12, keepNewest: 12, seed: 43)
+        try session.store.connection.execute("DELETE FROM sessions WHERE id = 's'")
+        try FileManager.default.removeItem(atPath: session.store.sessionsDirectory + "/s.jsonl")
+        let report = try await scan(session.home)
+        let finding = try #require(report.findings.first)
+        #expect(finding.status == .databaseOnly)
+        #expect(finding.warnings.first?.contains("12 rows have no row in sessions") == true, "\(finding.warnings)")
+        #expect(try await repair(session.home).sessions.first?.action == .unchanged)
+    }
+
     @Test(arguments: FixtureSchema.allCases)
     func countersAreRightAfterTheBackfill(schema: FixtureSchema) async throws {
         let session = try TruncatedSession(count: 80, keepNewest: 10, seed: 16, schema: schema)

@@ -46,7 +46,15 @@ public enum SessionComparison {
                            missingMessages: missing, problems: problems, warnings: warnings, alignment: alignment)
         }
 
-        if transcripts.isEmpty { return finding(.databaseOnly, nil) }
+        if transcripts.isEmpty {
+            guard database?.hasSessionRow == false, !rows.isEmpty else { return finding(.databaseOnly, nil) }
+            // Nothing to rebuild the row from; say so rather than pass over rows the agent can never load.
+            return SessionFinding(sessionID: sessionID, status: .databaseOnly, transcriptPath: nil, transcriptPaths: [],
+                                  transcriptMessages: 0, databaseMessages: rows.count, missingMessages: 0, problems: [],
+                                  warnings: ["\(rows.count) rows have no row in sessions, so the agent never lists or resumes them, "
+                                             + "and there is no transcript to rebuild it from; 'transcript-fsck export' saves them as one"],
+                                  alignment: nil)
+        }
         if let damaged = transcripts.first(where: { $0.error != nil }), let error = damaged.error {
             return finding(.corrupt, damaged, problems: ["\(error.path): \(error.detail)"])
         }
