@@ -239,6 +239,9 @@ import Testing
         let broken = try CommandRunner.fsck(["doctor", "--home", directory.file("nowhere")])
         #expect(broken.status == 1)
         #expect(broken.standardOutput.contains("no such database"))
+        let filtered = try CommandRunner.fsck(["doctor", "--home", home, "--session", "20260301_090000_a1b2c3"])
+        #expect(filtered.status == 2)
+        #expect(filtered.standardError.contains("doctor checks the whole store; it takes no --session"))
     }
 
     @Test func quietSaysNothingAndVerboseSaysMore() throws {
