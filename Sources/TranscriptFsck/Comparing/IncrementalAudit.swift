@@ -40,29 +40,6 @@ public struct IncrementalAudit: Sendable {
         var problems: [String]
         var warnings: [String]
 
-        init(status: SessionStatus, transcriptPath: String?, transcriptPaths: [String], transcriptMessages: Int,
-             databaseMessages: Int, missingMessages: Int, problems: [String], warnings: [String]) {
-            self.status = status
-            self.transcriptPath = transcriptPath
-            self.transcriptPaths = transcriptPaths
-            self.transcriptMessages = transcriptMessages
-            self.databaseMessages = databaseMessages
-            self.missingMessages = missingMessages
-            self.problems = problems
-            self.warnings = warnings
-        }
-
-        init(_ finding: SessionFinding) {
-            status = finding.status
-            transcriptPath = finding.transcriptPath
-            transcriptPaths = finding.transcriptPaths
-            transcriptMessages = finding.transcriptMessages
-            databaseMessages = finding.databaseMessages
-            missingMessages = finding.missingMessages
-            problems = finding.problems
-            warnings = finding.warnings
-        }
-
         func finding(_ id: String) -> SessionFinding {
             SessionFinding(sessionID: id, status: status, transcriptPath: transcriptPath, transcriptPaths: transcriptPaths,
                            transcriptMessages: transcriptMessages, databaseMessages: databaseMessages,
@@ -159,5 +136,13 @@ public struct IncrementalAudit: Sendable {
 
     private func saveState(_ state: State) throws(FsckError) {
         try AtomicFile.write(AuditStateFile.encode(state), to: statePath, protecting: scanner.location)
+    }
+}
+
+extension IncrementalAudit.StoredFinding {
+    init(_ finding: SessionFinding) {
+        self.init(status: finding.status, transcriptPath: finding.transcriptPath, transcriptPaths: finding.transcriptPaths,
+                  transcriptMessages: finding.transcriptMessages, databaseMessages: finding.databaseMessages,
+                  missingMessages: finding.missingMessages, problems: finding.problems, warnings: finding.warnings)
     }
 }
