@@ -1,4 +1,3 @@
-import CSQLite
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -24,7 +23,7 @@ public enum Doctor {
         }
 
         let version = SQLiteConnection.libraryVersion
-        if sqlite3_compileoption_used("ENABLE_FTS5") == 1 {
+        if SQLiteConnection.hasFullTextSearch {
             add("sqlite", .ok, "SQLite \(version) with FTS5")
         } else {
             add("sqlite", .failure, "SQLite \(version) without FTS5: the agent's FTS triggers cannot run",
@@ -99,17 +98,13 @@ public enum Doctor {
             add("permissions", .ok, "\(directory) and \(database) are writable (repair lock, backup, WAL)")
         }
         let lockPath = database + ".repair.lock"
-        let descriptor = open(lockPath, O_RDONLY | O_CLOEXEC)
-        if descriptor >= 0 {
-            if flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
-                add("repair lock", .warning, "\(lockPath) is held: another transcript-fsck repair is running",
-                    fix: "wait for it before starting another")
-            } else {
-                flock(descriptor, LOCK_UN)
-                add("repair lock", .ok, "\(lockPath) is free (it keeps runs of transcript-fsck apart; no agent takes it)")
-            }
-            close(descriptor)
-        } else {
+        switch RepairLock.isHeld(databasePath: database) {
+        case true?:
+            add("repair lock", .warning, "\(lockPath) is held: another transcript-fsck repair is running",
+                fix: "wait for it before starting another")
+        case false?:
+            add("repair lock", .ok, "\(lockPath) is free (it keeps runs of transcript-fsck apart; no agent takes it)")
+        case nil:
             add("repair lock", .ok, "no repair has run here yet")
         }
         if OtherConnections.present(databasePath: database) {

@@ -13,11 +13,7 @@ public enum TranscriptTimestamp {
         var seconds = time_t(epoch.rounded(.down))
         var microseconds = Int(((epoch - Double(seconds)) * 1_000_000).rounded())
         if microseconds == 1_000_000 { seconds += 1; microseconds = 0 }
-        var parts = tm()
-        localtime_r(&seconds, &parts)
-        var buffer = [CChar](repeating: 0, count: 32)
-        let count = strftime(&buffer, buffer.count, "%Y-%m-%dT%H:%M:%S", &parts)
-        let base = String(decoding: buffer.prefix(count).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        let base = LocalTime.format(seconds, "%Y-%m-%dT%H:%M:%S")
         guard microseconds > 0 else { return base }
         let digits = String(microseconds)
         return base + "." + String(repeating: "0", count: 6 - digits.count) + digits

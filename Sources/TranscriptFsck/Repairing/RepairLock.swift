@@ -38,6 +38,16 @@ final class RepairLock {
         }
     }
 
+    /// Whether a run of transcript-fsck holds the lock beside `databasePath` now; nil when no repair ever ran there.
+    static func isHeld(databasePath: String) -> Bool? {
+        let descriptor = open(databasePath + ".repair.lock", O_RDONLY | O_CLOEXEC)
+        guard descriptor >= 0 else { return nil }
+        defer { close(descriptor) }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else { return true }
+        flock(descriptor, LOCK_UN)
+        return false
+    }
+
     deinit {
         flock(descriptor, LOCK_UN)
         close(descriptor)

@@ -197,9 +197,7 @@ final class RepairWriter {
         }
     }
 
-    private func quoted(_ identifier: String) -> String {
-        "\"" + identifier.replacingOccurrences(of: "\"", with: "\"\"") + "\""
-    }
+    private func quoted(_ identifier: String) -> String { SQLiteText.quotedIdentifier(identifier) }
 
     /// Runs `body`, retrying with backoff while another connection holds the write lock, up to `busyTimeout`.
     private func withWriteLock(for sessionID: String, _ body: () throws -> Void) throws {

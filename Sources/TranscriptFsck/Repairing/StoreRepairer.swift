@@ -282,7 +282,7 @@ public struct StoreRepairer: Sendable {
     /// Runs each FTS5 table's own `integrity-check` inside a transaction that is rolled back.
     private func checkFullText(_ connection: SQLiteConnection, schema: StoreSchema) -> [RepairReport.FullTextCheck] {
         schema.fullTextTables.map { table in
-            let name = "\"" + table.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+            let name = SQLiteText.quotedIdentifier(table)
             do {
                 try connection.inTransaction {
                     try connection.execute("INSERT INTO \(name)(\(name)) VALUES ('integrity-check')")
@@ -303,11 +303,6 @@ public struct StoreRepairer: Sendable {
 
     /// `YYYYmmdd-HHMMSS` in local time.
     static func timestamp() -> String {
-        var seconds = time(nil)
-        var parts = tm()
-        localtime_r(&seconds, &parts)
-        var buffer = [CChar](repeating: 0, count: 32)
-        let count = strftime(&buffer, buffer.count, "%Y%m%d-%H%M%S", &parts)
-        return String(decoding: buffer.prefix(count).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        LocalTime.format(time(nil), "%Y%m%d-%H%M%S")
     }
 }

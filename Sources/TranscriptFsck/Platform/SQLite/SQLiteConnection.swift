@@ -163,6 +163,9 @@ public final class SQLiteConnection {
         return check.text(0) ?? "?"
     }
 
+    /// True when the SQLite library in use has FTS5, which the agent's full-text triggers need.
+    public static var hasFullTextSearch: Bool { sqlite3_compileoption_used("ENABLE_FTS5") == 1 }
+
     /// The version of the SQLite library in use, such as `3.40.1`.
     public static var libraryVersion: String { String(cString: sqlite3_libversion()) }
 

@@ -14,4 +14,9 @@ enum SQLiteText {
             return String(cString: rendered)
         }
     }
+
+    /// `identifier` as a quoted SQL name (`"a""b"`), for table and column names read from the schema.
+    static func quotedIdentifier(_ identifier: String) -> String {
+        "\"" + identifier.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
 }

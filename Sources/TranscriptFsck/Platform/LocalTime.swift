@@ -1,0 +1,18 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Times in the machine's local zone, as the agent writes them and as backup names carry them.
+enum LocalTime {
+    /// `seconds` since the epoch through `strftime(format)` in local time.
+    static func format(_ seconds: time_t, _ format: String) -> String {
+        var seconds = seconds
+        var parts = tm()
+        localtime_r(&seconds, &parts)
+        var buffer = [CChar](repeating: 0, count: 64)
+        let count = strftime(&buffer, buffer.count, format, &parts)
+        return String(decoding: buffer.prefix(count).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}
