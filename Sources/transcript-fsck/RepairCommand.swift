@@ -62,7 +62,7 @@ struct RepairCommand: AsyncParsableCommand {
                                             lockBudget: lockBudget == 0 ? nil : .milliseconds(lockBudget))
         let logger = output.logger
         let repairer = StoreRepairer(location: store.location, options: options) { logger.notice("\($0)") }
-        let report = try await repairer.repair(progress: output.quiet ? nil : .forStandardErrorIfTerminal())
+        let report = try await repairer.repair(progress: output.quiet ? nil : ScanProgress.forStandardErrorIfTerminal())
         logger.debug("repair took \(report.duration): scan \(report.phases.scan), plan \(report.phases.plan), write \(report.phases.write)")
         try output.emit(report, protecting: store.location)
         if report.needsAttention { throw ExitCode(1) }

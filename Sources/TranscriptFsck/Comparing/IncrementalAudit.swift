@@ -47,7 +47,7 @@ public struct IncrementalAudit: Sendable {
         }
     }
 
-    public func run(progress: ScanProgress? = nil) async throws(FsckError) -> ScanReport {
+    public func run(progress: (any ScanObserver)? = nil) async throws(FsckError) -> ScanReport {
         let clock = ContinuousClock()
         let started = clock.now
         let location = scanner.location

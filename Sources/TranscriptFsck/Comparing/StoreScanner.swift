@@ -25,7 +25,7 @@ public struct StoreScanner: Sendable {
     }
 
     /// Runs the scan; `progress` hears of every transcript finished.
-    public func scan(progress: ScanProgress? = nil) async throws(FsckError) -> ScanReport {
+    public func scan(progress: (any ScanObserver)? = nil) async throws(FsckError) -> ScanReport {
         let collected = try await collect(progress: progress)
         return collected.report.filtered(by: filter) { collected.snapshot.sessions[$0].map(SessionFacts.init) }
     }
@@ -41,7 +41,7 @@ public struct StoreScanner: Sendable {
 
     /// Reads both stores and compares them, keeping what was read; `filter` is not applied here
     /// (callers that report apply it, so that what is kept covers every session read).
-    public func collect(progress: ScanProgress? = nil) async throws(FsckError) -> Collected {
+    public func collect(progress: (any ScanObserver)? = nil) async throws(FsckError) -> Collected {
         let clock = ContinuousClock()
         let started = clock.now
         // Fail on an unusable database before the (possibly long) transcript pass, and note the newest row:
@@ -97,7 +97,7 @@ public struct StoreScanner: Sendable {
 
     /// Reads the database first on one worker, and the transcripts with `jobs` workers, each taking the
     /// next file until none is left; everything read goes to `stage`. Returns the database pass's failure, if any.
-    static func scanAll(_ work: [(String, String)], jobs: Int, progress: ScanProgress?, stage: ComparisonStage,
+    static func scanAll(_ work: [(String, String)], jobs: Int, progress: (any ScanObserver)?, stage: ComparisonStage,
                         readDatabase: @escaping @Sendable () throws(FsckError) -> DatabaseSnapshot) async -> FsckError? {
         let queue = WorkQueue(count: work.count)
         return await withTaskGroup(of: FsckError?.self) { group in

@@ -52,7 +52,7 @@ public struct StoreRepairer: Sendable {
         self.say = say
     }
 
-    public func repair(progress: ScanProgress? = nil) async throws(FsckError) -> RepairReport {
+    public func repair(progress: (any ScanObserver)? = nil) async throws(FsckError) -> RepairReport {
         let clock = ContinuousClock()
         let started = clock.now
         try refuseDamage()

@@ -1,7 +1,7 @@
 /// A one-line progress display on standard error, redrawn at most five times a second.
 ///
 /// Made only when standard error is a terminal: cron mail and CI logs stay clean.
-public final class ScanProgress: Sendable {
+public final class ScanProgress: ScanObserver {
     private struct State {
         var files = 0
         var done = 0
@@ -22,11 +22,11 @@ public final class ScanProgress: Sendable {
         state = Locked(State(lastDraw: now, started: now))
     }
 
-    func start(files: Int) {
+    public func start(files: Int) {
         state.withLock { $0.files = files }
     }
 
-    func transcriptDone(uncompressedBytes: Int) {
+    public func transcriptDone(uncompressedBytes: Int) {
         let line: String? = state.withLock { state in
             state.done += 1
             state.bytes += uncompressedBytes
@@ -40,7 +40,7 @@ public final class ScanProgress: Sendable {
         if let line { StandardError.write(line) }
     }
 
-    func finish() {
+    public func finish() {
         StandardError.write("\r\u{1B}[K")
     }
 }
