@@ -2,7 +2,7 @@
 #   make demo         build, generate a demo store from Fixtures/, audit it
 #   make repair-demo  copy the demo store, repair the copy, audit it again
 #   make test         every test (unit, CLI, fault injection, the released agent's round trip)
-#   make bench        the benchmark suite (see Docs/PERFORMANCE.md); make bench-agent, the agent's latency only
+#   make bench        the benchmark suite (see Docs/PERFORMANCE.md); make bench-agent, -startup, -since: one part
 #   make torture      the long fault-injection runs; make fuzz, make sanitize (see Docs/RELIABILITY.md)
 #   make audit        scan the store at HERMES_HOME (or DB, TRANSCRIPTS); fails on problems
 #   make repair       repair it (a backup is made first), then scan it again
@@ -18,7 +18,7 @@ SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEBUG_BIN   = .build/debug
 RELEASE_BIN = .build/release
 
-.PHONY: all deps test-deps build release demo repair-demo test bench bench-agent bench-startup fuzz torture sanitize audit repair install dist dist-check clean
+.PHONY: all deps test-deps build release demo repair-demo test bench bench-agent bench-startup bench-since fuzz torture sanitize audit repair install dist dist-check clean
 
 all: build
 
@@ -74,7 +74,7 @@ test: test-deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
-bench: release bench-agent bench-startup
+bench: release bench-agent bench-startup bench-since
 	python3 Benchmarks/run.py $(BENCH_ARGS)
 
 # The agent's write latency during a repair, with the released agent's own writers (Docs/PERFORMANCE.md).
@@ -167,6 +167,10 @@ dist: deps $(MANUAL)
 dist-check: dist build
 	$(DEBUG_BIN)/fsck-fixtures demo dist/check-store --schema $(SCHEMA) >/dev/null
 	Packaging/check-dist.sh dist/$(DIST_NAME).tar.gz dist/check-store $(VERSION)
+
+# An unchanged --since audit and a gzip bomb, each against a full scan in the same run (Docs/PERFORMANCE.md).
+bench-since: release
+	python3 Benchmarks/since_and_bomb.py $(BENCH_SINCE_ARGS)
 
 # Start-up time of the static binary against the toolchain-linked one and /bin/true (Docs/PERFORMANCE.md).
 bench-startup: release dist

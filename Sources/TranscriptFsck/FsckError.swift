@@ -30,7 +30,7 @@ public enum FsckError: Error, CustomStringConvertible, Sendable {
         case .invalidArgument(let detail):
             detail
         case .repairStopped(let path, let detail, let repaired):
-            "\(path): repair stopped: \(detail); \(repaired) sessions were repaired before, each whole; "
+            "\(path): repair stopped: \(detail); \(Counted(repaired, "session").with("was", "were")) repaired before, each whole; "
                 + "every other session is untouched. Fix the cause (free space, permissions), then run the repair again"
         case .damagedDatabase(let path, let verdict):
             "\(path): the database is damaged (PRAGMA integrity_check: \(verdict)), so what it says it holds cannot be trusted "

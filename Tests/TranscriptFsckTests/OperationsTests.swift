@@ -200,7 +200,7 @@ import Testing
                 == ["20260301_090000_a1b2c3", "20260302_101500_d4e5f6", "20260305_130000_445566"])
         let recent = try CommandRunner.fsck(["scan", "--home", home, "--started-after", "2030-01-01", "--status", "truncated"])
         #expect(recent.status == 1)
-        #expect(recent.standardOutput.contains("1 sessions"))
+        #expect(recent.standardOutput.contains("scan: 1 session,"))
         let clean = try CommandRunner.fsck(["scan", "--home", home, "--status", "ok"])
         #expect(clean.status == 0)
         #expect(try CommandRunner.fsck(["scan", "--home", home, "--started-after", "yesterday"]).status == 2)

@@ -53,8 +53,8 @@ extension RepairReport: SessionReport {
 
     public func renderedTable(colored: Bool) -> String {
         let verb = dryRun ? "would insert" : "inserted"
-        var lines = ["transcript-fsck repair\(dryRun ? " --dry-run (nothing written)" : ""): \(sessions.count) sessions; "
-                     + "\(verb) \(insertedMessages) messages; "
+        var lines = ["transcript-fsck repair\(dryRun ? " --dry-run (nothing written)" : ""): \(Counted(sessions.count, "session").text); "
+                     + "\(verb) \(Counted(insertedMessages, "message").text); "
                      + Action.allCases.map { "\($0.rawValue) \(count($0))" }.joined(separator: ", ")]
         if let backupPath { lines.append("backup: \(backupPath)") }
         let touched = sessions.filter { $0.action != .unchanged }
@@ -75,11 +75,11 @@ extension RepairReport: SessionReport {
         for warning in warnings { lines.append("warning: \(warning.escapingControlCharacters)") }
         lines.append("")
         if count(.deferred) > 0 {
-            lines.append("\(count(.deferred)) sessions were deferred: writing them would stall the agent's writes; "
+            lines.append("\(Counted(count(.deferred), "session").with("was", "were")) deferred: writing \(count(.deferred) == 1 ? "it" : "them") would stall the agent's writes; "
                          + "stop the agent and run the repair again.")
         }
         if count(.refused) > 0 {
-            lines.append("\(count(.refused)) sessions were refused and left as they were; see the reasons above.")
+            lines.append("\(Counted(count(.refused), "session").with("was", "were")) refused and left as \(count(.refused) == 1 ? "it was" : "they were"); see the reasons above.")
         } else if dryRun, insertedMessages > 0 {
             lines.append("Run again without --dry-run to write (a backup is made first).")
         } else if count(.deferred) == 0 {

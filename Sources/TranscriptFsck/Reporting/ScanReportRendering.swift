@@ -38,9 +38,11 @@ extension ScanReport: SessionReport {
     public func renderedTable(colored: Bool) -> String {
         let summary = self.summary
         let megabytes = Double(transcriptBytes) / 1_048_576
-        var lines = ["transcript-fsck scan: \(summary.sessions) sessions, \(String(format1: megabytes)) MB of transcripts in \(String(format1: duration.seconds)) s"]
+        var lines = ["transcript-fsck scan: \(Counted(summary.sessions, "session").text), \(String(format1: megabytes)) MB of transcripts in \(String(format1: duration.seconds)) s"]
         lines.append("  " + SessionStatus.allCases.map { "\($0.rawValue) \(summary[$0])" }.joined(separator: ", "))
-        if unchangedSkipped > 0 { lines.append("  \(unchangedSkipped) sessions unchanged since the last audit were not read again") }
+        if unchangedSkipped > 0 {
+            lines.append("  \(Counted(unchangedSkipped, "session").text) unchanged since the last audit \(unchangedSkipped == 1 ? "was" : "were") not read again")
+        }
         let attention = findings.filter { $0.status.isProblem || !$0.warnings.isEmpty }
         if !attention.isEmpty {
             var table = TextTable(headers: ["STATUS", "SESSION", "TRANSCRIPT", "DATABASE", "MISSING", "PROBLEM"], rightAligned: [2, 3, 4])
@@ -57,7 +59,8 @@ extension ScanReport: SessionReport {
         lines.append("")
         if hasProblems {
             let count = findings.filter { $0.status.isProblem }.count
-            lines.append("\(count) sessions need attention; \(summary.missingMessages) messages are missing from \(location.database.escapingControlCharacters).")
+            lines.append("\(Counted(count, "session").with("needs", "need")) attention; "
+                         + "\(Counted(summary.missingMessages, "message").with("is", "are")) missing from \(location.database.escapingControlCharacters).")
             if summary[.truncated] + summary[.missing] > 0 {
                 lines.append("Run 'transcript-fsck repair --dry-run' to see what a backfill would insert.")
             }
