@@ -11,8 +11,9 @@ import Testing
         try CommandRunner.shell("python3 '\(Self.interop)' --fsck '\(CommandRunner.path(of: "transcript-fsck"))' \(arguments)")
     }
 
-    /// 0.13.0 and 0.14.0 write both stores; 0.19.0 is the newest release, reading SQLite only.
-    @Test(arguments: ["0.13.0", "0.14.0", "0.13.0 -> 0.19.0", "0.14.0 -> 0.19.0"])
+    /// 0.13.0 and 0.14.0 write both stores; 0.19.0 is the newest release, reading SQLite only; 0.16.0 stands for
+    /// 0.15.0 to 0.17.0, which undo (active) but compress into a new session and have no compacted column.
+    @Test(arguments: ["0.13.0", "0.14.0", "0.13.0 -> 0.19.0", "0.14.0 -> 0.19.0", "0.13.0 -> 0.16.0"])
     func theAgentReadsEveryRepairedSessionBackWholeAndInOrder(versions: String) throws {
         let parts = versions.components(separatedBy: " -> ")
         let result = try round("--version \(parts[0])" + (parts.count > 1 ? " --upgrade-to \(parts[1])" : ""))
