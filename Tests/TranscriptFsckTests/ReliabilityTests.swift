@@ -215,6 +215,14 @@ import Testing
         let databaseOnly = try CommandRunner.fsck(["scan", "--home", directory.path])
         #expect(databaseOnly.status == 2)
         #expect(databaseOnly.standardError.contains("differ only in Unicode normalisation"), "\(databaseOnly.standardError)")
+        // One spelling in each store: the transcript's and the database's are still two sessions to SQLite.
+        try store.connection.execute("DELETE FROM messages WHERE session_id = '\(decomposed)'; DELETE FROM sessions WHERE id = '\(decomposed)'")
+        #expect(try CommandRunner.fsck(["scan", "--home", directory.path]).status == 1)  // one spelling: scanned
+        try FileManager.default.moveItem(atPath: store.sessionsDirectory + "/\(composed).jsonl",
+                                         toPath: store.sessionsDirectory + "/\(decomposed).jsonl")
+        let crossed = try CommandRunner.fsck(["scan", "--home", directory.path])
+        #expect(crossed.status == 2)
+        #expect(crossed.standardError.contains("differ only in Unicode normalisation"), "\(crossed.standardError)")
     }
 
     @Test func aTranscriptWhoseNameIsNotUTF8StopsTheScanInsteadOfVanishing() throws {

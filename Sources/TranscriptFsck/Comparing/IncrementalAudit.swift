@@ -56,9 +56,8 @@ public struct IncrementalAudit: Sendable {
         if previous?.database != location.database { previous = nil }
 
         let discovery = try TranscriptDiscovery.find(roots: location.transcriptRoots)
-        try SessionIDSpelling.check(transcriptIDs: discovery.transcripts.keys,
-                                    databaseIDs: DatabaseReader.sessionIDs(path: location.database), database: location.database)
         let statistics = try DatabaseReader.rowStatistics(path: location.database)
+        try SessionIDSpelling.check(transcripts: discovery.transcripts, database: statistics, path: location.database)
         var ids = Set(discovery.transcripts.keys).union(statistics.keys)
         if !scanner.sessionIDs.isEmpty {
             if let unknown = scanner.sessionIDs.first(where: { !ids.contains($0) }) { throw scanner.unknownSession(unknown) }

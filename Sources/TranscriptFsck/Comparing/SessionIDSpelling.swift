@@ -2,17 +2,12 @@
 /// to the file system, but one to Swift's `String`, which compares canonically: the tool would pair or merge them.
 /// Until session ids are compared by their bytes throughout, such a store is refused, naming both spellings.
 enum SessionIDSpelling {
-    /// Throws when two of `transcriptIDs` and `databaseIDs` are canonically equal but spelt with other bytes.
-    static func check(transcriptIDs: some Sequence<String>, databaseIDs: some Sequence<String>, database: String) throws(FsckError) {
-        var seen: [String: (spelling: String, origin: String)] = [:]
-        for (id, origin) in transcriptIDs.map({ ($0, "a transcript") }) + databaseIDs.map({ ($0, database) }) {
-            if let index = seen.index(forKey: id) {
-                let first = seen[index].value
-                guard first.spelling.utf8.elementsEqual(id.utf8) else {
-                    throw collision(first.spelling, in: first.origin, id, in: origin)
-                }
-            } else {
-                seen[id] = (id, origin)
+    /// Throws when a transcript's session id and one of the database's are canonically equal but spelt with other
+    /// bytes. (Each store's own ids are checked as they are read: `TranscriptDiscovery`, `DatabaseReader`.)
+    static func check<Value>(transcripts: [String: [String]], database: [String: Value], path: String) throws(FsckError) {
+        for (id, files) in transcripts {
+            if let index = database.index(forKey: id), !database[index].key.utf8.elementsEqual(id.utf8) {
+                throw collision(id, in: files[0], database[index].key, in: path)
             }
         }
     }

@@ -48,8 +48,6 @@ public struct StoreScanner: Sendable {
         // rows above it may be written by a live agent after their transcript was read.
         let watermark = try DatabaseReader.newestRowID(path: location.database)
         var discovery = try TranscriptDiscovery.find(roots: location.transcriptRoots)
-        try SessionIDSpelling.check(transcriptIDs: discovery.transcripts.keys,
-                                    databaseIDs: DatabaseReader.sessionIDs(path: location.database), database: location.database)
         if !sessionIDs.isEmpty {
             let wanted = Set(sessionIDs)
             discovery.transcripts = discovery.transcripts.filter { wanted.contains($0.key) }
@@ -67,6 +65,7 @@ public struct StoreScanner: Sendable {
         progress?.finish()
         if let failure { throw failure }
         let stageResult = stage.finish()
+        try SessionIDSpelling.check(transcripts: discovery.transcripts, database: stageResult.snapshot.sessions, path: database)
         var snapshot = stageResult.snapshot
         var findings = stageResult.findings
 

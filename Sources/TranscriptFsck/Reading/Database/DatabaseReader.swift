@@ -46,24 +46,24 @@ public enum DatabaseReader {
         }
     }
 
-    /// Every session id the database holds, in its sessions table or in messages.
-    public static func sessionIDs(path: String) throws(FsckError) -> [String] {
-        try withSnapshot(path: path) { connection, _ in
-            let ids = try connection.prepare("SELECT id FROM sessions UNION SELECT DISTINCT session_id FROM messages")
-            var all: [String] = []
-            while try ids.step() { all.append(ids.text(0) ?? "") }
-            return all
-        }
-    }
-
     /// Each session's row count and newest row id, sessions with a row and no messages included.
     public static func rowStatistics(path: String) throws(FsckError) -> [String: (count: Int, newest: Int64)] {
         try withSnapshot(path: path) { connection, _ in
             var statistics: [String: (count: Int, newest: Int64)] = [:]
+            var collision: (String, String)?
             let sessions = try connection.prepare("SELECT id FROM sessions")
-            while try sessions.step() { statistics[sessions.text(0) ?? ""] = (0, 0) }
+            while try sessions.step() {
+                let id = sessions.text(0) ?? ""
+                if statistics[id] != nil { noteCollision(id, in: statistics, &collision) }
+                statistics[id] = (0, 0)
+            }
             let rows = try connection.prepare("SELECT session_id, count(*), max(id) FROM messages GROUP BY session_id")
-            while try rows.step() { statistics[rows.text(0) ?? ""] = (Int(rows.integer(1)), rows.integer(2)) }
+            while try rows.step() {
+                let id = rows.text(0) ?? ""
+                if statistics[id] != nil { noteCollision(id, in: statistics, &collision) }
+                statistics[id] = (Int(rows.integer(1)), rows.integer(2))
+            }
+            if let (first, second) = collision { throw SessionIDSpelling.collision(first, in: path, second, in: path) }
             return statistics
         }
     }
@@ -77,10 +77,12 @@ public enum DatabaseReader {
                     if let session = try readSession(id, schema: schema, connection: connection) { sessions[id] = session }
                 }
             } else {
+                var collision: (String, String)?
                 let sessionRows = try connection.prepare("SELECT \(sessionColumns(schema)) FROM sessions")
-                while try sessionRows.step() { noteSessionRow(sessionRows, in: &sessions) }
+                while try sessionRows.step() { noteSessionRow(sessionRows, in: &sessions, collision: &collision) }
                 let rows = try connection.prepare("SELECT session_id, \(identityColumns(schema)) FROM messages ORDER BY session_id, id")
-                try collectRows(rows, into: &sessions, details: false)
+                try collectRows(rows, into: &sessions, details: false, collision: &collision)
+                if let (first, second) = collision { throw SessionIDSpelling.collision(first, in: path, second, in: path) }
             }
             return DatabaseSnapshot(path: path, schema: schema, sessions: sessions)
         }
@@ -91,10 +93,11 @@ public enum DatabaseReader {
         var sessions: [String: DatabaseSession] = [:]
         let sessionRow = try connection.prepare("SELECT \(sessionColumns(schema)) FROM sessions WHERE id = ?")
         try sessionRow.bind([.text(id)])
-        if try sessionRow.step() { noteSessionRow(sessionRow, in: &sessions) }
+        var collision: (String, String)?  // one id: none can arise
+        if try sessionRow.step() { noteSessionRow(sessionRow, in: &sessions, collision: &collision) }
         let rows = try connection.prepare("SELECT session_id, \(identityColumns(schema)) FROM messages WHERE session_id = ? ORDER BY id")
         try rows.bind([.text(id)])
-        try collectRows(rows, into: &sessions, details: true)
+        try collectRows(rows, into: &sessions, details: true, collision: &collision)
         return sessions[id]
     }
 
@@ -102,8 +105,10 @@ public enum DatabaseReader {
         ["id", "source", "started_at"].map { schema.hasSessionColumn($0) ? $0 : "NULL" }.joined(separator: ", ")
     }
 
-    private static func noteSessionRow(_ row: SQLiteStatement, in sessions: inout [String: DatabaseSession]) {
+    private static func noteSessionRow(_ row: SQLiteStatement, in sessions: inout [String: DatabaseSession],
+                                       collision: inout (String, String)?) {
         let id = row.text(0) ?? ""
+        if sessions[id] != nil { noteCollision(id, in: sessions, &collision) }
         sessions[id, default: DatabaseSession()].hasSessionRow = true
         sessions[id]!.source = row.text(1)
         sessions[id]!.startedAt = row.isNull(2) ? nil : row.real(2)
@@ -123,8 +128,15 @@ public enum DatabaseReader {
 
     /// Fingerprints every row the statement yields, grouping by session id (column 0); rows arrive in session order.
     /// With `details`, row ids and timestamps are kept too.
+    /// Keeps the first pair of ids that Swift's `String` takes for one but SQLite keeps apart (Unicode normalisation):
+    /// `id` is about to be stored under a key that is already there.
+    private static func noteCollision<Value>(_ id: String, in known: [String: Value], _ collision: inout (String, String)?) {
+        guard collision == nil, let index = known.index(forKey: id), !known[index].key.utf8.elementsEqual(id.utf8) else { return }
+        collision = (known[index].key, id)
+    }
+
     private static func collectRows(_ rows: SQLiteStatement, into sessions: inout [String: DatabaseSession],
-                                    details: Bool) throws(SQLiteError) {
+                                    details: Bool, collision: inout (String, String)?) throws(SQLiteError) {
         var fingerprinter = MessageFingerprinter()
         var currentID: String?
         var currentIDBytes: [UInt8] = []
@@ -134,6 +146,7 @@ public enum DatabaseReader {
             guard let currentID else { return }
             if !details { current.fingerprints.shrinkSlack() }
             if let known = sessions[currentID] {
+                noteCollision(currentID, in: sessions, &collision)
                 current.hasSessionRow = known.hasSessionRow
                 current.source = known.source
                 current.startedAt = known.startedAt
