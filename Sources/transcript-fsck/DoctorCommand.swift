@@ -10,11 +10,6 @@ struct DoctorCommand: ParsableCommand {
 
     @OptionGroup var store: StoreOptions
 
-    func validate() throws {
-        // The checks are of the machine and the whole store: a session filter would be silently ignored.
-        guard store.sessions.isEmpty else { throw ValidationError("doctor checks the whole store; it takes no --session") }
-    }
-
     func run() throws {
         let checks = Doctor.run(location: store.location)
         print(Doctor.rendered(checks, colored: TerminalColor.isWanted(on: 1)), terminator: "")

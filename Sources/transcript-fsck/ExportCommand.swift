@@ -14,20 +14,19 @@ struct ExportCommand: ParsableCommand {
 
     @OptionGroup var store: StoreOptions
 
+    @Option(name: .customLong("session"), help: ArgumentHelp("The session to export.", valueName: "id"))
+    var session: String
+
     @Option(name: .long, help: "jsonl or jsonl.gz.")
     var format: TranscriptExporter.Format = .jsonl
 
     @Option(name: .long, help: ArgumentHelp("Write to this file (default: standard output).", valueName: "file"))
     var output: String?
 
-    func validate() throws {
-        guard store.sessions.count == 1 else { throw ValidationError("export takes exactly one --session ID") }
-    }
-
     func run() throws {
-        let count = try TranscriptExporter.export(database: store.location.database, sessionID: store.sessions[0],
+        let count = try TranscriptExporter.export(database: store.location.database, sessionID: session,
                                                   format: format, to: output)
-        if let output { StandardError.write("transcript-fsck export: \(count) messages of \(store.sessions[0]) written to \(output)\n") }
+        if let output { StandardError.write("transcript-fsck export: \(count) messages of \(session) written to \(output)\n") }
     }
 }
 

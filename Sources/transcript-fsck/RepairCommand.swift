@@ -30,6 +30,7 @@ struct RepairCommand: AsyncParsableCommand {
     )
 
     @OptionGroup var store: StoreOptions
+    @OptionGroup var only: SessionsOption
     @OptionGroup var output: OutputOptions
 
     @Flag(name: .long, help: "Print the plan and write nothing.")
@@ -58,7 +59,7 @@ struct RepairCommand: AsyncParsableCommand {
     func run() async throws {
         let options = StoreRepairer.Options(dryRun: dryRun, backupPath: backup, makeBackup: !noBackup,
                                             busyTimeout: .milliseconds(Int64(busyTimeout * 1000)),
-                                            sessionIDs: store.sessions, jobs: threads.jobs,
+                                            sessionIDs: only.sessions, jobs: threads.jobs,
                                             lockBudget: lockBudget == 0 ? nil : .milliseconds(lockBudget))
         let logger = output.logger
         let repairer = StoreRepairer(location: store.location, options: options) { logger.notice("\($0)") }

@@ -21,6 +21,7 @@ struct ScanCommand: AsyncParsableCommand {
     )
 
     @OptionGroup var store: StoreOptions
+    @OptionGroup var only: SessionsOption
     @OptionGroup var output: OutputOptions
 
     @OptionGroup var threads: JobsOption
@@ -49,7 +50,7 @@ struct ScanCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = output.logger
         let filter = SessionFilter(sources: source, startedAfter: startedAfter.flatMap(SessionFilter.parseDate), statuses: status)
-        let scanner = StoreScanner(location: store.location, sessionIDs: store.sessions, jobs: threads.jobs, filter: filter)
+        let scanner = StoreScanner(location: store.location, sessionIDs: only.sessions, jobs: threads.jobs, filter: filter)
         let progress = output.quiet ? nil : ScanProgress.forStandardErrorIfTerminal()
         let report: ScanReport
         if let since {

@@ -7,7 +7,7 @@ import Foundation
 import Logging
 import TranscriptFsck
 
-/// Where the store is and which sessions to look at; shared by every command that reads a store.
+/// Where the store is; shared by every command that reads a store.
 struct StoreOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The agent's home directory (default: $HERMES_HOME, else ~/.hermes).", valueName: "dir"))
     var home: String?
@@ -18,13 +18,16 @@ struct StoreOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("A directory searched recursively for *.jsonl and *.jsonl.gz; repeatable (default: HOME/sessions).", valueName: "dir"))
     var transcripts: [String] = []
 
-    @Option(name: .customLong("session"), help: ArgumentHelp("Only this session; repeatable.", valueName: "id"))
-    var sessions: [String] = []
-
     var location: StoreLocation {
         StoreLocation.resolve(home: home, database: database, transcriptRoots: transcripts,
                               environment: ProcessInfo.processInfo.environment)
     }
+}
+
+/// `--session`, repeatable, for the commands that can look at some sessions only (scan, repair).
+struct SessionsOption: ParsableArguments {
+    @Option(name: .customLong("session"), help: ArgumentHelp("Only this session; repeatable.", valueName: "id"))
+    var sessions: [String] = []
 }
 
 /// How and where the report is printed, and how talkative the tool is on standard error.
