@@ -5,7 +5,7 @@ import Testing
 /// The released agent's own code damages a store, the tool repairs it, the agent's own readers read it back
 /// (Tests/Interop/interop.py and hermes_driver.py). Pinned versions come from a venv cached outside the clone.
 @Suite struct AgentInteropTests {
-    static let interop = InteropTests.scripts + "/interop.py"
+    static let interop = InteropScripts.directory + "/interop.py"
 
     func round(_ arguments: String) throws -> CommandResult {
         try CommandRunner.shell("python3 '\(Self.interop)' --fsck '\(CommandRunner.path(of: "transcript-fsck"))' \(arguments)")

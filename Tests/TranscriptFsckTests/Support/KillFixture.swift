@@ -1,0 +1,58 @@
+import Foundation
+import StoreFixtures
+import Testing
+@testable import TranscriptFsck
+
+/// Many truncated sessions, for repairs that are killed part way.
+enum KillFixture {
+    struct Session {
+        let id: String
+        let messages: [FixtureMessage]
+        let surviving: Int
+    }
+
+    /// Starts a repair of `home` and kills it (SIGKILL) once the database holds `rows` message rows.
+    /// Returns false when the repair finished before it could be killed.
+    @discardableResult
+    static func killRepair(home: String, atRows rows: Int64) throws -> Bool {
+        let victim = try CommandRunner.start("transcript-fsck", ["repair", "--home", home, "--no-backup", "--jobs", "1"])
+        let watcher = try SQLiteConnection(path: home + "/state.db", mode: .readOnly)
+        let count = try watcher.prepare("SELECT count(*) FROM messages")
+        while victim.process.isRunning, try count.singleInteger() ?? 0 < rows { usleep(500) }
+        kill(victim.process.processIdentifier, SIGKILL)
+        victim.process.waitUntilExit()
+        return victim.process.terminationReason == .uncaughtSignal
+    }
+
+    /// After a killed repair: the file is sound, and each session holds its original rows or its whole
+    /// transcript, with a counter to match. Returns how many sessions were whole.
+    static func checkWholeOrUntouched(home: String, _ sessions: [Session]) throws -> Int {
+        let database = home + "/state.db"
+        #expect(try AgentView.text(database, "PRAGMA integrity_check") == "ok")
+        var whole = 0
+        for session in sessions {
+            let rows = try AgentView.rows(database, session: session.id).count
+            #expect(rows == session.surviving || rows == session.messages.count, "\(session.id) half-repaired: \(rows) rows")
+            if rows == session.messages.count { whole += 1 }
+            let counter = try AgentView.integer(database, "SELECT message_count FROM sessions WHERE id = ?", [.text(session.id)])
+            #expect(counter == Int64(rows), "\(session.id): counter \(counter ?? -1) for \(rows) rows")
+        }
+        return whole
+    }
+
+    @discardableResult
+    static func build(home: String, sessions count: Int = 120, messages: Int = 150) throws -> [Session] {
+        let store = try StoreBuilder(home: home)
+        var generator = ConversationGenerator(seed: 31)
+        var sessions: [Session] = []
+        for index in 0..<count {
+            let id = "kill-\(index)"
+            let conversation = generator.conversation(count: messages, start: 1_772_000_000 + Double(index) * 10_000)
+            try store.writeTranscript(id, messages: conversation, format: index % 2 == 0 ? .plain : .gzip(members: 1))
+            let surviving = 2 + index % 5
+            try store.addMessages(id, Array(conversation.suffix(surviving)))
+            sessions.append(Session(id: id, messages: conversation, surviving: surviving))
+        }
+        return sessions
+    }
+}
