@@ -10,6 +10,7 @@ public enum FsckError: Error, CustomStringConvertible, Sendable {
     case invalidArgument(String)
     case repairStopped(path: String, detail: String, sessionsRepaired: Int)
     case damagedDatabase(path: String, verdict: String)
+    case output(FileFailure)
 
     public var description: String {
         switch self {
@@ -32,6 +33,8 @@ public enum FsckError: Error, CustomStringConvertible, Sendable {
         case .repairStopped(let path, let detail, let repaired):
             "\(path): repair stopped: \(detail); \(Counted(repaired, "session").with("was", "were")) repaired before, each whole; "
                 + "every other session is untouched. Fix the cause (free space, permissions), then run the repair again"
+        case .output(let failure):
+            "\(failure.path): " + Self.describe(failure.reason)
         case .damagedDatabase(let path, let verdict):
             "\(path): the database is damaged (PRAGMA integrity_check: \(verdict)), so what it says it holds cannot be trusted "
                 + "and nothing was written. Stop the agent; if only indexes are named, sqlite3 \(path) REINDEX mends them, "
@@ -41,6 +44,23 @@ public enum FsckError: Error, CustomStringConvertible, Sendable {
 }
 
 extension FsckError {
+    /// A file the tool could not write, in words, with what to do.
+    private static func describe(_ reason: FileFailure.Reason) -> String {
+        let unchanged = "the previous file, if any, is unchanged"
+        return switch reason {
+        case .symbolicLink: "is a symbolic link to a file; name the file it points to, nothing was written"
+        case .storeFile(let name): "is the store's own \(name); name another file for the output, nothing was written"
+        case .directory: "is a directory; name a file, nothing was written"
+        case .open(let code): "cannot open: \(POSIX.describe(code)); nothing was written"
+        case .create(let code): "cannot create: \(POSIX.describe(code)); nothing was written"
+        case .createTemporary(let code): "cannot create a temporary file beside it: \(POSIX.describe(code)); nothing was written"
+        case .write(let code): "cannot write: \(POSIX.describe(code)); \(unchanged)"
+        case .flush(let temporary?, let code): "cannot flush \(temporary): \(POSIX.describe(code)); \(unchanged)"
+        case .flush(nil, let code): "cannot finish writing: \(POSIX.describe(code))"
+        case .rename(let temporary, let code): "cannot rename \(temporary) over it: \(POSIX.describe(code)); \(unchanged)"
+        }
+    }
+
     /// What a SQLite failure on the database at `path` means to the operator.
     init(_ error: SQLiteError, path: String) {
         if error.isNotADatabase {

@@ -134,7 +134,11 @@ public struct IncrementalAudit: Sendable {
     }
 
     private func saveState(_ state: State) throws(FsckError) {
-        try AtomicFile.write(AuditStateFile.encode(state), to: statePath, protecting: scanner.location)
+        do {
+            try AtomicFile.write(AuditStateFile.encode(state), to: statePath, protecting: scanner.location.ownFiles)
+        } catch {
+            throw .output(error)
+        }
     }
 }
 

@@ -78,7 +78,12 @@ private final class ExportSink {
     init(path: String?, gzip: Bool, database: String) throws(FsckError) {
         if let path {
             // The database's own files are refused as outputs: an export over state.db would replace the store.
-            let file = try OutputFile(path: path, protecting: StoreLocation(database: database, transcriptRoots: []))
+            let file: OutputFile
+            do {
+                file = try OutputFile(path: path, protecting: StoreLocation(database: database, transcriptRoots: []).ownFiles)
+            } catch {
+                throw .output(error)
+            }
             (self.file, descriptor, name) = (file, file.descriptor, path)
         } else {
             if gzip, isatty(1) == 1 { throw .invalidArgument("refusing to write gzip data to a terminal; pass --output FILE") }
@@ -88,21 +93,29 @@ private final class ExportSink {
     }
 
     func write(_ line: String) throws(FsckError) {
-        if let gzip { return try gzip.write(Array(line.utf8)) }
-        plain.append(contentsOf: line.utf8)
-        if plain.count >= 1 << 20 { try flush() }
+        do {
+            if let gzip { return try gzip.write(Array(line.utf8)) }
+            plain.append(contentsOf: line.utf8)
+            if plain.count >= 1 << 20 { try flush() }
+        } catch {
+            throw .output(error)
+        }
     }
 
-    private func flush() throws(FsckError) {
+    private func flush() throws(FileFailure) {
         if let code = plain.withUnsafeBytes({ POSIX.writeAll(descriptor, $0) }) {
-            throw .io(path: name, detail: "write failed: \(POSIX.describe(code))")
+            throw FileFailure(path: name, reason: .write(errno: code))
         }
         plain.removeAll(keepingCapacity: true)
     }
 
     func finish() throws(FsckError) {
-        if let gzip { try gzip.close() } else { try flush() }
-        try file?.commit()
+        do {
+            if let gzip { try gzip.close() } else { try flush() }
+            try file?.commit()
+        } catch {
+            throw .output(error)
+        }
     }
 
     func abandon() {

@@ -19,7 +19,8 @@ final class OutputFile {
     private let temporary: String?
     private var isOpen = true
 
-    init(path: String, protecting store: StoreLocation?) throws(FsckError) {
+    /// `protected`: files never to write, each with what it is ("database"), such as `StoreLocation.ownFiles`.
+    init(path: String, protecting protected: [(name: String, path: String)] = []) throws(FileFailure) {
         self.path = path
         var target = stat()
         var exists = lstat(path, &target) == 0
@@ -30,19 +31,19 @@ final class OutputFile {
             exists = stat(path, &target) == 0
             let ownDescriptor = ["/dev/stdout", "/dev/stderr"].contains(path) || path.hasPrefix("/dev/fd/") || path.hasPrefix("/proc/self/fd/")
             guard exists, ownDescriptor || target.st_mode & S_IFMT != S_IFREG else {
-                throw .io(path: path, detail: "is a symbolic link to a file; name the file it points to, nothing was written")
+                throw FileFailure(path: path, reason: .symbolicLink)
             }
             direct = true
         }
-        if let store, let own = store.ownFile(matching: path, status: exists ? target : nil) {
-            throw .io(path: path, detail: "is the store's own \(own); name another file for the output, nothing was written")
+        if let own = Self.which(of: protected, is: path, status: exists ? target : nil) {
+            throw FileFailure(path: path, reason: .storeFile(own))
         }
         let kind = target.st_mode & S_IFMT
         if exists, kind != S_IFREG || direct {
-            guard kind != S_IFDIR else { throw .io(path: path, detail: "is a directory; name a file, nothing was written") }
+            guard kind != S_IFDIR else { throw FileFailure(path: path, reason: .directory) }
             // O_APPEND: a standard output redirected with >> must not be overwritten from its start.
             descriptor = open(path, O_WRONLY | O_APPEND | O_CLOEXEC | O_NOCTTY)
-            guard descriptor >= 0 else { throw .io(path: path, detail: "cannot open: \(POSIX.describe(errno)); nothing was written") }
+            guard descriptor >= 0 else { throw FileFailure(path: path, reason: .open(errno: errno)) }
             temporary = nil
             return
         }
@@ -58,7 +59,7 @@ final class OutputFile {
             }
             attempt += 1
             guard errno == EEXIST, attempt < 100 else {
-                throw .io(path: path, detail: "cannot create a temporary file beside it: \(POSIX.describe(errno)); nothing was written")
+                throw FileFailure(path: path, reason: .createTemporary(errno: errno))
             }
         }
         if exists {
@@ -71,24 +72,24 @@ final class OutputFile {
     deinit { if isOpen { abandon() } }
 
     /// Flushes the file and puts it in place.
-    func commit() throws(FsckError) {
+    func commit() throws(FileFailure) {
         isOpen = false
         guard let temporary else {
             // A pipe or a terminal cannot be flushed to disk: EINVAL is expected there.
             guard fsync(descriptor) == 0 || errno == EINVAL || errno == EROFS, POSIX.close(descriptor) == 0 else {
-                throw .io(path: path, detail: "cannot finish writing: \(POSIX.describe(errno))")
+                throw FileFailure(path: path, reason: .flush(temporary: nil, errno: errno))
             }
             return
         }
         guard fsync(descriptor) == 0, POSIX.close(descriptor) == 0 else {
-            let reason = POSIX.describe(errno)
+            let code = errno
             unlink(temporary)
-            throw .io(path: path, detail: "cannot flush \(temporary): \(reason); the previous file, if any, is unchanged")
+            throw FileFailure(path: path, reason: .flush(temporary: temporary, errno: code))
         }
         guard rename(temporary, path) == 0 else {
-            let reason = POSIX.describe(errno)
+            let code = errno
             unlink(temporary)
-            throw .io(path: path, detail: "cannot rename \(temporary) over it: \(reason); the previous file, if any, is unchanged")
+            throw FileFailure(path: path, reason: .rename(temporary: temporary, errno: code))
         }
     }
 
@@ -101,22 +102,18 @@ final class OutputFile {
     }
 
     /// Writes `bytes` at the current position.
-    func write(_ bytes: UnsafeRawBufferPointer) throws(FsckError) {
-        if let code = POSIX.writeAll(descriptor, bytes) {
-            throw .io(path: path, detail: "cannot write: \(POSIX.describe(code)); the previous file, if any, is unchanged")
-        }
+    func write(_ bytes: UnsafeRawBufferPointer) throws(FileFailure) {
+        if let code = POSIX.writeAll(descriptor, bytes) { throw FileFailure(path: path, reason: .write(errno: code)) }
     }
 }
 
-extension StoreLocation {
-    /// Which of the store's own files `path` is (the database, its WAL, shared memory, journal or repair lock), if any:
-    /// by name, with the directory resolved, and for an existing file also by device and inode (a hard link).
-    func ownFile(matching path: String, status: stat?) -> String? {
-        let owned = [("database", ""), ("WAL file", "-wal"), ("shared-memory file", "-shm"), ("journal", "-journal"),
-                     ("repair lock", ".repair.lock")].map { ($0.0, database + $0.1) }
-        let resolvedTarget = Self.resolvedDirectory(of: path)
-        for (name, file) in owned {
-            if resolvedTarget == Self.resolvedDirectory(of: file) { return name }
+extension OutputFile {
+    /// Which of `protected` `path` is, if any: by name, with the directory resolved, and for an existing file also by
+    /// device and inode (a hard link).
+    static func which(of protected: [(name: String, path: String)], is path: String, status: stat?) -> String? {
+        let resolvedTarget = resolvedDirectory(of: path)
+        for (name, file) in protected {
+            if resolvedTarget == resolvedDirectory(of: file) { return name }
             var own = stat()
             if let status, stat(file, &own) == 0, own.st_dev == status.st_dev, own.st_ino == status.st_ino { return name }
         }

@@ -8,6 +8,12 @@ public struct StoreLocation: Sendable, Equatable {
         self.transcriptRoots = transcriptRoots
     }
 
+    /// The store's own files, with what each is: never an output of the tool's.
+    public var ownFiles: [(name: String, path: String)] {
+        [("database", ""), ("WAL file", "-wal"), ("shared-memory file", "-shm"), ("journal", "-journal"),
+         ("repair lock", ".repair.lock")].map { ($0.0, database + $0.1) }
+    }
+
     /// The Hermes defaults: home is `home`, else `$HERMES_HOME`, else `~/.hermes`; the database
     /// `HOME/state.db` and the transcripts `HOME/sessions`, unless given.
     public static func resolve(home: String?, database: String?, transcriptRoots: [String],

@@ -19,10 +19,10 @@ public final class GzipFileWriter {
 
     private let ownsDescriptor: Bool
 
-    public init(path: String) throws(FsckError) {
+    public init(path: String) throws(FileFailure) {
         self.path = path
         descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else { throw .io(path: path, detail: "cannot create: \(String(cString: strerror(errno)))") }
+        guard descriptor >= 0 else { throw FileFailure(path: path, reason: .create(errno: errno)) }
         ownsDescriptor = true
     }
 
@@ -37,27 +37,29 @@ public final class GzipFileWriter {
         if !isClosed, ownsDescriptor { POSIX.close(descriptor) }
     }
 
-    public func write(_ bytes: [UInt8]) throws(FsckError) {
+    public func write(_ bytes: [UInt8]) throws(FileFailure) {
         if deflater == nil { deflater = GzipDeflater() }
         try compress(bytes, finish: false)
     }
 
     /// Ends the current member; later writes start a new one.
-    public func finishMember() throws(FsckError) {
+    public func finishMember() throws(FileFailure) {
         guard deflater != nil else { return }
         try compress([], finish: true)
         deflater = nil
     }
 
-    public func close() throws(FsckError) {
+    public func close() throws(FileFailure) {
         try finishMember()
         isClosed = true
         guard ownsDescriptor else { return }
-        guard fsync(descriptor) == 0 || errno == EINVAL, POSIX.close(descriptor) == 0 else { throw .io(path: path, detail: "close failed: \(String(cString: strerror(errno)))") }
+        guard fsync(descriptor) == 0 || errno == EINVAL, POSIX.close(descriptor) == 0 else {
+            throw FileFailure(path: path, reason: .flush(temporary: nil, errno: errno))
+        }
     }
 
     /// Writes `bytes` to a new file at `path`, split evenly into `members` concatenated gzip members.
-    public static func write(_ bytes: [UInt8], toPath path: String, members: Int = 1) throws(FsckError) {
+    public static func write(_ bytes: [UInt8], toPath path: String, members: Int = 1) throws(FileFailure) {
         let writer = try GzipFileWriter(path: path)
         let memberSize = max(1, (bytes.count + members - 1) / max(1, members))
         var offset = 0
@@ -70,13 +72,13 @@ public final class GzipFileWriter {
         try writer.close()
     }
 
-    private func compress(_ bytes: [UInt8], finish: Bool) throws(FsckError) {
-        var failure: FsckError?
+    private func compress(_ bytes: [UInt8], finish: Bool) throws(FileFailure) {
+        var failure: FileFailure?
         bytes.withUnsafeBytes { input in
             deflater!.compress(input, finish: finish) { chunk in
                 guard failure == nil else { return }
                 if let code = POSIX.writeAll(descriptor, chunk) {
-                    failure = .io(path: path, detail: "write failed: \(POSIX.describe(code))")
+                    failure = FileFailure(path: path, reason: .write(errno: code))
                 }
             }
         }
