@@ -54,13 +54,13 @@ public enum DatabaseReader {
             let sessions = try connection.prepare("SELECT id FROM sessions")
             while try sessions.step() {
                 let id = sessions.text(0) ?? ""
-                if statistics[id] != nil { noteCollision(id, in: statistics, &collision) }
+                noteCollision(id, in: statistics, &collision)
                 statistics[id] = (0, 0)
             }
             let rows = try connection.prepare("SELECT session_id, count(*), max(id) FROM messages GROUP BY session_id")
             while try rows.step() {
                 let id = rows.text(0) ?? ""
-                if statistics[id] != nil { noteCollision(id, in: statistics, &collision) }
+                noteCollision(id, in: statistics, &collision)
                 statistics[id] = (Int(rows.integer(1)), rows.integer(2))
             }
             if let (first, second) = collision { throw SessionIDSpelling.collision(first, in: path, second, in: path) }
@@ -108,7 +108,7 @@ public enum DatabaseReader {
     private static func noteSessionRow(_ row: SQLiteStatement, in sessions: inout [String: DatabaseSession],
                                        collision: inout (String, String)?) {
         let id = row.text(0) ?? ""
-        if sessions[id] != nil { noteCollision(id, in: sessions, &collision) }
+        noteCollision(id, in: sessions, &collision)
         sessions[id, default: DatabaseSession()].hasSessionRow = true
         sessions[id]!.source = row.text(1)
         sessions[id]!.startedAt = row.isNull(2) ? nil : row.real(2)
@@ -126,15 +126,15 @@ public enum DatabaseReader {
     /// into `messages` too. It is not a conversation message, in either store.
     static let sessionMetaRole = Array("session_meta".utf8)
 
-    /// Fingerprints every row the statement yields, grouping by session id (column 0); rows arrive in session order.
-    /// With `details`, row ids and timestamps are kept too.
     /// Keeps the first pair of ids that Swift's `String` takes for one but SQLite keeps apart (Unicode normalisation):
-    /// `id` is about to be stored under a key that is already there.
+    /// `id` is about to be stored in `known`.
     private static func noteCollision<Value>(_ id: String, in known: [String: Value], _ collision: inout (String, String)?) {
-        guard collision == nil, let index = known.index(forKey: id), !known[index].key.utf8.elementsEqual(id.utf8) else { return }
-        collision = (known[index].key, id)
+        guard collision == nil, let other = SessionIDSpelling.otherSpelling(of: id, in: known) else { return }
+        collision = (other, id)
     }
 
+    /// Fingerprints every row the statement yields, grouping by session id (column 0); rows arrive in session order.
+    /// With `details`, row ids and timestamps are kept too.
     private static func collectRows(_ rows: SQLiteStatement, into sessions: inout [String: DatabaseSession],
                                     details: Bool, collision: inout (String, String)?) throws(SQLiteError) {
         var fingerprinter = MessageFingerprinter()

@@ -54,8 +54,8 @@ public struct TranscriptDiscovery: Sendable {
                 subdirectories.append(path)
             case S_IFREG where TranscriptReader.isTranscript(lossy):
                 let id = TranscriptReader.sessionID(fromFileName: lossy)
-                if let known = transcripts.index(forKey: id), !transcripts[known].key.utf8.elementsEqual(id.utf8) {
-                    throw SessionIDSpelling.collision(transcripts[known].key, in: transcripts[known].value[0], id, in: path)
+                if let other = SessionIDSpelling.otherSpelling(of: id, in: transcripts) {
+                    throw SessionIDSpelling.collision(other, in: transcripts[other]![0], id, in: path)
                 }
                 transcripts[id, default: []].append(path)
                 stamps[path] = FileStamp(size: Int(status.st_size), modified: POSIX.modifiedNanoseconds(status))

@@ -6,10 +6,15 @@ enum SessionIDSpelling {
     /// bytes. (Each store's own ids are checked as they are read: `TranscriptDiscovery`, `DatabaseReader`.)
     static func check<Value>(transcripts: [String: [String]], database: [String: Value], path: String) throws(FsckError) {
         for (id, files) in transcripts {
-            if let index = database.index(forKey: id), !database[index].key.utf8.elementsEqual(id.utf8) {
-                throw collision(id, in: files[0], database[index].key, in: path)
-            }
+            if let other = otherSpelling(of: id, in: database) { throw collision(id, in: files[0], other, in: path) }
         }
+    }
+
+    /// The key of `known` that `String` takes for `id` but whose bytes differ (the same id to Swift, another to
+    /// SQLite and the file system); nil when there is none, or it is `id` itself.
+    static func otherSpelling<Value>(of id: String, in known: [String: Value]) -> String? {
+        guard let index = known.index(forKey: id), !known[index].key.utf8.elementsEqual(id.utf8) else { return nil }
+        return known[index].key
     }
 
     static func collision(_ first: String, in firstOrigin: String, _ second: String, in secondOrigin: String) -> FsckError {
