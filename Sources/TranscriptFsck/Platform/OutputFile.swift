@@ -47,11 +47,11 @@ final class OutputFile {
             temporary = nil
             return
         }
-        let mode = exists ? target.st_mode & 0o7777 : 0o644
         var attempt = 0
         while true {
             let candidate = "\(path).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-            let opened = open(candidate, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
+            // A replacement gets the old file's mode and owner exactly.
+            let opened = POSIX.createNew(candidate, like: exists ? target : nil)
             if opened >= 0 {
                 descriptor = opened
                 temporary = candidate
@@ -61,11 +61,6 @@ final class OutputFile {
             guard errno == EEXIST, attempt < 100 else {
                 throw FileFailure(path: path, reason: .createTemporary(errno: errno))
             }
-        }
-        if exists {
-            // open's mode passed through the umask: give the replacement the old file's mode and owner exactly.
-            fchmod(descriptor, mode)
-            if geteuid() == 0 { fchown(descriptor, target.st_uid, target.st_gid) }
         }
     }
 

@@ -54,6 +54,24 @@ enum POSIX {
         #endif
     }
 
+    /// Creates `path`, which must not exist (`O_EXCL`; `O_NOFOLLOW`, so a link planted there cannot redirect the write),
+    /// for writing. With `model`, the file gets exactly its permission bits within `mask` (open's mode passes through
+    /// the umask) and, when root creates it, its owner; without, mode 0644 under the umask. Returns the descriptor, or
+    /// -1 with `errno` set and nothing left behind.
+    static func createNew(_ path: String, like model: stat?, mask: mode_t = 0o7777) -> Int32 {
+        let mode = model.map { $0.st_mode & mask } ?? 0o644
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
+        guard descriptor >= 0, let model else { return descriptor }
+        guard fchmod(descriptor, mode) == 0, geteuid() != 0 || fchown(descriptor, model.st_uid, model.st_gid) == 0 else {
+            let code = errno
+            close(descriptor)
+            unlink(path)
+            errno = code
+            return -1
+        }
+        return descriptor
+    }
+
     /// `strerror` as a String.
     static func describe(_ code: Int32) -> String { String(cString: strerror(code)) }
 }

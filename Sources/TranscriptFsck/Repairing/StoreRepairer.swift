@@ -265,18 +265,11 @@ public struct StoreRepairer: Sendable {
         guard stat(location.database, &database) == 0 else {
             throw .io(path: location.database, detail: "cannot read its permissions: \(POSIX.describe(errno)); nothing was written")
         }
-        let mode = database.st_mode & 0o666
-        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, mode)
+        let descriptor = POSIX.createNew(path, like: database, mask: 0o666)
         guard descriptor >= 0 else {
             throw .io(path: path, detail: "cannot create the backup: \(POSIX.describe(errno)); nothing was written")
         }
-        defer { POSIX.close(descriptor) }
-        // open's mode passes through the umask; set it exactly, and give root's copy to the database's owner.
-        guard fchmod(descriptor, mode) == 0, geteuid() != 0 || fchown(descriptor, database.st_uid, database.st_gid) == 0 else {
-            let reason = POSIX.describe(errno)
-            unlink(path)
-            throw .io(path: path, detail: "cannot set the backup's permissions: \(reason); nothing was written")
-        }
+        POSIX.close(descriptor)
     }
 
     /// Runs each FTS5 table's own `integrity-check` inside a transaction that is rolled back.
