@@ -40,20 +40,18 @@ public enum SessionComparison {
         let warnings = transcripts.flatMap { scan in scan.warnings.map { "\(scan.path): \($0)" } }
         let paths = transcripts.map(\.path)
         func finding(_ status: SessionStatus, _ transcript: TranscriptScan?, missing: Int = 0,
-                     problems: [String] = [], alignment: Alignment? = nil) -> SessionFinding {
+                     problems: [String] = [], alignment: Alignment? = nil, warning: String? = nil) -> SessionFinding {
             SessionFinding(sessionID: sessionID, status: status, transcriptPath: transcript?.path, transcriptPaths: paths,
                            transcriptMessages: transcript?.messageCount ?? 0, databaseMessages: rows.count,
-                           missingMessages: missing, problems: problems, warnings: warnings, alignment: alignment)
+                           missingMessages: missing, problems: problems, warnings: warnings + (warning.map { [$0] } ?? []),
+                           alignment: alignment)
         }
 
         if transcripts.isEmpty {
             guard database?.hasSessionRow == false, !rows.isEmpty else { return finding(.databaseOnly, nil) }
             // Nothing to rebuild the row from; say so rather than pass over rows the agent can never load.
-            return SessionFinding(sessionID: sessionID, status: .databaseOnly, transcriptPath: nil, transcriptPaths: [],
-                                  transcriptMessages: 0, databaseMessages: rows.count, missingMessages: 0, problems: [],
-                                  warnings: ["\(rows.count) rows have no row in sessions, so the agent never lists or resumes them, "
-                                             + "and there is no transcript to rebuild it from; 'transcript-fsck export' saves them as one"],
-                                  alignment: nil)
+            return finding(.databaseOnly, nil, warning: "\(rows.count) rows have no row in sessions, so the agent never lists or "
+                           + "resumes them, and there is no transcript to rebuild it from; 'transcript-fsck export' saves them as one")
         }
         if let damaged = transcripts.first(where: { $0.error != nil }), let error = damaged.error {
             return finding(.corrupt, damaged, problems: ["\(error.path): \(error.detail)"])

@@ -37,16 +37,20 @@ public struct TranscriptDiscovery: Sendable {
         var subdirectories: [String] = []
         while let entry = readdir(handle) {
             let raw = withUnsafeBytes(of: entry.pointee.d_name) { Array($0.prefix { $0 != 0 }) }
-            let lossy = String(decoding: raw, as: UTF8.self)
+            let valid = String(validating: raw, as: UTF8.self)
+            let lossy = valid ?? String(decoding: raw, as: UTF8.self)
             if lossy == "." || lossy == ".." { continue }
             let path = directory.hasSuffix("/") ? directory + lossy : directory + "/" + lossy
             var status = stat()
-            // The name's own bytes, not the String's: a name that is not UTF-8 would not be found under its repaired spelling.
-            let bytes = Array(directory.utf8) + (directory.hasSuffix("/") ? [] : [UInt8(ascii: "/")]) + raw + [0]
-            guard bytes.withUnsafeBufferPointer({ $0.withMemoryRebound(to: CChar.self) { lstat($0.baseAddress!, &status) } }) == 0 else { continue }
+            if valid != nil {
+                guard lstat(path, &status) == 0 else { continue }
+            } else {
+                // The name's own bytes: under its repaired spelling it would not be found.
+                let bytes = Array(directory.utf8) + (directory.hasSuffix("/") ? [] : [UInt8(ascii: "/")]) + raw + [0]
+                guard bytes.withUnsafeBufferPointer({ $0.withMemoryRebound(to: CChar.self) { lstat($0.baseAddress!, &status) } }) == 0 else { continue }
+            }
             let kind = status.st_mode & S_IFMT
-            let matters = kind == S_IFDIR || TranscriptReader.isTranscript(lossy)
-            if matters, String(validating: raw, as: UTF8.self) == nil {
+            if valid == nil, kind == S_IFDIR || TranscriptReader.isTranscript(lossy) {
                 throw .io(path: path, detail: "this name is not UTF-8 (shown with U+FFFD), so it cannot be a session id; rename it")
             }
             switch kind {
