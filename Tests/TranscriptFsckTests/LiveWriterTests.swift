@@ -61,7 +61,7 @@ import Testing
         #expect(last.status == 0, "\(last.standardOutput)")
         let report = try await StoreScanner(location: .resolve(home: session.home, database: nil, transcriptRoots: [], environment: [:])).scan()
         let finding = try #require(report.findings.first { $0.sessionID == "live" })
-        #expect(finding.status == .ok, "\(finding.problems)")
+        #expect(finding.status == .ok, "\(String(describing: finding.problem))")
         #expect(finding.transcriptMessages == 120)
         #expect(finding.databaseMessages == 120)
         // The backfill happened while the agent was writing, not after. (Under heavy load one repair may give up

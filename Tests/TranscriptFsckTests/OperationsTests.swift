@@ -155,6 +155,9 @@ import Testing
         #expect(second.unchangedSkipped == planted.count)
         #expect(second.transcriptBytes == 0)
         #expect(second.findings.map(\.status) == first.findings.map(\.status))
+        #expect(second.findings.map(\.problem) == first.findings.map(\.problem))
+        #expect(second.findings.map(\.warnings) == first.findings.map(\.warnings))
+        #expect(second.findings.map(\.session) == first.findings.map(\.session))
         // A new message in one transcript, and new rows in another session: only those two are read again.
         let store = try SQLiteConnection(path: home + "/state.db", mode: .readWrite)
         try AgentWriter(connection: store).append(sessionID: "20260309_170000_cli001", role: "user", content: "later")
@@ -173,7 +176,7 @@ import Testing
         let state = try directory.write("state.json", text: "{ not json")
         let result = try CommandRunner.fsck(["scan", "--home", home, "--since", state, "--format", "json"])
         #expect(result.status == 1)
-        #expect(result.standardOutput.contains("unreadable state file (line 1: not a version 2 state file)"))
+        #expect(result.standardOutput.contains("unreadable state file (line 1: not a version 3 state file)"))
         #expect(try CommandRunner.fsck(["scan", "--home", home, "--since", state]).standardOutput.contains("14 sessions unchanged"))
         // Cut short in the middle of a session's line, as a full disk leaves no file of ours, but a copy might.
         let whole = try String(contentsOfFile: state, encoding: .utf8)

@@ -113,7 +113,7 @@ import Testing
         try session.store.connection.execute("DELETE FROM sessions WHERE id = 's'")
         let before = try await scan(session.home)
         #expect(before.summary[.missing] == 1)
-        #expect(before.findings.first?.problems.first?.contains("no row for this session in sessions") == true)
+        #expect(before.findings.first?.problem == .noSessionRow(messages: 20))
         let report = try await repair(session.home)
         #expect(report.sessions.map(\.action) == [.created])
         #expect(report.insertedMessages == 0)
@@ -129,7 +129,7 @@ import Testing
         let report = try await scan(session.home)
         let finding = try #require(report.findings.first)
         #expect(finding.status == .databaseOnly)
-        #expect(finding.warnings.first?.contains("12 rows have no row in sessions") == true, "\(finding.warnings)")
+        #expect(finding.warnings == [.rowsWithoutSessionRow(rows: 12)])
         #expect(try await repair(session.home).sessions.first?.action == .unchanged)
     }
 
@@ -193,7 +193,11 @@ import Testing
         let before = try AgentView.rows(store.databasePath, session: "d")
         let report = try await repair(directory.path)
         #expect(report.sessions.map(\.action) == [.refused])
-        #expect(report.sessions[0].reason?.hasPrefix("diverged") == true)
+        guard case .diverged(let divergence)? = report.sessions[0].problem else {
+            Issue.record("refused without the finding's problem: \(report.sessions[0])")
+            return
+        }
+        #expect(divergence.row == 5 && divergence.databaseRows == 20)
         #expect(try AgentView.rows(store.databasePath, session: "d") == before)
     }
 

@@ -29,7 +29,7 @@ import Testing
         let finding = try #require(try await scan(session.home).findings.first)
         #expect(finding.status == .truncated)
         #expect(finding.missingMessages == 46)
-        #expect(finding.problems[0].contains("newest 4 of 50"))
+        #expect(finding.problem == .truncated(kept: 4, of: 50, lost: .older))
     }
 
     @Test func pathBWithAGzipArchiveCountsTheOlderMessagesAsMissing() async throws {

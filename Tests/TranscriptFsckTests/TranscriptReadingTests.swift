@@ -96,15 +96,14 @@ import Testing
         let scan = try Transcripts.scan(text: text + #"{"role": "user", "content": "half"#)
         #expect(scan.error == nil)
         #expect(scan.messageCount == 40)
-        #expect(scan.warnings.count == 1)
-        #expect(scan.warnings[0].contains("line 41"))
+        #expect(scan.unfinishedLastLine == 41)
     }
 
     @Test func completeLastLineWithoutNewlineIsCounted() throws {
         let scan = try Transcripts.scan(text: text + #"{"role": "user", "content": "whole"}"#)
         #expect(scan.error == nil)
         #expect(scan.messageCount == 41)
-        #expect(scan.warnings.isEmpty)
+        #expect(scan.unfinishedLastLine == nil)
     }
 
     @Test func badLineInTheMiddleIsCorruptWithItsLineNumber() throws {

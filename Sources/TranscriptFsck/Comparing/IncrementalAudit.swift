@@ -25,26 +25,7 @@ public struct IncrementalAudit: Sendable {
         var files: [String: FileStamp]
         var rows: Int
         var newestRowID: Int64
-        var facts: SessionFacts?
-        var finding: StoredFinding
-    }
-
-    /// The parts of a finding a report shows.
-    struct StoredFinding {
-        var status: SessionStatus
-        var transcriptPath: String?
-        var transcriptPaths: [String]
-        var transcriptMessages: Int
-        var databaseMessages: Int
-        var missingMessages: Int
-        var problems: [String]
-        var warnings: [String]
-
-        func finding(_ id: String) -> SessionFinding {
-            SessionFinding(sessionID: id, status: status, transcriptPath: transcriptPath, transcriptPaths: transcriptPaths,
-                           transcriptMessages: transcriptMessages, databaseMessages: databaseMessages,
-                           missingMessages: missingMessages, problems: problems, warnings: warnings, alignment: nil)
-        }
+        var finding: SessionFinding
     }
 
     public func run(progress: (any ScanObserver)? = nil) async throws(FsckError) -> ScanReport {
@@ -84,14 +65,13 @@ public struct IncrementalAudit: Sendable {
         for finding in collected?.report.findings ?? [] where ids.contains(finding.sessionID) {
             let id = finding.sessionID
             let rows = statistics[id] ?? (0, 0)
-            entries[id] = Entry(files: stamps(id), rows: rows.count, newestRowID: rows.newest,
-                                facts: collected?.snapshot.sessions[id].map(SessionFacts.init), finding: StoredFinding(finding))
+            entries[id] = Entry(files: stamps(id), rows: rows.count, newestRowID: rows.newest, finding: finding)
             findings.append(finding)
         }
         for id in unchanged {
             let entry = previous!.sessions[id]!
             entries[id] = entry
-            findings.append(entry.finding.finding(id))
+            findings.append(entry.finding)
         }
         findings.sort { $0.sessionID < $1.sessionID }
         // With --session, the other sessions' entries stay as they were; an audit that changed nothing leaves the
@@ -107,7 +87,7 @@ public struct IncrementalAudit: Sendable {
                                 transcriptBytes: collected?.report.transcriptBytes ?? 0, storedBytes: collected?.report.storedBytes ?? 0,
                                 duration: clock.now - started)
         report.unchangedSkipped = unchanged.count
-        return report.filtered(by: scanner.filter) { entries[$0]?.facts }
+        return report.filtered(by: scanner.filter)
     }
 
     private func loadState(warnings: inout [String]) -> State? {
@@ -139,13 +119,5 @@ public struct IncrementalAudit: Sendable {
         } catch {
             throw .output(error)
         }
-    }
-}
-
-extension IncrementalAudit.StoredFinding {
-    init(_ finding: SessionFinding) {
-        self.init(status: finding.status, transcriptPath: finding.transcriptPath, transcriptPaths: finding.transcriptPaths,
-                  transcriptMessages: finding.transcriptMessages, databaseMessages: finding.databaseMessages,
-                  missingMessages: finding.missingMessages, problems: finding.problems, warnings: finding.warnings)
     }
 }

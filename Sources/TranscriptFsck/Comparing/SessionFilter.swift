@@ -17,9 +17,9 @@ public struct SessionFilter: Sendable, Equatable {
 
     public var isEmpty: Bool { sources.isEmpty && startedAfter == nil && statuses.isEmpty }
 
-    func matches(_ finding: SessionFinding, _ session: SessionFacts?) -> Bool {
+    func matches(_ finding: SessionFinding) -> Bool {
         if !statuses.isEmpty, !statuses.contains(finding.status) { return false }
-        guard let session, session.hasSessionRow else { return true }
+        guard let session = finding.session, session.hasSessionRow else { return true }
         if !sources.isEmpty, !sources.contains(session.source ?? "") { return false }
         if let startedAfter, (session.startedAt ?? -.infinity) < startedAfter { return false }
         return true
@@ -33,31 +33,12 @@ public struct SessionFilter: Sendable, Equatable {
     }
 }
 
-/// What a filter needs to know of a session's row.
-public struct SessionFacts: Sendable, Equatable {
-    public var hasSessionRow: Bool
-    public var source: String?
-    public var startedAt: Double?
-
-    init(hasSessionRow: Bool, source: String?, startedAt: Double?) {
-        self.hasSessionRow = hasSessionRow
-        self.source = source
-        self.startedAt = startedAt
-    }
-
-    init(_ session: DatabaseSession) {
-        hasSessionRow = session.hasSessionRow
-        source = session.source
-        startedAt = session.startedAt
-    }
-}
-
 extension ScanReport {
     /// The report over only the sessions that `filter` matches.
-    func filtered(by filter: SessionFilter, facts: (String) -> SessionFacts?) -> ScanReport {
+    func filtered(by filter: SessionFilter) -> ScanReport {
         guard !filter.isEmpty else { return self }
         var copy = self
-        copy.findings = findings.filter { filter.matches($0, facts($0.sessionID)) }
+        copy.findings = findings.filter { filter.matches($0) }
         return copy
     }
 }

@@ -27,7 +27,7 @@ public struct StoreScanner: Sendable {
     /// Runs the scan; `progress` hears of every transcript finished.
     public func scan(progress: (any ScanObserver)? = nil) async throws(FsckError) -> ScanReport {
         let collected = try await collect(progress: progress)
-        return collected.report.filtered(by: filter) { collected.snapshot.sessions[$0].map(SessionFacts.init) }
+        return collected.report.filtered(by: filter)
     }
 
     /// Everything a scan read, kept for a repair to plan from.

@@ -20,7 +20,10 @@ public struct RepairReport: Sendable {
         public let status: SessionStatus
         public let action: Action
         public let inserted: Int
+        /// Why it was refused or deferred, when the repair itself could not go ahead.
         public let reason: String?
+        /// The finding's problem, when the session was refused because it needs a person.
+        public var problem: Problem? = nil
         /// Where the rows went (or would go).
         public let placement: [String]
     }

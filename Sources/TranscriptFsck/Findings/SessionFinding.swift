@@ -2,6 +2,8 @@
 public struct SessionFinding: Sendable, Equatable {
     public let sessionID: String
     public let status: SessionStatus
+    /// Why the session is not ok; nil when its status is not a problem.
+    public let problem: Problem?
     /// The transcript compared (the longer one when a session has several); nil when there is none.
     public let transcriptPath: String?
     /// Every transcript file found for the session.
@@ -10,14 +12,30 @@ public struct SessionFinding: Sendable, Equatable {
     public let databaseMessages: Int
     /// Transcript messages that the database lacks.
     public let missingMessages: Int
-    /// Why the session is not ok, one line each; empty when it is.
-    public let problems: [String]
     /// Things worth knowing that do not change the status (an unfinished last line, say).
-    public let warnings: [String]
-    /// Where the rows line up; nil when there is nothing to align. With `inFlightRows`, it aligns
-    /// the rows before those.
+    public internal(set) var warnings: [SessionWarning]
+    /// What the session row says, for filters; nil when the database holds nothing of the session.
+    public let session: SessionFacts?
+    /// Where the rows line up; nil when there is nothing to align (or the finding was taken from an audit's state
+    /// file). With `inFlightRows`, it aligns the rows before those.
     public let alignment: Alignment?
     /// Rows at the end of the session written after the transcripts were read (a live agent), left out
     /// of the comparison: the transcript read could not hold them yet.
-    public var inFlightRows = 0
+    public internal(set) var inFlightRows = 0
+
+    public init(sessionID: String, status: SessionStatus, problem: Problem?, transcriptPath: String?, transcriptPaths: [String],
+                transcriptMessages: Int, databaseMessages: Int, missingMessages: Int, warnings: [SessionWarning],
+                session: SessionFacts?, alignment: Alignment?) {
+        self.sessionID = sessionID
+        self.status = problem?.status ?? status
+        self.problem = problem
+        self.transcriptPath = transcriptPath
+        self.transcriptPaths = transcriptPaths
+        self.transcriptMessages = transcriptMessages
+        self.databaseMessages = databaseMessages
+        self.missingMessages = missingMessages
+        self.warnings = warnings
+        self.session = session
+        self.alignment = alignment
+    }
 }

@@ -122,3 +122,27 @@ private struct JSONTreeSink: JSONTokenSink {
         }
     }
 }
+
+/// The scalar values of a node, for positional records (the `--since` state file).
+extension JSONNode {
+    var string: String? {
+        guard case .string(let bytes) = self else { return nil }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    var integer: Int? {
+        guard case .number(let literal) = self else { return nil }
+        return Int(String(decoding: literal, as: UTF8.self))
+    }
+
+    var double: Double? {
+        guard case .number(let literal) = self else { return nil }
+        return Double(String(decoding: literal, as: UTF8.self))
+    }
+
+    var strings: [String]? {
+        guard case .array(let elements) = self else { return nil }
+        let texts = elements.compactMap(\.string)
+        return texts.count == elements.count ? texts : nil
+    }
+}

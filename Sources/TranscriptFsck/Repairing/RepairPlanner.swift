@@ -17,7 +17,7 @@ struct RepairPlanner {
         case .ok, .databaseOnly, .databaseAhead:
             return .success(nil)
         case .diverged, .corrupt:
-            return .failure(RepairRefusal("\(finding.status.rawValue): \(finding.problems.joined(separator: "; "))"))
+            return .failure(finding.problem.map(RepairRefusal.needsAPerson) ?? RepairRefusal("no problem recorded"))
         case .truncated, .missing, .continued:
             let matches: [Int], following: Int
             switch finding.alignment {

@@ -49,15 +49,19 @@ public struct SessionRepairPlan: Sendable {
 }
 
 /// Why a session will not be repaired; the session is left exactly as it was.
-public struct RepairRefusal: Error, Sendable, CustomStringConvertible {
-    public let reason: String
-    /// True when no later session could fare better (disk full, read-only file): the run stops.
-    public let stopsTheRun: Bool
+public enum RepairRefusal: Error, Sendable {
+    /// The finding needs a person (diverged, corrupt): a repair never guesses which side is right.
+    case needsAPerson(Problem)
+    /// The repair could not go ahead, for the reason given. `stopsTheRun` when no later session could fare better
+    /// (disk full, read-only file).
+    case cannot(String, stopsTheRun: Bool)
 
     public init(_ reason: String, stopsTheRun: Bool = false) {
-        self.reason = reason
-        self.stopsTheRun = stopsTheRun
+        self = .cannot(reason, stopsTheRun: stopsTheRun)
     }
 
-    public var description: String { reason }
+    public var stopsTheRun: Bool {
+        if case .cannot(_, true) = self { return true }
+        return false
+    }
 }

@@ -113,7 +113,11 @@ public struct StoreRepairer: Sendable {
                         if live { Self.sleep(WritePacing.pause) }
                     }
                 } catch {
-                    throw .repairStopped(path: location.database, detail: error.reason, sessionsRepaired: repaired)
+                    guard case .cannot(let reason, _) = error else {
+                        results[plan.sessionID] = Self.refused(plan.sessionID, status, error)
+                        continue
+                    }
+                    throw .repairStopped(path: location.database, detail: reason, sessionsRepaired: repaired)
                 }
             }
             written = clock.now
@@ -191,7 +195,12 @@ public struct StoreRepairer: Sendable {
     }
 
     private static func refused(_ sessionID: String, _ status: SessionStatus, _ refusal: RepairRefusal) -> RepairReport.Session {
-        .init(sessionID: sessionID, status: status, action: .refused, inserted: 0, reason: refusal.reason, placement: [])
+        switch refusal {
+        case .needsAPerson(let problem):
+            .init(sessionID: sessionID, status: status, action: .refused, inserted: 0, reason: nil, problem: problem, placement: [])
+        case .cannot(let reason, _):
+            .init(sessionID: sessionID, status: status, action: .refused, inserted: 0, reason: reason, placement: [])
+        }
     }
 
     /// A damaged file misleads the plan (an index missing rows hides them from the session's reads, and the repair

@@ -15,7 +15,7 @@ extension RepairReport: SessionReport {
                 ("status", .string(session.status.rawValue)),
                 ("action", .string(session.action.rawValue)),
                 ("inserted", .integer(session.inserted)),
-                ("reason", .optional(session.reason)),
+                ("reason", .optional(session.explanation)),
                 ("placement", .array(session.placement.map(JSONValue.string))),
             ])
         }
@@ -23,7 +23,7 @@ extension RepairReport: SessionReport {
 
     public var cases: [(id: String, failure: (kind: String, message: String)?)] {
         sessions.map { session in
-            (session.sessionID, [.refused, .deferred].contains(session.action) ? (session.action.rawValue, session.reason ?? "") : nil)
+            (session.sessionID, [.refused, .deferred].contains(session.action) ? (session.action.rawValue, session.explanation ?? "") : nil)
         }
     }
 
@@ -64,7 +64,7 @@ extension RepairReport: SessionReport {
                 let action = dryRun && session.action != .refused ? "plan: \(session.action == .created ? "create" : "backfill")" : session.action.rawValue
                 table.colors.append(session.action == .refused ? .red : session.action == .deferred ? .yellow : .green)
                 table.rows.append([action, session.sessionID, String(session.inserted),
-                                   session.reason ?? session.placement.joined(separator: "; ")])
+                                   session.explanation ?? session.placement.joined(separator: "; ")])
             }
             lines.append("")
             lines.append(table.rendered(colored: colored))
@@ -86,5 +86,12 @@ extension RepairReport: SessionReport {
             lines.append("Every repairable session's history is in \(location.database).")
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+extension RepairReport.Session {
+    /// Why the session was refused or deferred, in words: the repair's own reason, or the finding's problem.
+    var explanation: String? {
+        reason ?? problem.map { "\(status.rawValue): \($0.sentence)" }
     }
 }

@@ -13,7 +13,7 @@ extension ScanReport: SessionReport {
 
     public var cases: [(id: String, failure: (kind: String, message: String)?)] {
         findings.map { finding in
-            (finding.sessionID, finding.status.isProblem ? (finding.status.rawValue, finding.problems.joined(separator: "; ")) : nil)
+            (finding.sessionID, finding.status.isProblem ? (finding.status.rawValue, finding.problem?.sentence ?? "") : nil)
         }
     }
 
@@ -50,7 +50,7 @@ extension ScanReport: SessionReport {
                 table.colors.append(finding.status.isProblem ? .red : .yellow)
                 table.rows.append([finding.status.rawValue, finding.sessionID, String(finding.transcriptMessages),
                                    String(finding.databaseMessages), String(finding.missingMessages),
-                                   (finding.problems + finding.warnings.map { "warning: " + $0 }).joined(separator: "; ")])
+                                   (finding.problemSentences + finding.warnings.map { "warning: " + $0.sentence }).joined(separator: "; ")])
             }
             lines.append("")
             lines.append(table.rendered(colored: colored))
@@ -83,8 +83,8 @@ extension SessionFinding {
             ("transcript_messages", .integer(transcriptMessages)),
             ("database_messages", .integer(databaseMessages)),
             ("missing_messages", .integer(missingMessages)),
-            ("problems", .array(problems.map(JSONValue.string))),
-            ("warnings", .array(warnings.map(JSONValue.string))),
+            ("problems", .array(problemSentences.map(JSONValue.string))),
+            ("warnings", .array(warnings.map { .string($0.sentence) })),
         ])
     }
 }

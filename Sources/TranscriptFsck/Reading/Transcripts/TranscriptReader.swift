@@ -1,7 +1,7 @@
 /// Reads one transcript file, plain or gzip, and hands every message line to a visitor.
 ///
 /// Blank lines are skipped; `session_meta` lines go to `onSessionMeta` and are not counted;
-/// an unfinished last line is a warning; any other unreadable line stops the read with an error.
+/// an unfinished last line is noted and not counted; any other unreadable line stops the read with an error.
 struct TranscriptReader {
     let path: String
     var limits = ReadLimits.standard
@@ -11,7 +11,8 @@ struct TranscriptReader {
         var messages = 0
         var uncompressedBytes = 0
         var storedBytes = 0
-        var warnings: [String] = []
+        /// The last line, when it has no newline and does not parse: the writer stopped mid-line.
+        var unfinishedLastLine: Int?
     }
 
     /// True for the file names the tool treats as transcripts.
@@ -46,7 +47,7 @@ struct TranscriptReader {
                 parsed = try MessageLine.parse(&scanner, member: member)
             } catch {
                 guard line.endsWithNewline else {
-                    outcome.warnings.append("line \(line.number): the last line is unfinished (the writer stopped mid-line); not counted")
+                    outcome.unfinishedLastLine = line.number
                     return
                 }
                 throw TranscriptError(path: path, place: .line(line.number, byteOffset: line.byteOffset),

@@ -5,7 +5,8 @@ public struct TranscriptScan: Sendable {
     public var fingerprints: [MessageFingerprint] = []
     public var uncompressedBytes = 0
     public var storedBytes = 0
-    public var warnings: [String] = []
+    /// The last line, when the writer stopped in the middle of it; it is not counted.
+    public var unfinishedLastLine: Int?
     /// Set when the file could not be read whole; the fingerprints then stop before the damage.
     public var error: TranscriptError?
 
@@ -23,7 +24,7 @@ public struct TranscriptScan: Sendable {
             result.fingerprints.shrinkSlack()
             result.uncompressedBytes = outcome.uncompressedBytes
             result.storedBytes = outcome.storedBytes
-            result.warnings = outcome.warnings
+            result.unfinishedLastLine = outcome.unfinishedLastLine
         } catch {
             result.error = error
         }

@@ -1,0 +1,71 @@
+/// Why a session is not ok, as facts; Reporting puts them into words. Positions are 1-based, as people count.
+public enum Problem: Sendable, Equatable {
+    /// The database rows are `kept` of the transcript's `of` messages, in order; which ones were lost.
+    case truncated(kept: Int, of: Int, lost: LostMessages)
+    /// The transcript holds `transcriptMessages` messages and the database no row of the session;
+    /// `sessionRowExists` tells whether the session row itself is there.
+    case noRows(transcriptMessages: Int, sessionRowExists: Bool)
+    /// The database holds all `messages` messages but no session row, so the agent never lists or resumes it.
+    case noSessionRow(messages: Int)
+    /// The database lacks `missing` of the transcript's `of` messages and holds `newerRows` rows the transcript
+    /// never saw: the session went on after an upgrade.
+    case continued(missing: Int, of: Int, newerRows: Int)
+    /// Each side holds messages the other lacks.
+    case diverged(Divergence)
+    /// Two transcripts of the session differ at `message` and neither is a prefix of the other.
+    case transcriptsDisagree(first: String, second: String, message: Int)
+    /// A transcript could not be read whole.
+    case unreadable(TranscriptError)
+
+    /// Which of the transcript's messages a truncated database lacks.
+    public enum LostMessages: String, Sendable, Equatable {
+        /// The two failure paths: the newest rows survived.
+        case older
+        case newer
+        /// Some between or around the rows that survived.
+        case scattered
+    }
+
+    /// The status a session with this problem has.
+    public var status: SessionStatus {
+        switch self {
+        case .truncated: .truncated
+        case .noRows, .noSessionRow: .missing
+        case .continued: .continued
+        case .diverged, .transcriptsDisagree: .diverged
+        case .unreadable: .corrupt
+        }
+    }
+}
+
+/// Where a database parts from its transcript.
+public struct Divergence: Sendable, Equatable {
+    /// The first row with no counterpart: its place among the session's `databaseRows` rows, and its id.
+    public let row: Int
+    public let rowID: Int64?
+    public let databaseRows: Int
+    /// The transcript message after which that row has no match; 0 for the start of the transcript.
+    public let afterMessage: Int
+    /// Messages of the transcript not in the database, and rows of the database not in the transcript.
+    public let transcriptOnly: Int
+    public let databaseOnly: Int
+
+    public init(row: Int, rowID: Int64?, databaseRows: Int, afterMessage: Int, transcriptOnly: Int, databaseOnly: Int) {
+        self.row = row
+        self.rowID = rowID
+        self.databaseRows = databaseRows
+        self.afterMessage = afterMessage
+        self.transcriptOnly = transcriptOnly
+        self.databaseOnly = databaseOnly
+    }
+}
+
+/// Something worth knowing about a session that does not change its status.
+public enum SessionWarning: Sendable, Equatable {
+    /// The transcript's last line has no newline: the writer stopped mid-line. It is not counted.
+    case unfinishedLastLine(path: String, line: Int)
+    /// Rows with no session row and no transcript to rebuild the row from.
+    case rowsWithoutSessionRow(rows: Int)
+    /// Rows a live agent wrote while the scan ran, left out of the comparison.
+    case rowsWrittenDuringScan(rows: Int)
+}

@@ -1,0 +1,39 @@
+import Testing
+@testable import TranscriptFsck
+
+/// The `--since` state file keeps whole findings: every problem and warning must come back as it went in.
+@Suite struct FindingRecordTests {
+    static let problems: [Problem?] = [
+        nil,
+        .truncated(kept: 2, of: 996, lost: .older),
+        .truncated(kept: 3, of: 9, lost: .scattered),
+        .noRows(transcriptMessages: 40, sessionRowExists: true),
+        .noSessionRow(messages: 20),
+        .continued(missing: 30, of: 64, newerRows: 5),
+        .diverged(Divergence(row: 3, rowID: 812, databaseRows: 9, afterMessage: 0, transcriptOnly: 4, databaseOnly: 2)),
+        .diverged(Divergence(row: 1, rowID: nil, databaseRows: 1, afterMessage: 7, transcriptOnly: 1, databaseOnly: 1)),
+        .transcriptsDisagree(first: "a/s.jsonl", second: "b/s.jsonl.gz", message: 12),
+        .unreadable(TranscriptError(path: "s.jsonl.gz", place: .byte(18231), reason: "gzip stream ends early", hint: "restore it")),
+        .unreadable(TranscriptError(path: "s.jsonl", place: .line(41, byteOffset: 9000), reason: "column 3: bad", hint: "fix it")),
+        .unreadable(TranscriptError(path: "s.jsonl", place: .file, reason: "cannot open", hint: "check it")),
+    ]
+
+    @Test(arguments: problems)
+    func aFindingComesBackWhole(problem: Problem?) throws {
+        let finding = SessionFinding(
+            sessionID: "20260301_090000_a1b2c3", status: .ok, problem: problem, transcriptPath: "sessions/s \"quoted\".jsonl",
+            transcriptPaths: ["sessions/s \"quoted\".jsonl", "archive/s.jsonl.gz"], transcriptMessages: 996, databaseMessages: 2,
+            missingMessages: 994,
+            warnings: [.unfinishedLastLine(path: "archive/s.jsonl.gz", line: 997), .rowsWithoutSessionRow(rows: 12), .rowsWrittenDuringScan(rows: 3)],
+            session: SessionFacts(hasSessionRow: true, source: "telegram", startedAt: 1_772_355_600.25), alignment: nil)
+        let text = FindingRecord.encode(finding).rendered()
+        let node = try #require(Array(text.utf8).withUnsafeBytes { JSONNode.parse($0) })
+        #expect(FindingRecord.decode(node, sessionID: finding.sessionID) == finding)
+    }
+
+    @Test func aRecordWithAnUnknownProblemIsNotAFinding() throws {
+        let text = #"["truncated",["lost_in_space",1],null,[],1,0,1,[],null]"#
+        let node = try #require(Array(text.utf8).withUnsafeBytes { JSONNode.parse($0) })
+        #expect(FindingRecord.decode(node, sessionID: "s") == nil)
+    }
+}

@@ -1,0 +1,27 @@
+import Testing
+@testable import TranscriptFsck
+
+/// Reporting is the one place a finding's facts become words; these are the sentences people and JSON see.
+@Suite struct FindingWordsTests {
+    @Test func everyProblemIsOneSentenceWithItsFacts() {
+        #expect(Problem.truncated(kept: 2, of: 996, lost: .older).sentence
+                == "the database holds the newest 2 of 996 messages; the 994 older ones are missing")
+        #expect(Problem.truncated(kept: 2, of: 10, lost: .newer).sentence
+                == "the database holds the oldest 2 of 10 messages; the 8 newer ones are missing")
+        #expect(Problem.noRows(transcriptMessages: 7, sessionRowExists: false).sentence
+                == "the database has no row for this session; the transcript holds 7 messages")
+        #expect(Problem.diverged(Divergence(row: 3, rowID: 812, databaseRows: 9, afterMessage: 0, transcriptOnly: 4, databaseOnly: 2)).sentence
+                == "database row id 812 (message 3 of 9 in the database) has no match at the start of the transcript; "
+                + "4 transcript messages are not in the database and 2 database rows are not in the transcript")
+        #expect(Problem.unreadable(TranscriptError(path: "s.jsonl.gz", place: .byte(18), reason: "gzip stream ends early", hint: "h")).sentence
+                == "s.jsonl.gz: byte 18: gzip stream ends early")
+        #expect(SessionWarning.unfinishedLastLine(path: "s.jsonl", line: 41).sentence
+                == "s.jsonl: line 41: the last line is unfinished (the writer stopped mid-line); not counted")
+    }
+
+    @Test func aRefusalForTheFindingNamesItsStatusAndProblem() {
+        let session = RepairReport.Session(sessionID: "s", status: .diverged, action: .refused, inserted: 0, reason: nil,
+                                           problem: .transcriptsDisagree(first: "a", second: "b", message: 4), placement: [])
+        #expect(session.explanation == "diverged: transcripts a and b differ at message 4 and neither is a prefix of the other")
+    }
+}
