@@ -33,7 +33,8 @@ public enum Doctor {
         let database = location.database
         do {
             let connection = try DatabaseReader.open(path: database)
-            let schema = try StoreSchema.read(from: connection)
+            let format = try AgentFormats.detect(StoreSchema.read(from: connection), path: database)
+            let schema = format.schema
             let journal = try connection.prepare("PRAGMA journal_mode")
             _ = try journal.step()
             let mode = journal.text(0) ?? "?"
@@ -47,7 +48,7 @@ public enum Doctor {
             if let number = try? connection.prepare("SELECT max(version) FROM schema_version").singleInteger() {
                 generation = "schema_version \(number)"
             }
-            add("schema", .ok, "\(generation); sessions has \(schema.sessionColumns.count) columns, messages \(schema.messageColumns.count); "
+            add("schema", .ok, "\(format.name), \(generation); sessions has \(schema.sessionColumns.count) columns, messages \(schema.messageColumns.count); "
                 + "FTS5 tables: \(schema.fullTextTables.isEmpty ? "none" : schema.fullTextTables.joined(separator: ", "))")
             let verdict = try connection.check(.full)
             if verdict == "ok" {

@@ -18,11 +18,11 @@ public enum TranscriptExporter {
         let sink = try ExportSink(path: path, gzip: format == .jsonlGzip, database: database)
         let count: Int
         do {
-            count = try DatabaseReader.withSnapshot(path: database) { connection, schema in
+            count = try DatabaseReader.withSnapshot(path: database) { connection, agent in
                 let columns = ["role", "content", "tool_calls", "tool_call_id", "tool_name", "timestamp", "reasoning", "finish_reason"]
-                    .filter(schema.hasMessageColumn)
+                    .filter(agent.schema.hasMessageColumn)
                 let rows = try connection.prepare(
-                    "SELECT \(columns.joined(separator: ", ")) FROM messages WHERE session_id = ? ORDER BY id")
+                    "SELECT \(columns.joined(separator: ", ")) FROM messages WHERE session_id = ? ORDER BY \(agent.sessionOrder)")
                 try rows.bind([.text(sessionID)])
                 var count = 0
                 while try rows.step() {

@@ -16,13 +16,34 @@ public typealias MessageFingerprint = UInt64
 /// - NULL, an absent key, JSON null and the empty string are one value for content and
 ///   tool_calls, and an empty tool_calls list is no tool calls, as the agent stores it.
 struct MessageFingerprinter {
-    /// The order in which fields enter the hash.
-    enum Field: UInt8 {
+    /// The fields compared, in the order they enter the hash. A field is one column of `messages` and the transcript
+    /// key of the same name; adding one here makes both readers take it (and `PerField`'s count grow by one).
+    enum Field: UInt8, CaseIterable {
         case role = 1, content, toolCallID, toolName, toolCalls
+
+        /// The column, and the transcript key.
+        var name: StaticString {
+            switch self {
+            case .role: "role"
+            case .content: "content"
+            case .toolCallID: "tool_call_id"
+            case .toolName: "tool_name"
+            case .toolCalls: "tool_calls"
+            }
+        }
+
+        var index: Int { Int(rawValue) - 1 }
+
+        /// `allCases`, built once: the synthesized property makes a new array at every call, and the readers ask
+        /// for every line.
+        static let all = allCases
 
         /// Tool calls are JSON: an array in the transcript, `json.dumps` text in the database.
         var holdsJSON: Bool { self == .toolCalls }
     }
+
+    /// One value per field, inline: a transcript line's places are taken for every line of every file.
+    typealias PerField<Value> = InlineArray<5, Value>
 
     private var canonical = CanonicalJSONSink(output: [])
     private var decoded: [UInt8] = []

@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A JSON syntax error at a byte offset of the text being scanned.
 struct JSONSyntaxError: Error, Equatable {
     let offset: Int
@@ -200,12 +206,40 @@ struct JSONScanner {
 
     /// Scans `"name":` inside an object.
     private mutating func scanMemberName<Sink: JSONTokenSink>(into sink: inout Sink) throws(JSONSyntaxError) {
+        let name = try scanMemberName()
+        sink.string(bytes(of: name), hasEscapes: name.hasEscapes)
+        sink.structural(UInt8(ascii: ":"))
+    }
+
+    private mutating func scanMemberName() throws(JSONSyntaxError) -> JSONSpan {
         skipWhitespace()
         guard position < count, base[position] == UInt8(ascii: "\"") else { throw fail("expected a member name in quotes") }
         let name = try scanString()
-        sink.string(bytes(of: name), hasEscapes: name.hasEscapes)
         try expect(UInt8(ascii: ":"), "':' after a member name")
-        sink.structural(UInt8(ascii: ":"))
+        return name
+    }
+
+    /// Scans the object that starts here, handing each member's name and value, as places in the text, to `visit`
+    /// in order: for a reader that wants an object's members and not its tokens (a transcript line).
+    mutating func scanMembers(_ visit: (_ name: JSONSpan, _ value: JSONSpan, inout JSONScanner) -> Void) throws(JSONSyntaxError) {
+        try expect(UInt8(ascii: "{"), "an object")
+        skipWhitespace()
+        if position < count, base[position] == UInt8(ascii: "}") {
+            position += 1
+            return
+        }
+        var sink = DiscardingSink()
+        while true {
+            let name = try scanMemberName()
+            let value = try scanValue(into: &sink)
+            visit(name, value, &self)
+            skipWhitespace()
+            guard position < count else { throw fail("line ends inside the object") }
+            let byte = base[position]
+            position += 1
+            if byte == UInt8(ascii: "}") { return }
+            guard byte == UInt8(ascii: ",") else { throw fail("expected ',' or '}' in an object", at: position - 1) }
+        }
     }
 
     private mutating func scanScalar<Sink: JSONTokenSink>(into sink: inout Sink) throws(JSONSyntaxError) -> JSONSpan {
@@ -426,9 +460,3 @@ private struct ContainerStack {
         }
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif

@@ -1,13 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Turns a session's finding into a plan of rows to insert, reading the transcript again in full
 /// for the messages the database lacks.
 struct RepairPlanner {
-    let schema: StoreSchema
+    let format: any AgentFormat
     /// Used for rows and sessions that have no time at all.
     let now: Double
 
@@ -81,7 +76,7 @@ struct RepairPlanner {
             placement.append(describe(count: indexes.count, first: gapStart, next: next, database: database, flags: flags))
         }
         if let first = gaps.compactMap(\.beforeRowID).min() {
-            if let hazard = schema.rowMoveHazards.first {
+            if let hazard = format.schema.rowMoveHazards.first {
                 throw RepairRefusal("the lost messages belong before row id \(first), and rows cannot be given new ids safely here: \(hazard)")
             }
             let moved = database.rowIDs.count { $0 >= first }
@@ -89,7 +84,7 @@ struct RepairPlanner {
         }
         return SessionRepairPlan(
             sessionID: sessionID, transcriptPath: path,
-            sessionRow: database.hasSessionRow ? nil : sessionRow(sessionID, contents: contents, fallback: fallback),
+            sessionRow: database.hasSessionRow ? nil : format.sessionRow(id: sessionID, meta: contents.sessionMeta ?? [], startedAt: fallback),
             gaps: gaps, expected: database, finalFingerprints: contents.fingerprints + database.fingerprints.suffix(following),
             placement: placement)
     }
@@ -111,35 +106,5 @@ struct RepairPlanner {
             return "\(count) rows after row id \(database.rowIDs[database.rowIDs.count - 1]) (\(messages))\(kind)"
         }
         return "\(count) rows before row id \(database.rowIDs[next]) (\(messages))\(kind)"
-    }
-
-    /// The session row a missing session gets: what `session_meta` says, where a column of that name exists.
-    private func sessionRow(_ sessionID: String, contents: TranscriptContents, fallback: Double) -> [(column: String, value: SQLiteStatement.Value)] {
-        let meta = contents.sessionMeta ?? []
-        var source = "cli"
-        for key in ["source", "platform"] {
-            if case .text(let text)? = meta.last(where: { $0.name == key })?.value, !text.isEmpty { source = text; break }
-        }
-        var row: [(column: String, value: SQLiteStatement.Value)] = [("id", .text(sessionID)), ("source", .text(source)),
-                                                                     ("started_at", .real(fallback))]
-        let managed: Set<String> = ["id", "source", "started_at", "message_count", "tool_call_count", "role", "timestamp"]
-        for (name, value) in meta where !managed.contains(name) && schema.hasSessionColumn(name) {
-            // A null leaves the column to its default, as the agent's own INSERT does when it has no value.
-            if case .null = value { continue }
-            row.append((name, value.sqliteValue))
-        }
-        return row
-    }
-}
-
-extension TranscriptMessage.Value {
-    /// How the value is bound: as Python's sqlite3 binds the decoded JSON value, with lists and objects as their JSON text.
-    var sqliteValue: SQLiteStatement.Value {
-        switch self {
-        case .null: .null
-        case .text(let text), .json(let text): .text(text)
-        case .integer(let number): .integer(number)
-        case .real(let number): .real(number)
-        }
     }
 }

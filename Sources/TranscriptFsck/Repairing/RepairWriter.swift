@@ -10,10 +10,10 @@ import Darwin
 /// Backfilled rows must read before the rows that follow them by id, so those rows are rewritten under new
 /// ids: each is copied whole (`INSERT ... SELECT` of every column but `id`) behind the backfilled rows and
 /// the original deleted. The full-text triggers index the copy and drop the original, as for any insert and
-/// delete; a `display_order` the insert trigger had derived from the old id is derived again.
+/// delete; a column the agent derives from the id is derived again (`AgentFormat.copiedValue`).
 final class RepairWriter {
     let connection: SQLiteConnection
-    let schema: StoreSchema
+    let format: any AgentFormat
     /// How long to wait for another connection's write lock before giving up on a session.
     let busyTimeout: Duration
     private let say: (String) -> Void
@@ -28,9 +28,9 @@ final class RepairWriter {
         case stale(DatabaseSession)
     }
 
-    init(connection: SQLiteConnection, schema: StoreSchema, busyTimeout: Duration, say: @escaping (String) -> Void) {
+    init(connection: SQLiteConnection, format: any AgentFormat, busyTimeout: Duration, say: @escaping (String) -> Void) {
         self.connection = connection
-        self.schema = schema
+        self.format = format
         self.busyTimeout = busyTimeout
         self.say = say
     }
@@ -46,7 +46,7 @@ final class RepairWriter {
                 defer { if case .applied = outcome, let locked { outcome = .applied(held: clock.now - locked) } }
                 try connection.inTransaction(.immediate) {
                     locked = clock.now
-                    let current = try DatabaseReader.readSession(plan.sessionID, schema: schema, connection: connection) ?? DatabaseSession()
+                    let current = try DatabaseReader.readSession(plan.sessionID, format: format, connection: connection) ?? DatabaseSession()
                     guard current.rowIDs == plan.expected.rowIDs, current.fingerprints == plan.expected.fingerprints,
                           current.flags == plan.expected.flags else {
                         outcome = .stale(current)
@@ -54,7 +54,7 @@ final class RepairWriter {
                     }
                     let rowsBefore = try rowCount(plan.sessionID)
                     try write(plan)
-                    let after = try DatabaseReader.readSession(plan.sessionID, schema: schema, connection: connection) ?? DatabaseSession()
+                    let after = try DatabaseReader.readSession(plan.sessionID, format: format, connection: connection) ?? DatabaseSession()
                     guard after.fingerprints == plan.finalFingerprints else {
                         throw RepairRefusal("read back in the agent's order, the rows would not match the transcript; nothing was written")
                     }
@@ -80,7 +80,7 @@ final class RepairWriter {
     /// The session's rows as they are now, read outside any transaction.
     func currentRows(of sessionID: String) throws(RepairRefusal) -> DatabaseSession {
         do {
-            return try DatabaseReader.readSession(sessionID, schema: schema, connection: connection) ?? DatabaseSession()
+            return try DatabaseReader.readSession(sessionID, format: format, connection: connection) ?? DatabaseSession()
         } catch {
             throw RepairRefusal("cannot read the session again: \(error.message)")
         }
@@ -108,7 +108,7 @@ final class RepairWriter {
         }
         if let first = plan.firstMovedRowID {
             // Every row of the session from the first that follows a gap on, bookkeeping rows included, in id order.
-            let following = try connection.prepare("SELECT id FROM messages WHERE session_id = ? AND id >= ? ORDER BY id")
+            let following = try connection.prepare("SELECT id FROM messages WHERE session_id = ? AND id >= ? ORDER BY \(format.sessionOrder)")
             try following.bind([.text(plan.sessionID), .integer(first)])
             var ids: [Int64] = []
             while try following.step() { ids.append(following.integer(0)) }
@@ -119,27 +119,11 @@ final class RepairWriter {
             guard gapsBefore.isEmpty else { throw RepairRefusal("rows the plan places before are gone; nothing was written") }
         }
         try insert(last, into: plan.sessionID)
-        var counters: [String] = []
-        var values: [SQLiteStatement.Value] = []
-        if plan.createsSession {
-            // A new row counts every message the session holds, rows that were there without it included.
-            let counted: [(String, String)] = [
-                ("message_count", "SELECT count(*) FROM messages WHERE session_id = ? AND role IS NOT 'session_meta'"),
-                ("tool_call_count", "SELECT coalesce(sum(CASE WHEN json_valid(tool_calls) AND json_type(tool_calls) = 'array' "
-                    + "THEN json_array_length(tool_calls) ELSE 0 END), 0) FROM messages WHERE session_id = ?"),
-            ]
-            for (column, query) in counted where schema.hasSessionColumn(column) && (column != "tool_call_count" || schema.hasMessageColumn("tool_calls")) {
-                counters.append("\(column) = (\(query))")
-                values.append(.text(plan.sessionID))
-            }
-        } else {
-            for (column, amount) in [("message_count", plan.liveRowCount), ("tool_call_count", plan.toolCallCount)] where schema.hasSessionColumn(column) {
-                counters.append("\(column) = coalesce(\(column), 0) + ?")
-                values.append(.integer(Int64(amount)))
-            }
-        }
+        let counters = format.counterUpdates(sessionID: plan.sessionID, createdSession: plan.createsSession,
+                                             liveRows: plan.liveRowCount, toolCalls: plan.toolCallCount)
         if !counters.isEmpty {
-            try connection.prepare("UPDATE sessions SET \(counters.joined(separator: ", ")) WHERE id = ?").run(values + [.text(plan.sessionID)])
+            try connection.prepare("UPDATE sessions SET \(counters.map(\.term).joined(separator: ", ")) WHERE id = ?")
+                .run(counters.map(\.value) + [.text(plan.sessionID)])
         }
     }
 
@@ -147,15 +131,15 @@ final class RepairWriter {
         for row in rows {
             var columns = ["session_id", "timestamp"]
             var values: [SQLiteStatement.Value] = [.text(sessionID), .real(row.timestamp)]
-            if let flags = row.flags, schema.hasMessageColumn("active") {
-                columns.append("active")
+            if let flags = row.flags, let flagColumns = format.flagColumns {
+                columns.append(flagColumns.active)
                 values.append(.integer(flags.active))
-                if schema.hasMessageColumn("compacted") {
-                    columns.append("compacted")
+                if let compacted = flagColumns.compacted {
+                    columns.append(compacted)
                     values.append(.integer(flags.compacted))
                 }
             }
-            for (column, value) in AgentMessageColumns.values(of: row.message, schema: schema) {
+            for (column, value) in format.messageValues(of: row.message) {
                 columns.append(column)
                 values.append(value)
             }
@@ -166,8 +150,8 @@ final class RepairWriter {
     /// Rewrites row `id` under a new id (the next one), every column value kept, and deletes the original.
     private func move(_ id: Int64) throws(SQLiteError) {
         if moveStatements == nil {
-            let columns = schema.messageColumns.map(\.name).filter { $0 != "id" }
-            let values = columns.map { $0 == "display_order" ? "CASE WHEN display_order = id THEN NULL ELSE display_order END" : quoted($0) }
+            let columns = format.schema.messageColumns.map(\.name).filter { $0 != "id" }
+            let values = columns.map(format.copiedValue)
             moveStatements = (
                 copy: try connection.prepare("INSERT INTO messages (\(columns.map(quoted).joined(separator: ", "))) "
                                              + "SELECT \(values.joined(separator: ", ")) FROM messages WHERE id = ?"),

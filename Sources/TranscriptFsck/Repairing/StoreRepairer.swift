@@ -59,7 +59,7 @@ public struct StoreRepairer: Sendable {
         let scanner = StoreScanner(location: location, sessionIDs: options.sessionIDs, jobs: options.jobs)
         let collected = try await scanner.collect(progress: progress)
         let scanned = clock.now
-        let planner = RepairPlanner(schema: collected.snapshot.schema, now: Self.now())
+        let planner = RepairPlanner(format: collected.snapshot.format, now: Self.now())
 
         var results: [String: RepairReport.Session] = [:]
         var plans: [SessionRepairPlan] = []
@@ -86,7 +86,7 @@ public struct StoreRepairer: Sendable {
             if options.makeBackup {
                 backupPath = try backup(connection)
             }
-            let writer = RepairWriter(connection: connection, schema: collected.snapshot.schema, busyTimeout: options.busyTimeout, say: say)
+            let writer = RepairWriter(connection: connection, format: collected.snapshot.format, busyTimeout: options.busyTimeout, say: say)
             var pacing = WritePacing(budget: options.lockBudget)
             var repaired = 0
             var toldLive = false

@@ -19,4 +19,9 @@ enum SQLiteText {
     static func quotedIdentifier(_ identifier: String) -> String {
         "\"" + identifier.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
+
+    /// `text` as a quoted SQL string literal (`'it''s'`).
+    static func quotedString(_ text: String) -> String {
+        "'" + text.replacingOccurrences(of: "'", with: "''") + "'"
+    }
 }

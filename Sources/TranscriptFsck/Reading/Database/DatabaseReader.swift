@@ -22,15 +22,15 @@ public enum DatabaseReader {
         }
     }
 
-    /// Opens the database read-only, checks its schema, and runs `body` inside one read transaction,
-    /// so that everything `body` reads is one consistent snapshot.
-    static func withSnapshot<Result>(path: String, _ body: (SQLiteConnection, StoreSchema) throws -> Result) throws(FsckError) -> Result {
+    /// Opens the database read-only, detects the agent's format from its schema, and runs `body` inside one read
+    /// transaction, so that everything `body` reads is one consistent snapshot.
+    static func withSnapshot<Result>(path: String, _ body: (SQLiteConnection, any AgentFormat) throws -> Result) throws(FsckError) -> Result {
         let connection = try open(path: path)
-        let schema = try StoreSchema.read(from: connection)
+        let format = try AgentFormats.detect(StoreSchema.read(from: connection), path: path)
         do {
             var result: Result?
             try connection.inTransaction {
-                result = try body(connection, schema)
+                result = try body(connection, format)
                 return .commit
             }
             return result!
@@ -70,34 +70,36 @@ public enum DatabaseReader {
 
     /// Reads every session's rows in one ordered pass over the messages table, or only the given sessions.
     public static func snapshot(path: String, sessionIDs: [String]? = nil) throws(FsckError) -> DatabaseSnapshot {
-        try withSnapshot(path: path) { connection, schema in
+        try withSnapshot(path: path) { connection, format in
             var sessions: [String: DatabaseSession] = [:]
             if let sessionIDs {
                 for id in Set(sessionIDs) {
-                    if let session = try readSession(id, schema: schema, connection: connection) { sessions[id] = session }
+                    if let session = try readSession(id, format: format, connection: connection) { sessions[id] = session }
                 }
             } else {
                 var collision: (String, String)?
-                let sessionRows = try connection.prepare("SELECT \(sessionColumns(schema)) FROM sessions")
+                let sessionRows = try connection.prepare("SELECT \(sessionColumns(format.schema)) FROM sessions")
                 while try sessionRows.step() { noteSessionRow(sessionRows, in: &sessions, collision: &collision) }
-                let rows = try connection.prepare("SELECT session_id, \(identityColumns(schema)) FROM messages ORDER BY session_id, id")
-                try collectRows(rows, into: &sessions, details: false, collision: &collision)
+                let rows = try connection.prepare(
+                    "SELECT session_id, \(identityColumns(format)) FROM messages ORDER BY session_id, \(format.sessionOrder)")
+                try collectRows(rows, into: &sessions, details: false, bookkeepingRole: format.bookkeepingRole, collision: &collision)
                 if let (first, second) = collision { throw SessionIDSpelling.collision(first, in: path, second, in: path) }
             }
-            return DatabaseSnapshot(path: path, schema: schema, sessions: sessions)
+            return DatabaseSnapshot(path: path, format: format, sessions: sessions)
         }
     }
 
-    /// One session's rows as they are now; nil when the database knows nothing of it.
-    static func readSession(_ id: String, schema: StoreSchema, connection: SQLiteConnection) throws(SQLiteError) -> DatabaseSession? {
+    /// One session's rows as they are now, in the agent's order; nil when the database knows nothing of it.
+    static func readSession(_ id: String, format: any AgentFormat, connection: SQLiteConnection) throws(SQLiteError) -> DatabaseSession? {
         var sessions: [String: DatabaseSession] = [:]
-        let sessionRow = try connection.prepare("SELECT \(sessionColumns(schema)) FROM sessions WHERE id = ?")
+        let sessionRow = try connection.prepare("SELECT \(sessionColumns(format.schema)) FROM sessions WHERE id = ?")
         try sessionRow.bind([.text(id)])
         var collision: (String, String)?  // one id: none can arise
         if try sessionRow.step() { noteSessionRow(sessionRow, in: &sessions, collision: &collision) }
-        let rows = try connection.prepare("SELECT session_id, \(identityColumns(schema)) FROM messages WHERE session_id = ? ORDER BY id")
+        let rows = try connection.prepare(
+            "SELECT session_id, \(identityColumns(format)) FROM messages WHERE session_id = ? ORDER BY \(format.sessionOrder)")
         try rows.bind([.text(id)])
-        try collectRows(rows, into: &sessions, details: true, collision: &collision)
+        try collectRows(rows, into: &sessions, details: true, bookkeepingRole: format.bookkeepingRole, collision: &collision)
         return sessions[id]
     }
 
@@ -114,17 +116,14 @@ public enum DatabaseReader {
         sessions[id]!.startedAt = row.isNull(2) ? nil : row.real(2)
     }
 
-    /// `id, timestamp, role, content, tool_call_id, tool_name, tool_calls, active, compacted`, with NULL for a
-    /// column the schema lacks.
-    private static func identityColumns(_ schema: StoreSchema) -> String {
-        ["id", "timestamp", "role", "content", "tool_call_id", "tool_name", "tool_calls", "active", "compacted"]
-            .map { schema.hasMessageColumn($0) ? $0 : "NULL" }
-            .joined(separator: ", ")
+    /// `id, timestamp, role`, the other compared fields (`MessageFingerprinter.Field`), then the two flag columns,
+    /// with NULL for a column the store lacks.
+    private static func identityColumns(_ format: any AgentFormat) -> String {
+        let columns: [String?] = (["id", "timestamp"] + MessageFingerprinter.Field.all.map { "\($0.name)" })
+            .map { format.schema.hasMessageColumn($0) ? $0 : nil }
+        return (columns + [format.flagColumns?.active, format.flagColumns?.compacted])
+            .map { $0.map(SQLiteText.quotedIdentifier) ?? "NULL" }.joined(separator: ", ")
     }
-
-    /// The role of the agent's bookkeeping rows: 0.13.0's gateway writes the transcript's `session_meta` entry
-    /// into `messages` too. It is not a conversation message, in either store.
-    static let sessionMetaRole = Array("session_meta".utf8)
 
     /// Keeps the first pair of ids that Swift's `String` takes for one but SQLite keeps apart (Unicode normalisation):
     /// `id` is about to be stored in `known`.
@@ -136,12 +135,14 @@ public enum DatabaseReader {
     /// Fingerprints every row the statement yields, grouping by session id (column 0); rows arrive in session order.
     /// With `details`, row ids and timestamps are kept too.
     private static func collectRows(_ rows: SQLiteStatement, into sessions: inout [String: DatabaseSession],
-                                    details: Bool, collision: inout (String, String)?) throws(SQLiteError) {
+                                    details: Bool, bookkeepingRole: String, collision: inout (String, String)?) throws(SQLiteError) {
+        let bookkeeping = Array(bookkeepingRole.utf8)
         var fingerprinter = MessageFingerprinter()
         var currentID: String?
         var currentIDBytes: [UInt8] = []
         var current = DatabaseSession()
-        let fields: [(Int32, MessageFingerprinter.Field)] = [(3, .role), (4, .content), (5, .toolCallID), (6, .toolName), (7, .toolCalls)]
+        let fields = MessageFingerprinter.Field.all.map { (Int32(3 + $0.index), $0) }
+        let flagsColumn = Int32(3 + MessageFingerprinter.Field.all.count)
         func flush() {
             guard let currentID else { return }
             if !details { current.fingerprints.shrinkSlack() }
@@ -166,9 +167,9 @@ public enum DatabaseReader {
                 current = sessions[id] ?? DatabaseSession()
                 current.fingerprints.reserveCapacity(64)
             }
-            let isBookkeeping: Bool = rows.withTextBytes(3) { role in
-                guard let role, role.count == sessionMetaRole.count else { return false }
-                return memcmp(role.baseAddress!, sessionMetaRole, role.count) == 0
+            let isBookkeeping: Bool = rows.withTextBytes(3 + Int32(MessageFingerprinter.Field.role.index)) { role in
+                guard let role, role.count == bookkeeping.count else { return false }
+                return role.isEmpty || memcmp(role.baseAddress!, bookkeeping, role.count) == 0
             }
             if isBookkeeping { continue }
             fingerprinter.begin()
@@ -178,7 +179,8 @@ public enum DatabaseReader {
                 }
             }
             if details {
-                let flags = rows.isNull(8) ? nil : RowFlags(active: rows.integer(8), compacted: rows.isNull(9) ? 0 : rows.integer(9))
+                let flags = rows.isNull(flagsColumn) ? nil
+                    : RowFlags(active: rows.integer(flagsColumn), compacted: rows.isNull(flagsColumn + 1) ? 0 : rows.integer(flagsColumn + 1))
                 current.append(fingerprint: fingerprinter.finish(), rowID: rows.integer(1), timestamp: rows.real(2), flags: flags)
             } else {
                 current.fingerprints.append(fingerprinter.finish())

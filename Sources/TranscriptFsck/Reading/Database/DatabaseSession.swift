@@ -56,6 +56,8 @@ public struct RowFlags: Sendable, Equatable, Hashable {
 /// Every session of the database, read in one consistent snapshot.
 public struct DatabaseSnapshot: Sendable {
     public let path: String
-    public let schema: StoreSchema
+    /// What the agent's store means, detected from its schema.
+    public let format: any AgentFormat
+    public var schema: StoreSchema { format.schema }
     public var sessions: [String: DatabaseSession]
 }

@@ -19,23 +19,24 @@ public struct StoreSchema: Sendable {
     /// that references message ids, or a delete trigger that writes anything but the full-text index. Empty when safe.
     public let rowMoveHazards: [String]
 
-    static let requiredMessageColumns = ["id", "session_id", "role", "content", "timestamp"]
-    static let requiredSessionColumns = ["id"]
-
     public func hasMessageColumn(_ name: String) -> Bool { messageColumns.contains { $0.name == name } }
     public func hasSessionColumn(_ name: String) -> Bool { sessionColumns.contains { $0.name == name } }
 
-    /// Reads the schema, or throws `FsckError.unknownSchema` when the tables the tool needs are not there.
+    /// For `sessions` and `messages`, the two tables the tool reads.
+    func hasColumn(_ name: String, in table: String) -> Bool {
+        table == "messages" ? hasMessageColumn(name) : table == "sessions" ? hasSessionColumn(name) : false
+    }
+
+    func hasTable(_ table: String) -> Bool {
+        table == "messages" ? !messageColumns.isEmpty : table == "sessions" ? !sessionColumns.isEmpty : false
+    }
+
+    /// Reads the columns of both tables, the FTS5 tables and the hazards of moving rows; `AgentFormats.detect` then
+    /// says whether the tool knows the store.
     static func read(from connection: SQLiteConnection) throws(FsckError) -> StoreSchema {
         do {
             let sessions = try columns(of: "sessions", in: connection)
             let messages = try columns(of: "messages", in: connection)
-            for (table, columns, required) in [("sessions", sessions, requiredSessionColumns), ("messages", messages, requiredMessageColumns)] {
-                if columns.isEmpty { throw FsckError.unknownSchema(path: connection.path, detail: "no table \(table)") }
-                for name in required where !columns.contains(where: { $0.name == name }) {
-                    throw FsckError.unknownSchema(path: connection.path, detail: "table \(table) has no column \(name)")
-                }
-            }
             let fts = try connection.prepare(
                 "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%USING fts5%' ORDER BY name")
             var fullText: [String] = []

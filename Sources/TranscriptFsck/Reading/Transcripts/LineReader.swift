@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// One line of a transcript, without its `\n`; the bytes are valid only inside the callback.
 struct Line {
     let bytes: UnsafeRawBufferPointer
@@ -79,9 +85,3 @@ struct LineReader {
         }
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif

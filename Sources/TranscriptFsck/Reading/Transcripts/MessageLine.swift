@@ -1,15 +1,20 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The parts of one transcript line that the tool looks at, as places in the line's text.
 struct MessageLine {
     /// A message, or the `session_meta` record (which is not one).
     enum Kind { case message, sessionMeta }
 
     var kind: Kind = .message
-    var role: JSONSpan?
-    var content: JSONSpan?
-    var toolCallID: JSONSpan?
-    var toolName: JSONSpan?
-    var toolCalls: JSONSpan?
+    /// Where each compared field's value is, when the line has it.
+    var fields = MessageFingerprinter.PerField<JSONSpan?>(repeating: nil)
     var timestamp: JSONSpan?
+
+    var role: JSONSpan? { fields[MessageFingerprinter.Field.role.index] }
 
     /// Parses a whole line: one JSON object with a `role` string, nothing after it.
     ///
@@ -25,29 +30,9 @@ struct MessageLine {
             let value = try scanner.scanValue(into: &sink)
             throw scanner.fail("valid JSON but not a message: \(value.kind.article), not an object", at: value.start)
         }
-        scanner.position += 1
-        scanner.skipWhitespace()
-        if !scanner.isAtEnd, scanner.base[scanner.position] == UInt8(ascii: "}") {
-            scanner.position += 1
-        } else {
-            var sink = DiscardingSink()
-            while true {
-                scanner.skipWhitespace()
-                guard !scanner.isAtEnd, scanner.base[scanner.position] == UInt8(ascii: "\"") else {
-                    throw scanner.fail("expected a member name in quotes")
-                }
-                let key = try scanner.scanString()
-                try scanner.expect(UInt8(ascii: ":"), "':' after a member name")
-                let value = try scanner.scanValue(into: &sink)
-                line.assign(key: key, value: value, scanner: scanner)
-                member(key, value, &scanner)
-                scanner.skipWhitespace()
-                guard !scanner.isAtEnd else { throw scanner.fail("line ends inside the object") }
-                let byte = scanner.base[scanner.position]
-                scanner.position += 1
-                if byte == UInt8(ascii: "}") { break }
-                guard byte == UInt8(ascii: ",") else { throw scanner.fail("expected ',' or '}' in an object", at: scanner.position - 1) }
-            }
+        try scanner.scanMembers { name, value, scanner in
+            line.assign(key: name, value: value, scanner: scanner)
+            member(name, value, &scanner)
         }
         scanner.skipWhitespace()
         guard scanner.isAtEnd else { throw scanner.fail("unexpected text after the JSON object") }
@@ -58,8 +43,8 @@ struct MessageLine {
         var decodedRole: [UInt8] = []
         if role.hasEscapes { JSONScanner.decodeString(scanner.bytes(of: role), into: &decodedRole) }
         let isSessionMeta = role.hasEscapes
-            ? decodedRole == DatabaseReader.sessionMetaRole
-            : scanner.bytes(of: role).elementsEqual(DatabaseReader.sessionMetaRole)
+            ? decodedRole == Hermes.bookkeepingRoleBytes
+            : scanner.bytes(of: role).elementsEqual(Hermes.bookkeepingRoleBytes)
         if isSessionMeta { line.kind = .sessionMeta }
         return line
     }
@@ -76,31 +61,17 @@ struct MessageLine {
         func equals(_ key: StaticString) -> Bool {
             name.count == key.utf8CodeUnitCount && memcmp(name.baseAddress!, key.utf8Start, name.count) == 0
         }
-        switch name.count {
-        case 4 where equals("role"): role = value
-        case 7 where equals("content"): content = value
-        case 9 where equals("tool_name"): toolName = value
-        case 9 where equals("timestamp"): timestamp = value
-        case 10 where equals("tool_calls"): toolCalls = value
-        case 12 where equals("tool_call_id"): toolCallID = value
-        default: break
+        if equals("timestamp") { timestamp = value; return }
+        for field in MessageFingerprinter.Field.all where equals(field.name) {
+            fields[field.index] = value
+            return
         }
     }
 
     /// The fingerprint of this message.
     func fingerprint(using fingerprinter: inout MessageFingerprinter, in scanner: JSONScanner) -> MessageFingerprint {
         fingerprinter.begin()
-        fingerprinter.addJSON(.role, role, in: scanner)
-        fingerprinter.addJSON(.content, content, in: scanner)
-        fingerprinter.addJSON(.toolCallID, toolCallID, in: scanner)
-        fingerprinter.addJSON(.toolName, toolName, in: scanner)
-        fingerprinter.addJSON(.toolCalls, toolCalls, in: scanner)
+        for field in MessageFingerprinter.Field.all { fingerprinter.addJSON(field, fields[field.index], in: scanner) }
         return fingerprinter.finish()
     }
 }
-
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif

@@ -1,13 +1,11 @@
 /// The columns a backfilled message fills, with the values the agent's own writers would store for it
 /// (`SessionDB.append_message` and `_insert_message_rows`, hermes-agent 0.13.0 to 0.19.0).
-enum AgentMessageColumns {
-    /// Columns no transcript key may set: the row's identity, place and flags belong to the repair.
-    static let managed: Set<String> = ["id", "session_id", "timestamp", "active", "compacted", "display_order"]
+enum HermesMessageValues {
     /// Columns the agent fills with `json.dumps(value) if value else None`.
     static let encodedJSON: Set<String> = ["tool_calls", "reasoning_details", "codex_reasoning_items", "codex_message_items"]
 
-    /// Every member of `message` that names a column of this database, as the agent would bind it.
-    static func values(of message: TranscriptMessage, schema: StoreSchema) -> [(column: String, value: SQLiteStatement.Value)] {
+    /// Every member of `message` that names a column of this database and is not `managed`, as the agent would bind it.
+    static func values(of message: TranscriptMessage, managed: Set<String>, schema: StoreSchema) -> [(column: String, value: SQLiteStatement.Value)] {
         message.members.compactMap { member in
             guard !managed.contains(member.name), schema.hasMessageColumn(member.name) else { return nil }
             if member.name == "content" { return (member.name, content(member.value)) }
@@ -44,6 +42,18 @@ enum AgentMessageColumns {
             return .text(String(decoding: quoted, as: UTF8.self))
         case .integer(let number): return number == 0 ? .null : .text(String(number))
         case .real(let number): return number == 0 ? .null : .text(String(number))
+        }
+    }
+}
+
+extension TranscriptMessage.Value {
+    /// How the value is bound: as Python's sqlite3 binds the decoded JSON value, with lists and objects as their JSON text.
+    var sqliteValue: SQLiteStatement.Value {
+        switch self {
+        case .null: .null
+        case .text(let text), .json(let text): .text(text)
+        case .integer(let number): .integer(number)
+        case .real(let number): .real(number)
         }
     }
 }

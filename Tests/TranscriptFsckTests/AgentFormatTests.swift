@@ -1,0 +1,56 @@
+import Foundation
+import StoreFixtures
+import Testing
+@testable import TranscriptFsck
+
+/// The agent's format is detected once, from the schema, and every question about the store goes to it.
+@Suite struct AgentFormatTests {
+    func detect(_ database: String) throws -> any AgentFormat {
+        try DatabaseReader.withSnapshot(path: database) { _, format in format }
+    }
+
+    @Test(arguments: [(FixtureSchema.early, "HermesTranscriptEra"), (.middle, "HermesTranscriptEra"), (.late, "HermesDisplayOrder")])
+    func eachFixtureGenerationHasItsFormat(schema: FixtureSchema, expected: String) throws {
+        let directory = TemporaryDirectory()
+        let store = try StoreBuilder(home: directory.path, schema: schema)
+        let format = try detect(store.databasePath)
+        #expect(String(describing: type(of: format)) == expected)
+        #expect(format.flagColumns == (schema == .late ? FlagColumns(active: "active", compacted: "compacted") : nil))
+    }
+
+    /// The stores the released agents create themselves: 0.13.0 (transcripts), 0.16.0 (active, no compacted), 0.19.0.
+    @Test(arguments: [("0.13.0", "HermesTranscriptEra", nil), ("0.16.0", "HermesLiveContext", FlagColumns(active: "active", compacted: nil)),
+                      ("0.19.0", "HermesLiveContext", FlagColumns(active: "active", compacted: "compacted"))])
+    func eachReleasedAgentsOwnStoreHasItsFormat(version: String, expected: String, flags: FlagColumns?) throws {
+        let directory = TemporaryDirectory()
+        let venv = try CommandRunner.shell("'\(InteropScripts.directory)/hermes-venv.sh' \(version)")
+        try #require(venv.status == 0, "\(venv.standardError)")
+        let python = venv.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
+        let made = try CommandRunner.shell("HERMES_HOME='\(directory.path)' '\(python)' -c 'import hermes_state, pathlib; "
+                                           + "hermes_state.SessionDB(db_path=pathlib.Path(\"\(directory.path)/state.db\")).close()'")
+        try #require(made.status == 0, "\(made.standardError)")
+        let format = try detect(directory.path + "/state.db")
+        #expect(String(describing: type(of: format)) == expected)
+        #expect(format.flagColumns == flags)
+        #expect(format.sessionOrder == "id")
+        #expect(format.bookkeepingRole == "session_meta")
+    }
+
+    @Test func aStoreWithoutTheMessagesTableIsNoKnownGeneration() throws {
+        let directory = TemporaryDirectory()
+        let connection = try SQLiteConnection(path: directory.path + "/state.db", mode: .create)
+        try connection.execute("CREATE TABLE sessions (id TEXT PRIMARY KEY)")
+        #expect {
+            _ = try detect(directory.path + "/state.db")
+        } throws: { error in
+            "\(error)".contains("unknown schema: no table messages")
+        }
+    }
+
+    @Test func aMovedRowHasItsDerivedDisplayOrderDerivedAgain() throws {
+        let directory = TemporaryDirectory()
+        let late = try detect(StoreBuilder(home: directory.path, schema: .late).databasePath)
+        #expect(late.copiedValue(of: "display_order") == "CASE WHEN display_order = id THEN NULL ELSE display_order END")
+        #expect(late.copiedValue(of: "content") == "\"content\"")
+    }
+}
