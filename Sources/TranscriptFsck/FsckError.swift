@@ -11,6 +11,7 @@ public enum FsckError: Error, CustomStringConvertible, Sendable {
     case repairStopped(path: String, detail: String, sessionsRepaired: Int)
     case damagedDatabase(path: String, verdict: String)
     case output(FileFailure)
+    case databaseReplaced(path: String)
 
     public var description: String {
         switch self {
@@ -35,6 +36,9 @@ public enum FsckError: Error, CustomStringConvertible, Sendable {
                 + "every other session is untouched. Fix the cause (free space, permissions), then run the repair again"
         case .output(let failure):
             "\(failure.path): " + Self.describe(failure.reason)
+        case .databaseReplaced(let path):
+            "\(path): the database was removed or replaced while it was being read, so no report was made of a file that "
+                + "is gone; nothing was written. Run again once the file stays put (a restore or migration in progress?)"
         case .damagedDatabase(let path, let verdict):
             "\(path): the database is damaged (PRAGMA integrity_check: \(verdict)), so what it says it holds cannot be trusted "
                 + "and nothing was written. Stop the agent; if only indexes are named, sqlite3 \(path) REINDEX mends them, "

@@ -109,33 +109,41 @@ import Testing
         #expect(doctor.standardOutput.contains("failure  integrity"), "\(doctor.standardOutput)")
     }
 
-    @Test func databaseDeletedWhileScanningIsAnErrorNotACrash() throws {
-        let directory = TemporaryDirectory("vanish")
-        try KillFixture.build(home: directory.path, sessions: 60)
+    /// The database pass is over and the transcript is being read (with --jobs 1, one after the other): the scan is
+    /// stopped there, `change` removes or replaces the database, and the scan goes on.
+    func scanWhileTheDatabaseChanges(_ label: String, _ change: (String) throws -> Void) throws -> CommandResult {
+        let directory = TemporaryDirectory(label)
+        #expect(try CommandRunner.run("fsck-fixtures", ["big-transcript", directory.path, "--megabytes", "48"]).status == 0)
         let scan = try CommandRunner.start("transcript-fsck", ["scan", "--home", directory.path, "--jobs", "1"])
-        usleep(30_000)
-        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: directory.path + "/state.db" + suffix) }
-        let error = scan.errorPipe.fileHandleForReading.readDataToEndOfFile()
-        _ = scan.outputPipe.fileHandleForReading.readDataToEndOfFile()
-        scan.process.waitUntilExit()
-        #expect(scan.process.terminationReason == .exit)
-        #expect([0, 1, 2].contains(scan.process.terminationStatus))
-        if scan.process.terminationStatus == 2 {
-            #expect(String(decoding: error, as: UTF8.self).split(separator: "\n").count == 1)
-        }
+        let reading = try #require(ProcessFiles.waitUntilOpen(scan.process, fileIn: directory.path + "/sessions"),
+                                   "the scan never had the transcript open")
+        kill(scan.process.processIdentifier, SIGSTOP)
+        try change(directory.path + "/state.db")
+        kill(scan.process.processIdentifier, SIGCONT)
+        let result = scan.finish()
+        #expect(scan.process.terminationReason == .exit, "\(reading)")
+        return result
     }
 
-    @Test func databaseReplacedByAnotherFileIsAnErrorNotACrash() throws {
-        let directory = TemporaryDirectory("replace")
-        try KillFixture.build(home: directory.path, sessions: 60)
-        let scan = try CommandRunner.start("transcript-fsck", ["scan", "--home", directory.path, "--jobs", "1"])
-        usleep(30_000)
-        try Data(repeating: 0x41, count: 8192).write(to: URL(fileURLWithPath: directory.path + "/state.db.new"))
-        rename(directory.path + "/state.db.new", directory.path + "/state.db")
-        _ = scan.outputPipe.fileHandleForReading.readDataToEndOfFile()
-        scan.process.waitUntilExit()
-        #expect(scan.process.terminationReason == .exit)
-        #expect([0, 1, 2].contains(scan.process.terminationStatus))
+    @Test func databaseDeletedWhileScanningIsOneLineAndExitTwo() throws {
+        let result = try scanWhileTheDatabaseChanges("vanish") { database in
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: database + suffix) }
+        }
+        #expect(result.status == 2)
+        #expect(result.standardError.split(separator: "\n").count == 1, "\(result.standardError)")
+        #expect(result.standardError.contains("state.db: the database was removed or replaced while it was being read"))
+        #expect(result.standardOutput.isEmpty)
+    }
+
+    @Test func databaseReplacedByAnotherFileWhileScanningIsOneLineAndExitTwo() throws {
+        let result = try scanWhileTheDatabaseChanges("replace") { database in
+            try Data(repeating: 0x41, count: 8192).write(to: URL(fileURLWithPath: database + ".new"))
+            rename(database + ".new", database)
+        }
+        #expect(result.status == 2)
+        #expect(result.standardError.split(separator: "\n").count == 1, "\(result.standardError)")
+        #expect(result.standardError.contains("state.db: the database was removed or replaced while it was being read"))
+        #expect(result.standardOutput.isEmpty)
     }
 
     static let isRoot = geteuid() == 0

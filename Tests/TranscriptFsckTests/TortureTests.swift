@@ -41,8 +41,8 @@ struct TortureTests {
                                                                 "--interval", "0.01", "--transcript", session.home + "/sessions/live.jsonl"])
         var rounds = 0
         while writer.process.isRunning {
-            #expect([0, 1].contains(try CommandRunner.fsck(["scan", "--home", session.home]).status))
-            #expect([0, 1].contains(try CommandRunner.fsck(["repair", "--home", session.home, "--no-backup"]).status))
+            LiveWriterOutcome.expectExplained(try CommandRunner.fsck(["scan", "--home", session.home, "--format", "json"]))
+            LiveWriterOutcome.expectExplained(try CommandRunner.fsck(["repair", "--home", session.home, "--no-backup", "--format", "json"]))
             rounds += 1
         }
         writer.process.waitUntilExit()

@@ -46,6 +46,7 @@ public struct StoreScanner: Sendable {
         let started = clock.now
         // Fail on an unusable database before the (possibly long) transcript pass, and note the newest row:
         // rows above it may be written by a live agent after their transcript was read.
+        let identity = POSIX.fileIdentity(location.database)
         let watermark = try DatabaseReader.newestRowID(path: location.database)
         var discovery = try TranscriptDiscovery.find(roots: location.transcriptRoots)
         if !sessionIDs.isEmpty {
@@ -70,15 +71,27 @@ public struct StoreScanner: Sendable {
         var findings = stageResult.findings
 
         // Problem sessions are read again, in detail: a newer read for live writes, and row ids for placing and naming rows.
+        // SQLite reads on from a file unlinked under it: a report of it would describe a database that is gone.
+        func stillTheSameFile() throws(FsckError) {
+            guard POSIX.fileIdentity(database) == identity else { throw .databaseReplaced(path: database) }
+        }
+        try stillTheSameFile()
         let suspects = findings.values.filter { $0.status.isProblem }.map(\.sessionID)
         if !suspects.isEmpty {
-            let fresh = try DatabaseReader.snapshot(path: database, sessionIDs: suspects)
+            let fresh: DatabaseSnapshot
+            do {
+                fresh = try DatabaseReader.snapshot(path: database, sessionIDs: suspects)
+            } catch {
+                try stillTheSameFile()
+                throw error
+            }
             for id in suspects {
                 snapshot.sessions[id] = fresh.sessions[id]
                 findings[id] = SessionComparison.compare(sessionID: id, transcripts: stageResult.kept[id] ?? [],
                                                          database: fresh.sessions[id], writtenAfterRowID: watermark)
             }
         }
+        try stillTheSameFile()
         // A session named with --session that neither store holds is a mistake, not a clean result.
         if let unknown = sessionIDs.first(where: { findings[$0] == nil }) { throw unknownSession(unknown) }
         let findingsInOrder = findings.keys.sorted().map { findings[$0]! }

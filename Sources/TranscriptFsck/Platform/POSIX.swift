@@ -45,6 +45,13 @@ enum POSIX {
         #endif
     }
 
+    /// Which file `path` names now (device and inode), following links; nil when it names none.
+    static func fileIdentity(_ path: String) -> FileIdentity? {
+        var status = stat()
+        guard stat(path, &status) == 0 else { return nil }
+        return FileIdentity(device: UInt64(status.st_dev), inode: UInt64(status.st_ino))
+    }
+
     /// The last modification of a file, in nanoseconds since the epoch (`st_mtim` is Linux's name for it).
     static func modifiedNanoseconds(_ status: stat) -> Int64 {
         #if os(Linux)
@@ -74,4 +81,10 @@ enum POSIX {
 
     /// `strerror` as a String.
     static func describe(_ code: Int32) -> String { String(cString: strerror(code)) }
+}
+
+/// One file, whatever its names: a path that names another identity later names another file.
+struct FileIdentity: Equatable, Sendable {
+    let device: UInt64
+    let inode: UInt64
 }

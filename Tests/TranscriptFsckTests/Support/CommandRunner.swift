@@ -25,13 +25,7 @@ enum CommandRunner {
     }
 
     static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> CommandResult {
-        let process = try start(executable, arguments, environment: environment)
-        let output = process.outputPipe.fileHandleForReading.readDataToEndOfFile()
-        let error = process.errorPipe.fileHandleForReading.readDataToEndOfFile()
-        process.process.waitUntilExit()
-        return CommandResult(status: process.process.terminationStatus,
-                             standardOutput: String(decoding: output, as: UTF8.self),
-                             standardError: String(decoding: error, as: UTF8.self))
+        try start(executable, arguments, environment: environment).finish()
     }
 
     /// Runs `command` with /bin/sh -c and waits for it.
@@ -55,6 +49,15 @@ enum CommandRunner {
         let process: Process
         let outputPipe: Pipe
         let errorPipe: Pipe
+
+        /// Reads both outputs to their end and waits for the process.
+        func finish() -> CommandResult {
+            let output = outputPipe.fileHandleForReading.readDataToEndOfFile()
+            let error = errorPipe.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            return CommandResult(status: process.terminationStatus, standardOutput: String(decoding: output, as: UTF8.self),
+                                 standardError: String(decoding: error, as: UTF8.self))
+        }
     }
 
     static func start(_ executable: String, _ arguments: [String], environment: [String: String] = [:]) throws -> Running {
