@@ -21,7 +21,7 @@ import Testing
     @Test(arguments: problems)
     func aFindingComesBackWhole(problem: Problem?) throws {
         let finding = SessionFinding(
-            sessionID: "20260301_090000_a1b2c3", status: .ok, problem: problem, transcriptPath: "sessions/s \"quoted\".jsonl",
+            sessionID: "20260301_090000_a1b2c3", status: problem?.status ?? .databaseAhead, problem: problem, transcriptPath: "sessions/s \"quoted\".jsonl",
             transcriptPaths: ["sessions/s \"quoted\".jsonl", "archive/s.jsonl.gz"], transcriptMessages: 996, databaseMessages: 2,
             missingMessages: 994,
             warnings: [.unfinishedLastLine(path: "archive/s.jsonl.gz", line: 997), .rowsWithoutSessionRow(rows: 12), .rowsWrittenDuringScan(rows: 3)],

@@ -41,7 +41,7 @@ public enum SessionComparison {
         let facts = database.map { SessionFacts(hasSessionRow: $0.hasSessionRow, source: $0.source, startedAt: $0.startedAt) }
         func finding(_ status: SessionStatus, _ transcript: TranscriptScan?, missing: Int = 0, problem: Problem? = nil,
                      alignment: Alignment? = nil, warning: SessionWarning? = nil) -> SessionFinding {
-            SessionFinding(sessionID: sessionID, status: status, problem: problem, transcriptPath: transcript?.path,
+            SessionFinding(sessionID: sessionID, status: problem?.status ?? status, problem: problem, transcriptPath: transcript?.path,
                            transcriptPaths: transcripts.map(\.path), transcriptMessages: transcript?.messageCount ?? 0,
                            databaseMessages: rows.count, missingMessages: missing, warnings: warnings + (warning.map { [$0] } ?? []),
                            session: facts, alignment: alignment)

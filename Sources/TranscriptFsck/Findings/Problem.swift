@@ -49,15 +49,6 @@ public struct Divergence: Sendable, Equatable {
     /// Messages of the transcript not in the database, and rows of the database not in the transcript.
     public let transcriptOnly: Int
     public let databaseOnly: Int
-
-    public init(row: Int, rowID: Int64?, databaseRows: Int, afterMessage: Int, transcriptOnly: Int, databaseOnly: Int) {
-        self.row = row
-        self.rowID = rowID
-        self.databaseRows = databaseRows
-        self.afterMessage = afterMessage
-        self.transcriptOnly = transcriptOnly
-        self.databaseOnly = databaseOnly
-    }
 }
 
 /// Something worth knowing about a session that does not change its status.

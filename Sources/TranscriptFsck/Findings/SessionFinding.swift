@@ -2,7 +2,7 @@
 public struct SessionFinding: Sendable, Equatable {
     public let sessionID: String
     public let status: SessionStatus
-    /// Why the session is not ok; nil when its status is not a problem.
+    /// Why the session is not ok; nil when its status is not a problem. Its `status` is the finding's.
     public let problem: Problem?
     /// The transcript compared (the longer one when a session has several); nil when there is none.
     public let transcriptPath: String?
@@ -22,20 +22,4 @@ public struct SessionFinding: Sendable, Equatable {
     /// Rows at the end of the session written after the transcripts were read (a live agent), left out
     /// of the comparison: the transcript read could not hold them yet.
     public internal(set) var inFlightRows = 0
-
-    public init(sessionID: String, status: SessionStatus, problem: Problem?, transcriptPath: String?, transcriptPaths: [String],
-                transcriptMessages: Int, databaseMessages: Int, missingMessages: Int, warnings: [SessionWarning],
-                session: SessionFacts?, alignment: Alignment?) {
-        self.sessionID = sessionID
-        self.status = problem?.status ?? status
-        self.problem = problem
-        self.transcriptPath = transcriptPath
-        self.transcriptPaths = transcriptPaths
-        self.transcriptMessages = transcriptMessages
-        self.databaseMessages = databaseMessages
-        self.missingMessages = missingMessages
-        self.warnings = warnings
-        self.session = session
-        self.alignment = alignment
-    }
 }
