@@ -25,12 +25,8 @@ public enum SessionComparison {
         default:
             return full
         }
-        finding = SessionFinding(sessionID: finding.sessionID, status: finding.status, problem: finding.problem,
-                                 transcriptPath: finding.transcriptPath, transcriptPaths: finding.transcriptPaths,
-                                 transcriptMessages: finding.transcriptMessages, databaseMessages: database.messageCount,
-                                 missingMessages: finding.missingMessages,
-                                 warnings: finding.warnings + [.rowsWrittenDuringScan(rows: inFlight)],
-                                 session: finding.session, alignment: finding.alignment)
+        finding.databaseMessages = database.messageCount
+        finding.warnings.append(.rowsWrittenDuringScan(rows: inFlight))
         finding.inFlightRows = inFlight
         return finding
     }

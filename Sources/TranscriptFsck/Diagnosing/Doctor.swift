@@ -98,8 +98,8 @@ public enum Doctor {
         } else {
             add("permissions", .ok, "\(directory) and \(database) are writable (repair lock, backup, WAL)")
         }
-        let lockPath = database + ".repair.lock"
-        switch RepairLock.isHeld(databasePath: database) {
+        let lockPath = location.repairLock
+        switch RepairLock.isHeld(path: lockPath) {
         case true?:
             add("repair lock", .warning, "\(lockPath) is held: another transcript-fsck repair is running",
                 fix: "wait for it before starting another")

@@ -9,7 +9,7 @@ public struct SessionFinding: Sendable, Equatable {
     /// Every transcript file found for the session.
     public let transcriptPaths: [String]
     public let transcriptMessages: Int
-    public let databaseMessages: Int
+    public internal(set) var databaseMessages: Int
     /// Transcript messages that the database lacks.
     public let missingMessages: Int
     /// Things worth knowing that do not change the status (an unfinished last line, say).

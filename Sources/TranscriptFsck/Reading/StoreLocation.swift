@@ -8,10 +8,13 @@ public struct StoreLocation: Sendable, Equatable {
         self.transcriptRoots = transcriptRoots
     }
 
+    /// The file whose `flock` keeps two repairs of this store apart (`RepairLock`).
+    public var repairLock: String { database + ".repair.lock" }
+
     /// The store's own files, with what each is: never an output of the tool's.
     public var ownFiles: [(name: String, path: String)] {
-        [("database", ""), ("WAL file", "-wal"), ("shared-memory file", "-shm"), ("journal", "-journal"),
-         ("repair lock", ".repair.lock")].map { ($0.0, database + $0.1) }
+        [("database", ""), ("WAL file", "-wal"), ("shared-memory file", "-shm"), ("journal", "-journal")].map { ($0.0, database + $0.1) }
+            + [("repair lock", repairLock)]
     }
 
     /// The Hermes defaults: home is `home`, else `$HERMES_HOME`, else `~/.hermes`; the database

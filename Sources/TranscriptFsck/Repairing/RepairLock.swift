@@ -11,9 +11,9 @@ final class RepairLock {
     let path: String
     private let descriptor: Int32
 
-    /// Takes the lock beside `databasePath`, waiting up to `timeout`; `onWait` is told once if it has to wait.
-    init(databasePath: String, timeout: Duration, onWait: (String) -> Void) throws(FsckError) {
-        path = databasePath + ".repair.lock"
+    /// Takes the lock at `path` (`StoreLocation.repairLock`), waiting up to `timeout`; `onWait` is told once if it has to wait.
+    init(path: String, timeout: Duration, onWait: (String) -> Void) throws(FsckError) {
+        self.path = path
         descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else {
             throw .io(path: path, detail: "cannot open the repair lock: \(String(cString: strerror(errno)))")
@@ -38,9 +38,9 @@ final class RepairLock {
         }
     }
 
-    /// Whether a run of transcript-fsck holds the lock beside `databasePath` now; nil when no repair ever ran there.
-    static func isHeld(databasePath: String) -> Bool? {
-        let descriptor = open(databasePath + ".repair.lock", O_RDONLY | O_CLOEXEC)
+    /// Whether a run of transcript-fsck holds the lock at `path` now; nil when no repair ever ran there.
+    static func isHeld(path: String) -> Bool? {
+        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
         guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else { return true }
