@@ -8,7 +8,7 @@ public enum FsckError: Error, CustomStringConvertible, Sendable {
     case io(path: String, detail: String)
     case repairLockBusy(path: String, seconds: Double)
     case invalidArgument(String)
-    case repairStopped(path: String, detail: String, sessionsRepaired: Int)
+    case repairStopped(path: String, reason: RepairReason, sessionsRepaired: Int)
     case damagedDatabase(path: String, verdict: String)
     case output(FileFailure)
     case databaseReplaced(path: String)
@@ -31,8 +31,8 @@ public enum FsckError: Error, CustomStringConvertible, Sendable {
             "\(path): another repair holds this lock (waited \(Int(seconds)) s); wait for it to finish, then run again"
         case .invalidArgument(let detail):
             detail
-        case .repairStopped(let path, let detail, let repaired):
-            "\(path): repair stopped: \(detail); \(Counted(repaired, "session").with("was", "were")) repaired before, each whole; "
+        case .repairStopped(let path, let reason, let repaired):
+            "\(path): repair stopped: \(reason.sentence); \(Counted(repaired, "session").with("was", "were")) repaired before, each whole; "
                 + "every other session is untouched. Fix the cause (free space, permissions), then run the repair again"
         case .output(let failure):
             "\(failure.path): " + Self.describe(failure.reason)

@@ -20,8 +20,7 @@ import Testing
     }
 
     @Test func aRefusalForTheFindingNamesItsStatusAndProblem() {
-        let session = RepairReport.Session(sessionID: "s", status: .diverged, action: .refused, inserted: 0, reason: nil,
-                                           problem: .transcriptsDisagree(first: "a", second: "b", message: 4), placement: [])
-        #expect(session.explanation == "diverged: transcripts a and b differ at message 4 and neither is a prefix of the other")
+        let reason = RepairReason.needsAPerson(.transcriptsDisagree(first: "a", second: "b", message: 4))
+        #expect(reason.sentence == "diverged: transcripts a and b differ at message 4 and neither is a prefix of the other")
     }
 }

@@ -84,7 +84,12 @@ import Testing
         agent.close()
         let result = try #require(deferred.sessions.first)
         #expect(result.action == .deferred)
-        #expect(result.reason?.contains("stop the agent and run the repair again") == true)
+        guard case .overLockBudget(let rows, _, let estimate, let budget)? = result.reason else {
+            Issue.record("deferred for another reason: \(String(describing: result.reason))")
+            return
+        }
+        #expect(rows == 2996 && budget == .milliseconds(1) && estimate > budget)
+        #expect(result.reason?.sentence.contains("stop the agent and run the repair again") == true)
         #expect(deferred.needsAttention)
         #expect(try AgentView.integer(session.databasePath, "SELECT count(*) FROM messages") == 4)
         // With the agent gone there is nobody to stall: the same budget lets it through.

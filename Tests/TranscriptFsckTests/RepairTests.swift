@@ -104,7 +104,11 @@ import Testing
         let report = try await repair(directory.path)
         let result = try #require(report.sessions.first)
         #expect(result.action == .refused)
-        #expect(result.reason?.contains("NOT NULL constraint failed: sessions.tenant") == true, "\(result.reason ?? "")")
+        guard case .sessionRowRefused(let sqlite)? = result.reason else {
+            Issue.record("not refused for the session row: \(String(describing: result.reason))")
+            return
+        }
+        #expect(sqlite.contains("NOT NULL constraint failed: sessions.tenant"), "\(sqlite)")
         #expect(try AgentView.integer(store.databasePath, "SELECT count(*) FROM messages") == 0)
     }
 
@@ -193,7 +197,7 @@ import Testing
         let before = try AgentView.rows(store.databasePath, session: "d")
         let report = try await repair(directory.path)
         #expect(report.sessions.map(\.action) == [.refused])
-        guard case .diverged(let divergence)? = report.sessions[0].problem else {
+        guard case .needsAPerson(.diverged(let divergence))? = report.sessions[0].reason else {
             Issue.record("refused without the finding's problem: \(report.sessions[0])")
             return
         }

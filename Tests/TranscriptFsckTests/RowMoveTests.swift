@@ -30,7 +30,8 @@ import Testing
             """)
         let before = try rows(session.databasePath, session: "s")
         let report = try await repair(session.home)
-        #expect(report.sessions.first?.placement.last == "10 rows from row id 1 on get new ids behind them, every value kept")
+        #expect(report.sessions.first?.placement.last == .move(rows: 10, fromRowID: 1))
+        #expect(report.sessions.first?.placement.last?.sentence == "10 rows from row id 1 on get new ids behind them, every value kept")
         let after = try rows(session.databasePath, session: "s")
         #expect(after.count == 30)
         #expect(Array(after.suffix(10)) == before)
@@ -83,7 +84,7 @@ import Testing
         let before = try rows(session.databasePath, session: "s")
         let report = try await repair(session.home)
         #expect(report.sessions.first?.action == .refused)
-        #expect(report.sessions.first?.reason?.contains("table bookmarks references message rows by id") == true)
+        #expect(report.sessions.first?.reason == .rowsCannotMove(beforeRowID: 1, .referencingTable("bookmarks")))
         #expect(try rows(session.databasePath, session: "s") == before)
     }
 
@@ -95,14 +96,16 @@ import Testing
             CREATE TRIGGER messages_audit AFTER DELETE ON messages BEGIN INSERT INTO audit VALUES (old.content); END;
             """)
         let report = try await repair(session.home)
-        #expect(report.sessions.first?.reason?.contains("trigger messages_audit runs on delete and writes audit") == true)
+        #expect(report.sessions.first?.reason == .rowsCannotMove(beforeRowID: 1, .deleteTrigger("messages_audit", writes: ["audit"])))
+        #expect(report.sessions.first?.reason?.sentence.contains("trigger messages_audit runs on delete and writes audit") == true)
     }
 
     @Test func rowsOnlyAfterEveryRowMoveNothing() async throws {
         let session = try TruncatedSession(count: 20, seed: 12, kept: { Array($0.prefix(15)) })
         let before = try rows(session.databasePath, session: "s")
         let report = try await repair(session.home)
-        #expect(report.sessions.first?.placement == ["5 rows after row id 15 (messages 16-20)"])
+        #expect(report.sessions.first?.placement == [.insert(rows: 5, firstMessage: 16, anchor: .after(rowID: 15), flags: nil)])
+        #expect(report.sessions.first?.placement.map(\.sentence) == ["5 rows after row id 15 (messages 16-20)"])
         #expect(Array(try rows(session.databasePath, session: "s").prefix(15)) == before)
     }
 }

@@ -12,7 +12,7 @@ enum AuditStateFile {
 
     struct Unreadable: Error {
         let line: Int
-        let reason: String
+        let defect: StoreWarning.StateFileDefect
     }
 
     static func encode(_ state: IncrementalAudit.State) -> [UInt8] {
@@ -36,13 +36,13 @@ enum AuditStateFile {
         var lines = bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true).makeIterator()
         guard let first = lines.next(), let header = parse(first), header["version"]?.integer == version,
               let database = header["database"]?.string else {
-            throw Unreadable(line: 1, reason: "not a version \(version) state file")
+            throw Unreadable(line: 1, defect: .otherVersion(expected: version))
         }
         var state = IncrementalAudit.State(database: database, sessions: [:])
         var number = 1
         while let line = lines.next() {
             number += 1
-            guard let entry = parse(line).flatMap(Self.entry) else { throw Unreadable(line: number, reason: "not a session entry") }
+            guard let entry = parse(line).flatMap(Self.entry) else { throw Unreadable(line: number, defect: .notASessionEntry) }
             state.sessions[entry.id] = entry.entry
         }
         return state

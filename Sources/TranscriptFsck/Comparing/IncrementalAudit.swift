@@ -32,7 +32,7 @@ public struct IncrementalAudit: Sendable {
         let clock = ContinuousClock()
         let started = clock.now
         let location = scanner.location
-        var warnings: [String] = []
+        var warnings: [StoreWarning] = []
         var previous = loadState(warnings: &warnings)
         if previous?.database != location.database { previous = nil }
 
@@ -83,17 +83,17 @@ public struct IncrementalAudit: Sendable {
         }
 
         var report = ScanReport(location: location, findings: findings,
-                                warnings: warnings + (collected?.report.warnings ?? discovery.warnings),
+                                warnings: warnings + (collected?.report.warnings ?? discovery.skippedLinks.map(StoreWarning.linkNotFollowed)),
                                 transcriptBytes: collected?.report.transcriptBytes ?? 0, storedBytes: collected?.report.storedBytes ?? 0,
                                 duration: clock.now - started)
         report.unchangedSkipped = unchanged.count
         return report.filtered(by: scanner.filter)
     }
 
-    private func loadState(warnings: inout [String]) -> State? {
+    private func loadState(warnings: inout [StoreWarning]) -> State? {
         let descriptor = open(statePath, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else {
-            if errno != ENOENT { warnings.append("\(statePath): cannot read the state file (\(POSIX.describe(errno))); every session was read again") }
+            if errno != ENOENT { warnings.append(.stateFileUnopenable(path: statePath, errno: errno)) }
             return nil
         }
         defer { POSIX.close(descriptor) }
@@ -107,8 +107,7 @@ public struct IncrementalAudit: Sendable {
         do {
             return try AuditStateFile.decode(bytes)
         } catch {
-            warnings.append("\(statePath): unreadable state file (line \(error.line): \(error.reason)); every session was read "
-                            + "again and the file rewritten")
+            warnings.append(.stateFileUnreadable(path: statePath, line: error.line, reason: error.defect))
             return nil
         }
     }

@@ -65,10 +65,11 @@ public enum Doctor {
             do {
                 let discovery = try TranscriptDiscovery.find(roots: [root])
                 let files = discovery.transcripts.values.reduce(0) { $0 + $1.count }
-                add("transcripts", discovery.warnings.isEmpty ? .ok : .warning,
+                let skipped = discovery.skippedLinks.map { StoreWarning.linkNotFollowed($0).sentence }
+                add("transcripts", skipped.isEmpty ? .ok : .warning,
                     "\(root): \(files) transcript files for \(discovery.transcripts.count) sessions"
-                        + (discovery.warnings.isEmpty ? "" : "; " + discovery.warnings.joined(separator: "; ")),
-                    fix: discovery.warnings.isEmpty ? nil : "copy linked transcripts into the directory or name their directory with --transcripts")
+                        + (skipped.isEmpty ? "" : "; " + skipped.joined(separator: "; ")),
+                    fix: skipped.isEmpty ? nil : "copy linked transcripts into the directory or name their directory with --transcripts")
             } catch {
                 add("transcripts", .failure, "\(error)", fix: "pass --transcripts DIR or --home DIR")
             }

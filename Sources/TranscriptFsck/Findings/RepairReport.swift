@@ -20,12 +20,10 @@ public struct RepairReport: Sendable {
         public let status: SessionStatus
         public let action: Action
         public let inserted: Int
-        /// Why it was refused or deferred, when the repair itself could not go ahead.
-        public let reason: String?
-        /// The finding's problem, when the session was refused because it needs a person.
-        public var problem: Problem? = nil
+        /// Why it was refused or deferred (or left unchanged by the repair itself).
+        public let reason: RepairReason?
         /// Where the rows went (or would go).
-        public let placement: [String]
+        public let placement: [PlacementStep]
     }
 
     /// The result of one FTS5 `integrity-check`.
@@ -43,7 +41,7 @@ public struct RepairReport: Sendable {
     public let backupPath: String?
     public let sessions: [Session]
     public let fullTextChecks: [FullTextCheck]
-    public let warnings: [String]
+    public let warnings: [StoreWarning]
     public let duration: Duration
     public let phases: Phases
 

@@ -2,8 +2,8 @@
 public struct ScanReport: Sendable {
     public let location: StoreLocation
     public internal(set) var findings: [SessionFinding]
-    /// Store-wide notes (skipped links, unreadable directories).
-    public let warnings: [String]
+    /// Store-wide notes (links not followed, an unreadable state file).
+    public let warnings: [StoreWarning]
     public let transcriptBytes: Int
     public let storedBytes: Int
     public let duration: Duration

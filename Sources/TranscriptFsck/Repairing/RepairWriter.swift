@@ -56,10 +56,10 @@ final class RepairWriter {
                     try write(plan)
                     let after = try DatabaseReader.readSession(plan.sessionID, format: format, connection: connection) ?? DatabaseSession()
                     guard after.fingerprints == plan.finalFingerprints else {
-                        throw RepairRefusal("read back in the agent's order, the rows would not match the transcript; nothing was written")
+                        throw RepairRefusal(.readBackMismatch)
                     }
                     guard try rowCount(plan.sessionID) == rowsBefore + Int64(plan.rows.count) else {
-                        throw RepairRefusal("the session would not hold every row it held plus the backfilled ones; nothing was written")
+                        throw RepairRefusal(.rowCountMismatch)
                     }
                     return .commit
                 }
@@ -68,11 +68,11 @@ final class RepairWriter {
             throw refusal
         } catch let error as SQLiteError {
             if error.isStorageFailure {
-                throw RepairRefusal("\(error.message) (code \(error.code)); nothing of session \(plan.sessionID) was written", stopsTheRun: true)
+                throw RepairRefusal(.storageFailed(error, sessionID: plan.sessionID))
             }
-            throw RepairRefusal("\(error.isBusy ? "the database stayed locked" : "SQLite failed"): \(error.message) (code \(error.code)); nothing was written")
+            throw RepairRefusal(.databaseFailed(error))
         } catch {
-            throw RepairRefusal("\(error); nothing was written")
+            throw RepairRefusal(.writeFailed("\(error)"))
         }
         return outcome
     }
@@ -82,7 +82,7 @@ final class RepairWriter {
         do {
             return try DatabaseReader.readSession(sessionID, format: format, connection: connection) ?? DatabaseSession()
         } catch {
-            throw RepairRefusal("cannot read the session again: \(error.message)")
+            throw RepairRefusal(.cannotReadAgain(error))
         }
     }
 
@@ -98,7 +98,7 @@ final class RepairWriter {
             // OR IGNORE also skips a row that breaks a constraint (NOT NULL, CHECK): never insert messages without it.
             if try connection.prepare("SELECT count(*) FROM sessions WHERE id = ?").singleInteger([.text(plan.sessionID)]) != 1 {
                 let reason = constraintFailure("INSERT INTO sessions (\(columns)) VALUES (\(placeholders))", sessionRow.map(\.value))
-                throw RepairRefusal("cannot create the session's row in sessions (\(reason)); nothing was written")
+                throw RepairRefusal(.sessionRowRefused(reason))
             }
         }
         var gapsBefore: [Int64: [SessionRepairPlan.Row]] = [:]
@@ -116,7 +116,7 @@ final class RepairWriter {
                 if let rows = gapsBefore.removeValue(forKey: id) { try insert(rows, into: plan.sessionID) }
                 try move(id)
             }
-            guard gapsBefore.isEmpty else { throw RepairRefusal("rows the plan places before are gone; nothing was written") }
+            guard gapsBefore.isEmpty else { throw RepairRefusal(.anchorRowsGone) }
         }
         try insert(last, into: plan.sessionID)
         let counters = format.counterUpdates(sessionID: plan.sessionID, createdSession: plan.createsSession,

@@ -33,8 +33,8 @@ public struct SessionRepairPlan: Sendable {
     /// What the session must read back as once the rows are in: the transcript's whole sequence, then
     /// the rows the transcript never saw (the session went on, or a live agent wrote them meanwhile).
     public let finalFingerprints: [MessageFingerprint]
-    /// Where the rows go, one line per run of consecutive rows, for the dry run and the report.
-    public let placement: [String]
+    /// Where the rows go, a step per run of consecutive rows, for the dry run and the report.
+    public let placement: [PlacementStep]
 
     public var createsSession: Bool { sessionRow != nil }
     public var rows: [Row] { gaps.flatMap(\.rows) }
@@ -49,19 +49,16 @@ public struct SessionRepairPlan: Sendable {
 }
 
 /// Why a session will not be repaired; the session is left exactly as it was.
-public enum RepairRefusal: Error, Sendable {
-    /// The finding needs a person (diverged, corrupt): a repair never guesses which side is right.
-    case needsAPerson(Problem)
-    /// The repair could not go ahead, for the reason given. `stopsTheRun` when no later session could fare better
-    /// (disk full, read-only file).
-    case cannot(String, stopsTheRun: Bool)
+public struct RepairRefusal: Error, Sendable {
+    public let reason: RepairReason
 
-    public init(_ reason: String, stopsTheRun: Bool = false) {
-        self = .cannot(reason, stopsTheRun: stopsTheRun)
+    public init(_ reason: RepairReason) {
+        self.reason = reason
     }
 
+    /// True when no later session could fare better (disk full, read-only file): the run stops.
     public var stopsTheRun: Bool {
-        if case .cannot(_, true) = self { return true }
+        if case .storageFailed = reason { return true }
         return false
     }
 }

@@ -113,11 +113,7 @@ public struct StoreRepairer: Sendable {
                         if live { Self.sleep(WritePacing.pause) }
                     }
                 } catch {
-                    guard case .cannot(let reason, _) = error else {
-                        results[plan.sessionID] = Self.refused(plan.sessionID, status, error)
-                        continue
-                    }
-                    throw .repairStopped(path: location.database, detail: reason, sessionsRepaired: repaired)
+                    throw .repairStopped(path: location.database, reason: error.reason, sessionsRepaired: repaired)
                 }
             }
             written = clock.now
@@ -161,7 +157,7 @@ public struct StoreRepairer: Sendable {
                     switch planner.plan(finding, database: current) {
                     case .success(nil):
                         return (.init(sessionID: plan.sessionID, status: status, action: .unchanged, inserted: 0,
-                                      reason: "another writer completed the session meanwhile", placement: []), nil)
+                                      reason: .completedMeanwhile, placement: []), nil)
                     case .success(let fresh?):
                         plan = fresh
                     case .failure(let refusal):
@@ -173,16 +169,13 @@ public struct StoreRepairer: Sendable {
                 return (Self.refused(plan.sessionID, status, error), nil)
             }
         }
-        return (Self.refused(plan.sessionID, status, RepairRefusal("the session kept changing while being repaired; run the repair again")), nil)
+        return (Self.refused(plan.sessionID, status, RepairRefusal(.keptChanging)), nil)
     }
 
     private static func deferred(_ plan: SessionRepairPlan, _ status: SessionStatus, estimate: Duration, budget: Duration) -> RepairReport.Session {
-        let work = "\(plan.rows.count) rows to insert" + (plan.movedRows > 0 ? " and \(plan.movedRows) to move" : "")
-        return .init(sessionID: plan.sessionID, status: status, action: .deferred, inserted: 0,
-                     reason: "\(work) would hold the write lock about \(Int(estimate.seconds * 1000)) ms, over the \(Int(budget.seconds * 1000)) ms "
-                         + "allowed while another process has the database open; stop the agent and run the repair again "
-                         + "(or raise --lock-budget)",
-                     placement: plan.placement)
+        .init(sessionID: plan.sessionID, status: status, action: .deferred, inserted: 0,
+              reason: .overLockBudget(rows: plan.rows.count, movedRows: plan.movedRows, estimate: estimate, budget: budget),
+              placement: plan.placement)
     }
 
     private static func sleep(_ duration: Duration) {
@@ -195,12 +188,7 @@ public struct StoreRepairer: Sendable {
     }
 
     private static func refused(_ sessionID: String, _ status: SessionStatus, _ refusal: RepairRefusal) -> RepairReport.Session {
-        switch refusal {
-        case .needsAPerson(let problem):
-            .init(sessionID: sessionID, status: status, action: .refused, inserted: 0, reason: nil, problem: problem, placement: [])
-        case .cannot(let reason, _):
-            .init(sessionID: sessionID, status: status, action: .refused, inserted: 0, reason: reason, placement: [])
-        }
+        .init(sessionID: sessionID, status: status, action: .refused, inserted: 0, reason: refusal.reason, placement: [])
     }
 
     /// A damaged file misleads the plan (an index missing rows hides them from the session's reads, and the repair

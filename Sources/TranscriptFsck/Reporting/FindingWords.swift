@@ -46,6 +46,31 @@ extension SessionWarning {
     }
 }
 
+extension StoreWarning {
+    public var sentence: String {
+        switch self {
+        case .linkNotFollowed(.file(let path)):
+            "\(path): symbolic link not followed; copy the file into the transcripts directory to include it"
+        case .linkNotFollowed(.directory(let path)):
+            "\(path): symbolic link to a directory not followed; its transcripts are not audited. "
+                + "Move the directory here, or pass it with --transcripts"
+        case .stateFileUnopenable(let path, let code):
+            "\(path): cannot read the state file (\(POSIX.describe(code))); every session was read again"
+        case .stateFileUnreadable(let path, let line, let defect):
+            "\(path): unreadable state file (line \(line): \(defect.words)); every session was read again and the file rewritten"
+        }
+    }
+}
+
+extension StoreWarning.StateFileDefect {
+    var words: String {
+        switch self {
+        case .otherVersion(let expected): "not a version \(expected) state file"
+        case .notASessionEntry: "not a session entry"
+        }
+    }
+}
+
 extension SessionFinding {
     /// The problem's sentence, or none: the form the JSON report's `problems` array has always had.
     var problemSentences: [String] { problem.map { [$0.sentence] } ?? [] }

@@ -15,15 +15,15 @@ extension RepairReport: SessionReport {
                 ("status", .string(session.status.rawValue)),
                 ("action", .string(session.action.rawValue)),
                 ("inserted", .integer(session.inserted)),
-                ("reason", .optional(session.explanation)),
-                ("placement", .array(session.placement.map(JSONValue.string))),
+                ("reason", .optional(session.reason?.sentence)),
+                ("placement", .array(session.placement.map { .string($0.sentence) })),
             ])
         }
     }
 
     public var cases: [(id: String, failure: (kind: String, message: String)?)] {
         sessions.map { session in
-            (session.sessionID, [.refused, .deferred].contains(session.action) ? (session.action.rawValue, session.explanation ?? "") : nil)
+            (session.sessionID, [.refused, .deferred].contains(session.action) ? (session.action.rawValue, session.reason?.sentence ?? "") : nil)
         }
     }
 
@@ -44,7 +44,7 @@ extension RepairReport: SessionReport {
                 .object([("table", .string(check.table)), ("ok", check.skipped == nil ? .bool(check.failure == nil) : .null),
                          ("error", .optional(check.failure)), ("skipped", .optional(check.skipped))])
             })),
-            ("warnings", .array(warnings.map(JSONValue.string))),
+            ("warnings", .array(warnings.map { .string($0.sentence) })),
             ("sessions", .array(sessionObjects)),
         ])
     }
@@ -64,7 +64,7 @@ extension RepairReport: SessionReport {
                 let action = dryRun && session.action != .refused ? "plan: \(session.action == .created ? "create" : "backfill")" : session.action.rawValue
                 table.colors.append(session.action == .refused ? .red : session.action == .deferred ? .yellow : .green)
                 table.rows.append([action, session.sessionID, String(session.inserted),
-                                   session.explanation ?? session.placement.joined(separator: "; ")])
+                                   session.reason?.sentence ?? session.placement.map(\.sentence).joined(separator: "; ")])
             }
             lines.append("")
             lines.append(table.rendered(colored: colored))
@@ -72,7 +72,7 @@ extension RepairReport: SessionReport {
         for check in fullTextChecks {
             lines.append("fts integrity-check \(check.table): \(check.failure ?? check.skipped.map { "skipped: \($0)" } ?? "ok")")
         }
-        for warning in warnings { lines.append("warning: \(warning.escapingControlCharacters)") }
+        for warning in warnings { lines.append("warning: \(warning.sentence.escapingControlCharacters)") }
         lines.append("")
         if count(.deferred) > 0 {
             lines.append("\(Counted(count(.deferred), "session").with("was", "were")) deferred: writing \(count(.deferred) == 1 ? "it" : "them") would stall the agent's writes; "
@@ -86,12 +86,5 @@ extension RepairReport: SessionReport {
             lines.append("Every repairable session's history is in \(location.database).")
         }
         return lines.joined(separator: "\n") + "\n"
-    }
-}
-
-extension RepairReport.Session {
-    /// Why the session was refused or deferred, in words: the repair's own reason, or the finding's problem.
-    var explanation: String? {
-        reason ?? problem.map { "\(status.rawValue): \($0.sentence)" }
     }
 }

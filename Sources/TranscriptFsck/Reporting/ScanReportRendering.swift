@@ -30,7 +30,7 @@ extension ScanReport: SessionReport {
                 ("peak_rss_bytes", PeakMemory.residentBytes().map(JSONValue.integer) ?? .null),
                 ("unchanged_skipped", .integer(unchangedSkipped)),
             ])),
-            ("warnings", .array(warnings.map(JSONValue.string))),
+            ("warnings", .array(warnings.map { .string($0.sentence) })),
             ("sessions", .array(sessionObjects)),
         ])
     }
@@ -55,7 +55,7 @@ extension ScanReport: SessionReport {
             lines.append("")
             lines.append(table.rendered(colored: colored))
         }
-        for warning in warnings { lines.append("warning: \(warning.escapingControlCharacters)") }
+        for warning in warnings { lines.append("warning: \(warning.sentence.escapingControlCharacters)") }
         lines.append("")
         if hasProblems {
             let count = findings.filter { $0.status.isProblem }.count

@@ -3,7 +3,7 @@ import CSQLite
 /// A failure reported by SQLite, with the context needed to act on it.
 ///
 /// It prints as one line: `state.db: database is locked (code 5) in BEGIN IMMEDIATE`.
-public struct SQLiteError: Error, CustomStringConvertible, Sendable {
+public struct SQLiteError: Error, CustomStringConvertible, Sendable, Equatable {
     /// The primary result code (`SQLITE_BUSY`, `SQLITE_CORRUPT`, ...).
     public let code: Int32
     /// SQLite's own message for the failure.

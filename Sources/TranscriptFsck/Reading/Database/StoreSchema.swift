@@ -17,7 +17,7 @@ public struct StoreSchema: Sendable {
     public let fullTextTables: [String]
     /// Why giving a message row a new id (copy, then delete the original) could lose or break something: a table
     /// that references message ids, or a delete trigger that writes anything but the full-text index. Empty when safe.
-    public let rowMoveHazards: [String]
+    public let rowMoveHazards: [RowMoveHazard]
 
     public func hasMessageColumn(_ name: String) -> Bool { messageColumns.contains { $0.name == name } }
     public func hasSessionColumn(_ name: String) -> Bool { sessionColumns.contains { $0.name == name } }
@@ -48,13 +48,13 @@ public struct StoreSchema: Sendable {
         }
     }
 
-    private static func rowMoveHazards(in connection: SQLiteConnection, fullTextTables: [String]) throws(SQLiteError) -> [String] {
-        var hazards: [String] = []
+    private static func rowMoveHazards(in connection: SQLiteConnection, fullTextTables: [String]) throws(SQLiteError) -> [RowMoveHazard] {
+        var hazards: [RowMoveHazard] = []
         let references = try connection.prepare("""
             SELECT t.name FROM sqlite_master AS t, pragma_foreign_key_list(t.name) AS k
             WHERE t.type = 'table' AND k."table" = 'messages' ORDER BY t.name
             """)
-        while try references.step() { hazards.append("table \(references.text(0) ?? "") references message rows by id") }
+        while try references.step() { hazards.append(.referencingTable(references.text(0) ?? "")) }
         let triggers = try connection.prepare("""
             SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'messages' ORDER BY name
             """)
@@ -64,7 +64,7 @@ public struct StoreSchema: Sendable {
             guard sql.contains(" delete on ") || sql.contains(" delete of ") else { continue }
             let targets = TriggerTargets.written(by: sql)
             if targets.isEmpty || !targets.allSatisfy(indexTables.contains) {
-                hazards.append("trigger \(triggers.text(0) ?? "") runs on delete and writes \(targets.sorted().joined(separator: ", "))")
+                hazards.append(.deleteTrigger(triggers.text(0) ?? "", writes: targets.sorted()))
             }
         }
         return hazards

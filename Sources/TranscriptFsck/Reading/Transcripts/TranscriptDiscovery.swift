@@ -12,7 +12,8 @@ public struct TranscriptDiscovery: Sendable {
     /// first and for telling an incremental audit which files changed.
     public var stamps: [String: FileStamp] = [:]
     /// Things skipped on the way (symbolic links).
-    public var warnings: [String] = []
+    /// Symbolic links not followed: a link planted in the directory must not make the tool read or write elsewhere.
+    public var skippedLinks: [SkippedLink] = []
 
     /// Walks each root recursively. Symbolic links are not followed: a link could lead out of the store. A directory
     /// it cannot read, or a transcript or directory whose name is not UTF-8, stops the scan: a session it cannot see
@@ -64,10 +65,9 @@ public struct TranscriptDiscovery: Sendable {
                 transcripts[id, default: []].append(path)
                 stamps[path] = FileStamp(size: Int(status.st_size), modified: POSIX.modifiedNanoseconds(status))
             case S_IFLNK where TranscriptReader.isTranscript(lossy):
-                warnings.append("\(path): symbolic link not followed; copy the file into the transcripts directory to include it")
+                skippedLinks.append(.file(path))
             case S_IFLNK where stat(path, &status) == 0 && status.st_mode & S_IFMT == S_IFDIR:
-                warnings.append("\(path): symbolic link to a directory not followed; its transcripts are not audited. "
-                                + "Move the directory here, or pass it with --transcripts")
+                skippedLinks.append(.directory(path))
             default:
                 continue
             }
@@ -80,4 +80,12 @@ public struct TranscriptDiscovery: Sendable {
 public struct FileStamp: Sendable, Equatable, Codable {
     public let size: Int
     public let modified: Int64
+}
+
+/// A symbolic link in a transcripts directory, which discovery does not follow.
+public enum SkippedLink: Sendable, Equatable {
+    /// A transcript file's name that is a link: its messages are not audited.
+    case file(String)
+    /// A link to a directory: the transcripts under it are not audited.
+    case directory(String)
 }

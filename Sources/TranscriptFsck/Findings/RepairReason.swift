@@ -1,0 +1,57 @@
+/// Why a repair left a session as it was (refused, deferred, or found nothing left to do), as facts; Reporting
+/// words it. Every refusal leaves the session exactly as it was.
+public enum RepairReason: Sendable, Equatable {
+    /// The finding needs a person (diverged, corrupt): a repair never guesses which side is right.
+    case needsAPerson(Problem)
+    /// The finding gave nothing to plan from (no alignment, no transcript): a finding the planner should never get.
+    case nothingToPlanFrom(SessionStatus)
+    /// The session's rows were read without their ids and timestamps.
+    case rowsNotReadInDetail
+    /// Reading the transcript again for the missing messages failed.
+    case transcriptUnreadable(TranscriptError)
+    /// The transcript read again no longer aligns as the scan found it.
+    case transcriptChanged
+    /// A missing message (1-based) was not among those read back.
+    case messageNotReadBack(Int)
+    /// The lost messages belong before row `rowID`, and moving rows to new ids could lose or break something.
+    case rowsCannotMove(beforeRowID: Int64, RowMoveHazard)
+    /// Inside the transaction, the rows read back in the agent's order would not match the transcript.
+    case readBackMismatch
+    /// Inside the transaction, the session would not hold every row it held plus the backfilled ones.
+    case rowCountMismatch
+    /// The sessions table refused the row a missing session needs (a NOT NULL or CHECK constraint): SQLite's words.
+    case sessionRowRefused(String)
+    /// Rows the plan places messages before were gone by the time it was written.
+    case anchorRowsGone
+    /// The storage failed (disk full, read-only file, I/O error): no later session could fare better, so the run stops.
+    case storageFailed(SQLiteError, sessionID: String)
+    /// SQLite failed, or the write lock was not had within the busy timeout.
+    case databaseFailed(SQLiteError)
+    /// The session could not be read again after another writer changed it.
+    case cannotReadAgain(SQLiteError)
+    /// Another writer changed the session under every attempt.
+    case keptChanging
+    /// Any other failure of the write, as it printed.
+    case writeFailed(String)
+    /// Deferred: writing `rows` (and moving `movedRows`) would hold the write lock about `estimate`, over `budget`,
+    /// while another process has the database open.
+    case overLockBudget(rows: Int, movedRows: Int, estimate: Duration, budget: Duration)
+    /// Nothing left to do: another writer completed the session meanwhile.
+    case completedMeanwhile
+}
+
+/// One step of where a repair puts a session's rows.
+public enum PlacementStep: Sendable, Equatable {
+    /// `rows` transcript messages from `firstMessage` (1-based) on, inserted at `anchor`, with flags taken from
+    /// their neighbours (nil: live).
+    case insert(rows: Int, firstMessage: Int, anchor: Anchor, flags: RowFlags?)
+    /// The `rows` rows from `fromRowID` on get new ids behind the inserted ones, every value kept.
+    case move(rows: Int, fromRowID: Int64)
+
+    public enum Anchor: Sendable, Equatable {
+        /// The session had no rows.
+        case alone
+        case after(rowID: Int64)
+        case before(rowID: Int64)
+    }
+}

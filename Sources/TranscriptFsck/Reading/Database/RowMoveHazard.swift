@@ -1,0 +1,7 @@
+/// Why giving a message row a new id (a copy, then the original deleted) could lose or break something.
+public enum RowMoveHazard: Sendable, Equatable {
+    /// A table whose foreign key references message rows by id.
+    case referencingTable(String)
+    /// A trigger that runs on delete and writes tables beyond the full-text index.
+    case deleteTrigger(String, writes: [String])
+}

@@ -1,0 +1,72 @@
+/// The words for what a repair did and why: the one place a `RepairReason` or a `PlacementStep` becomes a sentence.
+extension RepairReason {
+    public var sentence: String {
+        switch self {
+        case .needsAPerson(let problem):
+            "\(problem.status.rawValue): \(problem.sentence)"
+        case .nothingToPlanFrom(let status):
+            "the \(status.rawValue) finding gives nothing to plan from; scan again"
+        case .rowsNotReadInDetail:
+            "the session's rows were not read in detail; run the repair again"
+        case .transcriptUnreadable(let error):
+            "cannot read the transcript again: \(error.detail)"
+        case .transcriptChanged:
+            "the transcript changed while it was being read; run the repair again"
+        case .messageNotReadBack(let message):
+            "message \(message) was not read back"
+        case .rowsCannotMove(let rowID, let hazard):
+            "the lost messages belong before row id \(rowID), and rows cannot be given new ids safely here: \(hazard.sentence)"
+        case .readBackMismatch:
+            "read back in the agent's order, the rows would not match the transcript; nothing was written"
+        case .rowCountMismatch:
+            "the session would not hold every row it held plus the backfilled ones; nothing was written"
+        case .sessionRowRefused(let sqlite):
+            "cannot create the session's row in sessions (\(sqlite)); nothing was written"
+        case .anchorRowsGone:
+            "rows the plan places before are gone; nothing was written"
+        case .storageFailed(let error, let sessionID):
+            "\(error.message) (code \(error.code)); nothing of session \(sessionID) was written"
+        case .databaseFailed(let error):
+            "\(error.isBusy ? "the database stayed locked" : "SQLite failed"): \(error.message) (code \(error.code)); nothing was written"
+        case .cannotReadAgain(let error):
+            "cannot read the session again: \(error.message)"
+        case .keptChanging:
+            "the session kept changing while being repaired; run the repair again"
+        case .writeFailed(let error):
+            "\(error); nothing was written"
+        case .overLockBudget(let rows, let movedRows, let estimate, let budget):
+            "\(rows) rows to insert" + (movedRows > 0 ? " and \(movedRows) to move" : "")
+                + " would hold the write lock about \(Int(estimate.seconds * 1000)) ms, over the \(Int(budget.seconds * 1000)) ms "
+                + "allowed while another process has the database open; stop the agent and run the repair again "
+                + "(or raise --lock-budget)"
+        case .completedMeanwhile:
+            "another writer completed the session meanwhile"
+        }
+    }
+}
+
+extension RowMoveHazard {
+    public var sentence: String {
+        switch self {
+        case .referencingTable(let table): "table \(table) references message rows by id"
+        case .deleteTrigger(let name, let writes): "trigger \(name) runs on delete and writes \(writes.joined(separator: ", "))"
+        }
+    }
+}
+
+extension PlacementStep {
+    public var sentence: String {
+        switch self {
+        case .insert(let rows, let first, let anchor, let flags):
+            let messages = "messages \(first)-\(first + rows - 1)"
+            let kind = flags == .archived ? " (archived, as the rows after them)" : flags == .undone ? " (undone, as the rows around them)" : ""
+            return switch anchor {
+            case .alone: "\(rows) rows (\(messages))\(kind)"
+            case .after(let rowID): "\(rows) rows after row id \(rowID) (\(messages))\(kind)"
+            case .before(let rowID): "\(rows) rows before row id \(rowID) (\(messages))\(kind)"
+            }
+        case .move(let rows, let rowID):
+            return "\(rows) rows from row id \(rowID) on get new ids behind them, every value kept"
+        }
+    }
+}
