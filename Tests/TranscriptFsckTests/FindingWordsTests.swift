@@ -15,6 +15,14 @@ import Testing
                 + "4 transcript messages are not in the database and 2 database rows are not in the transcript")
         #expect(Problem.unreadable(TranscriptError(path: "s.jsonl.gz", place: .byte(18), reason: "gzip stream ends early", hint: "h")).sentence
                 == "s.jsonl.gz: byte 18: gzip stream ends early")
+        #expect(Problem.truncated(kept: 9, of: 10, lost: .older).sentence
+                == "the database holds the newest 9 of 10 messages; the older one is missing")
+        #expect(Problem.diverged(Divergence(row: 1, rowID: 5, databaseRows: 1, afterMessage: 2, transcriptOnly: 1, databaseOnly: 1)).sentence
+                == "database row id 5 (message 1 of 1 in the database) has no match after transcript message 2; "
+                + "1 transcript message is not in the database and 1 database row is not in the transcript")
+        #expect(SessionWarning.rowsWrittenDuringScan(rows: 1).sentence == "1 row written while the scan ran was left out of the comparison")
+        #expect(PlacementStep.insert(rows: 1, firstMessage: 7, anchor: .before(rowID: 40), flags: nil).sentence
+                == "1 row before row id 40 (message 7)")
         #expect(SessionWarning.unfinishedLastLine(path: "s.jsonl", line: 41).sentence
                 == "s.jsonl: line 41: the last line is unfinished (the writer stopped mid-line); not counted")
     }

@@ -4,26 +4,27 @@ extension Problem {
         switch self {
         case .truncated(let kept, let total, let lost):
             let missing = total - kept
+            func the(_ which: String) -> String { missing == 1 ? "the \(which) one is" : "the \(missing) \(which) ones are" }
             return switch lost {
-            case .older: "the database holds the newest \(kept) of \(total) messages; the \(missing) older ones are missing"
-            case .newer: "the database holds the oldest \(kept) of \(total) messages; the \(missing) newer ones are missing"
-            case .scattered: "the database holds \(kept) of \(total) messages; \(missing) are missing between or around them"
+            case .older: "the database holds the newest \(kept) of \(total) messages; \(the("older")) missing"
+            case .newer: "the database holds the oldest \(kept) of \(total) messages; \(the("newer")) missing"
+            case .scattered: "the database holds \(kept) of \(total) messages; \(missing) \(missing == 1 ? "is" : "are") missing between or around them"
             }
         case .noRows(let messages, let sessionRowExists):
             let why = sessionRowExists ? "the session row exists but has no messages" : "the database has no row for this session"
-            return "\(why); the transcript holds \(messages) messages"
+            return "\(why); the transcript holds \(Counted(messages, "message").text)"
         case .noSessionRow(let messages):
             return "the database holds all \(messages) messages but no row for this session in sessions, so the agent never "
                 + "lists or resumes it; repair creates the row"
         case .continued(let missing, let total, let newerRows):
-            return "the database lacks \(missing) of the transcript's \(total) messages and holds \(newerRows) newer rows the "
+            return "the database lacks \(missing) of the transcript's \(total) messages and holds \(Counted(newerRows, "newer row").text) the "
                 + "transcript never saw (the session went on after an upgrade); the lost messages go before them"
         case .diverged(let divergence):
             let row = divergence.rowID.map { "database row id \($0)" } ?? "database row \(divergence.row)"
             let place = divergence.afterMessage == 0 ? "at the start of the transcript" : "after transcript message \(divergence.afterMessage)"
             return "\(row) (message \(divergence.row) of \(divergence.databaseRows) in the database) has no match \(place); "
-                + "\(divergence.transcriptOnly) transcript messages are not in the database and \(divergence.databaseOnly) "
-                + "database rows are not in the transcript"
+                + "\(Counted(divergence.transcriptOnly, "transcript message").with("is", "are")) not in the database and "
+                + "\(Counted(divergence.databaseOnly, "database row").with("is", "are")) not in the transcript"
         case .transcriptsDisagree(let first, let second, let message):
             return "transcripts \(first) and \(second) differ at message \(message) and neither is a prefix of the other"
         case .unreadable(let error):
@@ -38,10 +39,10 @@ extension SessionWarning {
         case .unfinishedLastLine(let path, let line):
             "\(path): line \(line): the last line is unfinished (the writer stopped mid-line); not counted"
         case .rowsWithoutSessionRow(let rows):
-            "\(rows) rows have no row in sessions, so the agent never lists or resumes them, and there is no transcript to "
+            "\(Counted(rows, "row").with("has", "have")) no row in sessions, so the agent never lists or resumes them, and there is no transcript to "
                 + "rebuild it from; 'transcript-fsck export' saves them as one"
         case .rowsWrittenDuringScan(let rows):
-            "\(rows) rows written while the scan ran were left out of the comparison"
+            "\(Counted(rows, "row").text) written while the scan ran \(rows == 1 ? "was" : "were") left out of the comparison"
         }
     }
 }

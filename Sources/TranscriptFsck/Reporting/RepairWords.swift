@@ -35,7 +35,7 @@ extension RepairReason {
         case .writeFailed(let error):
             "\(error); nothing was written"
         case .overLockBudget(let rows, let movedRows, let estimate, let budget):
-            "\(rows) rows to insert" + (movedRows > 0 ? " and \(movedRows) to move" : "")
+            "\(Counted(rows, "row").text) to insert" + (movedRows > 0 ? " and \(movedRows) to move" : "")
                 + " would hold the write lock about \(Int(estimate.seconds * 1000)) ms, over the \(Int(budget.seconds * 1000)) ms "
                 + "allowed while another process has the database open; stop the agent and run the repair again "
                 + "(or raise --lock-budget)"
@@ -58,15 +58,17 @@ extension PlacementStep {
     public var sentence: String {
         switch self {
         case .insert(let rows, let first, let anchor, let flags):
-            let messages = "messages \(first)-\(first + rows - 1)"
+            let messages = rows == 1 ? "message \(first)" : "messages \(first)-\(first + rows - 1)"
             let kind = flags == .archived ? " (archived, as the rows after them)" : flags == .undone ? " (undone, as the rows around them)" : ""
+            let inserted = Counted(rows, "row").text
             return switch anchor {
-            case .alone: "\(rows) rows (\(messages))\(kind)"
-            case .after(let rowID): "\(rows) rows after row id \(rowID) (\(messages))\(kind)"
-            case .before(let rowID): "\(rows) rows before row id \(rowID) (\(messages))\(kind)"
+            case .alone: "\(inserted) (\(messages))\(kind)"
+            case .after(let rowID): "\(inserted) after row id \(rowID) (\(messages))\(kind)"
+            case .before(let rowID): "\(inserted) before row id \(rowID) (\(messages))\(kind)"
             }
         case .move(let rows, let rowID):
-            return "\(rows) rows from row id \(rowID) on get new ids behind them, every value kept"
+            return rows == 1 ? "the row with id \(rowID) gets a new id behind them, every value kept"
+                : "\(rows) rows from row id \(rowID) on get new ids behind them, every value kept"
         }
     }
 }
