@@ -176,7 +176,7 @@ import Testing
         let state = try directory.write("state.json", text: "{ not json")
         let result = try CommandRunner.fsck(["scan", "--home", home, "--since", state, "--format", "json"])
         #expect(result.status == 1)
-        #expect(result.standardOutput.contains("unreadable state file (line 1: not a version 3 state file)"))
+        #expect(result.standardOutput.contains("unreadable state file (line 1: not a transcript-fsck state file)"))
         #expect(try CommandRunner.fsck(["scan", "--home", home, "--since", state]).standardOutput.contains("14 sessions unchanged"))
         // Cut short in the middle of a session's line, as a full disk leaves no file of ours, but a copy might.
         let whole = try String(contentsOfFile: state, encoding: .utf8)
@@ -184,6 +184,18 @@ import Testing
         let cut = try CommandRunner.fsck(["scan", "--home", home, "--since", state, "--format", "json"])
         #expect(cut.standardOutput.contains("unreadable state file (line "), "\(cut.standardOutput)")
         #expect(cut.standardOutput.contains("not a session entry"))
+    }
+
+    @Test func sinceWithAnOlderVersionsStateFileReadsEverythingOnceAndSaysWhy() throws {
+        // The header 0.2.0 wrote; its session lines have another shape and are not read.
+        let state = try directory.write("state-v2.json", text: #"{"format":"transcript-fsck audit state","version":2,"database":"x"}"# + "\n")
+        let first = try CommandRunner.fsck(["scan", "--home", home, "--since", state])
+        #expect(first.standardOutput.contains("written by another version of transcript-fsck (state file version 2; this one reads 3)"),
+                "\(first.standardOutput)")
+        #expect(!first.standardOutput.contains("unchanged since the last audit"))
+        let second = try CommandRunner.fsck(["scan", "--home", home, "--since", state])
+        #expect(second.standardOutput.contains("14 sessions unchanged since the last audit"))
+        #expect(!second.standardOutput.contains("another version"))
     }
 
     @Test func sinceWithSessionKeepsTheOtherSessionsInTheStateFile() throws {

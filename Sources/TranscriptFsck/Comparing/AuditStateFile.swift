@@ -10,9 +10,10 @@
 enum AuditStateFile {
     static let version = 3
 
-    struct Unreadable: Error {
-        let line: Int
-        let defect: StoreWarning.StateFileDefect
+    enum Unreadable: Error {
+        case defect(line: Int, StoreWarning.StateFileDefect)
+        /// A state file of the tool's, in another version's format.
+        case otherVersion(found: Int)
     }
 
     static func encode(_ state: IncrementalAudit.State) -> [UInt8] {
@@ -34,15 +35,17 @@ enum AuditStateFile {
 
     static func decode(_ bytes: [UInt8]) throws(Unreadable) -> IncrementalAudit.State {
         var lines = bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true).makeIterator()
-        guard let first = lines.next(), let header = parse(first), header["version"]?.integer == version,
-              let database = header["database"]?.string else {
-            throw Unreadable(line: 1, defect: .otherVersion(expected: version))
+        guard let first = lines.next(), let header = parse(first), header["format"]?.string == "transcript-fsck audit state",
+              let found = header["version"]?.integer else {
+            throw .defect(line: 1, .notAStateFile)
         }
+        guard found == version else { throw .otherVersion(found: found) }
+        guard let database = header["database"]?.string else { throw .defect(line: 1, .notAStateFile) }
         var state = IncrementalAudit.State(database: database, sessions: [:])
         var number = 1
         while let line = lines.next() {
             number += 1
-            guard let entry = parse(line).flatMap(Self.entry) else { throw Unreadable(line: number, defect: .notASessionEntry) }
+            guard let entry = parse(line).flatMap(Self.entry) else { throw .defect(line: number, .notASessionEntry) }
             state.sessions[entry.id] = entry.entry
         }
         return state

@@ -107,7 +107,12 @@ public struct IncrementalAudit: Sendable {
         do {
             return try AuditStateFile.decode(bytes)
         } catch {
-            warnings.append(.stateFileUnreadable(path: statePath, line: error.line, reason: error.defect))
+            switch error {
+            case .defect(let line, let defect):
+                warnings.append(.stateFileUnreadable(path: statePath, line: line, reason: defect))
+            case .otherVersion(let found):
+                warnings.append(.stateFileOfAnotherVersion(path: statePath, found: found, expected: AuditStateFile.version))
+            }
             return nil
         }
     }

@@ -6,9 +6,12 @@ public enum StoreWarning: Sendable, Equatable {
     case stateFileUnopenable(path: String, errno: Int32)
     /// The `--since` state file could not be read at `line`; every session was read again and the file rewritten.
     case stateFileUnreadable(path: String, line: Int, reason: StateFileDefect)
+    /// The `--since` state file was written by a version of the tool with another format (`found`, not `expected`),
+    /// as after an upgrade; every session was read again and the file rewritten in this version's format.
+    case stateFileOfAnotherVersion(path: String, found: Int, expected: Int)
 
     public enum StateFileDefect: Sendable, Equatable {
-        case otherVersion(expected: Int)
+        case notAStateFile
         case notASessionEntry
     }
 }

@@ -59,6 +59,9 @@ extension StoreWarning {
             "\(path): cannot read the state file (\(POSIX.describe(code))); every session was read again"
         case .stateFileUnreadable(let path, let line, let defect):
             "\(path): unreadable state file (line \(line): \(defect.words)); every session was read again and the file rewritten"
+        case .stateFileOfAnotherVersion(let path, let found, let expected):
+            "\(path): written by another version of transcript-fsck (state file version \(found); this one reads \(expected)); "
+                + "every session was read again and the file rewritten"
         }
     }
 }
@@ -66,7 +69,7 @@ extension StoreWarning {
 extension StoreWarning.StateFileDefect {
     var words: String {
         switch self {
-        case .otherVersion(let expected): "not a version \(expected) state file"
+        case .notAStateFile: "not a transcript-fsck state file"
         case .notASessionEntry: "not a session entry"
         }
     }
