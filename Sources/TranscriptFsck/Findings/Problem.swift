@@ -1,5 +1,5 @@
 /// Why a session is not ok, as facts; Reporting puts them into words. Positions are 1-based, as people count.
-public enum Problem: Sendable, Equatable {
+public indirect enum Problem: Sendable, Equatable {
     /// The database rows are `kept` of the transcript's `of` messages, in order; which ones were lost.
     case truncated(kept: Int, of: Int, lost: LostMessages)
     /// The transcript holds `transcriptMessages` messages and the database no row of the session;
