@@ -39,19 +39,3 @@ public enum RepairReason: Sendable, Equatable {
     /// Nothing left to do: another writer completed the session meanwhile.
     case completedMeanwhile
 }
-
-/// One step of where a repair puts a session's rows.
-public enum PlacementStep: Sendable, Equatable {
-    /// `rows` transcript messages from `firstMessage` (1-based) on, inserted at `anchor`, with flags taken from
-    /// their neighbours (nil: live).
-    case insert(rows: Int, firstMessage: Int, anchor: Anchor, flags: RowFlags?)
-    /// The `rows` rows from `fromRowID` on get new ids behind the inserted ones, every value kept.
-    case move(rows: Int, fromRowID: Int64)
-
-    public enum Anchor: Sendable, Equatable {
-        /// The session had no rows.
-        case alone
-        case after(rowID: Int64)
-        case before(rowID: Int64)
-    }
-}
