@@ -47,6 +47,25 @@ import Testing
         }
     }
 
+    /// The flag columns are the ones the store has, whatever the generation: a store with display_order but no
+    /// active column (once read as having one, whose SELECT then failed) has none.
+    @Test func aGenerationsFlagsAreTheColumnsTheStoreHas() throws {
+        let directory = TemporaryDirectory()
+        let connection = try SQLiteConnection(path: directory.path + "/state.db", mode: .create)
+        try connection.execute("""
+            CREATE TABLE sessions (id TEXT PRIMARY KEY);
+            CREATE TABLE messages (id INTEGER PRIMARY KEY, session_id TEXT, role TEXT, content TEXT, timestamp REAL,
+                                   display_order INTEGER);
+            INSERT INTO sessions VALUES ('s');
+            INSERT INTO messages (session_id, role, content, timestamp) VALUES ('s', 'user', 'hi', 1);
+            """)
+        let format = try detect(directory.path + "/state.db")
+        #expect(String(describing: type(of: format)) == "HermesDisplayOrder")
+        #expect(format.flagColumns == nil)
+        let snapshot = try DatabaseReader.snapshot(path: directory.path + "/state.db", sessionIDs: ["s"])
+        #expect(snapshot.sessions["s"]?.flags == [nil])
+    }
+
     @Test func aMovedRowHasItsDerivedDisplayOrderDerivedAgain() throws {
         let directory = TemporaryDirectory()
         let late = try detect(StoreBuilder(home: directory.path, schema: .late).databasePath)

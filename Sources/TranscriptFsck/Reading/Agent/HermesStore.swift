@@ -13,6 +13,11 @@ extension HermesStore {
     /// 0.13.0's gateway writes the transcript's `session_meta` entry into `messages` too.
     var bookkeepingRole: String { Hermes.bookkeepingRole }
     var managedMessageColumns: Set<String> { ["id", "session_id", "timestamp", "active", "compacted", "display_order"] }
+    /// `active` from 0.16.0 (/undo, rewind), `compacted` from 0.18.0 (in-place compaction): whichever the store has.
+    var flagColumns: FlagColumns? {
+        guard schema.hasMessageColumn("active") else { return nil }
+        return FlagColumns(active: "active", compacted: schema.hasMessageColumn("compacted") ? "compacted" : nil)
+    }
 
     func messageValues(of message: TranscriptMessage) -> [(column: String, value: SQLiteStatement.Value)] {
         HermesMessageValues.values(of: message, managed: managedMessageColumns, schema: schema)
@@ -70,7 +75,6 @@ enum Hermes {
 struct HermesTranscriptEra: HermesStore {
     let schema: StoreSchema
     var name: String { "Hermes up to 0.15 (no active column)" }
-    var flagColumns: FlagColumns? { nil }
     static func recognizes(_ schema: StoreSchema) -> Bool { true }
 }
 
@@ -78,10 +82,7 @@ struct HermesTranscriptEra: HermesStore {
 /// in-place compaction archives them with `compacted = 1`.
 struct HermesLiveContext: HermesStore {
     let schema: StoreSchema
-    var name: String { "Hermes 0.16-0.19 (active" + (schema.hasMessageColumn("compacted") ? ", compacted)" : ")") }
-    var flagColumns: FlagColumns? {
-        FlagColumns(active: "active", compacted: schema.hasMessageColumn("compacted") ? "compacted" : nil)
-    }
+    var name: String { "Hermes 0.16-0.19 (active" + (flagColumns?.compacted == nil ? ")" : ", compacted)") }
     static func recognizes(_ schema: StoreSchema) -> Bool { schema.hasMessageColumn("active") }
 }
 
@@ -89,13 +90,7 @@ struct HermesLiveContext: HermesStore {
 /// from the row id, which must be derived again when a row gets a new id.
 struct HermesDisplayOrder: HermesStore {
     let schema: StoreSchema
-    private let liveContext: HermesLiveContext
-    init(schema: StoreSchema) {
-        self.schema = schema
-        liveContext = HermesLiveContext(schema: schema)
-    }
     var name: String { "Hermes main (display_order)" }
-    var flagColumns: FlagColumns? { liveContext.flagColumns }
     static func recognizes(_ schema: StoreSchema) -> Bool { schema.hasMessageColumn("display_order") }
 
     func copiedValue(of column: String) -> String {
