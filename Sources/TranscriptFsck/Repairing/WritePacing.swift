@@ -17,7 +17,9 @@ struct WritePacing {
     private(set) var secondsPerUnit = 100e-6
     private var measured = false
 
-    static let busyHandlerSleeps: [Int] = [1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50, 100]
+    /// The last, longest step of SQLite's default busy handler (`sqliteDefaultBusyCallback`), which a writer that
+    /// has waited a while polls at.
+    static let longestBusyHandlerSleep = Duration.milliseconds(100)
     static let margin = Duration.milliseconds(5)
 
     init(budget: Duration?) {
@@ -51,5 +53,5 @@ struct WritePacing {
     }
 
     /// How long to leave the lock free after each session while another process has the database open.
-    static let pause = Duration.milliseconds(busyHandlerSleeps.max()!) + margin
+    static let pause = longestBusyHandlerSleep + margin
 }

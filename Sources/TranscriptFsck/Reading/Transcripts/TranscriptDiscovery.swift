@@ -11,7 +11,6 @@ public struct TranscriptDiscovery: Sendable {
     /// Each transcript file's size as stored and its modification time, for scheduling the largest
     /// first and for telling an incremental audit which files changed.
     public var stamps: [String: FileStamp] = [:]
-    /// Things skipped on the way (symbolic links).
     /// Symbolic links not followed: a link planted in the directory must not make the tool read or write elsewhere.
     public var skippedLinks: [SkippedLink] = []
 
