@@ -66,6 +66,19 @@ import Testing
         #expect(snapshot.sessions["s"]?.flags == [nil])
     }
 
+    /// What the repair stores for list content, the export reads back as the list; what the agent cannot decode stays text.
+    @Test func encodedContentIsDecodedAsTheAgentDecodesIt() {
+        let list = #"[{"type": "text", "text": "hi"}]"#
+        guard case .text(let stored) = HermesMessageValues.content(.json(list)) else {
+            Issue.record("list content not stored as text")
+            return
+        }
+        #expect(stored == "\u{0}json:" + list)
+        #expect(HermesMessageValues.storedJSON(content: stored) == list)
+        #expect(HermesMessageValues.storedJSON(content: "\u{0}json:[broken") == nil)
+        #expect(HermesMessageValues.storedJSON(content: "plain") == nil)
+    }
+
     @Test func aMovedRowHasItsDerivedDisplayOrderDerivedAgain() throws {
         let directory = TemporaryDirectory()
         let late = try detect(StoreBuilder(home: directory.path, schema: .late).databasePath)

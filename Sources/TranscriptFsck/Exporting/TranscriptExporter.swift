@@ -33,8 +33,7 @@ public enum TranscriptExporter {
                         case "timestamp": members.append((column, .string(TranscriptTimestamp.localISO8601(rows.real(Int32(index))))))
                         case "tool_calls": members.append((column, isJSON(text) ? .raw(text) : .string(text)))
                         // SessionDB._encode_content's list or object: the transcript holds the value itself.
-                        case "content" where text.utf8.starts(with: AgentContent.jsonPrefix) && isJSON(String(text.dropFirst(6))):
-                            members.append((column, .raw(String(text.dropFirst(6)))))
+                        case "content": members.append((column, HermesMessageValues.storedJSON(content: text).map(JSONValue.raw) ?? .string(text)))
                         default: members.append((column, .string(text)))
                         }
                     }

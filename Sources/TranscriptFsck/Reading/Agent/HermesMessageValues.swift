@@ -22,6 +22,14 @@ enum HermesMessageValues {
         return .text(String(decoding: AgentContent.jsonPrefix, as: UTF8.self) + text)
     }
 
+    /// `content(_:)` undone, as `SessionDB._decode_content` does: the JSON text of content stored as `"\0json:" + JSON`;
+    /// nil for any other content, and for undecodable JSON, which the agent reads back as the raw string.
+    static func storedJSON(content text: String) -> String? {
+        guard text.utf8.starts(with: AgentContent.jsonPrefix) else { return nil }
+        let json = String(decoding: text.utf8.dropFirst(AgentContent.jsonPrefix.count), as: UTF8.self)
+        return Array(json.utf8).withUnsafeBytes { JSONNode.parse($0) } == nil ? nil : json
+    }
+
     /// `json.dumps(value) if value else None`.
     static func encoded(_ value: TranscriptMessage.Value) -> SQLiteStatement.Value {
         switch value {
