@@ -61,8 +61,8 @@ struct ScanCommand: AsyncParsableCommand {
         logger.debug("scanned \(report.findings.count) sessions, \(report.transcriptBytes) transcript bytes in \(report.duration)")
         try output.emit(report, protecting: store.location)
         if let metrics {
-            try writeFile(PrometheusMetrics.text(for: report, database: store.location.database, finishedAt: Date().timeIntervalSince1970),
-                          to: metrics, protecting: store.location)
+            try store.location.writeOutput(PrometheusMetrics.text(for: report, database: store.location.database,
+                                                                  finishedAt: Date().timeIntervalSince1970), to: metrics)
             logger.debug("metrics written to \(metrics)")
         }
         if report.hasProblems { throw ExitCode(1) }

@@ -24,15 +24,6 @@ struct StoreOptions: ParsableArguments {
     }
 }
 
-/// Writes one of the files the commands write (`--output`, `--metrics`), whole, never over the store's own.
-func writeFile(_ text: String, to path: String, protecting store: StoreLocation) throws(FsckError) {
-    do {
-        try AtomicFile.write(text, to: path, protecting: store.ownFiles)
-    } catch {
-        throw .output(error)
-    }
-}
-
 /// `--session`, repeatable, for the commands that can look at some sessions only (scan, repair).
 struct SessionsOption: ParsableArguments {
     @Option(name: .customLong("session"), help: ArgumentHelp("Only this session; repeatable.", valueName: "id"))
@@ -67,7 +58,7 @@ struct OutputOptions: ParsableArguments {
     /// Prints the report, or writes it to `--output` and says the summary on standard error.
     func emit(_ report: some SessionReport, protecting store: StoreLocation) throws {
         if let output {
-            try writeFile(report.rendered(as: format, colored: false), to: output, protecting: store)
+            try store.writeOutput(report.rendered(as: format, colored: false), to: output)
             if !quiet { StandardError.write(report.summaryLine + "; report in \(output)\n") }
         } else {
             let colored = format == .table && TerminalColor.isWanted(on: 1)

@@ -16,7 +16,7 @@ enum AuditStateFile {
         case otherVersion(found: Int)
     }
 
-    static func encode(_ state: IncrementalAudit.State) -> [UInt8] {
+    static func encode(_ state: IncrementalAudit.State) -> String {
         var text = JSONValue.object([("format", .string("transcript-fsck audit state")), ("version", .integer(version)),
                                      ("database", .string(state.database))]).rendered() + "\n"
         for id in state.sessions.keys.sorted() {
@@ -30,7 +30,7 @@ enum AuditStateFile {
             ])
             text += line.rendered() + "\n"
         }
-        return Array(text.utf8)
+        return text
     }
 
     static func decode(_ bytes: [UInt8]) throws(Unreadable) -> IncrementalAudit.State {

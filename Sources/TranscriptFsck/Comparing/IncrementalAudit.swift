@@ -119,10 +119,6 @@ public struct IncrementalAudit: Sendable {
     }
 
     private func saveState(_ state: State) throws(FsckError) {
-        do {
-            try AtomicFile.write(AuditStateFile.encode(state), to: statePath, protecting: scanner.location.ownFiles)
-        } catch {
-            throw .output(error)
-        }
+        try scanner.location.writeOutput(AuditStateFile.encode(state), to: statePath)
     }
 }

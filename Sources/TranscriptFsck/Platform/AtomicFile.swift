@@ -1,9 +1,5 @@
 /// Writes a whole file in one go, as `OutputFile` does: readers see the old version or the new one, never a part.
 public enum AtomicFile {
-    public static func write(_ text: String, to path: String, protecting protected: [(name: String, path: String)] = []) throws(FileFailure) {
-        try write(Array(text.utf8), to: path, protecting: protected)
-    }
-
     public static func write(_ bytes: [UInt8], to path: String, protecting protected: [(name: String, path: String)] = []) throws(FileFailure) {
         let file = try OutputFile(path: path, protecting: protected)
         var failure: FileFailure?

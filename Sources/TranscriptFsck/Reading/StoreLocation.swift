@@ -17,6 +17,16 @@ public struct StoreLocation: Sendable, Equatable {
             + [("repair lock", repairLock)]
     }
 
+    /// Writes a file the tool makes for its user (a report, metrics, the `--since` state) whole or not at all, and
+    /// never over one of this store's own files.
+    public func writeOutput(_ text: String, to path: String) throws(FsckError) {
+        do {
+            try AtomicFile.write(Array(text.utf8), to: path, protecting: ownFiles)
+        } catch {
+            throw .output(error)
+        }
+    }
+
     /// The Hermes defaults: home is `home`, else `$HERMES_HOME`, else `~/.hermes`; the database
     /// `HOME/state.db` and the transcripts `HOME/sessions`, unless given.
     public static func resolve(home: String?, database: String?, transcriptRoots: [String],
