@@ -31,9 +31,14 @@ public struct RepairReport: Sendable {
         public let table: String
         /// Nil when the check passed or was skipped.
         public let failure: String?
-        /// Why the check did not run: it is an `INSERT` that holds the write lock while it reads the whole index
-        /// (about a second for 300,000 rows), too long beside a live agent under a lock budget.
-        public var skipped: String? = nil
+        /// Why the check did not run, when it did not.
+        public var skipped: Skip? = nil
+
+        public enum Skip: Sendable, Equatable {
+            /// The check is an `INSERT` that holds the write lock while it reads the whole index (about a second for
+            /// 300,000 rows): too long beside a live agent under a lock budget.
+            case otherProcessHasTheDatabaseOpen
+        }
     }
 
     public let location: StoreLocation

@@ -119,8 +119,7 @@ public struct StoreRepairer: Sendable {
             written = clock.now
             if options.lockBudget != nil, OtherConnections.present(databasePath: location.database) {
                 checks = collected.snapshot.schema.fullTextTables.map {
-                    .init(table: $0, failure: nil, skipped: "another process has the database open and the check would hold "
-                          + "the write lock for the whole index; run the repair again with the agent stopped, or with --lock-budget 0")
+                    .init(table: $0, failure: nil, skipped: .otherProcessHasTheDatabaseOpen)
                 }
             } else {
                 checks = checkFullText(connection, schema: collected.snapshot.schema)

@@ -42,7 +42,7 @@ extension RepairReport: SessionReport {
             ])),
             ("fts_integrity", .array(fullTextChecks.map { check in
                 .object([("table", .string(check.table)), ("ok", check.skipped == nil ? .bool(check.failure == nil) : .null),
-                         ("error", .optional(check.failure)), ("skipped", .optional(check.skipped))])
+                         ("error", .optional(check.failure)), ("skipped", .optional(check.skipped?.sentence))])
             })),
             ("warnings", .array(warnings.map { .string($0.sentence) })),
             ("sessions", .array(sessionObjects)),
@@ -70,7 +70,7 @@ extension RepairReport: SessionReport {
             lines.append(table.rendered(colored: colored))
         }
         for check in fullTextChecks {
-            lines.append("fts integrity-check \(check.table): \(check.failure ?? check.skipped.map { "skipped: \($0)" } ?? "ok")")
+            lines.append("fts integrity-check \(check.table): \(check.failure ?? check.skipped.map { "skipped: \($0.sentence)" } ?? "ok")")
         }
         for warning in warnings { lines.append("warning: \(warning.sentence.escapingControlCharacters)") }
         lines.append("")

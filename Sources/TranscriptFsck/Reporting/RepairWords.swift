@@ -72,3 +72,13 @@ extension PlacementStep {
         }
     }
 }
+
+extension RepairReport.FullTextCheck.Skip {
+    public var sentence: String {
+        switch self {
+        case .otherProcessHasTheDatabaseOpen:
+            "another process has the database open and the check would hold the write lock for the whole index; "
+                + "run the repair again with the agent stopped, or with --lock-budget 0"
+        }
+    }
+}
