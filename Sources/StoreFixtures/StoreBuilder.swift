@@ -55,10 +55,16 @@ public final class StoreBuilder {
 
     /// Writes `messages` as a transcript, after an optional `session_meta` line.
     @discardableResult
+    /// The file is dated as the agent leaves it: last modified when its last message was appended (just after the
+    /// flush of that message's row), so that rows written later are rows the transcript never saw.
     public func writeTranscript(_ sessionID: String, messages: [FixtureMessage], sessionMeta: String? = nil,
                                 format: TranscriptFormat = .plain, subdirectory: String? = nil) throws -> String {
-        try writeTranscript(sessionID, lines: (sessionMeta.map { [$0] } ?? []) + messages.map { $0.transcriptLine() },
-                            format: format, subdirectory: subdirectory)
+        let path = try writeTranscript(sessionID, lines: (sessionMeta.map { [$0] } ?? []) + messages.map { $0.transcriptLine() },
+                                       format: format, subdirectory: subdirectory)
+        if let last = messages.compactMap(\.timestamp).max() {
+            try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSince1970: last + 0.5)], ofItemAtPath: path)
+        }
+        return path
     }
 
     /// Creates the session row, as the agent does before its first message.

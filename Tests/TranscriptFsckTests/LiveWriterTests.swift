@@ -5,9 +5,12 @@ import Testing
 
 /// Scans and repairs beside a process that writes the way the agent does.
 @Suite struct LiveWriterTests {
-    func scan(_ fingerprints: [MessageFingerprint], rows: [MessageFingerprint], rowIDs: [Int64], watermark: Int64) -> SessionFinding {
+    /// Row `id` was written at time `id`; the transcript last at `transcriptWritten`.
+    func scan(_ fingerprints: [MessageFingerprint], rows: [MessageFingerprint], rowIDs: [Int64], watermark: Int64,
+              transcriptWritten: Double = 0) -> SessionFinding {
         var transcript = TranscriptScan(sessionID: "s", path: "s.jsonl")
         transcript.fingerprints = fingerprints
+        transcript.modified = transcriptWritten
         var database = DatabaseSession()
         database.hasSessionRow = true
         for (fingerprint, id) in zip(rows, rowIDs) { database.append(fingerprint: fingerprint, rowID: id, timestamp: Double(id), flags: nil) }
@@ -31,11 +34,29 @@ import Testing
     }
 
     @Test func aNewRowThatEqualsAMissingMessageIsNeverLeftOut() {
-        // Row 12 holds the same as message 2: it stays in the comparison (a message said again), not left out as in flight.
+        // Row 12 holds the same as message 2: it stays in the comparison, not left out as in flight, and needs a person.
         let finding = scan([1, 2, 3, 4, 5], rows: [4, 5, 2], rowIDs: [10, 11, 12], watermark: 11)
-        #expect(finding.status == .continued)
+        #expect(finding.status == .diverged)
         #expect(finding.inFlightRows == 0)
-        #expect(finding.alignment == .databaseContinues(transcriptIndexOfRow: [3, 4], followingRows: 1))
+    }
+
+    @Test func rowsWrittenBeforeTheTranscriptWasLastWrittenAreRowsItDropped() {
+        // The transcript was rewritten (/undo, /retry) at time 20, after rows 10-12: row 12 is a turn it dropped.
+        let finding = scan([1, 2, 3, 4, 5], rows: [4, 5, 6], rowIDs: [10, 11, 12], watermark: 12, transcriptWritten: 20)
+        #expect(finding.status == .diverged)
+        #expect(finding.problem == .writtenBeforeTheTranscript(missing: 3, of: 5, rows: 1))
+        #expect(finding.problem?.sentence.contains("a turn the transcript dropped") == true)
+    }
+
+    @Test func rowsWhoseTranscriptTimeIsUnknownAreNotTakenForTheSessionGoingOn() {
+        var transcript = TranscriptScan(sessionID: "s", path: "s.jsonl")
+        transcript.fingerprints = [1, 2, 3]
+        var database = DatabaseSession()
+        database.hasSessionRow = true
+        for (fingerprint, id) in zip([2, 3, 9] as [MessageFingerprint], [1, 2, 3] as [Int64]) {
+            database.append(fingerprint: fingerprint, rowID: id, timestamp: 100, flags: nil)
+        }
+        #expect(SessionComparison.compare(sessionID: "s", transcripts: [transcript], database: database).status == .diverged)
     }
 
     @Test func aRowThatEqualsAMessageDueAfterTheSurvivorsDiverges() {

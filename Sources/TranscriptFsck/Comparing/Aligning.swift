@@ -5,11 +5,11 @@ extension Alignment {
     /// Where duplicates allow more than one embedding, the latest is chosen: the rows that survive
     /// in a truncated database are the newest ones (FORMAT.md, paths A and B).
     ///
-    /// Rows after the longest prefix the transcript explains are taken as the session going on after its
-    /// transcript ended only when none of them equals a transcript message due after the first explained row:
-    /// such a row could be that message, out of order, and that needs a person. One equal to a message lost
-    /// from before every surviving row is a message said again ("continue"): the agent never writes an old
-    /// message after newer ones.
+    /// Rows after the longest prefix the transcript explains can be the session going on after its transcript
+    /// ended, but only when none of them equals any transcript message: such a row may be that message out of order,
+    /// or a turn the user threw away and took again (/retry keeps the user's message, and a /retry whose database
+    /// write failed leaves the discarded turn in the database), and that needs a person. Whether they were written
+    /// after the transcript is the comparison's question (`SessionComparison`), which has their times.
     public static func align(transcript: [MessageFingerprint], database: [MessageFingerprint]) -> Alignment {
         if transcript == database { return .identical }
         if database.count < transcript.count, let matches = latestEmbedding(of: database, in: transcript) {
@@ -21,8 +21,8 @@ extension Alignment {
         // The forward, earliest matching explains the longest prefix; the first row after it is where the two part.
         let (explained, next) = explainedPrefix(of: database, in: transcript)
         if explained < database.count, let matches = latestEmbedding(of: Array(database[..<explained]), in: transcript) {
-            let dueAfterSurvivors = Set(transcript[(matches.first ?? transcript.count)...])
-            if !database[explained...].contains(where: dueAfterSurvivors.contains) {
+            let messages = Set(transcript)
+            if !database[explained...].contains(where: messages.contains) {
                 return .databaseContinues(transcriptIndexOfRow: matches, followingRows: database.count - explained)
             }
         }

@@ -44,6 +44,8 @@ enum FindingRecord {
             .array([.string("no_session_row"), .integer(messages)])
         case .continued(let missing, let total, let newer):
             .array([.string("continued"), .integer(missing), .integer(total), .integer(newer)])
+        case .writtenBeforeTheTranscript(let missing, let total, let rows):
+            .array([.string("written_before_the_transcript"), .integer(missing), .integer(total), .integer(rows)])
         case .diverged(let d):
             .array([.string("diverged"), .integer(d.row), d.rowID.map { .integer(Int($0)) } ?? .null, .integer(d.databaseRows),
                     .integer(d.afterMessage), .integer(d.transcriptOnly), .integer(d.databaseOnly)])
@@ -84,6 +86,9 @@ enum FindingRecord {
         case ("continued", 4):
             guard let missing = f[1].integer, let total = f[2].integer, let newer = f[3].integer else { return nil }
             return .continued(missing: missing, of: total, newerRows: newer)
+        case ("written_before_the_transcript", 4):
+            guard let missing = f[1].integer, let total = f[2].integer, let rows = f[3].integer else { return nil }
+            return .writtenBeforeTheTranscript(missing: missing, of: total, rows: rows)
         case ("diverged", 7):
             guard let row = f[1].integer, let rows = f[3].integer, let after = f[4].integer, let transcriptOnly = f[5].integer,
                   let databaseOnly = f[6].integer else { return nil }

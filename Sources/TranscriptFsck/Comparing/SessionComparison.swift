@@ -77,6 +77,13 @@ public enum SessionComparison {
                            alignment: alignment)
         case .databaseContinues(let matches, let following):
             let missing = messages.count - matches.count
+            guard let database, writtenAfterTheTranscripts(database.timestamps.suffix(following), transcripts) else {
+                // Rows the transcript dropped, not rows it never saw: a /retry, /undo or /compress rewrote it while
+                // the database write failed (the agent swallows that). Which history the user meant needs a person.
+                return finding(.diverged, chosen, missing: missing,
+                               problem: .writtenBeforeTheTranscript(missing: missing, of: messages.count, rows: following),
+                               alignment: .diverged(databaseRow: matches.count, afterTranscriptMessage: matches.last ?? -1))
+            }
             return finding(.continued, chosen, missing: missing,
                            problem: .continued(missing: missing, of: messages.count, newerRows: following), alignment: alignment)
         case .diverged(let row, let after):
@@ -86,6 +93,16 @@ public enum SessionComparison {
                                         databaseOnly: Alignment.unmatchedCount(of: rows, against: messages))
             return finding(.diverged, chosen, missing: missing, problem: .diverged(divergence), alignment: alignment)
         }
+    }
+
+    /// True when every one of `times` (the rows after those the transcript explains) is later than the last write of
+    /// every transcript: the session went on after the agent stopped writing them (0.15.0 on). Without the rows' times
+    /// (a pass that read fingerprints only) or a transcript's modification time, nothing proves it.
+    static func writtenAfterTheTranscripts(_ times: ArraySlice<Double>, _ transcripts: [TranscriptScan]) -> Bool {
+        guard !times.isEmpty, let earliest = times.min() else { return false }
+        let written = transcripts.map(\.modified)
+        guard !written.contains(where: { $0 == nil }), let last = written.compactMap({ $0 }).max() else { return false }
+        return earliest > last
     }
 
     /// The longest transcript, and the conflict when another one is not a prefix of it.

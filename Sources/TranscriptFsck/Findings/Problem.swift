@@ -10,6 +10,10 @@ public indirect enum Problem: Sendable, Equatable {
     /// The database lacks `missing` of the transcript's `of` messages and holds `newerRows` rows the transcript
     /// never saw: the session went on after an upgrade.
     case continued(missing: Int, of: Int, newerRows: Int)
+    /// The database lacks `missing` of the transcript's `of` messages and holds `rows` rows after them that the
+    /// transcript does not, written before the transcript was last written: rows it dropped (a rewrite whose database
+    /// write failed), not rows it never saw.
+    case writtenBeforeTheTranscript(missing: Int, of: Int, rows: Int)
     /// Each side holds messages the other lacks.
     case diverged(Divergence)
     /// Two transcripts of the session differ at `message` and neither is a prefix of the other.
@@ -32,7 +36,7 @@ public indirect enum Problem: Sendable, Equatable {
         case .truncated: .truncated
         case .noRows, .noSessionRow: .missing
         case .continued: .continued
-        case .diverged, .transcriptsDisagree: .diverged
+        case .diverged, .transcriptsDisagree, .writtenBeforeTheTranscript: .diverged
         case .unreadable: .corrupt
         }
     }

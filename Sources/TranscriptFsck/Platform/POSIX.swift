@@ -61,6 +61,13 @@ enum POSIX {
         #endif
     }
 
+    /// When the file at `path` was last modified, in seconds since the epoch; nil when it cannot be told.
+    static func modifiedSeconds(_ path: String) -> Double? {
+        var status = stat()
+        guard stat(path, &status) == 0 else { return nil }
+        return Double(modifiedNanoseconds(status)) / 1e9
+    }
+
     /// Creates `path`, which must not exist (`O_EXCL`; `O_NOFOLLOW`, so a link planted there cannot redirect the write),
     /// for writing. With `model`, the file gets exactly its permission bits within `mask` (open's mode passes through
     /// the umask) and, when root creates it, its owner; without, mode 0644 under the umask. Returns the descriptor, or

@@ -19,6 +19,11 @@ extension Problem {
         case .continued(let missing, let total, let newerRows):
             return "the database lacks \(missing) of the transcript's \(total) messages and holds \(Counted(newerRows, "newer row").text) the "
                 + "transcript never saw (the session went on after an upgrade); the lost messages go before them"
+        case .writtenBeforeTheTranscript(let missing, let total, let rows):
+            return "the database lacks \(missing) of the transcript's \(total) messages and holds \(Counted(rows, "row").text) after them "
+                + "that the transcript does not, written before the transcript was last written: a turn the transcript dropped "
+                + "(a /retry, /undo or /compress whose database write failed), not the session going on; decide which history "
+                + "to keep ('transcript-fsck export' writes the database's side)"
         case .diverged(let divergence):
             let row = divergence.rowID.map { "database row id \($0)" } ?? "database row \(divergence.row)"
             let place = divergence.afterMessage == 0 ? "at the start of the transcript" : "after transcript message \(divergence.afterMessage)"

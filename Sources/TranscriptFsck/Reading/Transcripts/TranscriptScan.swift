@@ -9,12 +9,16 @@ public struct TranscriptScan: Sendable {
     public var unfinishedLastLine: Int?
     /// Set when the file could not be read whole; the fingerprints then stop before the damage.
     public var error: TranscriptError?
+    /// When the file was last written (epoch seconds, from its modification time): rows written after it are rows the
+    /// transcript never saw. Nil when unknown.
+    public var modified: Double?
 
     public var messageCount: Int { fingerprints.count }
 
     /// Reads and fingerprints every message of the transcript at `path`.
     public static func scan(path: String, sessionID: String, limits: ReadLimits = .standard) -> TranscriptScan {
         var result = TranscriptScan(sessionID: sessionID, path: path)
+        result.modified = POSIX.modifiedSeconds(path)
         var fingerprinter = MessageFingerprinter()
         let reader = TranscriptReader(path: path, limits: limits)
         do {
