@@ -21,8 +21,10 @@ import Testing
                 == "database row id 5 (message 1 of 1 in the database) has no match after transcript message 2; "
                 + "1 transcript message is not in the database and 1 database row is not in the transcript")
         #expect(SessionWarning.rowsWrittenDuringScan(rows: 1).sentence == "1 row written while the scan ran was left out of the comparison")
-        #expect(PlacementStep.insert(rows: 1, firstMessage: 7, anchor: .before(rowID: 40), flags: nil).sentence
-                == "1 row before row id 40 (message 7)")
+        #expect(PlacementStep.insert(rows: 1, firstMessage: 7, anchor: .before(rowID: 40), flags: nil, ids: .init(first: 39, last: 39)).sentence
+                == "1 row before row id 40 (message 7, id 39)")
+        #expect(PlacementStep.moveContinuation(sessionID: "child", rows: 1).sentence
+                == "1 row of session child, which continues it, gets a new id after them, every value kept")
         #expect(SessionWarning.unfinishedLastLine(path: "s.jsonl", line: 41).sentence
                 == "s.jsonl: line 41: the last line is unfinished (the writer stopped mid-line); not counted")
     }

@@ -13,8 +13,15 @@ public enum RepairReason: Sendable, Equatable {
     case transcriptChanged
     /// A missing message (1-based) was not among those read back.
     case messageNotReadBack(Int)
-    /// The lost messages belong before row `rowID`, and moving rows to new ids could lose or break something.
-    case rowsCannotMove(beforeRowID: Int64, RowMoveHazard)
+    /// There is no free id between the lost messages' neighbours, so `rows` existing rows would have to get new ids,
+    /// and that could lose or break something.
+    case rowsCannotMove(rows: Int, RowMoveHazard)
+    /// Deferred: `rows` existing rows would have to get new ids while another process (the agent?) has the database
+    /// open, and the agent acts on ids it read a moment before (/undo marks `id >= target` inactive).
+    case rowsMustMoveBesideAgent(rows: Int)
+    /// Inside the transaction, the lineage (the session, those it continues and those continuing it) would no longer
+    /// read in order by id.
+    case lineageOutOfOrder
     /// Inside the transaction, the rows read back in the agent's order would not match the transcript.
     case readBackMismatch
     /// Inside the transaction, the session would not hold every row it held plus the backfilled ones.

@@ -4,32 +4,31 @@ import Glibc
 import Darwin
 #endif
 
-/// Whether another process has a WAL database open: the running agent, say.
+/// Whether another process has the database open: the running agent, say.
 ///
-/// Every SQLite connection to a WAL database holds a shared POSIX lock on byte 128 of the `-shm` file (the
-/// "dead man switch", `UNIX_SHM_DMS` in SQLite's unix VFS) for as long as it is open. The kernel lists every
-/// lock in `/proc/locks` with its process, device and inode, so the answer needs no descriptor of the file:
-/// opening and closing one would drop every POSIX lock this process holds on it, SQLite's own among them, and
-/// another connection could then rebuild the `-shm` under this process's mapping (SIGBUS, or worse).
+/// Two kinds of evidence, both read from `/proc` without opening the files (opening and closing one would drop every
+/// POSIX lock this process holds on it, SQLite's own among them, and another connection could then rebuild the `-shm`
+/// under this process's mapping: SIGBUS, or worse):
+/// - locks in `/proc/locks` on the database, its `-wal`, `-shm` or `-journal`, held by another process. Every WAL
+///   connection holds byte 128 of the `-shm` (SQLite's "dead man switch") for as long as it is open; a
+///   `journal_mode=DELETE` connection (the agent's own fallback on NFS, SMB, FUSE and WSL1) holds a lock only
+///   while it reads or writes.
+/// - descriptors: an idle DELETE-mode connection holds no lock at all, only the open file, so every process's
+///   `/proc/PID/fd` is looked through for one of those files (by device and inode, whatever the path it was opened by).
+///   Processes whose descriptors cannot be read (another user's, without root) are not seen: their locks still are.
 enum OtherConnections {
-    static let deadManSwitchByte = 128
-
-    /// True when another process has `databasePath` open in WAL mode, or when that cannot be told (no
-    /// `/proc/locks`): the caller then behaves as if the agent were there. False when no process but this one
-    /// has it open, or there is no `-shm` file at all (no WAL connection).
+    /// True when another process has `databasePath` (or its journal files) open or locked, or when that cannot be told
+    /// (no `/proc`): the caller then behaves as if the agent were there.
     static func present(databasePath: String) -> Bool {
-        var status = stat()
-        guard stat(databasePath + "-shm", &status) == 0 else { return false }
-        guard ProcFile.isReadable("/proc/locks") else { return true }
-        let device = (major: UInt64(status.st_dev) >> 8 & 0xfff | UInt64(status.st_dev) >> 32 & ~0xfff,
-                      minor: UInt64(status.st_dev) & 0xff | UInt64(status.st_dev) >> 12 & ~0xff)
+        let files = [databasePath, databasePath + "-wal", databasePath + "-shm", databasePath + "-journal"].compactMap(POSIX.fileIdentity)
+        guard !files.isEmpty else { return false }
+        guard ProcFile.isReadable("/proc/locks"), ProcFile.isReadable("/proc/self/fd") else { return true }
         let me = Int(getpid())
-        return ProcFile.firstLine(in: "/proc/locks") { line -> Bool? in
-            guard let lock = Lock(line), lock.pid != me, lock.inode == UInt64(status.st_ino),
-                  lock.major == device.major, lock.minor == device.minor,
-                  lock.start <= deadManSwitchByte, lock.end.map({ $0 >= deadManSwitchByte }) ?? true else { return nil }
+        let locked = ProcFile.firstLine(in: "/proc/locks") { line -> Bool? in
+            guard let lock = Lock(line), lock.pid != me, files.contains(where: lock.holds) else { return nil }
             return true
         } ?? false
+        return locked || ProcFile.anotherProcessHasOpen(files, except: me)
     }
 
     /// One held lock of `/proc/locks`: `1: POSIX  ADVISORY  READ 15831 fe:00:16229735 128 128` (end `EOF` for
@@ -44,6 +43,13 @@ enum OtherConnections {
             guard let pid = Int(fields[4]), place.count == 3, let major = UInt64(place[0], radix: 16),
                   let minor = UInt64(place[1], radix: 16), let inode = UInt64(place[2]), let start = Int(fields[6]) else { return nil }
             (self.pid, self.major, self.minor, self.inode, self.start, self.end) = (pid, major, minor, inode, start, Int(fields[7]))
+        }
+
+        /// True when this lock is on `file` (the kernel prints the device as major:minor, glibc packs it into `st_dev`).
+        func holds(_ file: FileIdentity) -> Bool {
+            let device = file.device
+            return inode == file.inode && major == (device >> 8 & 0xfff | device >> 32 & ~0xfff)
+                && minor == (device & 0xff | device >> 12 & ~0xff)
         }
     }
 }

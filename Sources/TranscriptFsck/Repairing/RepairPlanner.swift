@@ -3,6 +3,7 @@
 /// for the messages the database lacks.
 struct RepairPlanner {
     let format: any AgentFormat
+    let lineage: Lineage
     /// Used for rows and sessions that have no time at all.
     let now: Double
 
@@ -53,7 +54,6 @@ struct RepairPlanner {
         }
         let fallback = contents.sessionMetaTimestamp ?? contents.messages.values.compactMap(\.timestamp).min() ?? now
         var gaps: [SessionRepairPlan.Gap] = []
-        var placement: [PlacementStep] = []
         // Gap g holds the missing messages that go before database row g (the g-th matched row, or for the last
         // gap the first row the transcript never saw); a gap with no row after it goes after every row.
         var gapStart = 0
@@ -73,22 +73,12 @@ struct RepairPlanner {
                 rows.append(.init(transcriptIndex: index, message: message, timestamp: time, flags: flags))
             }
             gaps.append(.init(beforeRowID: next.map { database.rowIDs[$0] }, rows: rows))
-            let anchor: PlacementStep.Anchor = next.map { .before(rowID: database.rowIDs[$0]) }
-                ?? database.rowIDs.last.map { .after(rowID: $0) } ?? .alone
-            placement.append(.insert(rows: indexes.count, firstMessage: gapStart + 1, anchor: anchor, flags: flags))
-        }
-        if let first = gaps.compactMap(\.beforeRowID).min() {
-            if let hazard = format.schema.rowMoveHazards.first {
-                throw RepairRefusal(.rowsCannotMove(beforeRowID: first, hazard))
-            }
-            let moved = database.rowIDs.count { $0 >= first }
-            placement.append(.move(rows: moved, fromRowID: first))
         }
         return SessionRepairPlan(
             sessionID: sessionID, transcriptPath: path,
             sessionRow: database.hasSessionRow ? nil : format.sessionRow(id: sessionID, meta: contents.sessionMeta ?? [], startedAt: fallback),
             gaps: gaps, expected: database, finalFingerprints: contents.fingerprints + database.fingerprints.suffix(following),
-            placement: placement)
+            ancestors: lineage.ancestors(of: sessionID), descendants: lineage.descendants(of: sessionID))
     }
 
     /// The flags backfilled rows take from their neighbours: the archive of an in-place compaction when the row

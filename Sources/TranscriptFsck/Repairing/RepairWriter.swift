@@ -7,43 +7,50 @@ import Darwin
 /// Writes repair plans into the database: one `BEGIN IMMEDIATE` transaction per session, all of
 /// its rows or none, checked against the plan before and against the transcript after.
 ///
-/// Backfilled rows must read before the rows that follow them by id, so those rows are rewritten under new
-/// ids: each is copied whole (`INSERT ... SELECT` of every column but `id`) behind the backfilled rows and
-/// the original deleted. The full-text triggers index the copy and drop the original, as for any insert and
-/// delete; a column the agent derives from the id is derived again (`AgentFormat.copiedValue`).
+/// Backfilled rows must read before the rows that follow them by id. Inside the transaction `IDPlacement` finds them
+/// free ids between their neighbours, so existing rows keep theirs. Where there is no room, the rows that follow are
+/// rewritten under new ids: each is copied whole (`INSERT ... SELECT` of every column but `id`) behind the
+/// backfilled rows and the original deleted. The agent acts on ids it read a moment before (/undo), so that is done
+/// only while no other process has the database open (`agentIsAway`, asked with the write lock held). The full-text
+/// triggers index the copy and drop the original, as for any insert and delete; a column the agent derives from
+/// the id is derived again (`AgentFormat.copiedValue`).
 final class RepairWriter {
     let connection: SQLiteConnection
     let format: any AgentFormat
     /// How long to wait for another connection's write lock before giving up on a session.
     let busyTimeout: Duration
+    /// True when no other process has the database open, so that no agent holds an id a move would change.
+    private let agentIsAway: () -> Bool
     private let say: (String) -> Void
     private var insertStatements: [String: SQLiteStatement] = [:]
     private var moveStatements: (copy: SQLiteStatement, delete: SQLiteStatement)?
 
     /// What happened to one plan.
     enum Outcome {
-        /// Written; the write lock was held this long.
-        case applied(held: Duration)
+        /// Written where `placement` says; the write lock was held this long.
+        case applied(held: Duration, placement: IDPlacement)
         /// The session's rows changed since the plan was made; nothing was written. Here is what it holds now.
         case stale(DatabaseSession)
     }
 
-    init(connection: SQLiteConnection, format: any AgentFormat, busyTimeout: Duration, say: @escaping (String) -> Void) {
+    init(connection: SQLiteConnection, format: any AgentFormat, busyTimeout: Duration, agentIsAway: @escaping () -> Bool,
+         say: @escaping (String) -> Void) {
         self.connection = connection
         self.format = format
         self.busyTimeout = busyTimeout
+        self.agentIsAway = agentIsAway
         self.say = say
     }
 
     /// Applies `plan` in one transaction; throws `RepairRefusal` with nothing written when it cannot.
     func apply(_ plan: SessionRepairPlan) throws(RepairRefusal) -> Outcome {
         let clock = ContinuousClock()
-        var outcome = Outcome.applied(held: .zero)
+        var outcome = Outcome.applied(held: .zero, placement: IDPlacement(gapIDs: [], movesFromGap: nil, movedRows: 0, movedDescendants: []))
         do {
             try withWriteLock(for: plan.sessionID) {
                 // From the moment BEGIN IMMEDIATE has the lock to COMMIT: what another writer waits for.
                 var locked: ContinuousClock.Instant?
-                defer { if case .applied = outcome, let locked { outcome = .applied(held: clock.now - locked) } }
+                defer { if case .applied(_, let placement) = outcome, let locked { outcome = .applied(held: clock.now - locked, placement: placement) } }
                 try connection.inTransaction(.immediate) {
                     locked = clock.now
                     let current = try DatabaseReader.readSession(plan.sessionID, format: format, connection: connection) ?? DatabaseSession()
@@ -52,8 +59,17 @@ final class RepairWriter {
                         outcome = .stale(current)
                         return .rollback
                     }
+                    let placement = try IDPlacement.compute(for: plan, in: connection)
+                    if placement.movesRows {
+                        if let hazard = format.schema.rowMoveHazards.first {
+                            throw RepairRefusal(.rowsCannotMove(rows: placement.totalMovedRows, hazard))
+                        }
+                        // Asked with the write lock held: an agent that read an id before now waits for this transaction.
+                        guard agentIsAway() else { throw RepairRefusal(.rowsMustMoveBesideAgent(rows: placement.totalMovedRows)) }
+                    }
+                    let lineageWasInOrder = try lineageInOrder(plan)
                     let rowsBefore = try rowCount(plan.sessionID)
-                    try write(plan)
+                    try write(plan, placement: placement)
                     let after = try DatabaseReader.readSession(plan.sessionID, format: format, connection: connection) ?? DatabaseSession()
                     guard after.fingerprints == plan.finalFingerprints else {
                         throw RepairRefusal(.readBackMismatch)
@@ -61,6 +77,10 @@ final class RepairWriter {
                     guard try rowCount(plan.sessionID) == rowsBefore + Int64(plan.rows.count) else {
                         throw RepairRefusal(.rowCountMismatch)
                     }
+                    guard try !lineageWasInOrder || lineageInOrder(plan) else {
+                        throw RepairRefusal(.lineageOutOfOrder)
+                    }
+                    outcome = .applied(held: .zero, placement: placement)
                     return .commit
                 }
             }
@@ -90,7 +110,17 @@ final class RepairWriter {
         try connection.prepare("SELECT count(*) FROM messages WHERE session_id = ?").singleInteger([.text(sessionID)]) ?? 0
     }
 
-    private func write(_ plan: SessionRepairPlan) throws {
+    /// True when every row of the session's ancestors lies below its rows, and its rows below every descendant's.
+    private func lineageInOrder(_ plan: SessionRepairPlan) throws(SQLiteError) -> Bool {
+        let ids = IDSpace(connection: connection)
+        guard let lowest = try ids.lowest(inSessions: [plan.sessionID]), let highest = try ids.highest(inSessions: [plan.sessionID]) else {
+            return true
+        }
+        let floor = try ids.highest(inSessions: plan.ancestors), ceiling = try ids.lowest(inSessions: plan.descendants)
+        return (floor.map { $0 < lowest } ?? true) && (ceiling.map { highest < $0 } ?? true)
+    }
+
+    private func write(_ plan: SessionRepairPlan, placement: IDPlacement) throws {
         if let sessionRow = plan.sessionRow {
             let columns = sessionRow.map { quoted($0.column) }.joined(separator: ", ")
             let placeholders = Array(repeating: "?", count: sessionRow.count).joined(separator: ", ")
@@ -101,24 +131,34 @@ final class RepairWriter {
                 throw RepairRefusal(.sessionRowRefused(reason))
             }
         }
-        var gapsBefore: [Int64: [SessionRepairPlan.Row]] = [:]
-        var last: [SessionRepairPlan.Row] = []
-        for gap in plan.gaps {
-            if let row = gap.beforeRowID { gapsBefore[row] = gap.rows } else { last = gap.rows }
+        // Gaps with free ids of their own move nothing.
+        for (gap, ids) in zip(plan.gaps, placement.gapIDs) {
+            if let ids { try insert(gap.rows, ids: ids, into: plan.sessionID) }
         }
-        if let first = plan.firstMovedRowID {
-            // Every row of the session from the first that follows a gap on, bookkeeping rows included, in id order.
-            let following = try connection.prepare("SELECT id FROM messages WHERE session_id = ? AND id >= ? ORDER BY \(format.sessionOrder)")
-            try following.bind([.text(plan.sessionID), .integer(first)])
-            var ids: [Int64] = []
-            while try following.step() { ids.append(following.integer(0)) }
-            for id in ids {
-                if let rows = gapsBefore.removeValue(forKey: id) { try insert(rows, into: plan.sessionID) }
-                try move(id)
+        if let from = placement.movesFromGap {
+            var gapsBefore: [Int64: [SessionRepairPlan.Row]] = [:]
+            var last: [SessionRepairPlan.Row] = []
+            for gap in plan.gaps[from...] {
+                if let row = gap.beforeRowID { gapsBefore[row] = gap.rows } else { last = gap.rows }
             }
-            guard gapsBefore.isEmpty else { throw RepairRefusal(.anchorRowsGone) }
+            if let first = plan.gaps[from].beforeRowID {
+                // Every row of the session from the first that follows the gap on, bookkeeping rows included, in id order.
+                for id in try rowIDs(of: plan.sessionID, from: first) {
+                    if let rows = gapsBefore.removeValue(forKey: id) { try insert(rows, ids: nil, into: plan.sessionID) }
+                    try move(id)
+                }
+                guard gapsBefore.isEmpty else { throw RepairRefusal(.anchorRowsGone) }
+            }
+            try insert(last, ids: nil, into: plan.sessionID)
+            // The sessions continuing this one go after it again, each whole, nearest first.
+            for descendant in placement.movedDescendants {
+                for id in try rowIDs(of: descendant.sessionID, from: nil) { try move(id) }
+            }
+        } else {
+            for (gap, ids) in zip(plan.gaps, placement.gapIDs) where ids == nil {
+                try insert(gap.rows, ids: nil, into: plan.sessionID)
+            }
         }
-        try insert(last, into: plan.sessionID)
         let counters = format.counterUpdates(sessionID: plan.sessionID, createdSession: plan.createsSession,
                                              liveRows: plan.liveRowCount, toolCalls: plan.toolCallCount)
         if !counters.isEmpty {
@@ -127,10 +167,24 @@ final class RepairWriter {
         }
     }
 
-    private func insert(_ rows: [SessionRepairPlan.Row], into sessionID: String) throws {
-        for row in rows {
+    /// The ids of a session's rows from `first` on (all with nil), bookkeeping rows included, in id order.
+    private func rowIDs(of sessionID: String, from first: Int64?) throws(SQLiteError) -> [Int64] {
+        let statement = try connection.prepare("SELECT id FROM messages WHERE session_id = ? AND id >= ? ORDER BY \(format.sessionOrder)")
+        try statement.bind([.text(sessionID), .integer(first ?? .min)])
+        var ids: [Int64] = []
+        while try statement.step() { ids.append(statement.integer(0)) }
+        return ids
+    }
+
+    /// Inserts `rows` under `ids` (one each), or under new ids above every row when nil.
+    private func insert(_ rows: [SessionRepairPlan.Row], ids: [Int64]?, into sessionID: String) throws {
+        for (index, row) in rows.enumerated() {
             var columns = ["session_id", "timestamp"]
             var values: [SQLiteStatement.Value] = [.text(sessionID), .real(row.timestamp)]
+            if let ids {
+                columns.append("id")
+                values.append(.integer(ids[index]))
+            }
             if let flags = row.flags, let flagColumns = format.flagColumns {
                 columns.append(flagColumns.active)
                 values.append(.integer(flags.active))

@@ -1,9 +1,8 @@
 /// What a backfill will do to one session, decided before its write transaction begins.
 ///
-/// Every released agent reads a session `ORDER BY id`, so lost messages must get smaller ids than the rows
-/// that follow them. New rows can only get larger ids; so every row of the session from the first one that
-/// follows a gap on is rewritten under a new id, behind the backfilled rows before it, with every column value
-/// it holds kept. Rows before the first gap are not touched.
+/// Every released agent reads a session `ORDER BY id`, and a lineage across its sessions the same way, so each run
+/// of lost messages (a gap) must take ids between its neighbours' (`IDPlacement`, decided again inside the write
+/// transaction from the ids in use then). Existing rows keep their ids wherever there is room.
 public struct SessionRepairPlan: Sendable {
     /// A transcript message to insert, with the timestamp and flags that place it.
     public struct Row: Sendable {
@@ -33,15 +32,19 @@ public struct SessionRepairPlan: Sendable {
     /// What the session must read back as once the rows are in: the transcript's whole sequence, then
     /// the rows the transcript never saw (the session went on, or a live agent wrote them meanwhile).
     public let finalFingerprints: [MessageFingerprint]
+    /// The sessions this one continues, parent first, and those that continue it, nearest first (`Lineage`).
+    public let ancestors: [String]
+    public let descendants: [String]
+    /// Where the rows were found to go when the plan was made; the write decides again inside its transaction.
+    var predicted: IDPlacement?
+
     /// Where the rows go, a step per run of consecutive rows, for the dry run and the report.
-    public let placement: [PlacementStep]
+    public var placement: [PlacementStep] { predicted?.steps(for: self) ?? [] }
 
     public var createsSession: Bool { sessionRow != nil }
     public var rows: [Row] { gaps.flatMap(\.rows) }
-    /// The first existing row that moves behind backfilled rows; nil when the rows only go after every row.
-    public var firstMovedRowID: Int64? { gaps.compactMap(\.beforeRowID).min() }
-    /// How many of the session's message rows get new ids.
-    public var movedRows: Int { firstMovedRowID.map { first in expected.rowIDs.count { $0 >= first } } ?? 0 }
+    /// How many existing rows get new ids, as predicted.
+    public var movedRows: Int { predicted?.totalMovedRows ?? 0 }
     /// What the agent adds to `message_count` and `tool_call_count` for these rows: live rows only, as
     /// `archive_and_compact` counts the live set.
     public var liveRowCount: Int { rows.count { $0.isLive } }

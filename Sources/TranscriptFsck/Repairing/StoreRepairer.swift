@@ -59,7 +59,7 @@ public struct StoreRepairer: Sendable {
         let scanner = StoreScanner(location: location, sessionIDs: options.sessionIDs, jobs: options.jobs)
         let collected = try await scanner.collect(progress: progress)
         let scanned = clock.now
-        let planner = RepairPlanner(format: collected.snapshot.format, now: Self.now())
+        let planner = RepairPlanner(format: collected.snapshot.format, lineage: Lineage(sessions: collected.snapshot.sessions), now: Self.now())
 
         var results: [String: RepairReport.Session] = [:]
         var plans: [SessionRepairPlan] = []
@@ -76,6 +76,16 @@ public struct StoreRepairer: Sendable {
             }
         }
 
+        try predictPlacement(&plans)
+        plans.removeAll { plan in
+            let status = results[plan.sessionID]!.status
+            guard let placement = plan.predicted, placement.movesRows, let hazard = collected.snapshot.schema.rowMoveHazards.first else {
+                results[plan.sessionID] = Self.result(for: plan, status: status)
+                return false
+            }
+            results[plan.sessionID] = Self.refused(plan.sessionID, status, RepairRefusal(.rowsCannotMove(rows: placement.totalMovedRows, hazard)))
+            return true
+        }
         let planned = clock.now
         var written = planned
         var backupPath: String?
@@ -86,8 +96,10 @@ public struct StoreRepairer: Sendable {
             if options.makeBackup {
                 backupPath = try backup(connection)
             }
-            let writer = RepairWriter(connection: connection, format: collected.snapshot.format, busyTimeout: options.busyTimeout, say: say)
-            var pacing = WritePacing(budget: options.lockBudget)
+            let database = location.database
+            let writer = RepairWriter(connection: connection, format: collected.snapshot.format, busyTimeout: options.busyTimeout,
+                                      agentIsAway: { !OtherConnections.present(databasePath: database) }, say: say)
+            var pacing = WritePacing()
             var repaired = 0
             var toldLive = false
             for plan in plans {
@@ -99,8 +111,10 @@ public struct StoreRepairer: Sendable {
                         + "leaving the write lock free between them")
                     toldLive = true
                 }
-                if live, pacing.exceedsBudget(plan) {
-                    results[plan.sessionID] = Self.deferred(plan, status, estimate: pacing.estimate(plan), budget: options.lockBudget!)
+                // With nobody seen, an agent that starts meanwhile still waits for the whole transaction: a longer budget.
+                let budget = live ? options.lockBudget : options.lockBudget.map { max($0, WritePacing.unwatchedBudget) }
+                if let budget, pacing.estimate(plan) > budget {
+                    results[plan.sessionID] = Self.deferred(plan, status, estimate: pacing.estimate(plan), budget: budget)
                     continue
                 }
                 do {
@@ -132,6 +146,18 @@ public struct StoreRepairer: Sendable {
                             phases: .init(scan: scanned - started, plan: planned - scanned, write: written - planned))
     }
 
+    /// Where each plan's rows would go today, for the dry run, the report and the pacing (the write decides again,
+    /// inside its transaction), read on a connection of its own that is closed before anything is written.
+    private func predictPlacement(_ plans: inout [SessionRepairPlan]) throws(FsckError) {
+        guard !plans.isEmpty else { return }
+        let connection = try DatabaseReader.open(path: location.database)
+        do {
+            for index in plans.indices { plans[index].predicted = try IDPlacement.compute(for: plans[index], in: connection) }
+        } catch {
+            throw FsckError(reading: error, path: location.database)
+        }
+    }
+
     /// Writes one plan; when a live writer changed the session meanwhile, reads it again and re-plans.
     /// Returns what happened and, when written, how long the write lock was held. Throws only a refusal that
     /// stops the run.
@@ -142,7 +168,8 @@ public struct StoreRepairer: Sendable {
         for _ in 0..<Self.replanAttempts {
             do {
                 switch try writer.apply(plan) {
-                case .applied(let held):
+                case .applied(let held, let placement):
+                    plan.predicted = placement
                     return (Self.result(for: plan, status: status), held)
                 case .stale(let changed):
                     say("session \(plan.sessionID) changed while being repaired; planning it again")
@@ -157,7 +184,8 @@ public struct StoreRepairer: Sendable {
                     case .success(nil):
                         return (.init(sessionID: plan.sessionID, status: status, action: .unchanged, inserted: 0,
                                       reason: .completedMeanwhile, placement: []), nil)
-                    case .success(let fresh?):
+                    case .success(var fresh?):
+                        fresh.predicted = plan.predicted
                         plan = fresh
                     case .failure(let refusal):
                         return (Self.refused(plan.sessionID, status, refusal), nil)
@@ -165,6 +193,10 @@ public struct StoreRepairer: Sendable {
                 }
             } catch {
                 if error.stopsTheRun { throw error }
+                if case .rowsMustMoveBesideAgent = error.reason {
+                    return (.init(sessionID: plan.sessionID, status: status, action: .deferred, inserted: 0, reason: error.reason,
+                                  placement: plan.placement), nil)
+                }
                 return (Self.refused(plan.sessionID, status, error), nil)
             }
         }

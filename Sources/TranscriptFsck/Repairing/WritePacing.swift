@@ -10,8 +10,6 @@
 /// inside it, however long it has waited. (A pause sized to the sleep due at the length of the last hold,
 /// the first design, let writers on the 100 ms step miss window after window: agent p99 531 ms, max 1 s.)
 struct WritePacing {
-    /// The longest the repair may hold the write lock while another process has the database open; nil: no limit.
-    let budget: Duration?
     /// Seconds of lock per unit of work, learnt from the sessions written. The first guess is on the slow side of
     /// what the agent's 0.13.0 schema (two FTS5 tables) measured: about 80 µs an inserted row.
     private(set) var secondsPerUnit = 100e-6
@@ -21,10 +19,6 @@ struct WritePacing {
     /// has waited a while polls at.
     static let longestBusyHandlerSleep = Duration.milliseconds(100)
     static let margin = Duration.milliseconds(5)
-
-    init(budget: Duration?) {
-        self.budget = budget
-    }
 
     /// The work one plan does while it holds the lock, in inserted rows: a moved row is a copy and a delete (two,
     /// as measured: about 165 µs against 78); reading the session back is cheap beside the FTS triggers (1 in 50).
@@ -37,11 +31,10 @@ struct WritePacing {
         .seconds(Double(Self.units(of: plan)) * secondsPerUnit)
     }
 
-    /// True when `plan` would hold the lock longer than the budget allows.
-    func exceedsBudget(_ plan: SessionRepairPlan) -> Bool {
-        guard let budget else { return false }
-        return estimate(plan) > budget
-    }
+    /// The longest one session may hold the write lock while no other process is seen: an agent that starts during
+    /// the transaction waits for all of it, and its `append_message` gives up after about 16 s (15 retries of a 1 s
+    /// busy timeout), dropping the row. A third of that leaves room for a slow disk.
+    static let unwatchedBudget = Duration.seconds(5)
 
     /// Learns from a session that held the lock for `held`.
     mutating func record(_ plan: SessionRepairPlan, held: Duration) {

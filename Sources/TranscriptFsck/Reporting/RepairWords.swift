@@ -14,8 +14,15 @@ extension RepairReason {
             "the transcript changed while it was being read; run the repair again"
         case .messageNotReadBack(let message):
             "message \(message) was not read back"
-        case .rowsCannotMove(let rowID, let hazard):
-            "the lost messages belong before row id \(rowID), and rows cannot be given new ids safely here: \(hazard.sentence)"
+        case .rowsCannotMove(let rows, let hazard):
+            "no free ids between the lost messages' neighbours, so \(Counted(rows, "row").text) would need new ids, "
+                + "and rows cannot be given new ids safely here: \(hazard.sentence)"
+        case .rowsMustMoveBesideAgent(let rows):
+            "no free ids between the lost messages' neighbours, so \(Counted(rows, "existing row").text) would need new ids, "
+                + "and another process has the database open (the agent acts on ids it has read: /undo); "
+                + "stop the agent and run the repair again"
+        case .lineageOutOfOrder:
+            "the sessions of its compression lineage would no longer read in order; nothing was written"
         case .readBackMismatch:
             "read back in the agent's order, the rows would not match the transcript; nothing was written"
         case .rowCountMismatch:
@@ -49,7 +56,9 @@ extension RowMoveHazard {
     public var sentence: String {
         switch self {
         case .referencingTable(let table): "table \(table) references message rows by id"
-        case .deleteTrigger(let name, let writes): "trigger \(name) runs on delete and writes \(writes.joined(separator: ", "))"
+        case .trigger(let name, let writes):
+            "trigger \(name) runs when message rows are inserted or deleted and writes "
+                + (writes.isEmpty ? "tables it does not name" : writes.joined(separator: ", "))
         }
     }
 }
@@ -57,8 +66,9 @@ extension RowMoveHazard {
 extension PlacementStep {
     public var sentence: String {
         switch self {
-        case .insert(let rows, let first, let anchor, let flags):
-            let messages = rows == 1 ? "message \(first)" : "messages \(first)-\(first + rows - 1)"
+        case .insert(let rows, let first, let anchor, let flags, let ids):
+            let messages = (rows == 1 ? "message \(first)" : "messages \(first)-\(first + rows - 1)")
+                + (ids.map { $0.first == $0.last ? ", id \($0.first)" : ", ids \($0.first) to \($0.last)" } ?? "")
             let kind = flags == .archived ? " (archived, as the rows after them)" : flags == .undone ? " (undone, as the rows around them)" : ""
             let inserted = Counted(rows, "row").text
             return switch anchor {
@@ -69,6 +79,9 @@ extension PlacementStep {
         case .move(let rows, let rowID):
             return rows == 1 ? "the row with id \(rowID) gets a new id behind them, every value kept"
                 : "\(rows) rows from row id \(rowID) on get new ids behind them, every value kept"
+        case .moveContinuation(let sessionID, let rows):
+            return "\(Counted(rows, "row").text) of session \(sessionID), which continues it, "
+                + (rows == 1 ? "gets a new id" : "get new ids") + " after them, every value kept"
         }
     }
 }

@@ -104,7 +104,7 @@ public enum DatabaseReader {
     }
 
     private static func sessionColumns(_ schema: StoreSchema) -> String {
-        ["id", "source", "started_at"].map { schema.hasSessionColumn($0) ? $0 : "NULL" }.joined(separator: ", ")
+        ["id", "source", "started_at", "parent_session_id"].map { schema.hasSessionColumn($0) ? $0 : "NULL" }.joined(separator: ", ")
     }
 
     private static func noteSessionRow(_ row: SQLiteStatement, in sessions: inout [String: DatabaseSession],
@@ -114,6 +114,7 @@ public enum DatabaseReader {
         sessions[id, default: DatabaseSession()].hasSessionRow = true
         sessions[id]!.source = row.text(1)
         sessions[id]!.startedAt = row.isNull(2) ? nil : row.real(2)
+        sessions[id]!.parentSessionID = row.text(3)
     }
 
     /// `id, timestamp, role`, the other compared fields (`MessageFingerprinter.Field`), then the two flag columns,
@@ -151,6 +152,7 @@ public enum DatabaseReader {
                 current.hasSessionRow = known.hasSessionRow
                 current.source = known.source
                 current.startedAt = known.startedAt
+                current.parentSessionID = known.parentSessionID
             }
             sessions[currentID] = current
         }

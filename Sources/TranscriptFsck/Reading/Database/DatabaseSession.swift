@@ -11,6 +11,9 @@ public struct DatabaseSession: Sendable, Equatable {
     /// The session row's `source` and `started_at`, when there is a row.
     public var source: String?
     public var startedAt: Double?
+    /// The session it continues (`parent_session_id`): compression ends a session and goes on in a child, and the
+    /// agent reads the whole lineage, root to tip, in one `ORDER BY id`.
+    public var parentSessionID: String?
     public var fingerprints: [MessageFingerprint] = []
     public var rowIDs: [Int64] = []
     public var timestamps: [Double] = []

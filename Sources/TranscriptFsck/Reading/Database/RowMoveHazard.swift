@@ -2,6 +2,6 @@
 public enum RowMoveHazard: Sendable, Equatable {
     /// A table whose foreign key references message rows by id.
     case referencingTable(String)
-    /// A trigger that runs on delete and writes tables beyond the full-text index.
-    case deleteTrigger(String, writes: [String])
+    /// A trigger that runs when a message row is inserted or deleted and writes tables beyond the full-text index.
+    case trigger(String, writes: [String])
 }

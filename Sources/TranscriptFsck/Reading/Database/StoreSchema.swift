@@ -48,23 +48,26 @@ public struct StoreSchema: Sendable {
         }
     }
 
+    /// Judged the way SQLite resolves names: any case, any spacing or comment between the words, quoted or not.
     private static func rowMoveHazards(in connection: SQLiteConnection, fullTextTables: [String]) throws(SQLiteError) -> [RowMoveHazard] {
         var hazards: [RowMoveHazard] = []
         let references = try connection.prepare("""
-            SELECT t.name FROM sqlite_master AS t, pragma_foreign_key_list(t.name) AS k
-            WHERE t.type = 'table' AND k."table" = 'messages' ORDER BY t.name
+            SELECT DISTINCT t.name FROM sqlite_master AS t, pragma_foreign_key_list(t.name) AS k
+            WHERE t.type = 'table' AND lower(k."table") = 'messages' ORDER BY t.name
             """)
         while try references.step() { hazards.append(.referencingTable(references.text(0) ?? "")) }
         let triggers = try connection.prepare("""
-            SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'messages' ORDER BY name
+            SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND lower(tbl_name) = 'messages' ORDER BY name
             """)
-        let indexTables = Set(fullTextTables.map { $0.lowercased() })
+        // A move inserts a copy and deletes the original: what the insert and delete triggers write beyond the full-text
+        // index and the messages table itself (the late schema's display_order) would see a row come and go.
+        let harmless = Set(fullTextTables.map(SQLWords.folded) + ["messages"])
         while try triggers.step() {
-            let sql = String((triggers.text(1) ?? "").lowercased().map { $0.isWhitespace ? " " : $0 })
-            guard sql.contains(" delete on ") || sql.contains(" delete of ") else { continue }
-            let targets = TriggerTargets.written(by: sql)
-            if targets.isEmpty || !targets.allSatisfy(indexTables.contains) {
-                hazards.append(.deleteTrigger(triggers.text(0) ?? "", writes: targets.sorted()))
+            let words = SQLWords(triggers.text(1) ?? "")
+            guard let event = words.triggerEvent, event == "delete" || event == "insert" else { continue }
+            let targets = words.tablesWrittenByTriggerBody
+            if targets.isEmpty || !targets.isSubset(of: harmless) {
+                hazards.append(.trigger(triggers.text(0) ?? "", writes: targets.subtracting(harmless).sorted()))
             }
         }
         return hazards
@@ -80,34 +83,5 @@ public struct StoreSchema: Sendable {
                                   isPrimaryKey: statement.integer(4) != 0))
         }
         return columns
-    }
-}
-
-/// The tables a trigger body writes: the names after `insert into`, `replace into`, `delete from` and `update`.
-enum TriggerTargets {
-    static func written(by sql: String) -> Set<String> {
-        let body = sql.split(separator: " begin ", maxSplits: 1).dropFirst().first.map(String.init) ?? ""
-        let words = body.split { !($0.isLetter || $0.isNumber || $0 == "_" || $0 == "\"" || $0 == "'") }.map { $0.trimmingQuotes() }
-        var targets: Set<String> = []
-        for (index, word) in words.enumerated() where index + 1 < words.count {
-            switch word {
-            case "into" where index > 0 && ["insert", "replace", "ignore", "abort", "fail", "rollback"].contains(words[index - 1]):
-                targets.insert(words[index + 1])
-            case "from" where index > 0 && words[index - 1] == "delete":
-                targets.insert(words[index + 1])
-            case "update" where !["or"].contains(words[index + 1]):
-                targets.insert(words[index + 1])
-            case "update":
-                if index + 3 < words.count { targets.insert(words[index + 3]) }
-            default: break
-            }
-        }
-        return targets
-    }
-}
-
-private extension Substring {
-    func trimmingQuotes() -> String {
-        String(self.filter { $0 != "\"" && $0 != "'" })
     }
 }
