@@ -116,6 +116,15 @@ public enum DemoStore {
         try store.addMessages(uuid, Array(twice.suffix(5)))
         plant(uuid, .truncated, "two transcripts (archive is a prefix of the live file); 5 of 45 in SQLite")
 
+        // A session the user deleted: the agent removed its rows and its session row and left the archived transcript.
+        let deleted = conversation(24)
+        let deletedID = "20260314_220000_de1e7e"
+        try store.writeTranscript(deletedID, messages: deleted, format: .gzip(members: 1), subdirectory: "archive/2026-03")
+        try store.addMessages(deletedID, deleted)
+        try store.connection.prepare("DELETE FROM messages WHERE session_id = ?").run([.text(deletedID)])
+        try store.connection.prepare("DELETE FROM sessions WHERE id = ?").run([.text(deletedID)])
+        plant(deletedID, .deleted, "deleted by the user: its rows gone, its archived transcript left behind")
+
         return planted
     }
 }

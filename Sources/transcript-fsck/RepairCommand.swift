@@ -11,12 +11,17 @@ struct RepairCommand: AsyncParsableCommand {
         commandName: "repair",
         abstract: "Backfill the history the database lost from the transcripts, one transaction per session.",
         discussion: """
-        Truncated and continued sessions get exactly the transcript messages they lack; missing sessions \
-        get their session row and every message. The agent reads a session by row id, so the rows that \
-        follow a gap are rewritten under new ids behind the backfilled ones, every column value kept \
-        (the full-text index follows). Session counters grow by the live rows inserted. Diverged and \
-        corrupt sessions are refused with the reason. A backup (SQLite's online backup) is made before \
-        the first write.
+        Truncated and continued sessions get exactly the transcript messages they lack. The agent reads a \
+        session (and a compression lineage) by row id, and acts on ids it has read (/undo), so backfilled \
+        rows take free ids between their neighbours and existing rows keep theirs; only where there is no \
+        room do the rows after a gap get new ids, every column value kept, and only while no other process \
+        has the database open. Session counters grow by the live rows inserted. Diverged and corrupt \
+        sessions are refused with the reason. A backup (SQLite's online backup) is made before the first \
+        write.
+
+        A session of which the database has no trace at all is never created unless asked: those never \
+        recorded (missing) with --create-missing, those the user deleted (deleted) only when named with \
+        --session.
 
         Safe beside a running agent: each session is re-checked inside its own BEGIN IMMEDIATE \
         transaction and planned again if the agent wrote to it meanwhile. While another process has the \
@@ -42,6 +47,9 @@ struct RepairCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Write without making a backup first.")
     var noBackup = false
 
+    @Flag(name: .long, help: "Also create the missing sessions the database never recorded (a deleted one only when named with --session).")
+    var createMissing = false
+
     @Option(name: .long, help: ArgumentHelp("How long to wait for a locked database before giving up a session, 0 to 86400.", valueName: "seconds"))
     var busyTimeout: Double = 30
 
@@ -60,7 +68,7 @@ struct RepairCommand: AsyncParsableCommand {
         let options = StoreRepairer.Options(dryRun: dryRun, backupPath: backup, makeBackup: !noBackup,
                                             busyTimeout: .milliseconds(Int64(busyTimeout * 1000)),
                                             sessionIDs: only.sessions, jobs: threads.jobs,
-                                            lockBudget: lockBudget == 0 ? nil : .milliseconds(lockBudget))
+                                            lockBudget: lockBudget == 0 ? nil : .milliseconds(lockBudget), createMissing: createMissing)
         let logger = output.logger
         let repairer = StoreRepairer(location: store.location, options: options) { logger.notice("\($0)") }
         let report = try await repairer.repair(progress: output.quiet ? nil : ScanProgress.forStandardErrorIfTerminal())

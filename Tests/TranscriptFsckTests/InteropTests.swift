@@ -41,7 +41,7 @@ import Testing
         #expect(summary?["missing"] == 1)
         #expect(summary?["missing_messages"] == 195 + 994 + 40)
 
-        #expect(try CommandRunner.fsck(["repair", "--home", home, "--no-backup"]).status == 0)
+        #expect(try CommandRunner.fsck(["repair", "--home", home, "--no-backup", "--create-missing"]).status == 0)
         let read = try CommandRunner.shell("python3 '\(Self.scripts)/agent_read.py' '\(home)'")
         let lines = read.standardOutput.split(separator: "\n")
         #expect(lines.count == 4, "\(read.standardError)")

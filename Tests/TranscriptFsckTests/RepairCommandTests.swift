@@ -54,7 +54,7 @@ import Testing
         let holder = try CommandRunner.start("fsck-fixtures", ["hold-write-lock", database, "3"])
         let ready = holder.outputPipe.fileHandleForReading.availableData
         #expect(String(decoding: ready, as: UTF8.self).contains("locked"))
-        let result = try CommandRunner.fsck(["repair", "--home", directory.path, "--no-backup", "--busy-timeout", "30", "--jobs", "1"])
+        let result = try CommandRunner.fsck(["repair", "--home", directory.path, "--no-backup", "--create-missing", "--busy-timeout", "30", "--jobs", "1"])
         holder.process.waitUntilExit()
         #expect(holder.process.terminationStatus == 0)
         #expect(result.status == 1, "only the three refused sessions")

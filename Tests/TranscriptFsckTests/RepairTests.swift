@@ -66,7 +66,7 @@ import Testing
         let messages = conversation(25)
         try store.writeTranscript("legacy", messages: messages,
                                   sessionMeta: #"{"role": "session_meta", "platform": "discord", "model": "hermes-4", "timestamp": "2026-02-01T10:00:00"}"#)
-        let report = try await repair(directory.path)
+        let report = try await repair(directory.path, .init(makeBackup: false, createMissing: true))
         #expect(report.sessions.map(\.action) == [.created])
         #expect(try AgentView.matches(store.databasePath, session: "legacy", messages))
         let connection = try SQLiteConnection(path: store.databasePath, mode: .readOnly)
@@ -85,7 +85,7 @@ import Testing
         let messages = conversation(12)
         try store.writeTranscript("nulls", messages: messages,
                                   sessionMeta: #"{"role": "session_meta", "platform": "cli", "archived": null, "session_kind": null}"#)
-        let report = try await repair(directory.path)
+        let report = try await repair(directory.path, .init(makeBackup: false, createMissing: true))
         #expect(report.sessions.map(\.action) == [.created])
         #expect(try AgentView.integer(store.databasePath, "SELECT archived FROM sessions WHERE id = 'nulls'") == 0)
         #expect(try AgentView.text(store.databasePath, "SELECT session_kind FROM sessions WHERE id = 'nulls'") == "chat")
@@ -101,7 +101,7 @@ import Testing
         try store.connection.execute(
             "PRAGMA writable_schema = ON; UPDATE sqlite_master SET sql = replace(sql, 'NOT NULL DEFAULT ''x''', 'NOT NULL') WHERE name = 'sessions'")
         try store.writeTranscript("strict", messages: conversation(8))
-        let report = try await repair(directory.path)
+        let report = try await repair(directory.path, .init(makeBackup: false, createMissing: true))
         let result = try #require(report.sessions.first)
         #expect(result.action == .refused)
         guard case .sessionRowRefused(let sqlite)? = result.reason else {
@@ -161,7 +161,7 @@ import Testing
     @Test func secondRunInsertsNothingAndScanIsClean() async throws {
         let session = try TruncatedSession(count: 50, keepNewest: 5, seed: 18)
         try session.store.writeTranscript("legacy", messages: conversation(10, seed: 3))
-        #expect(try await repair(session.home).insertedMessages == 55)
+        #expect(try await repair(session.home, .init(makeBackup: false, createMissing: true)).insertedMessages == 55)
         let again = try await repair(session.home)
         #expect(again.insertedMessages == 0)
         #expect(again.sessions.allSatisfy { $0.action == .unchanged })
@@ -171,7 +171,7 @@ import Testing
     @Test func demoStoreIsConsistentAfterRepairExceptWhatNeedsAPerson() async throws {
         let directory = TemporaryDirectory("demo")
         let planted = try DemoStore.build(home: directory.path)
-        let report = try await repair(directory.path)
+        let report = try await repair(directory.path, .init(makeBackup: false, createMissing: true))
         let after = try await scan(directory.path)
         for session in planted {
             let status = after.findings.first { $0.sessionID == session.sessionID }?.status
@@ -329,7 +329,7 @@ import Testing
     @Test func dryRunPlansWithoutWriting() async throws {
         let directory = TemporaryDirectory("demo")
         try DemoStore.build(home: directory.path)
-        let report = try await repair(directory.path, .init(dryRun: true))
+        let report = try await repair(directory.path, .init(dryRun: true, createMissing: true))
         #expect(report.dryRun)
         #expect(report.insertedMessages == 1234)
         #expect(report.backupPath == nil)

@@ -69,6 +69,8 @@ enum FindingRecord {
         case .unfinishedLastLine(let path, let line): .array([.string("unfinished_last_line"), .string(path), .integer(line)])
         case .rowsWithoutSessionRow(let rows): .array([.string("rows_without_session_row"), .integer(rows)])
         case .rowsWrittenDuringScan(let rows): .array([.string("rows_written_during_scan"), .integer(rows)])
+        case .deletedByTheUser(let freed): .array([.string("deleted_by_the_user"), .integer(freed)])
+        case .neverRecorded(let before): .array([.string("never_recorded"), .bool(before)])
         }
     }
 
@@ -121,6 +123,10 @@ enum FindingRecord {
         case ("unfinished_last_line", 3): return f[1].string.flatMap { path in f[2].integer.map { .unfinishedLastLine(path: path, line: $0) } }
         case ("rows_without_session_row", 2): return f[1].integer.map { .rowsWithoutSessionRow(rows: $0) }
         case ("rows_written_during_scan", 2): return f[1].integer.map { .rowsWrittenDuringScan(rows: $0) }
+        case ("deleted_by_the_user", 2): return f[1].integer.map { .deletedByTheUser(freedIDs: $0) }
+        case ("never_recorded", 2):
+            guard case .bool(let before) = f[1] else { return nil }
+            return .neverRecorded(beforeTheDatabase: before)
         default: return nil
         }
     }

@@ -91,6 +91,7 @@ public struct StoreScanner: Sendable {
                                                          database: fresh.sessions[id], writtenAfterRowID: watermark)
             }
         }
+        try judgeUnknownSessions(&findings, transcripts: stageResult.kept)
         try stillTheSameFile()
         // A session named with --session that neither store holds is a mistake, not a clean result.
         if let unknown = sessionIDs.first(where: { findings[$0] == nil }) { throw unknownSession(unknown) }
@@ -99,6 +100,26 @@ public struct StoreScanner: Sendable {
                                 transcriptBytes: stageResult.transcriptBytes, storedBytes: stageResult.storedBytes,
                                 duration: clock.now - started)
         return Collected(report: report, snapshot: snapshot, transcripts: discovery.transcripts, stamps: discovery.stamps)
+    }
+
+    /// Transcripts of which the database has no trace at all: deleted by the user, or never recorded (`DeletionEvidence`).
+    private func judgeUnknownSessions(_ findings: inout [String: SessionFinding], transcripts: [String: [TranscriptScan]]) throws(FsckError) {
+        let unknown = findings.values.filter { $0.problem == .noRows(transcriptMessages: $0.transcriptMessages, sessionRowExists: false) }
+        guard !unknown.isEmpty else { return }
+        do {
+            let evidence = DeletionEvidence(connection: try DatabaseReader.open(path: location.database))
+            for finding in unknown {
+                let scans = transcripts[finding.sessionID] ?? []
+                guard let last = scans.compactMap(\.modified).max(), let path = finding.transcriptPath else { continue }
+                let first = try? TranscriptContents.read(path: path, wanted: [0])
+                let verdict = try evidence.judge(first: first?.sessionMetaTimestamp ?? first?.messages[0]?.timestamp, last: last)
+                findings[finding.sessionID] = finding.judged(verdict)
+            }
+        } catch let error as FsckError {
+            throw error
+        } catch {
+            throw FsckError(reading: error, path: location.database)
+        }
     }
 
     /// The error for a `--session` that neither store holds.

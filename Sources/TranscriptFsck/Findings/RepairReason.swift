@@ -43,6 +43,10 @@ public enum RepairReason: Sendable, Equatable {
     /// Deferred: writing `rows` (and moving `movedRows`) would hold the write lock about `estimate`, over `budget`,
     /// while another process has the database open.
     case overLockBudget(rows: Int, movedRows: Int, estimate: Duration, budget: Duration)
+    /// Left as it is: the evidence says the user deleted the session (name it with `--session` to bring it back).
+    case leftDeleted
+    /// The database has no trace of the session: it is created only when asked (`--create-missing`, or `--session`).
+    case createdOnlyWhenAsked
     /// Nothing left to do: another writer completed the session meanwhile.
     case completedMeanwhile
 }

@@ -23,3 +23,20 @@ public struct SessionFinding: Sendable, Equatable {
     /// of the comparison: the transcript read could not hold them yet.
     public internal(set) var inFlightRows = 0
 }
+
+extension SessionFinding {
+    /// This finding of a session the database has no trace of, as the deletion evidence judges it: `deleted` (not a
+    /// problem) or still `missing`, with the evidence as a warning.
+    func judged(_ verdict: DeletionEvidence.Verdict) -> SessionFinding {
+        switch verdict {
+        case .deleted(let freed):
+            SessionFinding(sessionID: sessionID, status: .deleted, problem: nil, transcriptPath: transcriptPath, transcriptPaths: transcriptPaths,
+                           transcriptMessages: transcriptMessages, databaseMessages: databaseMessages, missingMessages: missingMessages,
+                           warnings: warnings + [.deletedByTheUser(freedIDs: freed)], session: session, alignment: alignment)
+        case .neverRecorded(let before):
+            SessionFinding(sessionID: sessionID, status: status, problem: problem, transcriptPath: transcriptPath, transcriptPaths: transcriptPaths,
+                           transcriptMessages: transcriptMessages, databaseMessages: databaseMessages, missingMessages: missingMessages,
+                           warnings: warnings + [.neverRecorded(beforeTheDatabase: before)], session: session, alignment: alignment)
+        }
+    }
+}

@@ -13,6 +13,9 @@ public enum SessionStatus: String, Sendable, CaseIterable, Codable {
     case diverged
     /// The transcript could not be read whole.
     case corrupt
+    /// A transcript of a session the database has no trace of, which the evidence says the user deleted (the agent's
+    /// delete leaves transcripts behind). Not a problem: a repair brings it back only when it is named with `--session`.
+    case deleted
     /// Rows with no transcript: normal for sessions whose transcript was never kept.
     case databaseOnly = "database_only"
     /// The database holds every transcript message and more: the agent rewrote the transcript shorter. Not damage.
@@ -22,7 +25,7 @@ public enum SessionStatus: String, Sendable, CaseIterable, Codable {
     public var isProblem: Bool {
         switch self {
         case .truncated, .missing, .continued, .diverged, .corrupt: true
-        case .ok, .databaseOnly, .databaseAhead: false
+        case .ok, .deleted, .databaseOnly, .databaseAhead: false
         }
     }
 }

@@ -4,17 +4,27 @@
 struct RepairPlanner {
     let format: any AgentFormat
     let lineage: Lineage
+    /// Whether sessions of which the database has no trace are created: `--create-missing` for those never recorded;
+    /// those the user deleted only when named with `--session`.
+    var createMissing = false
+    var named: Set<String> = []
     /// Used for rows and sessions that have no time at all.
     let now: Double
 
     /// Plans one session, or refuses it with the reason; nil when it needs nothing.
     func plan(_ finding: SessionFinding, database: DatabaseSession?) -> Result<SessionRepairPlan?, RepairRefusal> {
+        let unknownToTheDatabase = finding.problem == .noRows(transcriptMessages: finding.transcriptMessages, sessionRowExists: false)
+            || finding.status == .deleted
+        if unknownToTheDatabase, !named.contains(finding.sessionID) {
+            if finding.status == .deleted { return .failure(RepairRefusal(.leftDeleted)) }
+            if !createMissing { return .failure(RepairRefusal(.createdOnlyWhenAsked)) }
+        }
         switch finding.status {
         case .ok, .databaseOnly, .databaseAhead:
             return .success(nil)
         case .diverged, .corrupt:
             return .failure(RepairRefusal(finding.problem.map(RepairReason.needsAPerson) ?? .nothingToPlanFrom(finding.status)))
-        case .truncated, .missing, .continued:
+        case .truncated, .missing, .continued, .deleted:
             let matches: [Int], following: Int
             switch finding.alignment {
             case .databaseIsSubsequence(let explained)?: (matches, following) = (explained, 0)

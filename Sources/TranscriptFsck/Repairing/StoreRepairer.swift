@@ -25,9 +25,12 @@ public struct StoreRepairer: Sendable {
         public var jobs = 1
         /// The longest one session may hold the write lock while another process has the database open; nil: no limit.
         public var lockBudget: Duration? = .milliseconds(150)
+        /// Create the sessions of which the database has no trace and that the evidence says were never recorded.
+        /// Sessions the user deleted come back only when named in `sessionIDs`.
+        public var createMissing = false
 
         public init(dryRun: Bool = false, backupPath: String? = nil, makeBackup: Bool = true, busyTimeout: Duration = .seconds(30),
-                    sessionIDs: [String] = [], jobs: Int = 1, lockBudget: Duration? = .milliseconds(150)) {
+                    sessionIDs: [String] = [], jobs: Int = 1, lockBudget: Duration? = .milliseconds(150), createMissing: Bool = false) {
             self.dryRun = dryRun
             self.backupPath = backupPath
             self.makeBackup = makeBackup
@@ -35,6 +38,7 @@ public struct StoreRepairer: Sendable {
             self.sessionIDs = sessionIDs
             self.jobs = jobs
             self.lockBudget = lockBudget
+            self.createMissing = createMissing
         }
     }
 
@@ -59,7 +63,8 @@ public struct StoreRepairer: Sendable {
         let scanner = StoreScanner(location: location, sessionIDs: options.sessionIDs, jobs: options.jobs)
         let collected = try await scanner.collect(progress: progress)
         let scanned = clock.now
-        let planner = RepairPlanner(format: collected.snapshot.format, lineage: Lineage(sessions: collected.snapshot.sessions), now: Self.now())
+        let planner = RepairPlanner(format: collected.snapshot.format, lineage: Lineage(sessions: collected.snapshot.sessions),
+                                    createMissing: options.createMissing, named: Set(options.sessionIDs), now: Self.now())
 
         var results: [String: RepairReport.Session] = [:]
         var plans: [SessionRepairPlan] = []
@@ -219,7 +224,8 @@ public struct StoreRepairer: Sendable {
     }
 
     private static func refused(_ sessionID: String, _ status: SessionStatus, _ refusal: RepairRefusal) -> RepairReport.Session {
-        .init(sessionID: sessionID, status: status, action: .refused, inserted: 0, reason: refusal.reason, placement: [])
+        .init(sessionID: sessionID, status: status, action: refusal.reason == .leftDeleted ? .unchanged : .refused, inserted: 0,
+              reason: refusal.reason, placement: [])
     }
 
     /// A damaged file misleads the plan (an index missing rows hides them from the session's reads, and the repair

@@ -48,6 +48,14 @@ extension SessionWarning {
                 + "rebuild it from; 'transcript-fsck export' saves them as one"
         case .rowsWrittenDuringScan(let rows):
             "\(Counted(rows, "row").text) written while the scan ran \(rows == 1 ? "was" : "were") left out of the comparison"
+        case .deletedByTheUser(let freed):
+            "the database has no trace of this session and \(Counted(freed, "message id").text) from around its time "
+                + "\(freed == 1 ? "is" : "are") free: the user deleted it (the agent's delete leaves the transcript); a repair "
+                + "leaves it deleted unless it is named with --session"
+        case .neverRecorded(let before):
+            (before ? "its transcript ended before the database's first record (a session from before the SQLite store)"
+                    : "no message id from its time was freed, so it never reached the database (its writes were lost)")
+                + "; 'transcript-fsck repair --create-missing' brings it in"
         }
     }
 }

@@ -46,6 +46,11 @@ extension RepairReason {
                 + " would hold the write lock about \(Int(estimate.seconds * 1000)) ms, over the \(Int(budget.seconds * 1000)) ms "
                 + "allowed while another process has the database open; stop the agent and run the repair again "
                 + "(or raise --lock-budget)"
+        case .leftDeleted:
+            "the user deleted this session; left deleted (name it with --session to bring it back)"
+        case .createdOnlyWhenAsked:
+            "the database has no trace of this session; it is created only when asked: run the repair with --create-missing "
+                + "(or name it with --session)"
         case .completedMeanwhile:
             "another writer completed the session meanwhile"
         }

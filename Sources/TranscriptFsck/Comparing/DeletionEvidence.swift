@@ -1,0 +1,61 @@
+/// Tells a session the user deleted from one the agent never recorded, for a transcript of which the database has
+/// no trace at all (no session row, no message).
+///
+/// The agent's own delete leaves transcripts behind: `hermes sessions delete` removes only the top-level
+/// `sessions/<id>.jsonl`, and the dashboard, bulk delete and the ACP adapter call `delete_session` without the
+/// sessions folder. It keeps no tombstone (hermes-agent 0.13.0 to 0.19.0), but what it deletes leaves ids behind:
+/// message ids come from AUTOINCREMENT and are never given out again, so the rows of a deleted session are free ids
+/// among the rows of its time. A session that never reached the database (every write of it lost to "database is
+/// locked", or a legacy session from before the SQLite store) freed none.
+struct DeletionEvidence {
+    let connection: SQLiteConnection
+
+    /// What the evidence says of one session.
+    enum Verdict: Equatable {
+        /// `freedIDs` ids from around its time are free: rows that were there and were deleted.
+        case deleted(freedIDs: Int)
+        /// Never recorded: its transcript ended before the database's first record, or no id of its time was freed.
+        case neverRecorded(beforeTheDatabase: Bool)
+    }
+
+    /// Judges a session whose transcript was written from `first` (its first message's time, when known) to `last`
+    /// (the transcript's last modification).
+    func judge(first: Double?, last: Double) throws(SQLiteError) -> Verdict {
+        guard let since = try real("SELECT min(t) FROM (SELECT min(started_at) AS t FROM sessions UNION ALL SELECT min(timestamp) FROM messages)"),
+              last >= since else {
+            return .neverRecorded(beforeTheDatabase: true)
+        }
+        let start = min(first ?? last, last)
+        // The rows written just before and just after the session's time, and the ids between them that are in use.
+        // By time, not by the highest id: a repair gives old messages ids of any size.
+        let before = try integer("SELECT id FROM messages WHERE timestamp < ? ORDER BY timestamp DESC, id DESC LIMIT 1", [.real(start)])
+        var after = try integer("SELECT id FROM messages WHERE timestamp > ? ORDER BY timestamp, id LIMIT 1", [.real(last)])
+        if after == nil { after = try highestEverGiven().map { $0 + 1 } }
+        guard let after else { return .neverRecorded(beforeTheDatabase: false) }
+        var floor = before ?? 0
+        if before == nil { floor = try integer("SELECT min(id) - 1 FROM messages", []) ?? 0 }
+        guard after > floor + 1 else { return .neverRecorded(beforeTheDatabase: false) }
+        let used = try integer("SELECT count(*) FROM messages WHERE id > ? AND id < ?", [.integer(floor), .integer(after)]) ?? 0
+        let freed = Int(after - floor - 1 - used)
+        return freed > 0 ? .deleted(freedIDs: freed) : .neverRecorded(beforeTheDatabase: false)
+    }
+
+    /// AUTOINCREMENT's record of the highest id ever given out, which rows deleted from the top leave above `max(id)`.
+    private func highestEverGiven() throws(SQLiteError) -> Int64? {
+        guard try integer("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_sequence'", []) == 1 else { return nil }
+        return try integer("SELECT seq FROM sqlite_sequence WHERE name = 'messages'", [])
+    }
+
+    private func integer(_ sql: String, _ values: [SQLiteStatement.Value]) throws(SQLiteError) -> Int64? {
+        let statement = try connection.prepare(sql)
+        try statement.bind(values)
+        defer { statement.reset() }
+        return try statement.step() && !statement.isNull(0) ? statement.integer(0) : nil
+    }
+
+    private func real(_ sql: String) throws(SQLiteError) -> Double? {
+        let statement = try connection.prepare(sql)
+        defer { statement.reset() }
+        return try statement.step() && !statement.isNull(0) ? statement.real(0) : nil
+    }
+}
