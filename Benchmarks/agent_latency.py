@@ -6,7 +6,11 @@ SessionDB processes and a gateway running turns (hermes-agent, Tests/Interop/her
 every SessionDB.append_message. The baseline is the same writers on the same store with no repair, in the same
 run; the repair's own cost of making way is its time beside the writers over its time alone.
 
-    python3 Benchmarks/agent_latency.py [--sessions 300] [--messages 1000] [--version 0.13.0]
+    python3 Benchmarks/agent_latency.py [--sessions 300] [--messages 1000] [--version 0.13.0] [--journal-mode delete]
+
+--journal-mode delete: the store in journal_mode=DELETE, as the agent leaves it where WAL is refused (NFS, SMB, FUSE,
+WSL1): the writers' SQLite refuses the WAL pragma (Benchmarks/refuse_wal), and the agent's own fallback runs. An idle
+connection then holds no lock at all; the repair must see the agent by its open files.
 """
 import argparse
 import json
@@ -60,7 +64,10 @@ def main():
     parser.add_argument("--version", default="0.13.0")
     parser.add_argument("--lock-budget", type=int, default=150, help="the repair's --lock-budget, in ms")
     parser.add_argument("--work", default=str(ROOT / ".bench" / "agent"))
+    parser.add_argument("--journal-mode", choices=["wal", "delete"], default="wal")
     args = parser.parse_args()
+    if args.journal_mode == "delete":
+        os.environ["PYTHONPATH"] = str(ROOT / "Benchmarks" / "refuse_wal")
     python = interop.agent_python(args.version)
     work = Path(args.work)
     pristine = work / "pristine"
@@ -78,6 +85,13 @@ def main():
         home = work / name
         shutil.rmtree(home, ignore_errors=True)
         shutil.copytree(pristine, home)
+        if args.journal_mode == "delete":
+            import sqlite3
+            db = sqlite3.connect(home / "state.db")
+            mode = db.execute("PRAGMA journal_mode = DELETE").fetchone()[0]
+            db.close()  # a connection left open here would be "the agent" to the repair alone
+            if mode != "delete":
+                sys.exit(f"{home}: journal_mode stayed {mode}")
         return home
 
     # The repair alone: nobody else has the database open, so it does not pause.
@@ -110,7 +124,8 @@ def main():
     deferred = beside["summary"].get("deferred", 0)
     print()
     print(f"Store: {args.sessions} sessions x {args.messages} messages, newest {args.surviving} in SQLite "
-          f"(hermes-agent {args.version}); writers: 3 SessionDB processes and a gateway; {os.cpu_count()} cores.")
+          f"(hermes-agent {args.version}, journal_mode={args.journal_mode}); writers: 3 SessionDB processes and a gateway; "
+          f"{os.cpu_count()} cores.")
     print()
     print("| agent's append_message | appends | p50 ms | p99 ms | max ms | p99 / baseline p99 |")
     print("|---|---:|---:|---:|---:|---:|")
