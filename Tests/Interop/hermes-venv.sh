@@ -4,7 +4,9 @@
 # and every test run reuse it: TRANSCRIPT_FSCK_CACHE, else ~/.cache/transcript-fsck.
 set -euo pipefail
 version=${1:?usage: hermes-venv.sh VERSION}
-case "$version" in 0.1[3-9].0) ;; *) echo "hermes-venv.sh: no pinned hermes-agent $version (0.13.0 to 0.19.0)" >&2; exit 2 ;; esac
+# Every release on the package index from 0.13.0 (the first with this store) to 0.19.0, patch releases too.
+releases="0.13.0 0.14.0 0.15.0 0.15.1 0.15.2 0.16.0 0.17.0 0.18.0 0.18.1 0.18.2 0.19.0"
+case " $releases " in *" $version "*) ;; *) echo "hermes-venv.sh: no released hermes-agent $version (one of: $releases)" >&2; exit 2 ;; esac
 cache=${TRANSCRIPT_FSCK_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/transcript-fsck}
 venv="$cache/hermes-agent-$version"
 if [ ! -f "$venv/.complete" ]; then
