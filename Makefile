@@ -30,7 +30,7 @@ deps:
 	fi
 
 # The released agent versions the interop tests drive (Tests/Interop), each in a venv cached outside the clone.
-HERMES_VERSIONS = 0.13.0 0.14.0 0.16.0 0.19.0
+HERMES_VERSIONS = 0.13.0 0.14.0 0.15.2 0.16.0 0.17.0 0.18.2 0.19.0
 
 # What the tests check the reports with: xmllint (the JUnit schema), prometheus_client's parser, and the agent.
 test-deps: deps
