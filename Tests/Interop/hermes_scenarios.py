@@ -81,9 +81,10 @@ def stamp():
 # Every version from 0.13.0 on compresses by ending the session and continuing in a child with parent_session_id
 # (_compress_context; from 0.15.0 agent/conversation_compression.compress_context). 0.18.0 adds compaction in place
 # (archive_and_compact), the default from 0.18.0's config (compression.in_place). What differs is who calls it with
-# a SessionDB: the gateway's /compress builds its temporary AIAgent WITHOUT session_db in every release, so there
-# it never rotates (0.13.0 to 0.16.0 then replace the whole session in place with rewrite_transcript; 0.17.0 on
-# refuse to rewrite without a rotation). The rotation into a child comes from the agent's own loop (the gateway's
+# a SessionDB: the gateway's /compress builds its temporary AIAgent WITHOUT session_db in 0.13.0 to 0.17.0, so there
+# it never rotates (0.13.0 to 0.16.0 then replace the whole session with the compressed one through
+# rewrite_transcript, database and JSONL alike; 0.17.0 refuses to rewrite without a rotation); from 0.18.0 it
+# passes the gateway's SessionDB. The rotation into a child comes from the agent's own loop (the gateway's
 # cached agent has the gateway's SessionDB) and from the CLI's /compress. That is the path driven here: the loop's
 # preflight compression (messages = history + the new user message), conversation_history set to None, the flush
 # of every message into the child, and the gateway writing all of them to the child's transcript (offset 0 after a
@@ -222,8 +223,9 @@ def locked_rewrites(store, home, truth):
     driver.gateway_turn(store, session_id, driver.turn_messages("undone_locked", 5))
     record(truth, session_id, "undone_locked", [], expect="as_left", problem=True, scan=["diverged"])
 
-    # /compress: the gateway's temporary agent has no SessionDB, so the session does not rotate; rewrite_transcript
-    # gives the JSONL the compressed history (a summary the database never gets) and the database keeps its rows.
+    # /compress: the gateway's temporary agent has no SessionDB (0.13.0 to 0.17.0), so the session does not rotate;
+    # rewrite_transcript gives the JSONL the compressed history (a summary the database never gets) and the database
+    # keeps its rows.
     source, session_id, _ = damaged_gateway_session(store, home, "compressed_locked")
     runner._session_model_overrides[runner._session_key_for_source(source)] = {"model": MODEL, **PROVIDER}
     fixed_summariser()

@@ -268,11 +268,18 @@ def main():
     if args.writers:
         writers = start_writers(reader_python, home, work, seconds=4)
     status, actions, problems = repair(args.fsck, home)
-    failures += problems + check_repair(truth, actions, "repair")
+    failures += problems + check_repair(truth, actions, "repair", agent_running=bool(writers))
     if writers:
         live = finish_writers(writers, home)
         failures += live["failures"]
         print(json.dumps({k: v for k, v in live.items() if k != "failures"}))
+        # What was deferred while the agent's writers had the database open is repaired once they have stopped.
+        deferred = [sid for sid, (action, _) in actions.items() if action == "deferred"]
+        if deferred:
+            _, later, problems = repair(args.fsck, home, what="repair after the writers stopped")
+            failures += problems + check_repair(truth, later, "repair after the writers stopped",
+                                                only=[sid for sid in deferred if sid in truth.sessions])
+            actions.update({sid: later.get(sid, action) for sid, action in actions.items() if sid in deferred})
 
     failures += agent_check(reader_python, home, truth_path, before, f"read back by hermes-agent {reader}")
     status, after = scan(args.fsck, home, what="scan after")
