@@ -6,15 +6,20 @@ the agent's AIAgent._flush_messages_to_session_db, SessionDB.append_message, arc
 rewind_to_message. Every read goes through get_messages, get_messages_as_conversation, search_messages and
 SessionStore.load_transcript.
 
-    python hermes_driver.py damage   HOME TRUTH      (0.13.0, 0.14.0: the two failure paths, multimodal, a gap)
-    python hermes_driver.py upgrade  HOME TRUTH      (0.15.0 on: migrate, new turns, compaction, undo)
+    python hermes_driver.py damage   HOME TRUTH      (0.13.0, 0.14.0: the two failure paths, multimodal, a gap,
+                                                       and hermes_scenarios.damage)
+    python hermes_driver.py upgrade  HOME TRUTH      (0.15.0 on: migrate, new turns, compaction, undo, and
+                                                       hermes_scenarios.upgrade)
     python hermes_driver.py snapshot HOME OUT        (counters before the repair)
-    python hermes_driver.py check    HOME TRUTH OUT  (after the repair: order, content, flags, counters, search)
+    python hermes_driver.py check    HOME TRUTH OUT [--restored ID,..] [--only ID,..]  (after the repair: order,
+                                     content, flags, counters, search, lineages; rows left as the agent left them)
+    python hermes_driver.py rewind   HOME SESSION READY GO OUT  (/undo held between its reads and its write)
     python hermes_driver.py writer   HOME SECONDS|until:FILE OUT NAME [session_db|gateway]  (one of the agent's writers)
     python hermes_driver.py bulk     HOME SESSIONS MESSAGES SURVIVING            (a large path-A store, for benchmarks)
 
 TRUTH is the whole history of every session, in the order the agent produced it, which only this
-driver knows: no code of transcript-fsck computes it.
+driver knows: no code of transcript-fsck computes it. It also says what a repair must leave of each session
+(hermes_scenarios.py: whole, as the agent left it, deleted, missing) and, on a compression tip, its lineage.
 """
 import json
 import os
