@@ -322,6 +322,11 @@ def deletions(store, home, truth):
         if store._db.get_session(name) is not None:
             raise SystemExit(f"{name} is still in the database after its deletion")
 
+    # A session in between, so that the next one's time does not touch the deletions' (the freed ids that tell a
+    # deleted session from one never recorded are those written around a session's time: DeletionEvidence).
+    between = whole_session(store, "between")
+    record(truth, "between", "between", between, expect="whole", problem=False, scan=["ok"], search="between0")
+
     # Never recorded: the gateway's session row and the only turn's flush both met the held lock.
     history = driver.turn_messages("unrecorded", 0)
     driver.gateway_turn(store, "unrecorded", history, locked_home=home)

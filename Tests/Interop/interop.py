@@ -6,7 +6,7 @@
 The steps: damage (and upgrade) through the agent; scan (each session's status against TRUTH; the deleted ones
 alone must scan clean); in a round upgrading to 0.16.0 or later, /undo during a repair on a copy of the store;
 repair (backfilled, refused, never brought back, as TRUTH says; exit 1 exactly when something was refused or
-deferred); read back by the agent; scan again; repair --session of one deleted session and repair --create-missing,
+deferred); read back by the agent; scan again; repair --session of one deleted session and repair --create-missing (the never-recorded ones),
 each read back; a last repair that must insert nothing.
 
 --writers runs the agent's own writers (hermes_driver.py writers) during the repair and checks that every row
@@ -292,7 +292,7 @@ def main():
     status, after = scan(args.fsck, home, what="scan after")
     failures += check_scan_after(truth, status, after, (), "scan after the repair")
 
-    # Asked for: one deleted session by name, then every missing (and deleted) one.
+    # Asked for: one deleted session by name, then every missing one.
     restored = []
     if deleted:
         _, one, problems = repair(args.fsck, home, "--session", deleted[-1], what=f"repair --session {deleted[-1]}")
@@ -300,14 +300,18 @@ def main():
         if one.get(deleted[-1], (None, 0))[0] != "created":
             failures.append(f"repair --session {truth.name(deleted[-1])}: {one.get(deleted[-1])}, want created")
         restored.append(deleted[-1])
-    absent = truth.of("missing") + truth.of("deleted")
+    # --create-missing brings in the sessions never recorded; the deleted ones stay deleted unless named.
+    absent = truth.of("missing")
     if absent:
         _, created, problems = repair(args.fsck, home, "--create-missing", what="repair --create-missing")
         failures += problems
         for sid in absent:
-            if sid not in restored and created.get(sid, (None, 0))[0] != "created":
+            if created.get(sid, (None, 0))[0] != "created":
                 failures.append(f"repair --create-missing: {truth.name(sid)} was {created.get(sid)}, want created")
-        restored = absent
+        for sid in truth.of("deleted"):
+            if sid not in restored and created.get(sid, ("unchanged", 0))[0] != "unchanged":
+                failures.append(f"repair --create-missing: {truth.name(sid)} (deleted) was {created.get(sid)}, want unchanged")
+        restored = restored + absent
         failures += agent_check(reader_python, home, truth_path, before,
                                 f"after repair --create-missing, read by hermes-agent {reader}", restored=restored)
         status, after = scan(args.fsck, home, what="scan after --create-missing")

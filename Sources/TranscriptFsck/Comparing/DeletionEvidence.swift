@@ -15,11 +15,13 @@ struct DeletionEvidence {
         /// `freedIDs` ids from around its time are free: rows that were there and were deleted.
         case deleted(freedIDs: Int)
         /// Never recorded: its transcript ended before the database's first record, or no id of its time was freed.
+        /// (Transcript times are the agent's local time, read in this machine's zone: on another zone the window
+        /// is off by the difference, which only widens or narrows the rows looked at.)
         case neverRecorded(beforeTheDatabase: Bool)
     }
 
     /// Judges a session whose transcript was written from `first` (its first message's time, when known) to `last`
-    /// (the transcript's last modification).
+    /// (its last message's time).
     func judge(first: Double?, last: Double) throws(SQLiteError) -> Verdict {
         guard let since = try real("SELECT min(t) FROM (SELECT min(started_at) AS t FROM sessions UNION ALL SELECT min(timestamp) FROM messages)"),
               last >= since else {
@@ -27,13 +29,15 @@ struct DeletionEvidence {
         }
         let start = min(first ?? last, last)
         // The rows written just before and just after the session's time, and the ids between them that are in use.
-        // By time, not by the highest id: a repair gives old messages ids of any size.
-        let before = try integer("SELECT id FROM messages WHERE timestamp < ? ORDER BY timestamp DESC, id DESC LIMIT 1", [.real(start)])
-        var after = try integer("SELECT id FROM messages WHERE timestamp > ? ORDER BY timestamp, id LIMIT 1", [.real(last)])
+        // By time, not by the highest id, and among the ids AUTOINCREMENT gives out (from 1): a repair gives old
+        // messages ids below the lowest, and skips 0.
+        let before = try integer("SELECT id FROM messages WHERE id > 0 AND timestamp < ? ORDER BY timestamp DESC, id DESC LIMIT 1",
+                                 [.real(start)])
+        var after = try integer("SELECT id FROM messages WHERE id > 0 AND timestamp > ? ORDER BY timestamp, id LIMIT 1", [.real(last)])
         if after == nil { after = try highestEverGiven().map { $0 + 1 } }
         guard let after else { return .neverRecorded(beforeTheDatabase: false) }
         var floor = before ?? 0
-        if before == nil { floor = try integer("SELECT min(id) - 1 FROM messages", []) ?? 0 }
+        if before == nil { floor = try integer("SELECT min(id) - 1 FROM messages WHERE id > 0", []) ?? 0 }
         guard after > floor + 1 else { return .neverRecorded(beforeTheDatabase: false) }
         let used = try integer("SELECT count(*) FROM messages WHERE id > ? AND id < ?", [.integer(floor), .integer(after)]) ?? 0
         let freed = Int(after - floor - 1 - used)

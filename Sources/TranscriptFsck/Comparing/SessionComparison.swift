@@ -86,6 +86,11 @@ public enum SessionComparison {
             }
             return finding(.continued, chosen, missing: missing,
                            problem: .continued(missing: missing, of: messages.count, newerRows: following), alignment: alignment)
+        case .diverged where continuesAfterCompaction(messages, database) != nil:
+            let (matches, following) = continuesAfterCompaction(messages, database)!
+            let missing = messages.count - matches.count
+            return finding(.continued, chosen, missing: missing, problem: .continued(missing: missing, of: messages.count, newerRows: following),
+                           alignment: .databaseContinues(transcriptIndexOfRow: matches, followingRows: following))
         case .diverged(let row, let after):
             let missing = Alignment.unmatchedCount(of: messages, against: rows)
             let divergence = Divergence(row: row + 1, rowID: database.flatMap { row < $0.rowIDs.count ? $0.rowIDs[row] : nil },
@@ -103,6 +108,20 @@ public enum SessionComparison {
         let written = transcripts.map(\.modified)
         guard !written.contains(where: { $0 == nil }), let last = written.compactMap({ $0 }).max() else { return false }
         return earliest > last
+    }
+
+    /// The rows the transcript explains, when they are exactly the archive of an in-place compaction (0.18.0 on:
+    /// `archive_and_compact` marks them `active = 0, compacted = 1`) and every row after them is not: those are the
+    /// compaction's output (a summary, and live copies of the newest messages, which equal transcript messages) and
+    /// the turns after it. The agent wrote them after it stopped writing transcripts; the flags are the proof.
+    /// Returns where the archived rows fall in the transcript and how many rows follow them.
+    static func continuesAfterCompaction(_ messages: [MessageFingerprint], _ database: DatabaseSession?) -> (matches: [Int], following: Int)? {
+        guard let database, database.hasDetails else { return nil }
+        let archived = database.flags.prefix { $0 == .archived }.count
+        guard archived > 0, archived < database.flags.count, !database.flags[archived...].contains(where: { $0 == .archived }),
+              Alignment.explainedPrefix(of: Array(database.fingerprints[..<archived]), in: messages).rows == archived,
+              let matches = Alignment.latestEmbedding(of: Array(database.fingerprints[..<archived]), in: messages) else { return nil }
+        return (matches, database.fingerprints.count - archived)
     }
 
     /// The longest transcript, and the conflict when another one is not a prefix of it.

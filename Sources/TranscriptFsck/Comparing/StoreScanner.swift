@@ -109,10 +109,15 @@ public struct StoreScanner: Sendable {
         do {
             let evidence = DeletionEvidence(connection: try DatabaseReader.open(path: location.database))
             for finding in unknown {
-                let scans = transcripts[finding.sessionID] ?? []
-                guard let last = scans.compactMap(\.modified).max(), let path = finding.transcriptPath else { continue }
-                let first = try? TranscriptContents.read(path: path, wanted: [0])
-                let verdict = try evidence.judge(first: first?.sessionMetaTimestamp ?? first?.messages[0]?.timestamp, last: last)
+                // The session's time, from its transcript's own first and last messages (a copied file's modification
+                // time says when it was copied); the modification time only where the messages have no time.
+                guard let path = finding.transcriptPath else { continue }
+                let newest = finding.transcriptMessages - 1
+                let read = try? TranscriptContents.read(path: path, wanted: [0, newest])
+                guard let last = read?.messages[newest]?.timestamp ?? (transcripts[finding.sessionID] ?? []).compactMap(\.modified).max() else {
+                    continue
+                }
+                let verdict = try evidence.judge(first: read?.sessionMetaTimestamp ?? read?.messages[0]?.timestamp, last: last)
                 findings[finding.sessionID] = finding.judged(verdict)
             }
         } catch let error as FsckError {

@@ -91,11 +91,12 @@ struct RepairPlanner {
             ancestors: lineage.ancestors(of: sessionID), descendants: lineage.descendants(of: sessionID))
     }
 
-    /// The flags backfilled rows take from their neighbours: the archive of an in-place compaction when the row
-    /// after them was compacted away; undone only inside an undone run; else the columns' defaults (live).
+    /// The flags backfilled rows take from their neighbours: the archive of an in-place compaction when a row beside
+    /// them was compacted away; undone only inside an undone run; else the columns' defaults (live).
     static func flags(before next: RowFlags?, after previous: RowFlags?) -> RowFlags? {
+        // Everything before a compaction's output was archived by it, the newest of those messages too.
+        if next == .archived || previous == .archived { return .archived }
         guard let next else { return nil }
-        if next == .archived { return .archived }
         if next == .undone, previous == .undone { return .undone }
         return nil
     }
