@@ -10,6 +10,8 @@ import Testing
         .noRows(transcriptMessages: 40, sessionRowExists: true),
         .noSessionRow(messages: 20),
         .continued(missing: 30, of: 64, newerRows: 5),
+        .writtenBeforeTheTranscript(missing: 8, of: 16, rows: 4),
+        .writtenTwice(rows: 12, fromRowID: 431, toRowID: 442),
         .diverged(Divergence(row: 3, rowID: 812, databaseRows: 9, afterMessage: 0, transcriptOnly: 4, databaseOnly: 2)),
         .diverged(Divergence(row: 1, rowID: nil, databaseRows: 1, afterMessage: 7, transcriptOnly: 1, databaseOnly: 1)),
         .transcriptsDisagree(first: "a/s.jsonl", second: "b/s.jsonl.gz", message: 12),
@@ -24,7 +26,8 @@ import Testing
             sessionID: "20260301_090000_a1b2c3", status: problem?.status ?? .databaseAhead, problem: problem, transcriptPath: "sessions/s \"quoted\".jsonl",
             transcriptPaths: ["sessions/s \"quoted\".jsonl", "archive/s.jsonl.gz"], transcriptMessages: 996, databaseMessages: 2,
             missingMessages: 994,
-            warnings: [.unfinishedLastLine(path: "archive/s.jsonl.gz", line: 997), .rowsWithoutSessionRow(rows: 12), .rowsWrittenDuringScan(rows: 3)],
+            warnings: [.unfinishedLastLine(path: "archive/s.jsonl.gz", line: 997), .rowsWithoutSessionRow(rows: 12), .rowsWrittenDuringScan(rows: 3),
+                       .deletedByTheUser(freedIDs: 24), .neverRecorded(beforeTheDatabase: true), .neverRecorded(beforeTheDatabase: false)],
             session: SessionFacts(hasSessionRow: true, source: "telegram", startedAt: 1_772_355_600.25), alignment: nil)
         let text = FindingRecord.encode(finding).rendered()
         let node = try #require(Array(text.utf8).withUnsafeBytes { JSONNode.parse($0) })

@@ -48,6 +48,14 @@ import Testing
         #expect(finding.problem?.sentence.contains("a turn the transcript dropped") == true)
     }
 
+    @Test func historyTheAgentWroteASecondTimeIsNamedAndNeedsAPerson() {
+        // hermes-agent 0.17.0's /compress after /resume flushes the history it loaded (rows 10-11) into the session again.
+        let finding = scan([1, 2, 3, 4, 5], rows: [4, 5, 4, 5], rowIDs: [10, 11, 12, 13], watermark: 13)
+        #expect(finding.status == .diverged)
+        #expect(finding.problem == .writtenTwice(rows: 2, fromRowID: 12, toRowID: 13))
+        #expect(finding.problem?.sentence.contains("delete this session's repeated rows (its rows with ids 12 to 13)") == true)
+    }
+
     @Test func rowsWhoseTranscriptTimeIsUnknownAreNotTakenForTheSessionGoingOn() {
         var transcript = TranscriptScan(sessionID: "s", path: "s.jsonl")
         transcript.fingerprints = [1, 2, 3]

@@ -46,6 +46,8 @@ enum FindingRecord {
             .array([.string("continued"), .integer(missing), .integer(total), .integer(newer)])
         case .writtenBeforeTheTranscript(let missing, let total, let rows):
             .array([.string("written_before_the_transcript"), .integer(missing), .integer(total), .integer(rows)])
+        case .writtenTwice(let rows, let from, let to):
+            .array([.string("written_twice"), .integer(rows), .integer(Int(from)), .integer(Int(to))])
         case .diverged(let d):
             .array([.string("diverged"), .integer(d.row), d.rowID.map { .integer(Int($0)) } ?? .null, .integer(d.databaseRows),
                     .integer(d.afterMessage), .integer(d.transcriptOnly), .integer(d.databaseOnly)])
@@ -91,6 +93,9 @@ enum FindingRecord {
         case ("written_before_the_transcript", 4):
             guard let missing = f[1].integer, let total = f[2].integer, let rows = f[3].integer else { return nil }
             return .writtenBeforeTheTranscript(missing: missing, of: total, rows: rows)
+        case ("written_twice", 4):
+            guard let rows = f[1].integer, let from = f[2].integer, let to = f[3].integer else { return nil }
+            return .writtenTwice(rows: rows, fromRowID: Int64(from), toRowID: Int64(to))
         case ("diverged", 7):
             guard let row = f[1].integer, let rows = f[3].integer, let after = f[4].integer, let transcriptOnly = f[5].integer,
                   let databaseOnly = f[6].integer else { return nil }

@@ -91,6 +91,12 @@ public enum SessionComparison {
             let missing = messages.count - matches.count
             return finding(.continued, chosen, missing: missing, problem: .continued(missing: missing, of: messages.count, newerRows: following),
                            alignment: .databaseContinues(transcriptIndexOfRow: matches, followingRows: following))
+        case .diverged(let row, _) where database?.hasDetails == true && row > 0 && rows.count - row <= row
+                                          && rows[row...].elementsEqual(rows[..<(rows.count - row)]):
+            let ids = database!.rowIDs
+            return finding(.diverged, chosen, missing: Alignment.unmatchedCount(of: messages, against: rows),
+                           problem: .writtenTwice(rows: rows.count - row, fromRowID: ids[row], toRowID: ids[rows.count - 1]),
+                           alignment: alignment)
         case .diverged(let row, let after):
             let missing = Alignment.unmatchedCount(of: messages, against: rows)
             let divergence = Divergence(row: row + 1, rowID: database.flatMap { row < $0.rowIDs.count ? $0.rowIDs[row] : nil },

@@ -14,6 +14,9 @@ public indirect enum Problem: Sendable, Equatable {
     /// transcript does not, written before the transcript was last written: rows it dropped (a rewrite whose database
     /// write failed), not rows it never saw.
     case writtenBeforeTheTranscript(missing: Int, of: Int, rows: Int)
+    /// The rows from `fromRowID` on repeat the session's first `rows` rows, in order: the agent wrote the history it
+    /// had into the session a second time (hermes-agent 0.17.0's `/compress` after `/resume`).
+    case writtenTwice(rows: Int, fromRowID: Int64, toRowID: Int64)
     /// Each side holds messages the other lacks.
     case diverged(Divergence)
     /// Two transcripts of the session differ at `message` and neither is a prefix of the other.
@@ -36,7 +39,7 @@ public indirect enum Problem: Sendable, Equatable {
         case .truncated: .truncated
         case .noRows, .noSessionRow: .missing
         case .continued: .continued
-        case .diverged, .transcriptsDisagree, .writtenBeforeTheTranscript: .diverged
+        case .diverged, .transcriptsDisagree, .writtenBeforeTheTranscript, .writtenTwice: .diverged
         case .unreadable: .corrupt
         }
     }

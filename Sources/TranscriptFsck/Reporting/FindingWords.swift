@@ -24,6 +24,10 @@ extension Problem {
                 + "that the transcript does not, written before the transcript was last written: a turn the transcript dropped "
                 + "(a /retry, /undo or /compress whose database write failed), not the session going on; decide which history "
                 + "to keep ('transcript-fsck export' writes the database's side)"
+        case .writtenTwice(let rows, let from, let to):
+            return "rows \(from) to \(to) repeat the session's first \(Counted(rows, "row").text): the agent wrote its history into "
+                + "the session a second time (hermes-agent 0.17.0's /compress after /resume), and reads it twice; to repair it, "
+                + "delete this session's repeated rows (its rows with ids \(from) to \(to)), then run the repair again"
         case .diverged(let divergence):
             let row = divergence.rowID.map { "database row id \($0)" } ?? "database row \(divergence.row)"
             let place = divergence.afterMessage == 0 ? "at the start of the transcript" : "after transcript message \(divergence.afterMessage)"
