@@ -205,15 +205,10 @@ def upgrade(home, truth_path):
     hermes_state, _, _ = agent_modules()
     db = hermes_state.SessionDB(Path(home) / "state.db")
     truth = json.loads(Path(truth_path).read_text())
+    import hermes_scenarios
 
     def append(session_id, messages):
-        ids = []
-        for m in messages:
-            ids.append(db.append_message(session_id, m["role"], content=m.get("content"), tool_name=m.get("tool_name"),
-                                         tool_calls=m.get("tool_calls"), tool_call_id=m.get("tool_call_id"),
-                                         finish_reason=m.get("finish_reason"), reasoning=m.get("reasoning")))
-            truth[session_id]["history"].append(history_entry(m))
-        return ids
+        return hermes_scenarios.append_turn(db, truth, session_id, messages)
 
     for number in (5, 6):
         append("continued", turn_messages("continued", number))
@@ -236,7 +231,6 @@ def upgrade(home, truth_path):
             db.rewind_to_message(name, ids[0])
             for entry in truth[name]["history"][-4:]:
                 entry["active"] = 0
-    import hermes_scenarios
     hermes_scenarios.upgrade(db, truth)
     db.close()
     Path(truth_path).write_text(json.dumps(truth, ensure_ascii=False, indent=1))
