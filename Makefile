@@ -77,9 +77,11 @@ test: test-deps
 bench: release bench-agent bench-startup bench-since
 	python3 Benchmarks/run.py $(BENCH_ARGS)
 
-# The agent's write latency during a repair, with the released agent's own writers (Docs/PERFORMANCE.md).
+# The agent's write latency during a repair, with the released agent's own writers (Docs/PERFORMANCE.md): on a WAL
+# store, and on a journal_mode=DELETE one (the agent's fallback on NFS, SMB, FUSE and WSL1).
 bench-agent: release
 	python3 Benchmarks/agent_latency.py $(BENCH_AGENT_ARGS)
+	python3 Benchmarks/agent_latency.py --journal-mode delete --work .bench/agent-delete $(BENCH_AGENT_ARGS)
 
 clean:
 	rm -rf .build .build-static demo dist
