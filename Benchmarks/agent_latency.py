@@ -45,9 +45,9 @@ def within(writers, start, end):
     return chosen
 
 
-def repair(home, budget):
+def repair(home, budget, fsck=FSCK):
     started = time.monotonic()
-    result = subprocess.run([FSCK, "repair", "--home", str(home), "--no-backup", "--format", "json", "--lock-budget", str(budget)],
+    result = subprocess.run([fsck, "repair", "--home", str(home), "--no-backup", "--format", "json", "--lock-budget", str(budget)],
                             capture_output=True, text=True)
     ended = time.monotonic()
     if result.returncode not in (0, 1):
@@ -65,6 +65,7 @@ def main():
     parser.add_argument("--lock-budget", type=int, default=150, help="the repair's --lock-budget, in ms")
     parser.add_argument("--work", default=str(ROOT / ".bench" / "agent"))
     parser.add_argument("--journal-mode", choices=["wal", "delete"], default="wal")
+    parser.add_argument("--fsck", default=FSCK, help="the transcript-fsck binary (another build, to compare)")
     args = parser.parse_args()
     if args.journal_mode == "delete":
         os.environ["PYTHONPATH"] = str(ROOT / "Benchmarks" / "refuse_wal")
@@ -95,7 +96,7 @@ def main():
         return home
 
     # The repair alone: nobody else has the database open, so it does not pause.
-    alone_start, alone_end, alone = repair(fresh("alone"), args.lock_budget)
+    alone_start, alone_end, alone = repair(fresh("alone"), args.lock_budget, args.fsck)
 
     # The agent's writers alone on the damaged store, as long as the repair took: the baseline.
     home = fresh("baseline")
@@ -114,7 +115,7 @@ def main():
     stop = work / "beside.stop"
     stop.unlink(missing_ok=True)
     writers = interop.start_writers(python, home, work / "beside-", seconds=f"until:{stop}")
-    beside_start, beside_end, beside = repair(home, args.lock_budget)
+    beside_start, beside_end, beside = repair(home, args.lock_budget, args.fsck)
     time.sleep(0.5)
     stop.touch()
     checked = interop.finish_writers(writers, home)

@@ -50,6 +50,9 @@ struct RepairCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Also create the missing sessions the database never recorded (a deleted one only when named with --session).")
     var createMissing = false
 
+    @Flag(name: .long, help: "Every agent that uses the store is stopped: rows may get new ids where this machine's /proc cannot show it (a container).")
+    var agentStopped = false
+
     @Option(name: .long, help: ArgumentHelp("How long to wait for a locked database before giving up a session, 0 to 86400.", valueName: "seconds"))
     var busyTimeout: Double = 30
 
@@ -68,7 +71,8 @@ struct RepairCommand: AsyncParsableCommand {
         let options = StoreRepairer.Options(dryRun: dryRun, backupPath: backup, makeBackup: !noBackup,
                                             busyTimeout: .milliseconds(Int64(busyTimeout * 1000)),
                                             sessionIDs: only.sessions, jobs: threads.jobs,
-                                            lockBudget: lockBudget == 0 ? nil : .milliseconds(lockBudget), createMissing: createMissing)
+                                            lockBudget: lockBudget == 0 ? nil : .milliseconds(lockBudget), createMissing: createMissing,
+                                            agentStopped: agentStopped)
         let logger = output.logger
         let repairer = StoreRepairer(location: store.location, options: options) { logger.notice("\($0)") }
         let report = try await repairer.repair(progress: output.quiet ? nil : ScanProgress.forStandardErrorIfTerminal())

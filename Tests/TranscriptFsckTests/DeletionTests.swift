@@ -83,4 +83,16 @@ import Testing
         #expect(finding.status == .missing)
         #expect(finding.warnings == [.neverRecorded(beforeTheDatabase: true)])
     }
+
+    /// The transcripts hold the agent's local time without a zone; read in another zone, they are moved back to the
+    /// database's clock by what the sessions both stores hold say, so the verdict does not depend on the zone.
+    @Test(arguments: ["Pacific/Auckland", "America/Los_Angeles", "Asia/Kolkata"])
+    func theVerdictIsTheSameInEveryTimeZone(zone: String) throws {
+        for (fate, status) in [(Store.Fate.deleted, "deleted"), (.neverRecorded, "missing")] {
+            let store = try Store(fate)
+            let scan = try CommandRunner.fsck(["scan", "--home", store.home, "--format", "jsonl"], environment: ["TZ": zone])
+            let line = scan.standardOutput.split(separator: "\n").first { $0.contains("\"session_id\":\"middle\"") } ?? ""
+            #expect(line.contains("\"status\":\"\(status)\""), "\(fate) in \(zone): \(line)")
+        }
+    }
 }

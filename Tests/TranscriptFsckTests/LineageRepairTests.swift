@@ -91,7 +91,7 @@ import Testing
         agent.close()
         let child = try #require(report.sessions.first { $0.sessionID == "child" })
         #expect(child.action == .deferred)
-        #expect(child.reason == .rowsMustMoveBesideAgent(rows: 10))
+        #expect(child.reason == .rowsMustMoveBesideAgent(rows: 10, seen: true))
         #expect(try AgentView.integer(chain.store.databasePath, "SELECT count(*) FROM messages") == 16)
     }
 }

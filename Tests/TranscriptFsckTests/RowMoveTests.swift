@@ -144,6 +144,31 @@ import Testing
         #expect(try rows(session.databasePath, session: "s", withIDs: true) == before)
     }
 
+    /// A trigger's name is read as its name, whatever word it is.
+    @Test(arguments: ["\"update\"", "[on]", "\"Update\"", "`begin`"])
+    func aTriggerNamedLikeAKeywordIsStillJudgedByItsBody(name: String) async throws {
+        let session = try middleGap(seed: 15)
+        try SQLiteConnection(path: session.databasePath, mode: .readWrite).execute("""
+            CREATE TABLE pins (message_id INTEGER);
+            INSERT INTO pins SELECT id FROM messages;
+            CREATE TRIGGER \(name) AFTER DELETE ON messages BEGIN DELETE FROM pins WHERE message_id = old.id; END;
+            """)
+        let report = try await repair(session.home)
+        #expect(report.sessions.first?.action == .refused, "\(report.sessions)")
+        #expect(try AgentView.integer(session.databasePath, "SELECT count(*) FROM pins") == 10)
+    }
+
+    @Test func anUpdateTriggerWritingASideTableStopsTheMoveToo() async throws {
+        // The late schema's display_order trigger updates every inserted row, a moved row's copy included.
+        let session = try middleGap(seed: 16, schema: .late)
+        try SQLiteConnection(path: session.databasePath, mode: .readWrite).execute("""
+            CREATE TABLE edit_log (id INTEGER);
+            CREATE TRIGGER log_edits AFTER UPDATE ON messages BEGIN INSERT INTO edit_log VALUES (new.id); END;
+            """)
+        let report = try await repair(session.home)
+        #expect(report.sessions.first?.reason == .rowsCannotMove(rows: 5, .trigger("log_edits", writes: ["edit_log"])))
+    }
+
     @Test func aTriggerWritingElsewhereDoesNotStopABackfillThatMovesNothing() async throws {
         let session = try TruncatedSession(count: 20, keepNewest: 5, seed: 13)
         try SQLiteConnection(path: session.databasePath, mode: .readWrite).execute("""
@@ -176,12 +201,27 @@ import Testing
         agent.close()
         let result = try #require(waiting.sessions.first)
         #expect(result.action == .deferred)
-        #expect(result.reason == .rowsMustMoveBesideAgent(rows: 5))
+        #expect(result.reason == .rowsMustMoveBesideAgent(rows: 5, seen: true))
         #expect(result.reason?.sentence.contains("stop the agent and run the repair again") == true)
         #expect(waiting.needsAttention)
         #expect(try rows(session.databasePath, session: "s", withIDs: true) == before)
         let written = try await repair(session.home)
         #expect(written.sessions.first?.action == .backfilled)
         #expect(try session.isWhole())
+    }
+
+    /// In a PID namespace of its own (a container), `/proc` shows neither the agent nor its locks; the kernel's lock
+    /// table still answers for the `-shm`.
+    @Test func anAgentOutsideTheRepairsContainerIsSeenByItsLockOnTheSharedMemory() throws {
+        let session = try middleGap(seed: 17)
+        let before = try rows(session.databasePath, session: "s", withIDs: true)
+        let agent = try OpenConnection(session.databasePath)
+        let inside = try CommandRunner.shell("unshare --pid --fork --mount-proc '\(CommandRunner.path(of: "transcript-fsck"))' "
+                                             + "repair --home '\(session.home)' --no-backup --format json")
+        agent.close()
+        try #require(!inside.standardError.contains("unshare:"), "no PID namespace here: \(inside.standardError)")
+        #expect(inside.status == 1, "\(inside.standardOutput)\n\(inside.standardError)")
+        #expect(inside.standardOutput.contains("\"deferred\""), "\(inside.standardOutput)")
+        #expect(try rows(session.databasePath, session: "s", withIDs: true) == before)
     }
 }

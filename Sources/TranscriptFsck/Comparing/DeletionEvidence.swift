@@ -15,8 +15,7 @@ struct DeletionEvidence {
         /// `freedIDs` ids from around its time are free: rows that were there and were deleted.
         case deleted(freedIDs: Int)
         /// Never recorded: its transcript ended before the database's first record, or no id of its time was freed.
-        /// (Transcript times are the agent's local time, read in this machine's zone: on another zone the window
-        /// is off by the difference, which only widens or narrows the rows looked at.)
+        /// (Transcript times are the agent's local time; the caller moves them by `transcriptClockOffset` first.)
         case neverRecorded(beforeTheDatabase: Bool)
     }
 
@@ -42,6 +41,28 @@ struct DeletionEvidence {
         let used = try integer("SELECT count(*) FROM messages WHERE id > ? AND id < ?", [.integer(floor), .integer(after)]) ?? 0
         let freed = Int(after - floor - 1 - used)
         return freed > 0 ? .deleted(freedIDs: freed) : .neverRecorded(beforeTheDatabase: false)
+    }
+
+    /// How far the transcripts' times (the agent's local time, read in this machine's zone) lie from the database's
+    /// (epoch seconds), learnt from up to five sessions both stores hold: the time of each one's newest matched row
+    /// (the newest rows are the agent's own: both failure paths lost older ones) against its transcript message,
+    /// rounded to a quarter of an hour (time zones are, a flush delay is not), the median of them. 0 when none tells.
+    static func transcriptClockOffset(_ findings: [SessionFinding], rows: (String) -> DatabaseSession?) -> Double {
+        var offsets: [Double] = []
+        for finding in findings where offsets.count < 5 {
+            guard let path = finding.transcriptPath, let alignment = finding.alignment else { continue }
+            let matches: [Int]
+            switch alignment {
+            case .identical: matches = Array(0..<finding.transcriptMessages)
+            case .databaseIsSubsequence(let explained), .databaseContinues(let explained, _): matches = explained
+            default: continue
+            }
+            guard let message = matches.last, let session = rows(finding.sessionID), session.hasDetails,
+                  matches.count <= session.timestamps.count,
+                  let written = (try? TranscriptContents.read(path: path, wanted: [message]))?.messages[message]?.timestamp else { continue }
+            offsets.append(((session.timestamps[matches.count - 1] - written) / 900).rounded() * 900)
+        }
+        return offsets.isEmpty ? 0 : offsets.sorted()[offsets.count / 2]
     }
 
     /// AUTOINCREMENT's record of the highest id ever given out, which rows deleted from the top leave above `max(id)`.

@@ -91,7 +91,7 @@ public struct StoreScanner: Sendable {
                                                          database: fresh.sessions[id], writtenAfterRowID: watermark)
             }
         }
-        try judgeUnknownSessions(&findings, transcripts: stageResult.kept)
+        try judgeUnknownSessions(&findings, transcripts: stageResult.kept, snapshot: snapshot)
         try stillTheSameFile()
         // A session named with --session that neither store holds is a mistake, not a clean result.
         if let unknown = sessionIDs.first(where: { findings[$0] == nil }) { throw unknownSession(unknown) }
@@ -103,21 +103,28 @@ public struct StoreScanner: Sendable {
     }
 
     /// Transcripts of which the database has no trace at all: deleted by the user, or never recorded (`DeletionEvidence`).
-    private func judgeUnknownSessions(_ findings: inout [String: SessionFinding], transcripts: [String: [TranscriptScan]]) throws(FsckError) {
+    private func judgeUnknownSessions(_ findings: inout [String: SessionFinding], transcripts: [String: [TranscriptScan]],
+                                      snapshot: DatabaseSnapshot) throws(FsckError) {
         let unknown = findings.values.filter { $0.problem == .noRows(transcriptMessages: $0.transcriptMessages, sessionRowExists: false) }
         guard !unknown.isEmpty else { return }
         do {
-            let evidence = DeletionEvidence(connection: try DatabaseReader.open(path: location.database))
+            let connection = try DatabaseReader.open(path: location.database)
+            let evidence = DeletionEvidence(connection: connection)
+            // The transcripts' local times, as this machine's zone reads them, moved to the database's clock.
+            let offset = DeletionEvidence.transcriptClockOffset(findings.keys.sorted().map { findings[$0]! }) { id in
+                if let known = snapshot.sessions[id], known.hasDetails { return known }
+                return try? DatabaseReader.readSession(id, format: snapshot.format, connection: connection)
+            }
             for finding in unknown {
                 // The session's time, from its transcript's own first and last messages (a copied file's modification
                 // time says when it was copied); the modification time only where the messages have no time.
                 guard let path = finding.transcriptPath else { continue }
                 let newest = finding.transcriptMessages - 1
                 let read = try? TranscriptContents.read(path: path, wanted: [0, newest])
-                guard let last = read?.messages[newest]?.timestamp ?? (transcripts[finding.sessionID] ?? []).compactMap(\.modified).max() else {
-                    continue
-                }
-                let verdict = try evidence.judge(first: read?.sessionMetaTimestamp ?? read?.messages[0]?.timestamp, last: last)
+                let first = (read?.sessionMetaTimestamp ?? read?.messages[0]?.timestamp).map { $0 + offset }
+                guard let last = read?.messages[newest]?.timestamp.map({ $0 + offset })
+                        ?? (transcripts[finding.sessionID] ?? []).compactMap(\.modified).max() else { continue }
+                let verdict = try evidence.judge(first: first, last: last)
                 findings[finding.sessionID] = finding.judged(verdict)
             }
         } catch let error as FsckError {

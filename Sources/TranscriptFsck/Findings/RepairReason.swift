@@ -17,8 +17,9 @@ public enum RepairReason: Sendable, Equatable {
     /// and that could lose or break something.
     case rowsCannotMove(rows: Int, RowMoveHazard)
     /// Deferred: `rows` existing rows would have to get new ids while another process (the agent?) has the database
-    /// open, and the agent acts on ids it read a moment before (/undo marks `id >= target` inactive).
-    case rowsMustMoveBesideAgent(rows: Int)
+    /// open (`seen`), or while that cannot be told (a container's own view of the processes), and the agent acts on ids
+    /// it read a moment before (/undo marks `id >= target` inactive).
+    case rowsMustMoveBesideAgent(rows: Int, seen: Bool)
     /// Inside the transaction, the lineage (the session, those it continues and those continuing it) would no longer
     /// read in order by id.
     case lineageOutOfOrder

@@ -16,19 +16,72 @@ import Darwin
 /// - descriptors: an idle DELETE-mode connection holds no lock at all, only the open file, so every process's
 ///   `/proc/PID/fd` is looked through for one of those files (by device and inode, whatever the path it was opened by).
 ///   Processes whose descriptors cannot be read (another user's, without root) are not seen: their locks still are.
+///
+/// What `/proc` shows can be less than the machine: inside a container's own PID namespace the processes and locks of
+/// the others are not there at all. So the `-shm`'s dead man switch is also asked of the kernel directly: `F_GETLK`
+/// reports a conflicting lock whoever holds it, in any namespace. That takes a descriptor of the `-shm`, opened once and
+/// never closed (closing any descriptor of a file drops this process's locks on it, SQLite's among them). An idle
+/// `journal_mode=DELETE` connection of a process in another namespace holds no lock and cannot be seen at all. `look`
+/// says `cannotTell` when it holds a lock itself (inside a write transaction) and `/proc/locks` does not list it.
 enum OtherConnections {
-    /// True when another process has `databasePath` (or its journal files) open or locked, or when that cannot be told
-    /// (no `/proc`): the caller then behaves as if the agent were there.
+    enum Sighting: Equatable {
+        case seen
+        case notSeen
+        /// `/proc` does not show every process that could have the database open.
+        case cannotTell
+    }
+
+    /// True when another process has `databasePath` (or its journal files) open or locked, or when that cannot be told:
+    /// the caller then behaves as if the agent were there.
     static func present(databasePath: String) -> Bool {
+        look(databasePath: databasePath, holdingLock: false) != .notSeen
+    }
+
+    /// Looks for another process with `databasePath` (or its journal files) open or locked. `holdingLock`: this process
+    /// holds a lock on one of them now (a write transaction), which `/proc/locks` must then show, or it shows too little.
+    static func look(databasePath: String, holdingLock: Bool) -> Sighting {
         let files = [databasePath, databasePath + "-wal", databasePath + "-shm", databasePath + "-journal"].compactMap(POSIX.fileIdentity)
-        guard !files.isEmpty else { return false }
-        guard ProcFile.isReadable("/proc/locks"), ProcFile.isReadable("/proc/self/fd") else { return true }
+        guard !files.isEmpty else { return .notSeen }
+        guard ProcFile.isReadable("/proc/locks"), ProcFile.isReadable("/proc/self/fd") else { return .cannotTell }
         let me = Int(getpid())
+        var ownLockListed = false
         let locked = ProcFile.firstLine(in: "/proc/locks") { line -> Bool? in
-            guard let lock = Lock(line), lock.pid != me, files.contains(where: lock.holds) else { return nil }
+            guard let lock = Lock(line), files.contains(where: lock.holds) else { return nil }
+            if lock.pid == me {
+                ownLockListed = true
+                return nil
+            }
             return true
         } ?? false
-        return locked || ProcFile.anotherProcessHasOpen(files, except: me)
+        if locked || ProcFile.anotherProcessHasOpen(files, except: me) || deadManSwitchHeldElsewhere(databasePath + "-shm") { return .seen }
+        if holdingLock && !ownLockListed { return .cannotTell }
+        return .notSeen
+    }
+
+    /// Byte 128 of the `-shm`, which every WAL connection holds shared while it is open (`UNIX_SHM_DMS`).
+    static let deadManSwitchByte: Int64 = 128
+    /// The `-shm` descriptors `deadManSwitchHeldElsewhere` asks through, by path: opened once, never closed.
+    private static let probes = Locked<[String: (descriptor: Int32, file: FileIdentity)]>([:])
+
+    /// True when a process other than this one holds a lock on the `-shm`'s dead man switch, as the kernel tells
+    /// `F_GETLK` (a lock this process holds never conflicts with its own probe).
+    static func deadManSwitchHeldElsewhere(_ shm: String) -> Bool {
+        guard let file = POSIX.fileIdentity(shm) else { return false }
+        let descriptor = probes.withLock { probes -> Int32 in
+            // A -shm made anew since is another file; the old descriptor stays open (closing it would drop locks).
+            if let probe = probes[shm], probe.file == file { return probe.descriptor }
+            let opened = open(shm, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+            if opened >= 0 { probes[shm] = (opened, file) }
+            return opened
+        }
+        guard descriptor >= 0 else { return false }
+        var probe = flock()
+        probe.l_type = Int16(F_WRLCK)
+        probe.l_whence = Int16(SEEK_SET)
+        probe.l_start = off_t(deadManSwitchByte)
+        probe.l_len = 1
+        guard fcntl(descriptor, F_GETLK, &probe) == 0 else { return false }
+        return probe.l_type != Int16(F_UNLCK)
     }
 
     /// One held lock of `/proc/locks`: `1: POSIX  ADVISORY  READ 15831 fe:00:16229735 128 128` (end `EOF` for

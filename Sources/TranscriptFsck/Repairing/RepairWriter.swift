@@ -11,7 +11,8 @@ import Darwin
 /// free ids between their neighbours, so existing rows keep theirs. Where there is no room, the rows that follow are
 /// rewritten under new ids: each is copied whole (`INSERT ... SELECT` of every column but `id`) behind the
 /// backfilled rows and the original deleted. The agent acts on ids it read a moment before (/undo), so that is done
-/// only while no other process has the database open (`agentIsAway`, asked with the write lock held). The full-text
+/// only while no other process has the database open (`agentPresence`, asked with the write lock held, and again
+/// before COMMIT). The full-text
 /// triggers index the copy and drop the original, as for any insert and delete; a column the agent derives from
 /// the id is derived again (`AgentFormat.copiedValue`).
 final class RepairWriter {
@@ -19,8 +20,9 @@ final class RepairWriter {
     let format: any AgentFormat
     /// How long to wait for another connection's write lock before giving up on a session.
     let busyTimeout: Duration
-    /// True when no other process has the database open, so that no agent holds an id a move would change.
-    private let agentIsAway: () -> Bool
+    /// Nil when no other process has the database open, so that no agent holds an id a move would change; else
+    /// whether one was seen (false: it cannot be told). Asked with the write lock held.
+    private let agentPresence: () -> Bool?
     private let say: (String) -> Void
     private var insertStatements: [String: SQLiteStatement] = [:]
     private var moveStatements: (copy: SQLiteStatement, delete: SQLiteStatement)?
@@ -33,12 +35,12 @@ final class RepairWriter {
         case stale(DatabaseSession)
     }
 
-    init(connection: SQLiteConnection, format: any AgentFormat, busyTimeout: Duration, agentIsAway: @escaping () -> Bool,
+    init(connection: SQLiteConnection, format: any AgentFormat, busyTimeout: Duration, agentPresence: @escaping () -> Bool?,
          say: @escaping (String) -> Void) {
         self.connection = connection
         self.format = format
         self.busyTimeout = busyTimeout
-        self.agentIsAway = agentIsAway
+        self.agentPresence = agentPresence
         self.say = say
     }
 
@@ -65,7 +67,7 @@ final class RepairWriter {
                             throw RepairRefusal(.rowsCannotMove(rows: placement.totalMovedRows, hazard))
                         }
                         // Asked with the write lock held: an agent that read an id before now waits for this transaction.
-                        guard agentIsAway() else { throw RepairRefusal(.rowsMustMoveBesideAgent(rows: placement.totalMovedRows)) }
+                        try refuseMovesBesideAnAgent(placement)
                     }
                     let lineageWasInOrder = try lineageInOrder(plan)
                     let rowsBefore = try rowCount(plan.sessionID)
@@ -80,6 +82,8 @@ final class RepairWriter {
                     guard try !lineageWasInOrder || lineageInOrder(plan) else {
                         throw RepairRefusal(.lineageOutOfOrder)
                     }
+                    // A reader that opened meanwhile (WAL readers do not wait for the write lock) read the old ids.
+                    if placement.movesRows { try refuseMovesBesideAnAgent(placement) }
                     outcome = .applied(held: .zero, placement: placement)
                     return .commit
                 }
@@ -108,6 +112,10 @@ final class RepairWriter {
 
     private func rowCount(_ sessionID: String) throws(SQLiteError) -> Int64 {
         try connection.prepare("SELECT count(*) FROM messages WHERE session_id = ?").singleInteger([.text(sessionID)]) ?? 0
+    }
+
+    private func refuseMovesBesideAnAgent(_ placement: IDPlacement) throws(RepairRefusal) {
+        if let seen = agentPresence() { throw RepairRefusal(.rowsMustMoveBesideAgent(rows: placement.totalMovedRows, seen: seen)) }
     }
 
     /// True when every row of the session's ancestors lies below its rows, and its rows below every descendant's.

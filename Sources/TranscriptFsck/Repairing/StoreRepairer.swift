@@ -25,12 +25,16 @@ public struct StoreRepairer: Sendable {
         public var jobs = 1
         /// The longest one session may hold the write lock while another process has the database open; nil: no limit.
         public var lockBudget: Duration? = .milliseconds(150)
+        /// The operator says every agent that uses the store is stopped: rows may get new ids where it cannot be told
+        /// whether another process has the database open (a container). One that is seen still defers them.
+        public var agentStopped = false
         /// Create the sessions of which the database has no trace and that the evidence says were never recorded.
         /// Sessions the user deleted come back only when named in `sessionIDs`.
         public var createMissing = false
 
         public init(dryRun: Bool = false, backupPath: String? = nil, makeBackup: Bool = true, busyTimeout: Duration = .seconds(30),
-                    sessionIDs: [String] = [], jobs: Int = 1, lockBudget: Duration? = .milliseconds(150), createMissing: Bool = false) {
+                    sessionIDs: [String] = [], jobs: Int = 1, lockBudget: Duration? = .milliseconds(150), createMissing: Bool = false,
+                    agentStopped: Bool = false) {
             self.dryRun = dryRun
             self.backupPath = backupPath
             self.makeBackup = makeBackup
@@ -39,6 +43,7 @@ public struct StoreRepairer: Sendable {
             self.jobs = jobs
             self.lockBudget = lockBudget
             self.createMissing = createMissing
+            self.agentStopped = agentStopped
         }
     }
 
@@ -102,8 +107,15 @@ public struct StoreRepairer: Sendable {
                 backupPath = try backup(connection)
             }
             let database = location.database
+            let agentStopped = options.agentStopped
             let writer = RepairWriter(connection: connection, format: collected.snapshot.format, busyTimeout: options.busyTimeout,
-                                      agentIsAway: { !OtherConnections.present(databasePath: database) }, say: say)
+                                      agentPresence: {
+                                          switch OtherConnections.look(databasePath: database, holdingLock: true) {
+                                          case .notSeen: nil
+                                          case .seen: true
+                                          case .cannotTell: agentStopped ? nil : false
+                                          }
+                                      }, say: say)
             var pacing = WritePacing()
             var repaired = 0
             var toldLive = false

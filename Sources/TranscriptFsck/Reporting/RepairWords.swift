@@ -17,10 +17,12 @@ extension RepairReason {
         case .rowsCannotMove(let rows, let hazard):
             "no free ids between the lost messages' neighbours, so \(Counted(rows, "row").text) would need new ids, "
                 + "and rows cannot be given new ids safely here: \(hazard.sentence)"
-        case .rowsMustMoveBesideAgent(let rows):
+        case .rowsMustMoveBesideAgent(let rows, let seen):
             "no free ids between the lost messages' neighbours, so \(Counted(rows, "existing row").text) would need new ids, "
-                + "and another process has the database open (the agent acts on ids it has read: /undo); "
-                + "stop the agent and run the repair again"
+                + (seen ? "and another process has the database open (the agent acts on ids it has read: /undo); "
+                        + "stop the agent and run the repair again"
+                        : "and it cannot be told here whether another process has the database open (/proc shows only this "
+                        + "container's processes); stop every agent that uses the store and run the repair again with --agent-stopped")
         case .lineageOutOfOrder:
             "the sessions of its compression lineage would no longer read in order; nothing was written"
         case .readBackMismatch:

@@ -84,20 +84,34 @@ struct SQLWords {
         return name
     }
 
-    /// For a `CREATE TRIGGER` statement: the event it runs on (`delete`, `insert` or `update`), read before its `ON`.
-    var triggerEvent: String? {
-        for index in words.indices {
-            guard let word = name(at: index) else { continue }
-            if word == "on" { return nil }
-            if ["delete", "insert", "update"].contains(word) { return word }
+    /// For a `CREATE TRIGGER` statement: the event it runs on (`delete`, `insert` or `update`) and where its body
+    /// begins, read by position (`CREATE [TEMP] TRIGGER [IF NOT EXISTS] [schema.]name [BEFORE|AFTER|INSTEAD OF] event
+    /// ... ON table ... BEGIN`), so that a trigger named "update" or "on" is not taken for its event.
+    var triggerHead: (event: String, body: Int)? {
+        var index = 0
+        func take(_ word: String) -> Bool {
+            guard name(at: index) == word else { return false }
+            index += 1
+            return true
         }
-        return nil
+        guard take("create") else { return nil }
+        _ = take("temp") || take("temporary")
+        guard take("trigger") else { return nil }
+        if name(at: index) == "if", name(at: index + 1) == "not", name(at: index + 2) == "exists" { index += 3 }
+        guard name(at: index) != nil else { return nil }
+        index += 1
+        if index + 1 < words.count, words[index] == .symbol(UInt8(ascii: ".")), name(at: index + 1) != nil { index += 2 }
+        if !(take("before") || take("after")), take("instead") { _ = take("of") }
+        guard let event = name(at: index), ["delete", "insert", "update"].contains(event) else { return nil }
+        guard let on = words.indices.dropFirst(index + 1).first(where: { name(at: $0) == "on" }),
+              let begin = words.indices.dropFirst(on + 1).first(where: { name(at: $0) == "begin" }) else { return nil }
+        return (event, begin)
     }
 
     /// For a `CREATE TRIGGER` statement: the tables its body writes (`INSERT [OR ...] INTO t`, `REPLACE INTO t`,
     /// `DELETE FROM t`, `UPDATE [OR ...] t`), a schema name before a dot dropped.
     var tablesWrittenByTriggerBody: Set<String> {
-        guard let begin = words.indices.first(where: { name(at: $0) == "begin" }) else { return [] }
+        guard let begin = triggerHead?.body else { return [] }
         var targets: Set<String> = []
         var index = begin + 1
         func table(at start: Int) -> String? {

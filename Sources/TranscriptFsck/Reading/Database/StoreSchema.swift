@@ -59,12 +59,12 @@ public struct StoreSchema: Sendable {
         let triggers = try connection.prepare("""
             SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND lower(tbl_name) = 'messages' ORDER BY name
             """)
-        // A move inserts a copy and deletes the original: what the insert and delete triggers write beyond the full-text
-        // index and the messages table itself (the late schema's display_order) would see a row come and go.
+        // A move inserts a copy and deletes the original, and the late schema's display_order trigger updates the copy:
+        // whatever a trigger on messages writes beyond the full-text index and the messages table itself would see a
+        // row come and go, or change. A trigger whose head cannot be read counts as one that writes anything.
         let harmless = Set(fullTextTables.map(SQLWords.folded) + ["messages"])
         while try triggers.step() {
             let words = SQLWords(triggers.text(1) ?? "")
-            guard let event = words.triggerEvent, event == "delete" || event == "insert" else { continue }
             let targets = words.tablesWrittenByTriggerBody
             if targets.isEmpty || !targets.isSubset(of: harmless) {
                 hazards.append(.trigger(triggers.text(0) ?? "", writes: targets.subtracting(harmless).sorted()))
