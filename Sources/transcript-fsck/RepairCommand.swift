@@ -26,8 +26,8 @@ struct RepairCommand: AsyncParsableCommand {
         Safe beside a running agent: each session is re-checked inside its own BEGIN IMMEDIATE \
         transaction and planned again if the agent wrote to it meanwhile. While another process has the \
         database open, the write lock is left free between sessions so the agent's writes get through, \
-        and a session that would hold it longer than --lock-budget is deferred: stop the agent and run \
-        the repair again.
+        and a session that would hold it longer than --lock-budget, or would have to give existing rows new \
+        ids, is deferred: stop the agent and run the repair again.
 
         Exit status: 0 every session is consistent; 1 some session was refused or deferred; 2 the repair \
         could not run.

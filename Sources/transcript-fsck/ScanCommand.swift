@@ -12,11 +12,12 @@ struct ScanCommand: AsyncParsableCommand {
         abstract: "Compare every session's transcript with its database rows and report what is lost.",
         discussion: """
         Reads every transcript (plain or gzip) and the database (read-only, safe beside a running agent), \
-        and gives each session a status: ok, truncated, missing, diverged, corrupt, database_only or \
-        database_ahead. Writes nothing but the files named by --output, --metrics and --since.
+        and gives each session a status: ok, truncated, missing, continued, diverged, corrupt, deleted \
+        (the user deleted it; not a problem), database_only or database_ahead. Writes nothing but the \
+        files named by --output, --metrics and --since.
 
-        Exit status: 0 no session needs repair; 1 some session is truncated, missing, diverged or corrupt; \
-        2 the scan could not run.
+        Exit status: 0 no session needs repair; 1 some session is truncated, missing, continued, diverged \
+        or corrupt; 2 the scan could not run.
         """
     )
 

@@ -94,4 +94,16 @@ import Testing
         #expect(child.reason == .rowsMustMoveBesideAgent(rows: 10, seen: true))
         #expect(try AgentView.integer(chain.store.databasePath, "SELECT count(*) FROM messages") == 16)
     }
+
+    @Test func sessionsWhoseParentsFormACycleAreTakenAsLineagesOfTheirOwn() {
+        var sessions: [String: DatabaseSession] = [:]
+        for (id, parent) in [("a", "b"), ("b", "a"), ("c", "a"), ("d", nil)] as [(String, String?)] {
+            sessions[id] = DatabaseSession()
+            sessions[id]!.parentSessionID = parent
+        }
+        let lineage = Lineage(sessions: sessions)
+        #expect(lineage.ancestors(of: "a") == [] && lineage.descendants(of: "a") == ["c"])
+        #expect(lineage.ancestors(of: "c") == ["a"])
+        #expect(lineage.ancestors(of: "d") == [] && lineage.descendants(of: "d") == [])
+    }
 }

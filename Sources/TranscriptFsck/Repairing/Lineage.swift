@@ -16,12 +16,24 @@ struct Lineage: Sendable {
             parents[id] = parent
             children[parent, default: []].append(id)
         }
+        // No agent writes a cycle, and no order of ids can satisfy one: its sessions are taken as lineages of their own.
+        let cyclic = Set(parents.keys.filter { id in
+            var seen: Set<String> = []
+            var current = id
+            while let parent = parents[current], seen.insert(parent).inserted {
+                if parent == id { return true }
+                current = parent
+            }
+            return false
+        })
+        for id in cyclic { parents[id] = nil }
+        for (parent, list) in children { children[parent] = list.filter { !cyclic.contains($0) } }
         self.parents = parents
         // Sorted by the bytes of the ids, so that a plan is the same on every run.
         self.children = children.mapValues { $0.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) } }
     }
 
-    /// The sessions `id` continues, parent first, up to the root; a cycle (which no agent writes) ends the walk.
+    /// The sessions `id` continues, parent first, up to the root.
     func ancestors(of id: String) -> [String] {
         var chain: [String] = []
         var seen: Set<[UInt8]> = [Array(id.utf8)]
