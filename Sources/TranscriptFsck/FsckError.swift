@@ -40,14 +40,21 @@ public enum FsckError: Error, CustomStringConvertible, Sendable {
             "\(path): the database was removed or replaced while it was being read, so no report was made of a file that "
                 + "is gone; nothing was written. Run again once the file stays put (a restore or migration in progress?)"
         case .damagedDatabase(let path, let verdict):
-            "\(path): the database is damaged (PRAGMA integrity_check: \(verdict)), so what it says it holds cannot be trusted "
-                + "and nothing was written. Stop the agent; if only indexes are named, sqlite3 \(path) REINDEX mends them, "
-                + "else restore it from a backup or rebuild it with sqlite3's .recover; then run the repair again"
+            "\(path): the database is damaged (\(Self.firstLines(of: verdict))), so what it says it holds cannot be trusted "
+                + "and nothing was read or written. Stop the agent; if only indexes are named, sqlite3 \(path) REINDEX mends them, "
+                + "else restore it from a backup or rebuild it with sqlite3's .recover; then run again"
         }
     }
 }
 
 extension FsckError {
+    /// SQLite's integrity report, one problem a line, as the first three on one line and how many more.
+    private static func firstLines(of verdict: String) -> String {
+        let lines = verdict.split(whereSeparator: \.isNewline).map { $0.trimmingSpaces }.filter { !$0.isEmpty && !$0.hasPrefix("***") }
+        let shown = lines.prefix(3).map { $0.count > 100 ? $0.prefix(100) + "..." : $0[...] }.joined(separator: "; ")
+        return lines.count > 3 ? "\(shown); and \(lines.count - 3) more" : shown
+    }
+
     /// A file the tool could not write, in words, with what to do.
     private static func describe(_ reason: FileFailure.Reason) -> String {
         let unchanged = "the previous file, if any, is unchanged"
@@ -69,6 +76,8 @@ extension FsckError {
     init(_ error: SQLiteError, path: String) {
         if error.isNotADatabase {
             self = .notADatabase(path: path, detail: error.message)
+        } else if error.isCorrupt {
+            self = .damagedDatabase(path: path, verdict: error.message)
         } else if error.isUnwritableSharedMemory {
             self = .io(path: path, detail: "cannot read it as this user: it is in WAL mode, and SQLite must create or write its "
                        + "-shm file beside it, where this user cannot write; run as the agent's user (or one with write access "

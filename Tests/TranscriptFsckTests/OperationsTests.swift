@@ -173,11 +173,20 @@ import Testing
         #expect(third.findings.first { $0.sessionID == "20260309_170000_cli001" }?.databaseMessages == 13)
     }
 
+    @Test func sinceNeverReplacesAFileThatIsNotAStateFile() throws {
+        // It runs from cron, often as root: a mistyped --since (~/.ssh/authorized_keys, /etc/passwd) must stay as it was.
+        let text = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIG example@host\n"
+        let foreign = try directory.write("authorized_keys", text: text)
+        let result = try CommandRunner.fsck(["scan", "--home", home, "--since", foreign])
+        #expect(result.status == 2)
+        #expect(result.standardError.contains("\(foreign): is not a transcript-fsck state file"), "\(result.standardError)")
+        #expect(result.standardError.split(separator: "\n").count == 1)
+        #expect(try String(contentsOfFile: foreign, encoding: .utf8) == text)
+    }
+
     @Test func sinceWithADamagedStateFileReadsEverythingAgain() throws {
-        let state = try directory.write("state.json", text: "{ not json")
-        let result = try CommandRunner.fsck(["scan", "--home", home, "--since", state, "--format", "json"])
-        #expect(result.status == 1)
-        #expect(result.standardOutput.contains("unreadable state file (line 1: not a transcript-fsck state file)"))
+        let state = directory.file("state.json")
+        #expect(try CommandRunner.fsck(["scan", "--home", home, "--since", state]).status == 1)
         #expect(try CommandRunner.fsck(["scan", "--home", home, "--since", state]).standardOutput.contains("15 sessions unchanged"))
         // Cut short in the middle of a session's line, as a full disk leaves no file of ours, but a copy might.
         let whole = try String(contentsOfFile: state, encoding: .utf8)

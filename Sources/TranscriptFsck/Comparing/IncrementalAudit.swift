@@ -33,7 +33,7 @@ public struct IncrementalAudit: Sendable {
         let started = clock.now
         let location = scanner.location
         var warnings: [StoreWarning] = []
-        var previous = loadState(warnings: &warnings)
+        var previous = try loadState(warnings: &warnings)
         if previous?.database != location.database { previous = nil }
 
         let discovery = try TranscriptDiscovery.find(roots: location.transcriptRoots)
@@ -91,7 +91,9 @@ public struct IncrementalAudit: Sendable {
         return report.filtered(by: scanner.filter)
     }
 
-    private func loadState(warnings: inout [StoreWarning]) -> State? {
+    /// The state an earlier run wrote; nil when there is none, or it is unreadable (said in `warnings`). A file that is
+    /// not a state file at all is refused, never replaced: `--since` names a file it would overwrite.
+    private func loadState(warnings: inout [StoreWarning]) throws(FsckError) -> State? {
         let descriptor = open(statePath, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else {
             if errno != ENOENT { warnings.append(.stateFileUnopenable(path: statePath, errno: errno)) }
@@ -109,6 +111,9 @@ public struct IncrementalAudit: Sendable {
             return try AuditStateFile.decode(bytes)
         } catch {
             switch error {
+            case .defect(1, .notAStateFile) where !bytes.isEmpty:
+                throw .io(path: statePath, detail: "is not a transcript-fsck state file; name a new file, or the one an earlier "
+                          + "scan --since wrote; nothing was read or written")
             case .defect(let line, let defect):
                 warnings.append(.stateFileUnreadable(path: statePath, line: line, reason: defect))
             case .otherVersion(let found):

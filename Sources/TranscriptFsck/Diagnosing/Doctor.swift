@@ -100,14 +100,20 @@ public enum Doctor {
             add("permissions", .ok, "\(directory) and \(database) are writable (repair lock, backup, WAL)")
         }
         let lockPath = location.repairLock
-        switch RepairLock.isHeld(path: lockPath) {
-        case true?:
+        switch RepairLock.state(path: lockPath) {
+        case .held:
             add("repair lock", .warning, "\(lockPath) is held: another transcript-fsck repair is running",
                 fix: "wait for it before starting another")
-        case false?:
+        case .free:
             add("repair lock", .ok, "\(lockPath) is free (it keeps runs of transcript-fsck apart; no agent takes it)")
-        case nil:
+        case .absent:
             add("repair lock", .ok, "no repair has run here yet")
+        case .symbolicLink:
+            add("repair lock", .failure, "\(lockPath) is a symbolic link: a repair refuses to follow it",
+                fix: "remove it; the lock is a plain file the repair creates beside the database")
+        case .notWritable:
+            add("repair lock", .failure, "\(lockPath) cannot be opened for writing by this user: a repair as this user fails",
+                fix: "give it the database's owner (chown), or remove it; a repair run as root now gives it the database's owner")
         }
         if OtherConnections.present(databasePath: database) {
             add("agent", .ok, "another process has \(database) open (the agent?): a repair leaves the write lock free between "

@@ -12,12 +12,9 @@ final class RepairLock {
     private let descriptor: Int32
 
     /// Takes the lock at `path` (`StoreLocation.repairLock`), waiting up to `timeout`; `onWait` is told once if it has to wait.
-    init(path: String, timeout: Duration, onWait: (String) -> Void) throws(FsckError) {
+    init(path: String, database: String, timeout: Duration, onWait: (String) -> Void) throws(FsckError) {
         self.path = path
-        descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-        guard descriptor >= 0 else {
-            throw .io(path: path, detail: "cannot open the repair lock: \(String(cString: strerror(errno)))")
-        }
+        descriptor = try Self.openLockFile(path, like: database)
         let clock = ContinuousClock()
         let deadline = clock.now + timeout
         var told = false
@@ -38,14 +35,56 @@ final class RepairLock {
         }
     }
 
-    /// Whether a run of transcript-fsck holds the lock at `path` now; nil when no repair ever ran there.
-    static func isHeld(path: String) -> Bool? {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { return nil }
+    /// Opens the lock file without following a link planted at its name (whoever can write the agent's directory could
+    /// otherwise make a root repair create or lock a file anywhere). A new one gets the database's owner and permission
+    /// bits, so that a repair run as root leaves a lock the agent's own user can take; one an earlier root run left with
+    /// another owner is given the database's.
+    private static func openLockFile(_ path: String, like database: String) throws(FsckError) -> Int32 {
+        var model = stat()
+        guard stat(database, &model) == 0 else {
+            throw .io(path: database, detail: "cannot read its owner and permissions: \(POSIX.describe(errno)); nothing was written")
+        }
+        var descriptor = POSIX.createNew(path, like: model, mask: 0o666)
+        if descriptor < 0, errno == EEXIST { descriptor = open(path, O_RDWR | O_NOFOLLOW | O_CLOEXEC) }
+        guard descriptor >= 0 else {
+            if errno == ELOOP {
+                throw .io(path: path, detail: "the repair lock is a symbolic link; remove it (the lock is a plain file beside the "
+                          + "database), nothing was written")
+            }
+            throw .io(path: path, detail: "cannot open the repair lock: \(POSIX.describe(errno)); nothing was written")
+        }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG else {
+            close(descriptor)
+            throw .io(path: path, detail: "the repair lock is not a regular file; remove it, nothing was written")
+        }
+        if geteuid() == 0, status.st_uid != model.st_uid || status.st_gid != model.st_gid {
+            _ = fchown(descriptor, model.st_uid, model.st_gid)
+        }
+        return descriptor
+    }
+
+    /// What the lock at `path` is now, for `doctor`.
+    enum State {
+        /// No repair ever ran here.
+        case absent
+        case free
+        /// A run of transcript-fsck holds it now.
+        case held
+        /// A symbolic link stands at its name: a repair refuses it.
+        case symbolicLink
+        /// This user cannot open it for writing (a root run left it?): a repair as this user would fail.
+        case notWritable
+    }
+
+    static func state(path: String) -> State {
+        let descriptor = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+        guard descriptor >= 0 else { return errno == ELOOP ? .symbolicLink : .absent }
         defer { close(descriptor) }
-        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else { return true }
+        guard access(path, W_OK) == 0 else { return .notWritable }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else { return .held }
         flock(descriptor, LOCK_UN)
-        return false
+        return .free
     }
 
     deinit {

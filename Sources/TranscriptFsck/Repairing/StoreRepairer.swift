@@ -102,7 +102,7 @@ public struct StoreRepairer: Sendable {
         var checks: [RepairReport.FullTextCheck] = []
         if !options.dryRun, !plans.isEmpty {
             let connection = try DatabaseReader.open(path: location.database, mode: .readWrite)
-            let lock = try RepairLock(path: location.repairLock, timeout: options.busyTimeout, onWait: say)
+            let lock = try RepairLock(path: location.repairLock, database: location.database, timeout: options.busyTimeout, onWait: say)
             if options.makeBackup {
                 backupPath = try backup(connection)
             }

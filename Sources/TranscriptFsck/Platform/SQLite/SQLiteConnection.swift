@@ -158,9 +158,11 @@ public final class SQLiteConnection {
 
     /// The check's first line: "ok", or the first problem it found.
     public func check(_ kind: Check) throws(SQLiteError) -> String {
+        // "ok", or one row per problem (a row may hold several lines).
         let check = try prepare("PRAGMA \(kind.rawValue)")
-        _ = try check.step()
-        return check.text(0) ?? "?"
+        var rows: [String] = []
+        while try check.step() { rows.append(check.text(0) ?? "?") }
+        return rows.isEmpty ? "?" : rows.joined(separator: "\n")
     }
 
     /// True when the SQLite library in use has FTS5, which the agent's full-text triggers need.

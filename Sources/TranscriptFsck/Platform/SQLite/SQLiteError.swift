@@ -33,7 +33,9 @@ public struct SQLiteError: Error, CustomStringConvertible, Sendable, Equatable {
     public var isUnwritableSharedMemory: Bool { code == SQLITE_READONLY | (6 << 8) || code == SQLITE_READONLY | (5 << 8) }
 
     /// True when the file is not a database, or a damaged one.
-    public var isNotADatabase: Bool { code & 0xFF == SQLITE_NOTADB || code & 0xFF == SQLITE_CORRUPT }
+    public var isNotADatabase: Bool { code & 0xFF == SQLITE_NOTADB }
+    /// The file is a SQLite database with a damaged page (`SQLITE_CORRUPT`).
+    public var isCorrupt: Bool { code & 0xFF == SQLITE_CORRUPT }
 
     public var description: String {
         var text = "\(path): \(message) (code \(code))"
