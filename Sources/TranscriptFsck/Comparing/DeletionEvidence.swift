@@ -7,8 +7,17 @@
 /// message ids come from AUTOINCREMENT and are never given out again, so the rows of a deleted session are free ids
 /// among the rows of its time. A session that never reached the database (every write of it lost to "database is
 /// locked", or a legacy session from before the SQLite store) freed none.
-struct DeletionEvidence {
+final class DeletionEvidence {
     let connection: SQLiteConnection
+    /// Every row's `(timestamp, id)` among the ids AUTOINCREMENT gives out, in that order: read once, when the first
+    /// session needs it (no index serves a look-up by time alone, and a store may hold hundreds of such sessions).
+    private var byTime: [(time: Double, id: Int64)]?
+    /// The database's first record (the earliest session start or message time), once read; nil inside when it has none.
+    private var databaseSince: Double??
+
+    init(connection: SQLiteConnection) {
+        self.connection = connection
+    }
 
     /// What the evidence says of one session.
     enum Verdict: Equatable {
@@ -22,17 +31,21 @@ struct DeletionEvidence {
     /// Judges a session whose transcript was written from `first` (its first message's time, when known) to `last`
     /// (its last message's time).
     func judge(first: Double?, last: Double) throws(SQLiteError) -> Verdict {
-        guard let since = try real("SELECT min(t) FROM (SELECT min(started_at) AS t FROM sessions UNION ALL SELECT min(timestamp) FROM messages)"),
-              last >= since else {
+        if databaseSince == nil {
+            databaseSince = .some(try real("SELECT min(t) FROM (SELECT min(started_at) AS t FROM sessions UNION ALL SELECT min(timestamp) FROM messages)"))
+        }
+        guard let since = databaseSince ?? nil, last >= since else {
             return .neverRecorded(beforeTheDatabase: true)
         }
         let start = min(first ?? last, last)
         // The rows written just before and just after the session's time, and the ids between them that are in use.
         // By time, not by the highest id, and among the ids AUTOINCREMENT gives out (from 1): a repair gives old
         // messages ids below the lowest, and skips 0.
-        let before = try integer("SELECT id FROM messages WHERE id > 0 AND timestamp < ? ORDER BY timestamp DESC, id DESC LIMIT 1",
-                                 [.real(start)])
-        var after = try integer("SELECT id FROM messages WHERE id > 0 AND timestamp > ? ORDER BY timestamp, id LIMIT 1", [.real(last)])
+        let rows = try rowsByTime()
+        let firstAtOrAfterStart = rows.partitioningIndex { $0.time >= start }
+        let before = firstAtOrAfterStart > 0 ? rows[firstAtOrAfterStart - 1].id : nil
+        let firstAfterLast = rows.partitioningIndex { $0.time > last }
+        var after = firstAfterLast < rows.count ? rows[firstAfterLast].id : nil
         if after == nil { after = try highestEverGiven().map { $0 + 1 } }
         guard let after else { return .neverRecorded(beforeTheDatabase: false) }
         var floor = before ?? 0
@@ -65,6 +78,15 @@ struct DeletionEvidence {
         return offsets.isEmpty ? 0 : offsets.sorted()[offsets.count / 2]
     }
 
+    private func rowsByTime() throws(SQLiteError) -> [(time: Double, id: Int64)] {
+        if let byTime { return byTime }
+        let statement = try connection.prepare("SELECT timestamp, id FROM messages WHERE id > 0 ORDER BY timestamp, id")
+        var rows: [(time: Double, id: Int64)] = []
+        while try statement.step() { rows.append((statement.real(0), statement.integer(1))) }
+        byTime = rows
+        return rows
+    }
+
     /// AUTOINCREMENT's record of the highest id ever given out, which rows deleted from the top leave above `max(id)`.
     private func highestEverGiven() throws(SQLiteError) -> Int64? {
         guard try integer("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_sequence'", []) == 1 else { return nil }
@@ -82,5 +104,17 @@ struct DeletionEvidence {
         let statement = try connection.prepare(sql)
         defer { statement.reset() }
         return try statement.step() && !statement.isNull(0) ? statement.real(0) : nil
+    }
+}
+
+private extension Array {
+    /// The index of the first element for which `belongs` holds, in an array where it holds for a suffix.
+    func partitioningIndex(where belongs: (Element) -> Bool) -> Int {
+        var low = 0, high = count
+        while low < high {
+            let middle = (low + high) / 2
+            if belongs(self[middle]) { high = middle } else { low = middle + 1 }
+        }
+        return low
     }
 }
