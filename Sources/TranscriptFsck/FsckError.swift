@@ -40,9 +40,9 @@ public enum FsckError: Error, CustomStringConvertible, Sendable {
             "\(path): the database was removed or replaced while it was being read, so no report was made of a file that "
                 + "is gone; nothing was written. Run again once the file stays put (a restore or migration in progress?)"
         case .damagedDatabase(let path, let verdict):
-            "\(path): the database is damaged (\(Self.firstLines(of: verdict))), so what it says it holds cannot be trusted "
-                + "and nothing was read or written. Stop the agent; if only indexes are named, sqlite3 \(path) REINDEX mends them, "
-                + "else restore it from a backup or rebuild it with sqlite3's .recover; then run again"
+            "\(path): the database is damaged (\(Self.firstLines(of: verdict))), so what it says it holds cannot be trusted: "
+                + "no report was made, nothing was written. Stop the agent; if only indexes are named, sqlite3 \(path) REINDEX "
+                + "mends them, else restore it from a backup or rebuild it with sqlite3's .recover; then run again"
         }
     }
 }

@@ -100,7 +100,7 @@ import Testing
 
         let repair = try CommandRunner.fsck(["repair", "--home", session.home])
         #expect(repair.status == 2)
-        #expect(repair.standardError.contains("the database is damaged (PRAGMA integrity_check: row "), "\(repair.standardError)")
+        #expect(repair.standardError.contains("the database is damaged (row "), "\(repair.standardError)")
         #expect(repair.standardError.contains("nothing was written"))
         #expect(try AgentView.integer(database, "SELECT count(*) FROM messages NOT INDEXED") == rows)
         #expect(try FileManager.default.contentsOfDirectory(atPath: session.home).allSatisfy { !$0.contains(".bak-") })
@@ -259,6 +259,28 @@ import Testing
             session.home + "/sessions/linked-dir: symbolic link to a directory not followed; its transcripts are not audited. "
                 + "Move the directory here, or pass it with --transcripts",
             session.home + "/sessions/stranger.jsonl: symbolic link not followed; copy the file into the transcripts directory to include it"])
+    }
+
+    /// Exit 0 means everything was read: a link the scan does not follow, or a FIFO under a transcript's name, is history
+    /// it cannot vouch for.
+    @Test func anUnreadTranscriptNeverGivesAnAllClear() throws {
+        let outside = TemporaryDirectory("outside")
+        let session = try TruncatedSession(count: 10, keepNewest: 10, seed: 52)
+        try outside.write("s1.jsonl", text: Transcripts.lines(10).joined(separator: "\n") + "\n")
+        try FileManager.default.createSymbolicLink(atPath: session.home + "/sessions/s1.jsonl", withDestinationPath: outside.file("s1.jsonl"))
+        let metrics = session.directory.file("metrics.prom")
+        let linked = try CommandRunner.fsck(["scan", "--home", session.home, "--quiet", "--metrics", metrics])
+        #expect(linked.status == 1)
+        let unread = try String(contentsOfFile: metrics, encoding: .utf8).split(separator: "\n").first { $0.hasPrefix("transcript_fsck_unread_transcripts{") }
+        #expect(unread?.hasSuffix("} 1") == true, "\(String(describing: unread))")
+        let table = try CommandRunner.fsck(["scan", "--home", session.home])
+        #expect(!table.standardOutput.contains("Every session's history is in"), "\(table.standardOutput)")
+        #expect(table.standardOutput.contains("1 transcript entry was not read"), "\(table.standardOutput)")
+        unlink(session.home + "/sessions/s1.jsonl")
+        #expect(mkfifo(session.home + "/sessions/x.jsonl", 0o644) == 0)
+        let fifo = try CommandRunner.fsck(["scan", "--home", session.home])
+        #expect(fifo.status == 1)
+        #expect(fifo.standardOutput.contains("x.jsonl: not a file (a FIFO, socket or device), not read"), "\(fifo.standardOutput)")
     }
 
     @Test func olderSchemaWithoutOptionalColumnsIsScannedAndRepaired() async throws {

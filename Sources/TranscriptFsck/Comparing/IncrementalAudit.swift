@@ -84,7 +84,7 @@ public struct IncrementalAudit: Sendable {
         }
 
         var report = ScanReport(location: location, findings: findings,
-                                warnings: warnings + (collected?.report.warnings ?? discovery.skippedLinks.map(StoreWarning.linkNotFollowed)),
+                                warnings: warnings + (collected?.report.warnings ?? discovery.unread.map(StoreWarning.notRead)),
                                 transcriptBytes: collected?.report.transcriptBytes ?? 0, storedBytes: collected?.report.storedBytes ?? 0,
                                 duration: clock.now - started)
         report.unchangedSkipped = unchanged.count

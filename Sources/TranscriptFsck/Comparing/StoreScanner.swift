@@ -96,7 +96,7 @@ public struct StoreScanner: Sendable {
         // A session named with --session that neither store holds is a mistake, not a clean result.
         if let unknown = sessionIDs.first(where: { findings[$0] == nil }) { throw unknownSession(unknown) }
         let findingsInOrder = findings.keys.sorted().map { findings[$0]! }
-        let report = ScanReport(location: location, findings: findingsInOrder, warnings: discovery.skippedLinks.map(StoreWarning.linkNotFollowed),
+        let report = ScanReport(location: location, findings: findingsInOrder, warnings: discovery.unread.map(StoreWarning.notRead),
                                 transcriptBytes: stageResult.transcriptBytes, storedBytes: stageResult.storedBytes,
                                 duration: clock.now - started)
         return Collected(report: report, snapshot: snapshot, transcripts: discovery.transcripts, stamps: discovery.stamps)

@@ -65,7 +65,7 @@ public enum Doctor {
             do {
                 let discovery = try TranscriptDiscovery.find(roots: [root])
                 let files = discovery.transcripts.values.reduce(0) { $0 + $1.count }
-                let skipped = discovery.skippedLinks.map { StoreWarning.linkNotFollowed($0).sentence }
+                let skipped = discovery.unread.map { StoreWarning.notRead($0).sentence }
                 add("transcripts", skipped.isEmpty ? .ok : .warning,
                     "\(root): \(files) transcript files for \(discovery.transcripts.count) sessions"
                         + (skipped.isEmpty ? "" : "; " + skipped.joined(separator: "; ")),

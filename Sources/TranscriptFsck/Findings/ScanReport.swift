@@ -13,8 +13,11 @@ public struct ScanReport: Sendable {
     /// Session counts by status, and the messages missing from the database over all sessions.
     public var summary: Summary { Summary(findings) }
 
-    /// True when any session is truncated, missing, diverged or corrupt.
-    public var hasProblems: Bool { findings.contains { $0.status.isProblem } }
+    /// True when any session is truncated, missing, continued, diverged or corrupt, or some transcript was not read:
+    /// exit status 1, never all clear.
+    public var hasProblems: Bool { findings.contains { $0.status.isProblem } || !unreadTranscripts.isEmpty }
+    /// The store-wide warnings that leave history unaudited (transcripts not read).
+    public var unreadTranscripts: [StoreWarning] { warnings.filter(\.leavesHistoryUnread) }
 
     public struct Summary: Sendable, Equatable {
         public var sessions = 0

@@ -1,7 +1,13 @@
 /// Something about the whole store worth knowing that changes no session's status.
 public enum StoreWarning: Sendable, Equatable {
-    /// A symbolic link in the transcripts directory, not followed.
-    case linkNotFollowed(SkippedLink)
+    /// True for a warning that leaves history unaudited, so that the scan must not report all clear (exit 1).
+    public var leavesHistoryUnread: Bool {
+        if case .notRead = self { return true }
+        return false
+    }
+
+    /// An entry of the transcripts directory not read (a symbolic link, a FIFO): the scan cannot vouch for it.
+    case notRead(UnreadEntry)
     /// The `--since` state file could not be opened (errno); every session was read again.
     case stateFileUnopenable(path: String, errno: Int32)
     /// The `--since` state file could not be read at `line`; every session was read again and the file rewritten.

@@ -67,9 +67,11 @@ extension SessionWarning {
 extension StoreWarning {
     public var sentence: String {
         switch self {
-        case .linkNotFollowed(.file(let path)):
+        case .notRead(.notAFile(let path)):
+            "\(path): not a file (a FIFO, socket or device), not read; its session is not audited. Replace it with the transcript"
+        case .notRead(.file(let path)):
             "\(path): symbolic link not followed; copy the file into the transcripts directory to include it"
-        case .linkNotFollowed(.directory(let path)):
+        case .notRead(.directory(let path)):
             "\(path): symbolic link to a directory not followed; its transcripts are not audited. "
                 + "Move the directory here, or pass it with --transcripts"
         case .stateFileUnopenable(let path, let code):

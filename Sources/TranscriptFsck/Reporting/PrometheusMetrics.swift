@@ -20,8 +20,10 @@ public enum PrometheusMetrics {
                SessionStatus.allCases.map { ("status=\"\($0.rawValue)\"", String(summary[$0])) })
         metric("missing_messages", "Transcript messages missing from the database, over the problem sessions.",
                [("", String(summary.missingMessages))])
-        metric("problem_sessions", "Sessions that are truncated, missing, diverged or corrupt.",
+        metric("problem_sessions", "Sessions that are truncated, missing, continued, diverged or corrupt.",
                [("", String(report.findings.filter { $0.status.isProblem }.count))])
+        metric("unread_transcripts", "Entries of the transcripts directories not read (symbolic links, FIFOs): history not audited.",
+               [("", String(report.unreadTranscripts.count))])
         metric("scan_duration_seconds", "How long the last scan took.", [("", String(report.duration.seconds))])
         metric("transcript_bytes_read", "Uncompressed transcript bytes the last scan read.", [("", String(report.transcriptBytes))])
         metric("stored_bytes_read", "Transcript bytes as stored (compressed) that the last scan read.", [("", String(report.storedBytes))])

@@ -59,6 +59,10 @@ extension ScanReport: SessionReport {
         lines.append("")
         if hasProblems {
             let count = findings.filter { $0.status.isProblem }.count
+            if !unreadTranscripts.isEmpty {
+                lines.append("\(Counted(unreadTranscripts.count, "transcript entry").with("was", "were")) not read (see the warnings): "
+                             + "the history there is not audited.")
+            }
             lines.append("\(Counted(count, "session").with("needs", "need")) attention; "
                          + "\(Counted(summary.missingMessages, "message").with("is", "are")) missing from \(location.database.escapingControlCharacters).")
             if summary[.truncated] + summary[.missing] > 0 {

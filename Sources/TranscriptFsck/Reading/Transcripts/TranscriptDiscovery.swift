@@ -12,7 +12,8 @@ public struct TranscriptDiscovery: Sendable {
     /// first and for telling an incremental audit which files changed.
     public var stamps: [String: FileStamp] = [:]
     /// Symbolic links not followed: a link planted in the directory must not make the tool read or write elsewhere.
-    public var skippedLinks: [SkippedLink] = []
+    /// What was not read: the scan cannot vouch for those sessions, so it never reports all clear with any (exit 1).
+    public var unread: [UnreadEntry] = []
 
     /// Walks each root recursively. Symbolic links are not followed: a link could lead out of the store. A directory
     /// it cannot read, or a transcript or directory whose name is not UTF-8, stops the scan: a session it cannot see
@@ -64,9 +65,11 @@ public struct TranscriptDiscovery: Sendable {
                 transcripts[id, default: []].append(path)
                 stamps[path] = FileStamp(size: Int(status.st_size), modified: POSIX.modifiedNanoseconds(status))
             case S_IFLNK where TranscriptReader.isTranscript(lossy):
-                skippedLinks.append(.file(path))
+                unread.append(.file(path))
             case S_IFLNK where stat(path, &status) == 0 && status.st_mode & S_IFMT == S_IFDIR:
-                skippedLinks.append(.directory(path))
+                unread.append(.directory(path))
+            case S_IFIFO, S_IFSOCK, S_IFCHR, S_IFBLK:
+                if TranscriptReader.isTranscript(lossy) { unread.append(.notAFile(path)) }
             default:
                 continue
             }
@@ -81,10 +84,12 @@ public struct FileStamp: Sendable, Equatable, Codable {
     public let modified: Int64
 }
 
-/// A symbolic link in a transcripts directory, which discovery does not follow.
-public enum SkippedLink: Sendable, Equatable {
-    /// A transcript file's name that is a link: its messages are not audited.
+/// An entry of a transcripts directory that discovery does not read: its messages are not audited.
+public enum UnreadEntry: Sendable, Equatable {
+    /// A transcript file's name that is a symbolic link.
     case file(String)
-    /// A link to a directory: the transcripts under it are not audited.
+    /// A symbolic link to a directory: the transcripts under it.
     case directory(String)
+    /// A transcript's name on something that is not a file: a FIFO, a socket, a device.
+    case notAFile(String)
 }
