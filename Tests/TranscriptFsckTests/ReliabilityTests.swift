@@ -283,6 +283,23 @@ import Testing
         #expect(fifo.standardOutput.contains("x.jsonl: not a file (a FIFO, socket or device), not read"), "\(fifo.standardOutput)")
     }
 
+    /// No recursion bounded only by the input: a value nested deeper than the agent's own json.loads can read is a
+    /// `corrupt` line, and a database row like it is compared as the text it is; the scan goes on.
+    @Test func valuesNestedFiftyThousandDeepAreNamedNotACrash() throws {
+        let session = try TruncatedSession(count: 4, keepNewest: 4, seed: 53)
+        let deep = String(repeating: "[", count: 50_000) + String(repeating: "]", count: 50_000)
+        try session.store.writeTranscript("nested", lines: [#"{"role": "user", "content": "hi"}"#, #"{"role": "user", "content": "# + deep + "}"])
+        try session.store.connection.prepare("INSERT INTO sessions (id, source, started_at) VALUES ('row', 'cli', 1772000000)").run()
+        try session.store.connection.prepare("INSERT INTO messages (session_id, role, content, tool_calls, timestamp) VALUES ('row', 'user', ?, ?, 1772000001)")
+            .run([.text("\u{0}json:" + String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000)), .text(deep)])
+        let scan = try CommandRunner.fsck(["scan", "--home", session.home, "--format", "jsonl"])
+        #expect(scan.status == 1, "\(scan.standardError)")
+        let lines = scan.standardOutput.split(separator: "\n")
+        #expect(lines.contains { $0.contains("\"session_id\":\"nested\"") && $0.contains("line 2") && $0.contains("nested deeper than 1000 levels") })
+        #expect(lines.contains { $0.contains("\"session_id\":\"row\"") && $0.contains("database_only") })
+        #expect(lines.contains { $0.contains("\"session_id\":\"s\"") && $0.contains("\"status\":\"ok\"") })
+    }
+
     @Test func olderSchemaWithoutOptionalColumnsIsScannedAndRepaired() async throws {
         let directory = TemporaryDirectory("old")
         try FileManager.default.createDirectory(atPath: directory.file("sessions"), withIntermediateDirectories: true)

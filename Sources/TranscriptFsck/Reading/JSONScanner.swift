@@ -147,6 +147,11 @@ struct JSONScanner {
         position += 1
     }
 
+    /// How deep arrays and objects may nest. Python's `json.loads` (the agent's reader) recurses once a level and stops
+    /// at its recursion limit, 1,000 frames; the trees built from a value (`JSONNode`) are freed recursively, so a
+    /// value nested deeper than the stack allows would crash the scan instead of naming the line.
+    static let maximumDepth = 1_000
+
     /// Scans one value of any kind, handing its tokens to `sink`.
     mutating func scanValue<Sink: JSONTokenSink>(into sink: inout Sink) throws(JSONSyntaxError) -> JSONSpan {
         skipWhitespace()
@@ -175,6 +180,9 @@ struct JSONScanner {
                         position += 1
                         expectingValue = false
                     } else {
+                        guard stack.depth < Self.maximumDepth else {
+                            throw fail("nested deeper than \(Self.maximumDepth) levels, which the agent's own json.loads cannot read either")
+                        }
                         stack.push(isObject: isObject)
                         if isObject { try scanMemberName(into: &sink) }
                     }
