@@ -76,6 +76,10 @@ extension FsckError {
     init(_ error: SQLiteError, path: String) {
         if error.isNotADatabase {
             self = .notADatabase(path: path, detail: error.message)
+        } else if error.isCannotOpen {
+            self = .io(path: path, detail: "SQLite cannot open it here (\(error.message)): in WAL mode it needs its -wal and -shm "
+                       + "beside it, and this file system is read-only or they are not readable; audit a copy on a writable disk, or a "
+                       + "snapshot taken with the agent stopped (no -wal left), which is read as it is")
         } else if error.isCorrupt {
             self = .damagedDatabase(path: path, verdict: error.message)
         } else if error.isUnwritableSharedMemory {

@@ -43,26 +43,3 @@ import Testing
         #expect(status.st_uid == 65534 && status.st_mode & 0o777 == database.st_mode & 0o666)
     }
 }
-
-/// A database with a damaged page is called damaged, in one line that says what to do, by scan and repair alike.
-@Suite struct DamagedDatabaseTests {
-    @Test func onePageOverwrittenIsADamagedDatabaseNotAnotherFile() throws {
-        let session = try TruncatedSession(count: 400, keepNewest: 300, seed: 72)
-        let connection = try SQLiteConnection(path: session.databasePath, mode: .readWrite)
-        try connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        let pageSize = try connection.prepare("PRAGMA page_size").singleInteger() ?? 4096
-        // The messages' b-tree pages: fill a few with garbage, as a bad sector or a torn copy leaves them.
-        let file = try FileHandle(forWritingTo: URL(fileURLWithPath: session.databasePath))
-        try file.seek(toOffset: UInt64(pageSize * 3))
-        try file.write(contentsOf: Data(repeating: 0xA5, count: Int(pageSize) * 8))
-        try file.close()
-        for command in ["scan", "repair"] {
-            let result = try CommandRunner.fsck([command, "--home", session.home, "--no-backup"].filter { command == "repair" || $0 != "--no-backup" })
-            #expect(result.status == 2, "\(command): \(result.standardOutput)")
-            let lines = result.standardError.split(separator: "\n")
-            #expect(lines.count == 1 && lines[0].count < 600, "\(command): \(result.standardError)")
-            #expect(result.standardError.contains("the database is damaged"), "\(command): \(result.standardError)")
-            #expect(!result.standardError.contains("not a SQLite database") && !result.standardError.contains("\\u{"))
-        }
-    }
-}

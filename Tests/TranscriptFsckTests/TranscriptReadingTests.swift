@@ -160,11 +160,20 @@ import Testing
         }
     }
 
-    @Test func deeplyNestedJSONIsReadWithoutRecursion() throws {
-        let depth = 10_000
-        let nested = String(repeating: "[", count: depth) + String(repeating: "]", count: depth)
+    @Test func nestingTheAgentCanReadIsRead() throws {
+        let nested = String(repeating: "[", count: 900) + String(repeating: "]", count: 900)
         let scan = try Transcripts.scan(text: #"{"role": "user", "content": "x", "extra": "# + nested + "}\n")
         #expect(scan.error == nil)
+        #expect(scan.messageCount == 1)
+    }
+
+    @Test func nestingDeeperThanTheAgentCanReadIsCorruptAtItsLine() throws {
+        // json.dumps and json.loads recurse once a level and stop at Python's recursion limit: the agent wrote no such line.
+        let nested = String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)
+        let scan = try Transcripts.scan(text: #"{"role": "user", "content": "x"}"# + "\n" + #"{"role": "user", "content": "x", "extra": "# + nested + "}\n")
+        let error = try #require(scan.error)
+        #expect(error.place == .line(2, byteOffset: 33))
+        #expect(error.reason.contains("nested deeper than 1000 levels"), "\(error.reason)")
         #expect(scan.messageCount == 1)
     }
 

@@ -38,7 +38,11 @@ public enum Doctor {
             let journal = try connection.prepare("PRAGMA journal_mode")
             _ = try journal.step()
             let mode = journal.text(0) ?? "?"
-            if mode == "wal" {
+            if connection.isImmutable {
+                add("journal", .warning, "\(database): on a read-only file system with no -wal left: read as a snapshot "
+                    + "that cannot change (scan works; a repair cannot write here)",
+                    fix: "to repair, copy the store to a writable disk, or repair the live store it was taken from")
+            } else if mode == "wal" {
                 add("journal", .ok, "\(database): WAL journal, safe to read and repair beside the agent")
             } else {
                 add("journal", .warning, "\(database): journal mode \(mode), not WAL: readers and the agent block each other",
@@ -90,7 +94,10 @@ public enum Doctor {
                     fix: "free space, or pass --backup FILE on another disk")
             }
         }
-        if access(directory.isEmpty ? "/" : directory, W_OK) != 0 {
+        if POSIX.isOnReadOnlyFileSystem(directory.isEmpty ? "/" : directory) {
+            add("permissions", .failure, "\(directory) is on a read-only file system: scan works, repair cannot write here",
+                fix: "to repair, copy the store to a writable disk, or repair the live store")
+        } else if access(directory.isEmpty ? "/" : directory, W_OK) != 0 {
             add("permissions", .failure, "\(directory) is not writable: repair cannot take its lock or write a backup",
                 fix: "run as the user that owns the agent's files")
         } else if access(database, W_OK) != 0 {
@@ -111,9 +118,16 @@ public enum Doctor {
         case .symbolicLink:
             add("repair lock", .failure, "\(lockPath) is a symbolic link: a repair refuses to follow it",
                 fix: "remove it; the lock is a plain file the repair creates beside the database")
+        case .notWritable where POSIX.isOnReadOnlyFileSystem(lockPath):
+            add("repair lock", .ok, "\(lockPath) is on a read-only file system: no repair can run here, none is running")
         case .notWritable:
             add("repair lock", .failure, "\(lockPath) cannot be opened for writing by this user: a repair as this user fails",
                 fix: "give it the database's owner (chown), or remove it; a repair run as root now gives it the database's owner")
+        }
+        let leftovers = BackupLeftovers.find(beside: database)
+        if !leftovers.isEmpty {
+            add("backup", .warning, "\(leftovers.joined(separator: ", ")): left by a backup that was interrupted (its process is gone)",
+                fix: "remove \(leftovers.count == 1 ? "it" : "them"): rm " + leftovers.map { "'\($0)'" }.joined(separator: " "))
         }
         if OtherConnections.present(databasePath: database) {
             add("agent", .ok, "another process has \(database) open (the agent?): a repair leaves the write lock free between "

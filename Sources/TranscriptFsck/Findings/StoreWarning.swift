@@ -8,6 +8,8 @@ public enum StoreWarning: Sendable, Equatable {
 
     /// An entry of the transcripts directory not read (a symbolic link, a FIFO): the scan cannot vouch for it.
     case notRead(UnreadEntry)
+    /// A partial copy an interrupted backup left beside the database (its process is gone).
+    case interruptedBackupLeft(path: String)
     /// The `--since` state file could not be opened (errno); every session was read again.
     case stateFileUnopenable(path: String, errno: Int32)
     /// The `--since` state file could not be read at `line`; every session was read again and the file rewritten.

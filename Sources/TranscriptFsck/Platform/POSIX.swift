@@ -61,6 +61,12 @@ enum POSIX {
         #endif
     }
 
+    /// True when `path` lies on a file system mounted read-only (`statvfs`'s `ST_RDONLY`).
+    static func isOnReadOnlyFileSystem(_ path: String) -> Bool {
+        var status = statvfs()
+        return statvfs(path, &status) == 0 && status.f_flag & UInt(ST_RDONLY) != 0
+    }
+
     /// When the file at `path` was last modified, in seconds since the epoch; nil when it cannot be told.
     static func modifiedSeconds(_ path: String) -> Double? {
         var status = stat()

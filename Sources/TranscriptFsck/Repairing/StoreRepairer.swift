@@ -159,7 +159,9 @@ public struct StoreRepairer: Sendable {
         }
         let sessions = collected.report.findings.map { results[$0.sessionID]! }
         return RepairReport(location: location, dryRun: options.dryRun, backupPath: backupPath, sessions: sessions,
-                            fullTextChecks: checks, warnings: collected.report.warnings, duration: clock.now - started,
+                            fullTextChecks: checks,
+                            warnings: collected.report.warnings + BackupLeftovers.find(beside: location.database).map(StoreWarning.interruptedBackupLeft),
+                            duration: clock.now - started,
                             phases: .init(scan: scanned - started, plan: planned - scanned, write: written - planned))
     }
 
@@ -262,7 +264,10 @@ public struct StoreRepairer: Sendable {
         try createPrivately(temporary)
         let verdict: String
         do {
-            verdict = try connection.backup(to: temporary, busyTimeout: options.busyTimeout)
+            // Interrupted meanwhile, the process dies of the signal with no full-size partial copy left behind.
+            verdict = try InterruptCleanup.removing([temporary, temporary + "-wal", temporary + "-shm", temporary + "-journal"]) {
+                () throws(SQLiteError) -> String in try connection.backup(to: temporary, busyTimeout: options.busyTimeout)
+            }
         } catch {
             unlink(temporary)
             throw .io(path: path, detail: "backup failed: \(error.message); nothing was written")

@@ -74,6 +74,8 @@ extension StoreWarning {
         case .notRead(.directory(let path)):
             "\(path): symbolic link to a directory not followed; its transcripts are not audited. "
                 + "Move the directory here, or pass it with --transcripts"
+        case .interruptedBackupLeft(let path):
+            "\(path): a partial copy left by a backup that was interrupted (its process is gone); remove it"
         case .stateFileUnopenable(let path, let code):
             "\(path): cannot read the state file (\(POSIX.describe(code))); every session was read again"
         case .stateFileUnreadable(let path, let line, let defect):

@@ -18,10 +18,15 @@ public final class SQLiteConnection {
     }
 
     public let path: String
+    /// Opened as a snapshot that cannot change (`immutable`): SQLite reads the file alone, and reports no journal mode.
+    public let isImmutable: Bool
     let handle: OpaquePointer
 
-    public init(path: String, mode: Mode, busyTimeoutMilliseconds: Int32 = 30_000) throws(SQLiteError) {
+    /// `immutable`: the file cannot change while it is open (a read-only snapshot), so SQLite takes no lock and needs
+    /// no `-shm`; read-only only.
+    public init(path: String, mode: Mode, busyTimeoutMilliseconds: Int32 = 30_000, immutable: Bool = false) throws(SQLiteError) {
         self.path = path
+        isImmutable = immutable && mode == .readOnly
         var flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI
         switch mode {
         case .readOnly: flags |= SQLITE_OPEN_READONLY
@@ -29,7 +34,7 @@ public final class SQLiteConnection {
         case .create: flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
         }
         var db: OpaquePointer?
-        let uri = "file:" + Self.escapeURIPath(path)
+        let uri = "file:" + Self.escapeURIPath(path) + (immutable && mode == .readOnly ? "?immutable=1" : "")
         let code = sqlite3_open_v2(uri, &db, flags, nil)
         guard code == SQLITE_OK, let db else {
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? String(cString: sqlite3_errstr(code))

@@ -34,6 +34,8 @@ public struct SQLiteError: Error, CustomStringConvertible, Sendable, Equatable {
 
     /// True when the file is not a database, or a damaged one.
     public var isNotADatabase: Bool { code & 0xFF == SQLITE_NOTADB }
+    /// SQLite could not open a file it needs (`SQLITE_CANTOPEN`): the database, or its `-wal` or `-shm`.
+    public var isCannotOpen: Bool { code & 0xFF == SQLITE_CANTOPEN }
     /// The file is a SQLite database with a damaged page (`SQLITE_CORRUPT`).
     public var isCorrupt: Bool { code & 0xFF == SQLITE_CORRUPT }
 

@@ -16,10 +16,29 @@ public enum DatabaseReader {
         }
         guard status.st_mode & S_IFMT == S_IFREG else { throw .notADatabase(path: path, detail: "not a regular file") }
         do {
-            return try SQLiteConnection(path: path, mode: mode, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
+            let connection = try SQLiteConnection(path: path, mode: mode, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
+            guard mode == .readOnly else { return connection }
+            do {
+                _ = try connection.prepare("SELECT count(*) FROM sqlite_master").singleInteger()
+                return connection
+            } catch where error.isCannotOpen {
+                return try openSnapshot(path: path, busyTimeoutMilliseconds: busyTimeoutMilliseconds, cause: error)
+            }
         } catch {
             throw FsckError(error, path: path)
         }
+    }
+
+    /// A WAL store on a read-only file system (a backup, a ZFS or LVM snapshot, a restic mount: the safe place to
+    /// audit) cannot be read as usual: SQLite must create its `-shm` beside it. Cleanly closed, with no `-wal` left or an
+    /// empty one, the file holds everything and cannot change there, so it is read as immutable. With a `-wal` holding
+    /// pages, that would read stale data: refused with what to do.
+    private static func openSnapshot(path: String, busyTimeoutMilliseconds: Int32, cause: SQLiteError) throws(SQLiteError) -> SQLiteConnection {
+        var wal = stat()
+        if stat(path + "-wal", &wal) == 0, wal.st_size > 0 { throw cause }
+        let connection = try SQLiteConnection(path: path, mode: .readOnly, busyTimeoutMilliseconds: busyTimeoutMilliseconds, immutable: true)
+        _ = try connection.prepare("SELECT count(*) FROM sqlite_master").singleInteger()
+        return connection
     }
 
     /// Opens the database read-only, detects the agent's format from its schema, and runs `body` inside one read
