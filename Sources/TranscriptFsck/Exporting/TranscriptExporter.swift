@@ -22,12 +22,19 @@ public enum TranscriptExporter {
                 let columns = ["role", "content", "tool_calls", "tool_call_id", "tool_name", "timestamp", "reasoning", "finish_reason"]
                     .filter(agent.schema.hasMessageColumn)
                 let rows = try connection.prepare(
-                    "SELECT \(columns.joined(separator: ", ")) FROM messages WHERE session_id = ? ORDER BY \(agent.sessionOrder)")
+                    "SELECT \(columns.joined(separator: ", ")), id FROM messages WHERE session_id = ? ORDER BY \(agent.sessionOrder)")
                 try rows.bind([.text(sessionID)])
                 var count = 0
                 while try rows.step() {
                     var members: [(String, JSONValue)] = []
                     for (index, column) in columns.enumerated() where !rows.isNull(Int32(index)) {
+                        // A transcript is UTF-8 JSON: bytes that are not UTF-8 cannot be written back as stored, and
+                        // read as text they would come back altered (U+FFFD), which the export promises never to do.
+                        if column != "timestamp", let bad = rows.withTextBytes(Int32(index), { $0.flatMap(UTF8Validation.firstError) }) {
+                            throw FsckError.io(path: database, detail: "session \(sessionID), row id \(rows.integer(Int32(columns.count))): its "
+                                + "\(column) is not valid UTF-8 at byte \(bad.offset) (\(bad.reason)), so no transcript can hold it as stored "
+                                + "(nor can the agent's own reader, Python's sqlite3, read it); nothing was written")
+                        }
                         let text = rows.text(Int32(index)) ?? ""
                         switch column {
                         case "timestamp": members.append((column, .string(TranscriptTimestamp.localISO8601(rows.real(Int32(index))))))
