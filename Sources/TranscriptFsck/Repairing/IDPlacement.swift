@@ -80,7 +80,7 @@ struct IDPlacement: Sendable, Equatable {
             let anchor: PlacementStep.Anchor = gap.beforeRowID.map { .before(rowID: $0) }
                 ?? plan.expected.rowIDs.last.map { .after(rowID: $0) } ?? .alone
             steps.append(.insert(rows: gap.rows.count, firstMessage: first.transcriptIndex + 1, anchor: anchor, flags: first.flags,
-                                 ids: ids.flatMap { ids in ids.first.map { ($0, ids.last!) } }.map { PlacementStep.IDs(first: $0.0, last: $0.1) }))
+                                 ids: ids.flatMap { ids in ids.first.map { PlacementStep.IDs(first: $0, last: ids[ids.count - 1]) } }))
         }
         if let movesFromGap, movedRows > 0, let first = plan.gaps[movesFromGap].beforeRowID {
             steps.append(.move(rows: movedRows, fromRowID: first))
