@@ -60,7 +60,7 @@ demo: build
 
 repair-demo: build
 	@$(DEBUG_BIN)/fsck-fixtures demo $(DEMO_HOME) --schema $(SCHEMA) >/dev/null
-	@rm -rf $(REPAIRED) && mkdir -p $(dir $(REPAIRED)) && cp -R $(DEMO_HOME) $(REPAIRED)
+	@rm -rf $(REPAIRED) && mkdir -p $(dir $(REPAIRED)) && cp -pR $(DEMO_HOME) $(REPAIRED)
 	@echo '$$ transcript-fsck repair --home $(REPAIRED) --dry-run'
 	@$(DEBUG_BIN)/transcript-fsck repair --home $(REPAIRED) --dry-run || true
 	@echo

@@ -82,13 +82,19 @@ def scan(fsck, home, *extra, expect=None, what="scan"):
     return result.returncode, {s["session_id"]: s["status"] for s in json.loads(result.stdout)["sessions"]}
 
 
+# The last repair's reason for each session, for the failure messages.
+REASONS = {}
+
+
 def repair(fsck, home, *extra, what="repair"):
     """A repair; returns (exit status, {session: (action, inserted)}) and checks the exit status agrees with the actions:
     1 when some session was refused or deferred, else 0."""
     result = run([fsck, "repair", "--home", str(home), "--format", "json", *extra], None, what)
     if result.returncode not in (0, 1):
         return result.returncode, {}, [f"{what}: exit {result.returncode}: {result.stderr.strip()[-500:]}"]
-    actions = {s["session_id"]: (s.get("action"), s.get("inserted", 0)) for s in json.loads(result.stdout)["sessions"]}
+    sessions = json.loads(result.stdout)["sessions"]
+    actions = {s["session_id"]: (s.get("action"), s.get("inserted", 0)) for s in sessions}
+    REASONS.update({s["session_id"]: s.get("reason") for s in sessions})
     unfinished = sorted(sid for sid, (action, _) in actions.items() if action in ("refused", "deferred"))
     problems = []
     if result.returncode != (1 if unfinished else 0):
@@ -146,7 +152,7 @@ def check_repair(truth, actions, what, agent_running=False, only=None):
                             "--session may bring it back")
         elif kind == "whole" and truth.problem(sid):
             if action == "deferred" and not agent_running:
-                failures.append(f"{what}: {name} was deferred with no agent process running")
+                failures.append(f"{what}: {name} was deferred with no agent process running ({REASONS.get(sid)})")
             elif action not in ("backfilled", "deferred"):
                 failures.append(f"{what}: {name} was {action}, want backfilled")
         elif kind == "whole" and action not in ("unchanged",):

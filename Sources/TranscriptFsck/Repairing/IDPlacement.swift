@@ -25,11 +25,15 @@ struct IDPlacement: Sendable, Equatable {
     }
 
     var movesRows: Bool { movedRows > 0 || !movedDescendants.isEmpty }
+    /// The lowest id it gives a row, if any.
+    var lowestID: Int64? { gapIDs.compactMap { $0?.first }.min() }
     var totalMovedRows: Int { movedRows + movedDescendants.reduce(0) { $0 + $1.rows } }
 
     /// Places `plan` against the rows `connection` holds now.
-    static func compute(for plan: SessionRepairPlan, in connection: SQLiteConnection) throws(SQLiteError) -> IDPlacement {
-        let ids = IDSpace(connection: connection)
+    /// `taken`: ids other plans of the same run are predicted to take below the lowest in use (a dry run places
+    /// every session before any is written).
+    static func compute(for plan: SessionRepairPlan, in connection: SQLiteConnection, lowestTaken taken: Int64? = nil) throws(SQLiteError) -> IDPlacement {
+        let ids = IDSpace(connection: connection, lowestTaken: taken)
         // Every ancestor row must stay below this session's rows, every descendant row above them.
         let floor = try ids.highest(inSessions: plan.ancestors)
         let ceiling = try ids.lowest(inSessions: plan.descendants)
@@ -95,6 +99,8 @@ struct IDPlacement: Sendable, Equatable {
 /// The message ids in use, asked of the database as it is now.
 struct IDSpace {
     let connection: SQLiteConnection
+    /// The lowest id already promised to rows not yet written, if lower than any in use.
+    var lowestTaken: Int64? = nil
 
     /// The highest id of any row of `sessions`; nil when they have none.
     func highest(inSessions sessions: [String]) throws(SQLiteError) -> Int64? {
@@ -118,7 +124,7 @@ struct IDSpace {
         guard count > 0 else { return [] }
         guard let above else {
             // Positive ids while there are enough of them; never 0, which Python's `if message_id:` takes for none.
-            let lowest = min(try optionalInteger("SELECT min(id) FROM messages", []) ?? below, below)
+            let lowest = min(try optionalInteger("SELECT min(id) FROM messages", []) ?? below, below, lowestTaken ?? .max)
             let top = lowest > Int64(count) ? lowest : min(lowest, 0)
             let (bottom, overflow) = top.subtractingReportingOverflow(Int64(count))
             return overflow ? nil : Array(bottom..<top)

@@ -26,11 +26,14 @@ final class RepairWriter {
     private let say: (String) -> Void
     private var insertStatements: [String: SQLiteStatement] = [:]
     private var moveStatements: (copy: SQLiteStatement, delete: SQLiteStatement)?
+    /// Time spent looking for the agent inside the current transaction.
+    private var looking = Duration.zero
 
     /// What happened to one plan.
     enum Outcome {
-        /// Written where `placement` says; the write lock was held this long.
-        case applied(held: Duration, placement: IDPlacement)
+        /// Written where `placement` says; the write lock was held this long, `looking` of it spent looking for the agent
+        /// (a cost of the machine's processes, not of the rows).
+        case applied(held: Duration, placement: IDPlacement, looking: Duration)
         /// The session's rows changed since the plan was made; nothing was written. Here is what it holds now.
         case stale(DatabaseSession)
     }
@@ -47,12 +50,18 @@ final class RepairWriter {
     /// Applies `plan` in one transaction; throws `RepairRefusal` with nothing written when it cannot.
     func apply(_ plan: SessionRepairPlan) throws(RepairRefusal) -> Outcome {
         let clock = ContinuousClock()
-        var outcome = Outcome.applied(held: .zero, placement: IDPlacement(gapIDs: [], movesFromGap: nil, movedRows: 0, movedDescendants: []))
+        var outcome = Outcome.applied(held: .zero, placement: IDPlacement(gapIDs: [], movesFromGap: nil, movedRows: 0, movedDescendants: []),
+                                      looking: .zero)
+        looking = .zero
         do {
             try withWriteLock(for: plan.sessionID) {
                 // From the moment BEGIN IMMEDIATE has the lock to COMMIT: what another writer waits for.
                 var locked: ContinuousClock.Instant?
-                defer { if case .applied(_, let placement) = outcome, let locked { outcome = .applied(held: clock.now - locked, placement: placement) } }
+                defer {
+                    if case .applied(_, let placement, _) = outcome, let locked {
+                        outcome = .applied(held: clock.now - locked, placement: placement, looking: looking)
+                    }
+                }
                 try connection.inTransaction(.immediate) {
                     locked = clock.now
                     let current = try DatabaseReader.readSession(plan.sessionID, format: format, connection: connection) ?? DatabaseSession()
@@ -84,7 +93,7 @@ final class RepairWriter {
                     }
                     // A reader that opened meanwhile (WAL readers do not wait for the write lock) read the old ids.
                     if placement.movesRows { try refuseMovesBesideAnAgent(placement) }
-                    outcome = .applied(held: .zero, placement: placement)
+                    outcome = .applied(held: .zero, placement: placement, looking: .zero)
                     return .commit
                 }
             }
@@ -115,7 +124,11 @@ final class RepairWriter {
     }
 
     private func refuseMovesBesideAnAgent(_ placement: IDPlacement) throws(RepairRefusal) {
-        if let seen = agentPresence() { throw RepairRefusal(.rowsMustMoveBesideAgent(rows: placement.totalMovedRows, seen: seen)) }
+        let clock = ContinuousClock()
+        let started = clock.now
+        let presence = agentPresence()
+        looking += clock.now - started
+        if let seen = presence { throw RepairRefusal(.rowsMustMoveBesideAgent(rows: placement.totalMovedRows, seen: seen)) }
     }
 
     /// True when every row of the session's ancestors lies below its rows, and its rows below every descendant's.

@@ -171,7 +171,12 @@ public struct StoreRepairer: Sendable {
         guard !plans.isEmpty else { return }
         let connection = try DatabaseReader.open(path: location.database)
         do {
-            for index in plans.indices { plans[index].predicted = try IDPlacement.compute(for: plans[index], in: connection) }
+            var lowestTaken: Int64?
+            for index in plans.indices {
+                let placement = try IDPlacement.compute(for: plans[index], in: connection, lowestTaken: lowestTaken)
+                plans[index].predicted = placement
+                if let lowest = placement.lowestID { lowestTaken = min(lowestTaken ?? lowest, lowest) }
+            }
         } catch {
             throw FsckError(reading: error, path: location.database)
         }
@@ -187,9 +192,9 @@ public struct StoreRepairer: Sendable {
         for _ in 0..<Self.replanAttempts {
             do {
                 switch try writer.apply(plan) {
-                case .applied(let held, let placement):
+                case .applied(let held, let placement, let looking):
                     plan.predicted = placement
-                    return (Self.result(for: plan, status: status), held)
+                    return (Self.result(for: plan, status: status), held - looking)
                 case .stale(let changed):
                     say("session \(plan.sessionID) changed while being repaired; planning it again")
                     // As in a scan: transcripts first, then the rows, with a watermark for rows written in between.

@@ -36,9 +36,13 @@ struct WritePacing {
     /// busy timeout), dropping the row. A third of that leaves room for a slow disk.
     static let unwatchedBudget = Duration.seconds(5)
 
+    static let fewestUnitsToLearnFrom = 50
+
     /// Learns from a session that held the lock for `held`.
     mutating func record(_ plan: SessionRepairPlan, held: Duration) {
-        let units = Double(max(1, Self.units(of: plan)))
+        // A session of a few rows measures the transaction's fixed costs, not the rate per row.
+        guard Self.units(of: plan) >= Self.fewestUnitsToLearnFrom else { return }
+        let units = Double(Self.units(of: plan))
         let observed = held.seconds / units
         // The first measurement replaces the guess; later ones move it, never below a tenth of its value at once.
         secondsPerUnit = measured ? max(secondsPerUnit / 10, 0.7 * secondsPerUnit + 0.3 * observed) : observed
