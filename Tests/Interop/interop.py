@@ -13,6 +13,7 @@ each read back; a last repair that must insert nothing.
 they wrote is there exactly once. Exit 0 when every step holds; otherwise each failure on its own line.
 """
 import argparse
+from contextlib import closing
 import json
 import shutil
 import sqlite3
@@ -60,7 +61,9 @@ def finish_writers(writers, home):
         written += [tuple(row) for row in result["written"]]
         if result["errors"]:
             failures.append(f"the agent's writers failed {len(result['errors'])} appends: {result['errors'][:3]}")
-    with sqlite3.connect(Path(home) / "state.db") as db:
+    # closing(): a connection's `with` only commits, and one left to the garbage collector keeps the database open, so
+    # that the repair after the writers would see another process (this one) and defer what it must move.
+    with closing(sqlite3.connect(Path(home) / "state.db")) as db:
         found = db.execute("SELECT session_id, role, content FROM messages WHERE session_id LIKE 'live_%'").fetchall()
     if sorted(found, key=repr) != sorted(written, key=repr):
         failures.append(f"the agent's writers wrote {len(written)} rows, the database holds {len(found)} of theirs")
