@@ -61,6 +61,19 @@ enum POSIX {
         #endif
     }
 
+    /// The names in `directory` but `.` and `..`, decoded as UTF-8; nil when it cannot be read. (Discovery, which must
+    /// tell a name that is not UTF-8, reads its directories itself.)
+    static func entryNames(in directory: String) -> [String]? {
+        guard let handle = opendir(directory) else { return nil }
+        defer { closedir(handle) }
+        var names: [String] = []
+        while let entry = readdir(handle) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+            if name != ".", name != ".." { names.append(name) }
+        }
+        return names
+    }
+
     /// True when `path` lies on a file system mounted read-only (`statvfs`'s `ST_RDONLY`).
     static func isOnReadOnlyFileSystem(_ path: String) -> Bool {
         var status = statvfs()

@@ -25,18 +25,11 @@ enum ProcFile {
     /// True when a process other than `me` has one of `files` open, by `/proc/PID/fd`. A process whose descriptors
     /// cannot be read (another user's) is passed over.
     static func anotherProcessHasOpen(_ files: [FileIdentity], except me: Int) -> Bool {
-        guard let processes = opendir("/proc") else { return false }
-        defer { closedir(processes) }
-        while let process = readdir(processes) {
-            let name = withUnsafeBytes(of: process.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        for name in POSIX.entryNames(in: "/proc") ?? [] {
             guard let pid = Int(name), pid != me else { continue }
             let directory = "/proc/\(name)/fd"
-            guard let descriptors = opendir(directory) else { continue }
-            defer { closedir(descriptors) }
-            while let descriptor = readdir(descriptors) {
-                let number = withUnsafeBytes(of: descriptor.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-                guard number.first?.isNumber == true, let open = POSIX.fileIdentity("\(directory)/\(number)") else { continue }
-                if files.contains(open) { return true }
+            for number in POSIX.entryNames(in: directory) ?? [] {
+                if let open = POSIX.fileIdentity("\(directory)/\(number)"), files.contains(open) { return true }
             }
         }
         return false

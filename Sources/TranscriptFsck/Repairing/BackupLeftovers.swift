@@ -12,11 +12,8 @@ enum BackupLeftovers {
         let slash = database.lastIndex(of: "/")
         let directory = slash.map { String(database[..<$0]) }.map { $0.isEmpty ? "/" : $0 } ?? "."
         let prefix = String(database[(slash.map { database.index(after: $0) } ?? database.startIndex)...]) + ".bak-"
-        guard let handle = opendir(directory) else { return [] }
-        defer { closedir(handle) }
         var found: [String] = []
-        while let entry = readdir(handle) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
+        for name in POSIX.entryNames(in: directory) ?? [] {
             let parts = name.split(separator: ".partial-", omittingEmptySubsequences: false)
             guard name.hasPrefix(prefix), parts.count == 2 else { continue }
             let digits = parts[1].prefix { $0.isNumber }

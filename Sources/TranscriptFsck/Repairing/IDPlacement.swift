@@ -29,6 +29,13 @@ struct IDPlacement: Sendable, Equatable {
     var lowestID: Int64? { gapIDs.compactMap { $0?.first }.min() }
     var totalMovedRows: Int { movedRows + movedDescendants.reduce(0) { $0 + $1.rows } }
 
+    /// Why this placement cannot be written in `schema`: it gives rows new ids, and something there would see them
+    /// come and go (`StoreSchema.rowMoveHazards`); nil when it moves nothing or nothing is in the way.
+    func hazard(in schema: StoreSchema) -> RepairReason? {
+        guard movesRows, let hazard = schema.rowMoveHazards.first else { return nil }
+        return .rowsCannotMove(rows: totalMovedRows, hazard)
+    }
+
     /// Places `plan` against the rows `connection` holds now.
     /// `taken`: ids other plans of the same run are predicted to take below the lowest in use (a dry run places
     /// every session before any is written).

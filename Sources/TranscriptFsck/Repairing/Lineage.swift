@@ -33,12 +33,11 @@ struct Lineage: Sendable {
         self.children = children.mapValues { $0.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) } }
     }
 
-    /// The sessions `id` continues, parent first, up to the root.
+    /// The sessions `id` continues, parent first, up to the root (the links hold no cycle: `init` took them out).
     func ancestors(of id: String) -> [String] {
         var chain: [String] = []
-        var seen: Set<[UInt8]> = [Array(id.utf8)]
         var current = id
-        while let parent = parents[current], seen.insert(Array(parent.utf8)).inserted {
+        while let parent = parents[current] {
             chain.append(parent)
             current = parent
         }
@@ -47,14 +46,11 @@ struct Lineage: Sendable {
 
     /// Every session that continues `id`, directly or through others, nearest first.
     func descendants(of id: String) -> [String] {
-        var found: [String] = []
-        var seen: Set<[UInt8]> = [Array(id.utf8)]
-        var queue = children[id] ?? []
-        while !queue.isEmpty {
-            let next = queue.removeFirst()
-            guard seen.insert(Array(next.utf8)).inserted else { continue }
-            found.append(next)
-            queue += children[next] ?? []
+        var found = children[id] ?? []
+        var next = 0
+        while next < found.count {
+            found += children[found[next]] ?? []
+            next += 1
         }
         return found
     }

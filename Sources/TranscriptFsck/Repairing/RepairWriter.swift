@@ -50,34 +50,26 @@ final class RepairWriter {
     /// Applies `plan` in one transaction; throws `RepairRefusal` with nothing written when it cannot.
     func apply(_ plan: SessionRepairPlan) throws(RepairRefusal) -> Outcome {
         let clock = ContinuousClock()
-        var outcome = Outcome.applied(held: .zero, placement: IDPlacement(gapIDs: [], movesFromGap: nil, movedRows: 0, movedDescendants: []),
-                                      looking: .zero)
-        looking = .zero
+        var stale: DatabaseSession?
+        var written: (placement: IDPlacement, held: Duration)?
         do {
             try withWriteLock(for: plan.sessionID) {
+                looking = .zero
                 // From the moment BEGIN IMMEDIATE has the lock to COMMIT: what another writer waits for.
                 var locked: ContinuousClock.Instant?
-                defer {
-                    if case .applied(_, let placement, _) = outcome, let locked {
-                        outcome = .applied(held: clock.now - locked, placement: placement, looking: looking)
-                    }
-                }
+                var placed: IDPlacement?
                 try connection.inTransaction(.immediate) {
                     locked = clock.now
                     let current = try DatabaseReader.readSession(plan.sessionID, format: format, connection: connection) ?? DatabaseSession()
                     guard current.rowIDs == plan.expected.rowIDs, current.fingerprints == plan.expected.fingerprints,
                           current.flags == plan.expected.flags else {
-                        outcome = .stale(current)
+                        stale = current
                         return .rollback
                     }
                     let placement = try IDPlacement.compute(for: plan, in: connection)
-                    if placement.movesRows {
-                        if let hazard = format.schema.rowMoveHazards.first {
-                            throw RepairRefusal(.rowsCannotMove(rows: placement.totalMovedRows, hazard))
-                        }
-                        // Asked with the write lock held: an agent that read an id before now waits for this transaction.
-                        try refuseMovesBesideAnAgent(placement)
-                    }
+                    if let hazard = placement.hazard(in: format.schema) { throw RepairRefusal(hazard) }
+                    // Asked with the write lock held: an agent that read an id before now waits for this transaction.
+                    if placement.movesRows { try refuseMovesBesideAnAgent(placement) }
                     let lineageWasInOrder = try lineageInOrder(plan)
                     let rowsBefore = try rowCount(plan.sessionID)
                     try write(plan, placement: placement)
@@ -93,9 +85,10 @@ final class RepairWriter {
                     }
                     // A reader that opened meanwhile (WAL readers do not wait for the write lock) read the old ids.
                     if placement.movesRows { try refuseMovesBesideAnAgent(placement) }
-                    outcome = .applied(held: .zero, placement: placement, looking: .zero)
+                    placed = placement
                     return .commit
                 }
+                if let locked, let placed { written = (placed, clock.now - locked) }
             }
         } catch let refusal as RepairRefusal {
             throw refusal
@@ -107,7 +100,8 @@ final class RepairWriter {
         } catch {
             throw RepairRefusal(.writeFailed("\(error)"))
         }
-        return outcome
+        if let written { return .applied(held: written.held, placement: written.placement, looking: looking) }
+        return .stale(stale ?? DatabaseSession())
     }
 
     /// The session's rows as they are now, read outside any transaction.

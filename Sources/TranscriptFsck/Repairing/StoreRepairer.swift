@@ -82,18 +82,18 @@ public struct StoreRepairer: Sendable {
                 plans.append(plan)
                 results[finding.sessionID] = Self.result(for: plan, status: finding.status)
             case .failure(let refusal):
-                results[finding.sessionID] = Self.refused(finding.sessionID, finding.status, refusal)
+                results[finding.sessionID] = Self.leftAsItWas(finding.sessionID, finding.status, refusal.reason)
             }
         }
 
         try predictPlacement(&plans)
         plans.removeAll { plan in
             let status = results[plan.sessionID]!.status
-            guard let placement = plan.predicted, placement.movesRows, let hazard = collected.snapshot.schema.rowMoveHazards.first else {
+            guard let hazard = plan.predicted?.hazard(in: collected.snapshot.schema) else {
                 results[plan.sessionID] = Self.result(for: plan, status: status)
                 return false
             }
-            results[plan.sessionID] = Self.refused(plan.sessionID, status, RepairRefusal(.rowsCannotMove(rows: placement.totalMovedRows, hazard)))
+            results[plan.sessionID] = Self.leftAsItWas(plan.sessionID, status, hazard)
             return true
         }
         let planned = clock.now
@@ -131,7 +131,9 @@ public struct StoreRepairer: Sendable {
                 // With nobody seen, an agent that starts meanwhile still waits for the whole transaction: a longer budget.
                 let budget = live ? options.lockBudget : options.lockBudget.map { max($0, WritePacing.unwatchedBudget) }
                 if let budget, pacing.estimate(plan) > budget {
-                    results[plan.sessionID] = Self.deferred(plan, status, estimate: pacing.estimate(plan), budget: budget)
+                    let reason = RepairReason.overLockBudget(rows: plan.rows.count, movedRows: plan.movedRows, estimate: pacing.estimate(plan),
+                                                             budget: budget)
+                    results[plan.sessionID] = Self.leftAsItWas(plan.sessionID, status, reason, placement: plan.placement)
                     continue
                 }
                 do {
@@ -206,31 +208,20 @@ public struct StoreRepairer: Sendable {
                     status = finding.status
                     switch planner.plan(finding, database: current) {
                     case .success(nil):
-                        return (.init(sessionID: plan.sessionID, status: status, action: .unchanged, inserted: 0,
-                                      reason: .completedMeanwhile, placement: []), nil)
+                        return (Self.leftAsItWas(plan.sessionID, status, .completedMeanwhile), nil)
                     case .success(var fresh?):
                         fresh.predicted = plan.predicted
                         plan = fresh
                     case .failure(let refusal):
-                        return (Self.refused(plan.sessionID, status, refusal), nil)
+                        return (Self.leftAsItWas(plan.sessionID, status, refusal.reason), nil)
                     }
                 }
             } catch {
                 if error.stopsTheRun { throw error }
-                if case .rowsMustMoveBesideAgent = error.reason {
-                    return (.init(sessionID: plan.sessionID, status: status, action: .deferred, inserted: 0, reason: error.reason,
-                                  placement: plan.placement), nil)
-                }
-                return (Self.refused(plan.sessionID, status, error), nil)
+                return (Self.leftAsItWas(plan.sessionID, status, error.reason, placement: plan.placement), nil)
             }
         }
-        return (Self.refused(plan.sessionID, status, RepairRefusal(.keptChanging)), nil)
-    }
-
-    private static func deferred(_ plan: SessionRepairPlan, _ status: SessionStatus, estimate: Duration, budget: Duration) -> RepairReport.Session {
-        .init(sessionID: plan.sessionID, status: status, action: .deferred, inserted: 0,
-              reason: .overLockBudget(rows: plan.rows.count, movedRows: plan.movedRows, estimate: estimate, budget: budget),
-              placement: plan.placement)
+        return (Self.leftAsItWas(plan.sessionID, status, .keptChanging), nil)
     }
 
     private static func sleep(_ duration: Duration) {
@@ -242,9 +233,17 @@ public struct StoreRepairer: Sendable {
               inserted: plan.rows.count, reason: nil, placement: plan.placement)
     }
 
-    private static func refused(_ sessionID: String, _ status: SessionStatus, _ refusal: RepairRefusal) -> RepairReport.Session {
-        .init(sessionID: sessionID, status: status, action: refusal.reason == .leftDeleted ? .unchanged : .refused, inserted: 0,
-              reason: refusal.reason, placement: [])
+    /// A session left as it was, with the action its reason calls for: deferred until the agent stops (showing where its
+    /// rows would go), unchanged (left deleted, or completed meanwhile), else refused.
+    private static func leftAsItWas(_ sessionID: String, _ status: SessionStatus, _ reason: RepairReason,
+                                    placement: [PlacementStep] = []) -> RepairReport.Session {
+        let action: RepairReport.Action = switch reason {
+        case .overLockBudget, .rowsMustMoveBesideAgent: .deferred
+        case .leftDeleted, .completedMeanwhile: .unchanged
+        default: .refused
+        }
+        return .init(sessionID: sessionID, status: status, action: action, inserted: 0, reason: reason,
+                     placement: action == .deferred ? placement : [])
     }
 
     /// A damaged file misleads the plan (an index missing rows hides them from the session's reads, and the repair
