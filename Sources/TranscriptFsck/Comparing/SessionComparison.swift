@@ -62,6 +62,9 @@ public enum SessionComparison {
                            alignment: .databaseIsSubsequence(transcriptIndexOfRow: []))
         }
         let alignment = Alignment.align(transcript: messages, database: rows)
+        // Rows after an in-place compaction's archive equal transcript messages (its live copies): asked only then.
+        let afterCompaction: (matches: [Int], following: Int)? =
+            if case .diverged = alignment { continuesAfterCompaction(messages, database) } else { nil }
         switch alignment {
         case .identical where database?.hasSessionRow == false:
             // The agent lists and resumes sessions from the sessions table: rows without their row are lost to it.
@@ -86,8 +89,8 @@ public enum SessionComparison {
             }
             return finding(.continued, chosen, missing: missing,
                            problem: .continued(missing: missing, of: messages.count, newerRows: following), alignment: alignment)
-        case .diverged where continuesAfterCompaction(messages, database) != nil:
-            let (matches, following) = continuesAfterCompaction(messages, database)!
+        case .diverged where afterCompaction != nil:
+            let (matches, following) = afterCompaction!
             let missing = messages.count - matches.count
             return finding(.continued, chosen, missing: missing, problem: .continued(missing: missing, of: messages.count, newerRows: following),
                            alignment: .databaseContinues(transcriptIndexOfRow: matches, followingRows: following))
