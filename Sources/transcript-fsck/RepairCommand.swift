@@ -70,7 +70,7 @@ struct RepairCommand: AsyncParsableCommand {
     func run() async throws {
         let options = StoreRepairer.Options(dryRun: dryRun, backupPath: backup, makeBackup: !noBackup,
                                             busyTimeout: .milliseconds(Int64(busyTimeout * 1000)),
-                                            sessionIDs: only.sessions, jobs: threads.jobs,
+                                            sessionIDs: only.sessions.map { SessionID($0) }, jobs: threads.jobs,
                                             lockBudget: lockBudget == 0 ? nil : .milliseconds(lockBudget), createMissing: createMissing,
                                             agentStopped: agentStopped)
         let logger = output.logger

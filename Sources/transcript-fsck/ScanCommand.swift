@@ -51,7 +51,7 @@ struct ScanCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = output.logger
         let filter = SessionFilter(sources: source, startedAfter: startedAfter.flatMap(SessionFilter.parseDate), statuses: status)
-        let scanner = StoreScanner(location: store.location, sessionIDs: only.sessions, jobs: threads.jobs, filter: filter)
+        let scanner = StoreScanner(location: store.location, sessionIDs: only.sessions.map { SessionID($0) }, jobs: threads.jobs, filter: filter)
         let progress = output.quiet ? nil : ScanProgress.forStandardErrorIfTerminal()
         let report: ScanReport
         if let since {

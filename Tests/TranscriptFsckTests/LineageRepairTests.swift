@@ -96,8 +96,8 @@ import Testing
     }
 
     @Test func sessionsWhoseParentsFormACycleAreTakenAsLineagesOfTheirOwn() {
-        var sessions: [String: DatabaseSession] = [:]
-        for (id, parent) in [("a", "b"), ("b", "a"), ("c", "a"), ("d", nil)] as [(String, String?)] {
+        var sessions: [SessionID: DatabaseSession] = [:]
+        for (id, parent) in [("a", "b"), ("b", "a"), ("c", "a"), ("d", nil)] as [(SessionID, SessionID?)] {
             sessions[id] = DatabaseSession()
             sessions[id]!.parentSessionID = parent
         }

@@ -198,51 +198,99 @@ import Testing
         #expect(try AgentView.text(backups.file(names[0]), "PRAGMA integrity_check") == "ok")
     }
 
-    @Test func sessionIDsThatDifferOnlyInUnicodeNormalisationAreRefusedNotMerged() throws {
+    /// A full scan, then an incremental one that writes its state file and one that reads it, as JSON lines; each is
+    /// expected to find problems (exit 1).
+    private func scansFullAndIncremental(_ directory: TemporaryDirectory) throws -> [([String], CommandResult)] {
+        let since = ["scan", "--since", directory.file("since.json")]
+        return try [["scan"], since, since].map { command in
+            let result = try CommandRunner.fsck(command + ["--home", directory.path, "--format", "jsonl"])
+            #expect(result.status == 1, "\(command): \(result.standardError)")
+            return (command, result)
+        }
+    }
+
+    @Test func sessionIDsThatDifferOnlyInUnicodeNormalisationAreTwoSessions() throws {
         let directory = TemporaryDirectory("nfc")
         let store = try StoreBuilder(home: directory.path)
         let composed = "caf\u{E9}", decomposed = "cafe\u{301}"
         #expect(composed == decomposed && !composed.utf8.elementsEqual(decomposed.utf8))  // Swift: equal; SQLite: not
         var generator = ConversationGenerator(seed: 56)
-        for id in [composed, decomposed] {
+        for (id, kept) in [(composed, 3), (decomposed, 4), ("plain", 2)] {
             let messages = generator.conversation(count: 6, start: 1_772_000_000)
             try store.writeTranscript(id, messages: messages)
-            try store.addMessages(id, Array(messages.suffix(3)))
+            try store.addMessages(id, Array(messages.suffix(kept)))
         }
-        #expect(try AgentView.integer(store.databasePath, "SELECT count(DISTINCT session_id) FROM messages") == 2)
-        #expect(try FileManager.default.contentsOfDirectory(atPath: store.sessionsDirectory).count == 2)
-        for command in [["scan"], ["repair"], ["scan", "--since", directory.file("since.json")]] {
-            let result = try CommandRunner.fsck(command + ["--home", directory.path])
-            #expect(result.status == 2, "\(command): \(result.standardOutput)")
-            #expect(result.standardError.contains("differ only in Unicode normalisation"), "\(command): \(result.standardError)")
-            #expect(result.standardError.contains("(63 61 66 C3 A9)") && result.standardError.contains("(63 61 66 65 CC 81)"))
+        for (command, result) in try scansFullAndIncremental(directory) {
+            let lines = result.standardOutput.split(separator: "\n").filter { $0.contains("\"status\":\"truncated\"") }
+            #expect(lines.count == 3, "\(command): \(result.standardOutput)")
+            #expect(lines.contains { $0.contains("\"session_id\":\"\(composed)\"") && $0.contains("\"missing_messages\":3") })
+            #expect(lines.contains { $0.contains("\"session_id\":\"\(decomposed)\"") && $0.contains("\"missing_messages\":2") })
         }
-        #expect(try AgentView.integer(store.databasePath, "SELECT count(*) FROM messages") == 6)
-        // With one transcript left, the database's two spellings still collide.
-        try FileManager.default.removeItem(atPath: store.sessionsDirectory + "/\(decomposed).jsonl")
-        let databaseOnly = try CommandRunner.fsck(["scan", "--home", directory.path])
-        #expect(databaseOnly.status == 2)
-        #expect(databaseOnly.standardError.contains("differ only in Unicode normalisation"), "\(databaseOnly.standardError)")
-        // One spelling in each store: the transcript's and the database's are still two sessions to SQLite.
+        let repair = try CommandRunner.fsck(["repair", "--home", directory.path])
+        #expect(repair.status == 0, "\(repair.standardOutput)\(repair.standardError)")
+        // Each spelling's rows went to its own session, byte for byte.
+        #expect(try AgentView.text(store.databasePath, "SELECT group_concat(hex(session_id) || ':' || n, ' ') FROM "
+                                   + "(SELECT session_id, count(*) AS n FROM messages GROUP BY session_id ORDER BY hex(session_id))")
+                == "63616665CC81:6 636166C3A9:6 706C61696E:6")
+        #expect(try CommandRunner.fsck(["scan", "--home", directory.path]).status == 0)
+        // One spelling in each store: two sessions to SQLite, so neither is paired with the other.
         try store.connection.execute("DELETE FROM messages WHERE session_id = '\(decomposed)'; DELETE FROM sessions WHERE id = '\(decomposed)'")
-        #expect(try CommandRunner.fsck(["scan", "--home", directory.path]).status == 1)  // one spelling: scanned
-        try FileManager.default.moveItem(atPath: store.sessionsDirectory + "/\(composed).jsonl",
-                                         toPath: store.sessionsDirectory + "/\(decomposed).jsonl")
-        let crossed = try CommandRunner.fsck(["scan", "--home", directory.path])
-        #expect(crossed.status == 2)
-        #expect(crossed.standardError.contains("differ only in Unicode normalisation"), "\(crossed.standardError)")
+        try FileManager.default.removeItem(atPath: store.sessionsDirectory + "/\(composed).jsonl")
+        let crossed = try CommandRunner.fsck(["scan", "--home", directory.path, "--format", "jsonl"])
+        #expect(crossed.status == 0)
+        #expect(crossed.standardOutput.contains("\"session_id\":\"\(composed)\",\"status\":\"database_only\""), "\(crossed.standardOutput)")
+        // Its rows are gone and their ids free: the user deleted it, and the other spelling's rows are no trace of it.
+        #expect(crossed.standardOutput.contains("\"session_id\":\"\(decomposed)\",\"status\":\"deleted\""), "\(crossed.standardOutput)")
+        #expect(try CommandRunner.fsck(["repair", "--home", directory.path]).status == 0)
+        #expect(try AgentView.integer(store.databasePath, "SELECT count(*) FROM messages WHERE session_id = '\(composed)'") == 6)
+        #expect(try AgentView.integer(store.databasePath, "SELECT count(*) FROM messages WHERE session_id = '\(decomposed)'") == 0)
     }
 
-    @Test func aTranscriptWhoseNameIsNotUTF8StopsTheScanInsteadOfVanishing() throws {
-        let session = try TruncatedSession(count: 10, keepNewest: 10, seed: 53)
+    @Test func databaseIDsThatAreNotUTF8StayApartFromEachOtherAndFromTheReplacementCharacter() throws {
+        let directory = TemporaryDirectory("notutf8")
+        let store = try StoreBuilder(home: directory.path)
+        var generator = ConversationGenerator(seed: 57)
+        let replaced = "a\u{FFFD}"  // what both ids below become when decoded with repair
+        let messages = generator.conversation(count: 6, start: 1_772_000_000)
+        try store.writeTranscript(replaced, messages: messages)
+        try store.addMessages(replaced, Array(messages.suffix(2)))
+        for (hex, count) in [("61FF", 2), ("61FE", 3)] {
+            try store.connection.execute("INSERT INTO sessions (id, source, started_at) VALUES (CAST(X'\(hex)' AS TEXT), 'cli', 1772000000)")
+            for number in 0..<count {
+                try store.connection.execute("INSERT INTO messages (session_id, role, content, timestamp) "
+                                             + "VALUES (CAST(X'\(hex)' AS TEXT), 'user', 'row \(number)', \(1_772_000_000 + number))")
+            }
+        }
+        for (command, result) in try scansFullAndIncremental(directory) {
+            let sessions = result.standardOutput.split(separator: "\n").filter { $0.contains("\"session_id\"") }
+            #expect(sessions.count == 3, "\(command): \(result.standardOutput)")
+            #expect(sessions.contains { $0.contains("\"session_id_hex\":\"61ff\"") && $0.contains("\"database_messages\":2") })
+            #expect(sessions.contains { $0.contains("\"session_id_hex\":\"61fe\"") && $0.contains("\"database_messages\":3") })
+            #expect(sessions.contains { $0.contains("\"status\":\"truncated\"") && !$0.contains("session_id_hex") })
+        }
+        let junit = try CommandRunner.fsck(["scan", "--home", directory.path, "--format", "junit"])
+        #expect(junit.standardOutput.contains("name=\"a\\xff\"") && junit.standardOutput.contains("name=\"a\\xfe\""), "\(junit.standardOutput)")
+        let repair = try CommandRunner.fsck(["repair", "--home", directory.path])
+        #expect(repair.status == 0, "\(repair.standardOutput)\(repair.standardError)")
+        #expect(try AgentView.text(store.databasePath, "SELECT group_concat(hex(session_id) || ':' || n, ' ') FROM "
+                                   + "(SELECT session_id, count(*) AS n FROM messages GROUP BY session_id ORDER BY hex(session_id))")
+                == "61EFBFBD:6 61FE:3 61FF:2")
+    }
+
+    @Test func aTranscriptWhoseNameIsNotUTF8IsNamedAndEveryOtherSessionAudited() throws {
+        let session = try TruncatedSession(count: 10, keepNewest: 2, seed: 53)
         // "café.jsonl" in Latin-1: the é is the single byte 0xE9.
         let name = Array("\(session.home)/sessions/caf".utf8) + [0xE9] + Array(".jsonl".utf8) + [0]
         let descriptor = name.withUnsafeBufferPointer { $0.withMemoryRebound(to: CChar.self) { open($0.baseAddress!, O_WRONLY | O_CREAT, 0o644) } }
         #expect(descriptor >= 0)
         close(descriptor)
         let result = try CommandRunner.fsck(["scan", "--home", session.home])
-        #expect(result.status == 2)
-        #expect(result.standardError.contains("caf\u{FFFD}.jsonl: this name is not UTF-8"), "\(result.standardError)")
+        #expect(result.status == 1)
+        #expect(result.standardOutput.contains("truncated"), "\(result.standardOutput)")
+        #expect(result.standardOutput.contains("caf\u{FFFD}.jsonl: name not UTF-8"), "\(result.standardOutput)")
+        // The session beside it is whole again, but the odd name still keeps the audit from an all-clear.
+        #expect(try CommandRunner.fsck(["repair", "--home", session.home]).status == 0)
+        #expect(try CommandRunner.fsck(["scan", "--home", session.home, "--quiet"]).status == 1)
     }
 
     @Test func symbolicLinksOutOfTheTranscriptsDirectoryAreNotFollowed() async throws {

@@ -7,7 +7,7 @@ import Testing
 @Suite struct StoreScanTests {
     func scan(_ home: String, sessions: [String] = [], jobs: Int = 2) async throws -> ScanReport {
         let location = StoreLocation.resolve(home: home, database: nil, transcriptRoots: [], environment: [:])
-        return try await StoreScanner(location: location, sessionIDs: sessions, jobs: jobs).scan()
+        return try await StoreScanner(location: location, sessionIDs: sessions.map { SessionID($0) }, jobs: jobs).scan()
     }
 
     @Test(arguments: FixtureSchema.allCases)
@@ -15,7 +15,7 @@ import Testing
         let directory = TemporaryDirectory("demo")
         let planted = try DemoStore.build(home: directory.path, schema: schema)
         let report = try await scan(directory.path)
-        let statuses = Dictionary(uniqueKeysWithValues: report.findings.map { ($0.sessionID, $0.status) })
+        let statuses = Dictionary(uniqueKeysWithValues: report.findings.map { ($0.sessionID.text, $0.status) })
         for session in planted {
             #expect(statuses[session.sessionID] == session.status, "\(session.sessionID): \(session.what)")
         }
@@ -74,7 +74,7 @@ import Testing
         var scans = 0
         while writer.process.isRunning || scans == 0 {
             let report = try await scan(directory.path)
-            let statuses = Dictionary(uniqueKeysWithValues: report.findings.map { ($0.sessionID, $0.status) })
+            let statuses = Dictionary(uniqueKeysWithValues: report.findings.map { ($0.sessionID.text, $0.status) })
             for session in planted { #expect(statuses[session.sessionID] == session.status) }
             scans += 1
         }

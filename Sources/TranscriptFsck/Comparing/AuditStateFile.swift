@@ -3,6 +3,8 @@
 ///     {"format":"transcript-fsck audit state","version":2,"database":"/srv/hermes/state.db"}
 ///     ["SESSION", ROWS, NEWEST_ROW_ID, [["PATH", SIZE, MTIME_NS], ...], FINDING]
 ///
+/// SESSION is the id as a string, or `{"bytes": "HEX"}` for an id that is not UTF-8.
+///
 /// FINDING is a `FindingRecord`. A file of another version is read as no state: every session is read again once.
 ///
 /// Positional lines read with the tool's own JSON scanner, one at a time: version 1, one JSON object decoded with
@@ -22,7 +24,7 @@ enum AuditStateFile {
         for id in state.sessions.keys.sorted() {
             let entry = state.sessions[id]!
             let line = JSONValue.array([
-                .string(id), .integer(entry.rows), .integer(Int(entry.newestRowID)),
+                encode(id), .integer(entry.rows), .integer(Int(entry.newestRowID)),
                 .array(entry.files.keys.sorted().map { path in
                     .array([.string(path), .integer(entry.files[path]!.size), .integer(Int(entry.files[path]!.modified))])
                 }),
@@ -51,12 +53,22 @@ enum AuditStateFile {
         return state
     }
 
+    /// An id as a string; one that is not UTF-8 (which JSON text cannot hold) as `{"bytes": HEX}`.
+    private static func encode(_ id: SessionID) -> JSONValue {
+        id.isUTF8 ? .string(id.text) : .object([("bytes", .string(id.hexadecimal))])
+    }
+
+    private static func sessionID(_ node: JSONNode) -> SessionID? {
+        if let text = node.string { return SessionID(text) }
+        return node["bytes"]?.string.flatMap(SessionID.init(hexadecimal:))
+    }
+
     private static func parse(_ line: ArraySlice<UInt8>) -> JSONNode? {
         line.withUnsafeBytes { JSONNode.parse($0) }
     }
 
-    private static func entry(_ node: JSONNode) -> (id: String, entry: IncrementalAudit.Entry)? {
-        guard case .array(let fields) = node, fields.count == 5, let id = fields[0].string, let rows = fields[1].integer,
+    private static func entry(_ node: JSONNode) -> (id: SessionID, entry: IncrementalAudit.Entry)? {
+        guard case .array(let fields) = node, fields.count == 5, let id = sessionID(fields[0]), let rows = fields[1].integer,
               let newest = fields[2].integer, case .array(let files) = fields[3],
               let finding = FindingRecord.decode(fields[4], sessionID: id) else { return nil }
         var stamps: [String: FileStamp] = [:]

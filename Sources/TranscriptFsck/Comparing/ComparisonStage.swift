@@ -4,26 +4,26 @@
 final class ComparisonStage: Sendable {
     private struct State {
         var snapshot: DatabaseSnapshot?
-        var waiting: [String: [TranscriptScan]] = [:]
-        var findings: [String: SessionFinding] = [:]
+        var waiting: [SessionID: [TranscriptScan]] = [:]
+        var findings: [SessionID: SessionFinding] = [:]
         /// The transcripts of sessions that need attention, kept to compare them again after a newer read.
-        var kept: [String: [TranscriptScan]] = [:]
+        var kept: [SessionID: [TranscriptScan]] = [:]
         var transcriptBytes = 0
         var storedBytes = 0
     }
 
     private let state = Locked(State())
-    private let filesPerSession: [String: Int]
+    private let filesPerSession: [SessionID: Int]
     private let watermark: Int64
 
-    init(filesPerSession: [String: Int], watermark: Int64) {
+    init(filesPerSession: [SessionID: Int], watermark: Int64) {
         self.filesPerSession = filesPerSession
         self.watermark = watermark
     }
 
     /// A transcript has been read.
     func submit(_ scan: TranscriptScan) {
-        let ready: (String, [TranscriptScan], DatabaseSnapshot)? = state.withLock { state in
+        let ready: (SessionID, [TranscriptScan], DatabaseSnapshot)? = state.withLock { state in
             state.transcriptBytes += scan.uncompressedBytes
             state.storedBytes += scan.storedBytes
             state.waiting[scan.sessionID, default: []].append(scan)
@@ -35,7 +35,7 @@ final class ComparisonStage: Sendable {
 
     /// The database pass is done: every session whose transcripts are all in can be compared.
     func databaseReady(_ snapshot: DatabaseSnapshot) {
-        let ready: [(String, [TranscriptScan])] = state.withLock { state in
+        let ready: [(SessionID, [TranscriptScan])] = state.withLock { state in
             state.snapshot = snapshot
             let complete = state.waiting.filter { $0.value.count == filesPerSession[$0.key] }
             for id in complete.keys { state.waiting.removeValue(forKey: id) }
@@ -44,7 +44,7 @@ final class ComparisonStage: Sendable {
         for (id, scans) in ready { compare(id, scans, snapshot) }
     }
 
-    private func compare(_ id: String, _ scans: [TranscriptScan], _ snapshot: DatabaseSnapshot) {
+    private func compare(_ id: SessionID, _ scans: [TranscriptScan], _ snapshot: DatabaseSnapshot) {
         let finding = SessionComparison.compare(sessionID: id, transcripts: scans, database: snapshot.sessions[id],
                                                 writtenAfterRowID: watermark)
         state.withLock { state in
@@ -54,7 +54,7 @@ final class ComparisonStage: Sendable {
     }
 
     /// Every finding, sessions with rows but no transcript included, once all transcripts and the database are in.
-    func finish() -> (findings: [String: SessionFinding], kept: [String: [TranscriptScan]], snapshot: DatabaseSnapshot,
+    func finish() -> (findings: [SessionID: SessionFinding], kept: [SessionID: [TranscriptScan]], snapshot: DatabaseSnapshot,
                       transcriptBytes: Int, storedBytes: Int) {
         state.withLock { state in
             let snapshot = state.snapshot!

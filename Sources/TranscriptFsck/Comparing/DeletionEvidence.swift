@@ -60,7 +60,7 @@ final class DeletionEvidence {
     /// (epoch seconds), learnt from up to five sessions both stores hold: the time of each one's newest matched row
     /// (the newest rows are the agent's own: both failure paths lost older ones) against its transcript message,
     /// rounded to a quarter of an hour (time zones are, a flush delay is not), the median of them. 0 when none tells.
-    static func transcriptClockOffset(_ findings: [SessionFinding], rows: (String) -> DatabaseSession?) -> Double {
+    static func transcriptClockOffset(_ findings: [SessionFinding], rows: (SessionID) -> DatabaseSession?) -> Double {
         var offsets: [Double] = []
         for finding in findings where offsets.count < 5 {
             guard let path = finding.transcriptPath, let alignment = finding.alignment else { continue }

@@ -17,7 +17,7 @@ enum FindingRecord {
                 finding.session.map { .array([.bool($0.hasSessionRow), .optional($0.source), $0.startedAt.map(JSONValue.number) ?? .null]) } ?? .null])
     }
 
-    static func decode(_ node: JSONNode, sessionID: String) -> SessionFinding? {
+    static func decode(_ node: JSONNode, sessionID: SessionID) -> SessionFinding? {
         guard case .array(let fields) = node, fields.count == 9, let status = fields[0].string.flatMap(SessionStatus.init(rawValue:)),
               let paths = fields[3].strings, let transcriptMessages = fields[4].integer, let databaseMessages = fields[5].integer,
               let missing = fields[6].integer, case .array(let warningNodes) = fields[7] else { return nil }

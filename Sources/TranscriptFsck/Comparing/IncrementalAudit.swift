@@ -18,7 +18,7 @@ public struct IncrementalAudit: Sendable {
 
     struct State {
         var database: String
-        var sessions: [String: Entry]
+        var sessions: [SessionID: Entry]
     }
 
     struct Entry {
@@ -38,13 +38,12 @@ public struct IncrementalAudit: Sendable {
 
         let discovery = try TranscriptDiscovery.find(roots: location.transcriptRoots)
         let statistics = try DatabaseReader.rowStatistics(path: location.database)
-        try SessionIDSpelling.check(transcripts: discovery.transcripts, database: statistics, path: location.database)
         var ids = Set(discovery.transcripts.keys).union(statistics.keys)
         if !scanner.sessionIDs.isEmpty {
             if let unknown = scanner.sessionIDs.first(where: { !ids.contains($0) }) { throw scanner.unknownSession(unknown) }
             ids.formIntersection(scanner.sessionIDs)
         }
-        func stamps(_ id: String) -> [String: FileStamp] {
+        func stamps(_ id: SessionID) -> [String: FileStamp] {
             Dictionary(uniqueKeysWithValues: (discovery.transcripts[id] ?? []).compactMap { path in discovery.stamps[path].map { (path, $0) } })
         }
         let unchanged = ids.filter { id in

@@ -5,7 +5,7 @@ public enum SessionComparison {
     /// Rows above it at the end of the session may have been written by the live agent after its
     /// transcript was read. If the session only looks wrong because of them, it is judged without them,
     /// provided none of them could be one of the messages a repair would insert (no duplicate can result).
-    public static func compare(sessionID: String, transcripts: [TranscriptScan], database: DatabaseSession?,
+    public static func compare(sessionID: SessionID, transcripts: [TranscriptScan], database: DatabaseSession?,
                                writtenAfterRowID watermark: Int64? = nil) -> SessionFinding {
         let full = compare(sessionID: sessionID, transcripts: transcripts, database: database)
         guard let watermark, let database, [.diverged, .databaseAhead, .continued].contains(full.status) else { return full }
@@ -31,7 +31,7 @@ public enum SessionComparison {
         return finding
     }
 
-    private static func compare(sessionID: String, transcripts: [TranscriptScan], database: DatabaseSession?) -> SessionFinding {
+    private static func compare(sessionID: SessionID, transcripts: [TranscriptScan], database: DatabaseSession?) -> SessionFinding {
         let rows = database?.fingerprints ?? []
         let warnings = transcripts.compactMap { scan in scan.unfinishedLastLine.map { SessionWarning.unfinishedLastLine(path: scan.path, line: $0) } }
         let facts = database.map { SessionFacts(hasSessionRow: $0.hasSessionRow, source: $0.source, startedAt: $0.startedAt) }

@@ -12,12 +12,12 @@ import Synchronization
 public struct StoreScanner: Sendable {
     public var location: StoreLocation
     /// Only these sessions, when not empty.
-    public var sessionIDs: [String] = []
+    public var sessionIDs: [SessionID] = []
     /// Transcripts read at once.
     public var jobs = 1
     public var filter = SessionFilter()
 
-    public init(location: StoreLocation, sessionIDs: [String] = [], jobs: Int = 1, filter: SessionFilter = SessionFilter()) {
+    public init(location: StoreLocation, sessionIDs: [SessionID] = [], jobs: Int = 1, filter: SessionFilter = SessionFilter()) {
         self.location = location
         self.sessionIDs = sessionIDs
         self.jobs = max(1, jobs)
@@ -35,7 +35,7 @@ public struct StoreScanner: Sendable {
         public let report: ScanReport
         public let snapshot: DatabaseSnapshot
         /// Each session's transcript files.
-        public let transcripts: [String: [String]]
+        public let transcripts: [SessionID: [String]]
         public let stamps: [String: FileStamp]
     }
 
@@ -66,7 +66,6 @@ public struct StoreScanner: Sendable {
         progress?.finish()
         if let failure { throw failure }
         let stageResult = stage.finish()
-        try SessionIDSpelling.check(transcripts: discovery.transcripts, database: stageResult.snapshot.sessions, path: database)
         var snapshot = stageResult.snapshot
         var findings = stageResult.findings
 
@@ -103,7 +102,7 @@ public struct StoreScanner: Sendable {
     }
 
     /// Transcripts of which the database has no trace at all: deleted by the user, or never recorded (`DeletionEvidence`).
-    private func judgeUnknownSessions(_ findings: inout [String: SessionFinding], transcripts: [String: [TranscriptScan]],
+    private func judgeUnknownSessions(_ findings: inout [SessionID: SessionFinding], transcripts: [SessionID: [TranscriptScan]],
                                       snapshot: DatabaseSnapshot) throws(FsckError) {
         let unknown = findings.values.filter { $0.problem == .noRows(transcriptMessages: $0.transcriptMessages, sessionRowExists: false) }
         guard !unknown.isEmpty else { return }
@@ -135,14 +134,14 @@ public struct StoreScanner: Sendable {
     }
 
     /// The error for a `--session` that neither store holds.
-    func unknownSession(_ id: String) -> FsckError {
-        .invalidArgument("no session \(id.debugDescription) in \(location.database) or its transcripts; "
+    func unknownSession(_ id: SessionID) -> FsckError {
+        .invalidArgument("no session \(id.description.debugDescription) in \(location.database) or its transcripts; "
                          + "'transcript-fsck scan --format jsonl' lists the session ids")
     }
 
     /// Reads the database first on one worker, and the transcripts with `jobs` workers, each taking the
     /// next file until none is left; everything read goes to `stage`. Returns the database pass's failure, if any.
-    static func scanAll(_ work: [(String, String)], jobs: Int, progress: (any ScanObserver)?, stage: ComparisonStage,
+    static func scanAll(_ work: [(SessionID, String)], jobs: Int, progress: (any ScanObserver)?, stage: ComparisonStage,
                         readDatabase: @escaping @Sendable () throws(FsckError) -> DatabaseSnapshot) async -> FsckError? {
         let queue = WorkQueue(count: work.count)
         return await withTaskGroup(of: FsckError?.self) { group in

@@ -14,7 +14,7 @@ public enum TranscriptExporter {
     }
 
     /// Exports `sessionID` to `path` (atomically), or to standard output when `path` is nil; returns the messages written.
-    public static func export(database: String, sessionID: String, format: Format, to path: String?) throws(FsckError) -> Int {
+    public static func export(database: String, sessionID: SessionID, format: Format, to path: String?) throws(FsckError) -> Int {
         let sink = try ExportSink(path: path, gzip: format == .jsonlGzip, database: database)
         let count: Int
         do {
@@ -23,7 +23,7 @@ public enum TranscriptExporter {
                     .filter(agent.schema.hasMessageColumn)
                 let rows = try connection.prepare(
                     "SELECT \(columns.joined(separator: ", ")), id FROM messages WHERE session_id = ? ORDER BY \(agent.sessionOrder)")
-                try rows.bind([.text(sessionID)])
+                try rows.bind([sessionID.sqlValue])
                 var count = 0
                 while try rows.step() {
                     var members: [(String, JSONValue)] = []

@@ -7,7 +7,7 @@ public enum PlacementStep: Sendable, Equatable {
     case move(rows: Int, fromRowID: Int64)
     /// The `rows` rows of `sessionID`, which continues this session, get new ids after it, every value kept, so that
     /// the lineage still reads in order.
-    case moveContinuation(sessionID: String, rows: Int)
+    case moveContinuation(sessionID: SessionID, rows: Int)
 
     public enum Anchor: Sendable, Equatable {
         /// The session had no rows.

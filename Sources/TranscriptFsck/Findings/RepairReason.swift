@@ -32,7 +32,7 @@ public enum RepairReason: Sendable, Equatable {
     /// Rows the plan places messages before were gone by the time it was written.
     case anchorRowsGone
     /// The storage failed (disk full, read-only file, I/O error): no later session could fare better, so the run stops.
-    case storageFailed(SQLiteError, sessionID: String)
+    case storageFailed(SQLiteError, sessionID: SessionID)
     /// SQLite failed, or the write lock was not had within the busy timeout.
     case databaseFailed(SQLiteError)
     /// The session could not be read again after another writer changed it.

@@ -16,7 +16,7 @@ public struct RepairReport: Sendable {
     }
 
     public struct Session: Sendable {
-        public let sessionID: String
+        public let sessionID: SessionID
         public let status: SessionStatus
         public let action: Action
         public let inserted: Int

@@ -1,6 +1,6 @@
 /// What the scan found for one session.
 public struct SessionFinding: Sendable, Equatable {
-    public let sessionID: String
+    public let sessionID: SessionID
     public let status: SessionStatus
     /// Why the session is not ok; nil when its status is not a problem. Its `status` is the finding's.
     public let problem: Problem?

@@ -20,7 +20,7 @@ struct IDPlacement: Sendable, Equatable {
     var movedDescendants: [MovedSession]
 
     struct MovedSession: Sendable, Equatable {
-        let sessionID: String
+        let sessionID: SessionID
         let rows: Int
     }
 
@@ -110,19 +110,19 @@ struct IDSpace {
     var lowestTaken: Int64? = nil
 
     /// The highest id of any row of `sessions`; nil when they have none.
-    func highest(inSessions sessions: [String]) throws(SQLiteError) -> Int64? {
+    func highest(inSessions sessions: [SessionID]) throws(SQLiteError) -> Int64? {
         try extreme("max", sessions)
     }
 
     /// The lowest id of any row of `sessions`; nil when they have none.
-    func lowest(inSessions sessions: [String]) throws(SQLiteError) -> Int64? {
+    func lowest(inSessions sessions: [SessionID]) throws(SQLiteError) -> Int64? {
         try extreme("min", sessions)
     }
 
     /// How many rows of `session` have ids from `first` on (every row with nil), bookkeeping rows included.
-    func rowCount(session: String, from first: Int64?) throws(SQLiteError) -> Int64 {
+    func rowCount(session: SessionID, from first: Int64?) throws(SQLiteError) -> Int64 {
         try connection.prepare("SELECT count(*) FROM messages WHERE session_id = ? AND id >= ?")
-            .singleInteger([.text(session), .integer(first ?? .min)]) ?? 0
+            .singleInteger([session.sqlValue, .integer(first ?? .min)]) ?? 0
     }
 
     /// `count` free ids, ascending, between `above` and `below` (neither included), as close below `below` as they
@@ -157,10 +157,10 @@ struct IDSpace {
         return found.count == count ? found.reversed() : nil
     }
 
-    private func extreme(_ function: String, _ sessions: [String]) throws(SQLiteError) -> Int64? {
+    private func extreme(_ function: String, _ sessions: [SessionID]) throws(SQLiteError) -> Int64? {
         guard !sessions.isEmpty else { return nil }
         let placeholders = Array(repeating: "?", count: sessions.count).joined(separator: ", ")
-        return try optionalInteger("SELECT \(function)(id) FROM messages WHERE session_id IN (\(placeholders))", sessions.map { .text($0) })
+        return try optionalInteger("SELECT \(function)(id) FROM messages WHERE session_id IN (\(placeholders))", sessions.map(\.sqlValue))
     }
 
     private func optionalInteger(_ sql: String, _ values: [SQLiteStatement.Value]) throws(SQLiteError) -> Int64? {

@@ -5,20 +5,20 @@
 /// with `include_ancestors`, 0.19's `get_resume_conversations` and `get_ancestor_display_prefix`). So every row
 /// of an ancestor must keep an id below every row of its descendants, and a repair places rows within those bounds.
 struct Lineage: Sendable {
-    private let parents: [String: String]
-    private let children: [String: [String]]
+    private let parents: [SessionID: SessionID]
+    private let children: [SessionID: [SessionID]]
 
-    init(sessions: [String: DatabaseSession]) {
-        var parents: [String: String] = [:]
-        var children: [String: [String]] = [:]
+    init(sessions: [SessionID: DatabaseSession]) {
+        var parents: [SessionID: SessionID] = [:]
+        var children: [SessionID: [SessionID]] = [:]
         for (id, session) in sessions {
-            guard let parent = session.parentSessionID, !parent.isEmpty, parent != id else { continue }
+            guard let parent = session.parentSessionID, !parent.bytes.isEmpty, parent != id else { continue }
             parents[id] = parent
             children[parent, default: []].append(id)
         }
         // No agent writes a cycle, and no order of ids can satisfy one: its sessions are taken as lineages of their own.
         let cyclic = Set(parents.keys.filter { id in
-            var seen: Set<String> = []
+            var seen: Set<SessionID> = []
             var current = id
             while let parent = parents[current], seen.insert(parent).inserted {
                 if parent == id { return true }
@@ -30,12 +30,12 @@ struct Lineage: Sendable {
         for (parent, list) in children { children[parent] = list.filter { !cyclic.contains($0) } }
         self.parents = parents
         // Sorted by the bytes of the ids, so that a plan is the same on every run.
-        self.children = children.mapValues { $0.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) } }
+        self.children = children.mapValues { $0.sorted() }
     }
 
     /// The sessions `id` continues, parent first, up to the root (the links hold no cycle: `init` took them out).
-    func ancestors(of id: String) -> [String] {
-        var chain: [String] = []
+    func ancestors(of id: SessionID) -> [SessionID] {
+        var chain: [SessionID] = []
         var current = id
         while let parent = parents[current] {
             chain.append(parent)
@@ -45,7 +45,7 @@ struct Lineage: Sendable {
     }
 
     /// Every session that continues `id`, directly or through others, nearest first.
-    func descendants(of id: String) -> [String] {
+    func descendants(of id: SessionID) -> [SessionID] {
         var found = children[id] ?? []
         var next = 0
         while next < found.count {

@@ -7,7 +7,7 @@ struct RepairPlanner {
     /// Whether sessions of which the database has no trace are created: `--create-missing` for those never recorded;
     /// those the user deleted only when named with `--session`.
     var createMissing = false
-    var named: Set<String> = []
+    var named: Set<SessionID> = []
     /// Used for rows and sessions that have no time at all.
     let now: Double
 
@@ -43,7 +43,7 @@ struct RepairPlanner {
 
     /// Plans against the session's rows but the last `following` ones, which the transcript never saw (the session
     /// went on after an upgrade, or the live agent wrote them after the transcript was read): they stay last.
-    private func plan(_ sessionID: String, path: String, matches: [Int], transcriptCount: Int,
+    private func plan(_ sessionID: SessionID, path: String, matches: [Int], transcriptCount: Int,
                       database: DatabaseSession, following: Int) throws(RepairRefusal) -> SessionRepairPlan {
         guard database.hasDetails else { throw RepairRefusal(.rowsNotReadInDetail) }
         let settled = Array(database.fingerprints.dropLast(following))

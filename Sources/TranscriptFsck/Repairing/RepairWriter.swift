@@ -105,7 +105,7 @@ final class RepairWriter {
     }
 
     /// The session's rows as they are now, read outside any transaction.
-    func currentRows(of sessionID: String) throws(RepairRefusal) -> DatabaseSession {
+    func currentRows(of sessionID: SessionID) throws(RepairRefusal) -> DatabaseSession {
         do {
             return try DatabaseReader.readSession(sessionID, format: format, connection: connection) ?? DatabaseSession()
         } catch {
@@ -113,8 +113,8 @@ final class RepairWriter {
         }
     }
 
-    private func rowCount(_ sessionID: String) throws(SQLiteError) -> Int64 {
-        try connection.prepare("SELECT count(*) FROM messages WHERE session_id = ?").singleInteger([.text(sessionID)]) ?? 0
+    private func rowCount(_ sessionID: SessionID) throws(SQLiteError) -> Int64 {
+        try connection.prepare("SELECT count(*) FROM messages WHERE session_id = ?").singleInteger([sessionID.sqlValue]) ?? 0
     }
 
     private func refuseMovesBesideAnAgent(_ placement: IDPlacement) throws(RepairRefusal) {
@@ -141,7 +141,7 @@ final class RepairWriter {
             let placeholders = Array(repeating: "?", count: sessionRow.count).joined(separator: ", ")
             try connection.prepare("INSERT OR IGNORE INTO sessions (\(columns)) VALUES (\(placeholders))").run(sessionRow.map(\.value))
             // OR IGNORE also skips a row that breaks a constraint (NOT NULL, CHECK): never insert messages without it.
-            if try connection.prepare("SELECT count(*) FROM sessions WHERE id = ?").singleInteger([.text(plan.sessionID)]) != 1 {
+            if try connection.prepare("SELECT count(*) FROM sessions WHERE id = ?").singleInteger([plan.sessionID.sqlValue]) != 1 {
                 let reason = constraintFailure("INSERT INTO sessions (\(columns)) VALUES (\(placeholders))", sessionRow.map(\.value))
                 throw RepairRefusal(.sessionRowRefused(reason))
             }
@@ -178,24 +178,24 @@ final class RepairWriter {
                                              liveRows: plan.liveRowCount, toolCalls: plan.toolCallCount)
         if !counters.isEmpty {
             try connection.prepare("UPDATE sessions SET \(counters.map(\.term).joined(separator: ", ")) WHERE id = ?")
-                .run(counters.map(\.value) + [.text(plan.sessionID)])
+                .run(counters.map(\.value) + [plan.sessionID.sqlValue])
         }
     }
 
     /// The ids of a session's rows from `first` on (all with nil), bookkeeping rows included, in id order.
-    private func rowIDs(of sessionID: String, from first: Int64?) throws(SQLiteError) -> [Int64] {
+    private func rowIDs(of sessionID: SessionID, from first: Int64?) throws(SQLiteError) -> [Int64] {
         let statement = try connection.prepare("SELECT id FROM messages WHERE session_id = ? AND id >= ? ORDER BY \(format.sessionOrder)")
-        try statement.bind([.text(sessionID), .integer(first ?? .min)])
+        try statement.bind([sessionID.sqlValue, .integer(first ?? .min)])
         var ids: [Int64] = []
         while try statement.step() { ids.append(statement.integer(0)) }
         return ids
     }
 
     /// Inserts `rows` under `ids` (one each), or under new ids above every row when nil.
-    private func insert(_ rows: [SessionRepairPlan.Row], ids: [Int64]?, into sessionID: String) throws {
+    private func insert(_ rows: [SessionRepairPlan.Row], ids: [Int64]?, into sessionID: SessionID) throws {
         for (index, row) in rows.enumerated() {
             var columns = ["session_id", "timestamp"]
-            var values: [SQLiteStatement.Value] = [.text(sessionID), .real(row.timestamp)]
+            var values: [SQLiteStatement.Value] = [sessionID.sqlValue, .real(row.timestamp)]
             if let ids {
                 columns.append("id")
                 values.append(.integer(ids[index]))
@@ -253,7 +253,7 @@ final class RepairWriter {
     private func quoted(_ identifier: String) -> String { SQLiteText.quotedIdentifier(identifier) }
 
     /// Runs `body`, retrying with backoff while another connection holds the write lock, up to `busyTimeout`.
-    private func withWriteLock(for sessionID: String, _ body: () throws -> Void) throws {
+    private func withWriteLock(for sessionID: SessionID, _ body: () throws -> Void) throws {
         let clock = ContinuousClock()
         let deadline = clock.now + busyTimeout
         var backoff = Duration.milliseconds(25)

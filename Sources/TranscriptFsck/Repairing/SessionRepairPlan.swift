@@ -22,7 +22,7 @@ public struct SessionRepairPlan: Sendable {
         public let rows: [Row]
     }
 
-    public let sessionID: String
+    public let sessionID: SessionID
     public let transcriptPath: String
     /// Set when the database has no session row: the row to insert, column by column.
     public let sessionRow: [(column: String, value: SQLiteStatement.Value)]?
@@ -33,8 +33,8 @@ public struct SessionRepairPlan: Sendable {
     /// the rows the transcript never saw (the session went on, or a live agent wrote them meanwhile).
     public let finalFingerprints: [MessageFingerprint]
     /// The sessions this one continues, parent first, and those that continue it, nearest first (`Lineage`).
-    public let ancestors: [String]
-    public let descendants: [String]
+    public let ancestors: [SessionID]
+    public let descendants: [SessionID]
     /// Where the rows were found to go when the plan was made; the write decides again inside its transaction.
     var predicted: IDPlacement?
 

@@ -21,7 +21,7 @@ public struct StoreRepairer: Sendable {
         public var backupPath: String?
         public var makeBackup = true
         public var busyTimeout: Duration = .seconds(30)
-        public var sessionIDs: [String] = []
+        public var sessionIDs: [SessionID] = []
         public var jobs = 1
         /// The longest one session may hold the write lock while another process has the database open; nil: no limit.
         public var lockBudget: Duration? = .milliseconds(150)
@@ -33,7 +33,7 @@ public struct StoreRepairer: Sendable {
         public var createMissing = false
 
         public init(dryRun: Bool = false, backupPath: String? = nil, makeBackup: Bool = true, busyTimeout: Duration = .seconds(30),
-                    sessionIDs: [String] = [], jobs: Int = 1, lockBudget: Duration? = .milliseconds(150), createMissing: Bool = false,
+                    sessionIDs: [SessionID] = [], jobs: Int = 1, lockBudget: Duration? = .milliseconds(150), createMissing: Bool = false,
                     agentStopped: Bool = false) {
             self.dryRun = dryRun
             self.backupPath = backupPath
@@ -71,7 +71,7 @@ public struct StoreRepairer: Sendable {
         let planner = RepairPlanner(format: collected.snapshot.format, lineage: Lineage(sessions: collected.snapshot.sessions),
                                     createMissing: options.createMissing, named: Set(options.sessionIDs), now: Self.now())
 
-        var results: [String: RepairReport.Session] = [:]
+        var results: [SessionID: RepairReport.Session] = [:]
         var plans: [SessionRepairPlan] = []
         for finding in collected.report.findings {
             switch planner.plan(finding, database: collected.snapshot.sessions[finding.sessionID]) {
@@ -235,7 +235,7 @@ public struct StoreRepairer: Sendable {
 
     /// A session left as it was, with the action its reason calls for: deferred until the agent stops (showing where its
     /// rows would go), unchanged (left deleted, or completed meanwhile), else refused.
-    private static func leftAsItWas(_ sessionID: String, _ status: SessionStatus, _ reason: RepairReason,
+    private static func leftAsItWas(_ sessionID: SessionID, _ status: SessionStatus, _ reason: RepairReason,
                                     placement: [PlacementStep] = []) -> RepairReport.Session {
         let action: RepairReport.Action = switch reason {
         case .overLockBudget, .rowsMustMoveBesideAgent: .deferred

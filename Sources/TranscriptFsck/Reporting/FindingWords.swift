@@ -71,6 +71,9 @@ extension StoreWarning {
             "\(path): not a file (a FIFO, socket or device), not read; its session is not audited. Replace it with the transcript"
         case .notRead(.file(let path)):
             "\(path): symbolic link not followed; copy the file into the transcripts directory to include it"
+        case .notRead(.nameNotUTF8(let path)):
+            "\(path): name not UTF-8 (shown with U+FFFD), not read; no session id the agent writes has it, so it is not "
+                + "audited. Rename it to the session's id"
         case .notRead(.directory(let path)):
             "\(path): symbolic link to a directory not followed; its transcripts are not audited. "
                 + "Move the directory here, or pass it with --transcripts"

@@ -10,8 +10,7 @@ extension RepairReport: SessionReport {
 
     public var sessionObjects: [JSONValue] {
         sessions.map { session in
-            .object([
-                ("session_id", .string(session.sessionID)),
+            .object(session.sessionID.jsonMembers + [
                 ("status", .string(session.status.rawValue)),
                 ("action", .string(session.action.rawValue)),
                 ("inserted", .integer(session.inserted)),
@@ -23,7 +22,7 @@ extension RepairReport: SessionReport {
 
     public var cases: [(id: String, failure: (kind: String, message: String)?)] {
         sessions.map { session in
-            (session.sessionID, [.refused, .deferred].contains(session.action) ? (session.action.rawValue, session.reason?.sentence ?? "") : nil)
+            (session.sessionID.description, [.refused, .deferred].contains(session.action) ? (session.action.rawValue, session.reason?.sentence ?? "") : nil)
         }
     }
 
@@ -63,7 +62,7 @@ extension RepairReport: SessionReport {
             for session in touched {
                 let action = dryRun && session.action != .refused ? "plan: \(session.action == .created ? "create" : "backfill")" : session.action.rawValue
                 table.colors.append(session.action == .refused ? .red : session.action == .deferred ? .yellow : .green)
-                table.rows.append([action, session.sessionID, String(session.inserted),
+                table.rows.append([action, session.sessionID.description, String(session.inserted),
                                    session.reason?.sentence ?? session.placement.map(\.sentence).joined(separator: "; ")])
             }
             lines.append("")

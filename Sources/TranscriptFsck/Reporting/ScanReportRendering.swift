@@ -13,7 +13,7 @@ extension ScanReport: SessionReport {
 
     public var cases: [(id: String, failure: (kind: String, message: String)?)] {
         findings.map { finding in
-            (finding.sessionID, finding.status.isProblem ? (finding.status.rawValue, finding.problem?.sentence ?? "") : nil)
+            (finding.sessionID.description, finding.status.isProblem ? (finding.status.rawValue, finding.problem?.sentence ?? "") : nil)
         }
     }
 
@@ -48,7 +48,7 @@ extension ScanReport: SessionReport {
             var table = TextTable(headers: ["STATUS", "SESSION", "TRANSCRIPT", "DATABASE", "MISSING", "PROBLEM"], rightAligned: [2, 3, 4])
             for finding in attention {
                 table.colors.append(finding.status.isProblem ? .red : .yellow)
-                table.rows.append([finding.status.rawValue, finding.sessionID, String(finding.transcriptMessages),
+                table.rows.append([finding.status.rawValue, finding.sessionID.description, String(finding.transcriptMessages),
                                    String(finding.databaseMessages), String(finding.missingMessages),
                                    (finding.problemSentences + finding.warnings.map { "warning: " + $0.sentence }).joined(separator: "; ")])
             }
@@ -80,8 +80,7 @@ extension ScanReport: SessionReport {
 
 extension SessionFinding {
     func jsonObject() -> JSONValue {
-        .object([
-            ("session_id", .string(sessionID)),
+        .object(sessionID.jsonMembers + [
             ("status", .string(status.rawValue)),
             ("transcript_path", .optional(transcriptPath)),
             ("transcript_messages", .integer(transcriptMessages)),

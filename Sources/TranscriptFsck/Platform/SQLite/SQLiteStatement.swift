@@ -29,6 +29,9 @@ public final class SQLiteStatement {
         case integer(Int64)
         case real(Double)
         case text(String)
+        /// Text given as its bytes, bound exactly, UTF-8 or not: SQLite keeps TEXT as it is given, so a value read back
+        /// this way (a session id) names the same row.
+        case textBytes([UInt8])
     }
 
     /// Binds `values` to the parameters `?1`, `?2`, ... in order, after a reset.
@@ -48,14 +51,18 @@ public final class SQLiteStatement {
         case .real(let number): code = sqlite3_bind_double(handle, index, number)
         case .text(let text):
             var text = text
-            code = text.withUTF8 { bytes in
-                // An empty string still needs an address: a null pointer would bind SQL NULL.
-                guard let base = bytes.baseAddress, !bytes.isEmpty else { return sqlite3_bind_text(handle, index, "", 0, sqliteTransient) }
-                return sqlite3_bind_text64(handle, index, UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self),
-                                           sqlite3_uint64(bytes.count), sqliteTransient, UInt8(SQLITE_UTF8))
-            }
+            code = text.withUTF8 { bindText($0, at: index) }
+        case .textBytes(let bytes):
+            code = bytes.withUnsafeBufferPointer { bindText($0, at: index) }
         }
         guard code == SQLITE_OK else { throw connection.error(code, statement: sql) }
+    }
+
+    private func bindText(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int32) -> Int32 {
+        // An empty string still needs an address: a null pointer would bind SQL NULL.
+        guard let base = bytes.baseAddress, !bytes.isEmpty else { return sqlite3_bind_text(handle, index, "", 0, sqliteTransient) }
+        return sqlite3_bind_text64(handle, index, UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self),
+                                   sqlite3_uint64(bytes.count), sqliteTransient, UInt8(SQLITE_UTF8))
     }
 
     /// Advances to the next row; false once the statement is done.

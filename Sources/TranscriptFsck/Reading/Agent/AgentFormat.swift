@@ -19,11 +19,11 @@ public protocol AgentFormat: Sendable {
     /// The columns and values a backfilled row gets for `message`, as the agent's own writer binds them.
     func messageValues(of message: TranscriptMessage) -> [(column: String, value: SQLiteStatement.Value)]
     /// The row a missing session gets in the sessions table, from the transcript's `session_meta` entry.
-    func sessionRow(id: String, meta: [(name: String, value: TranscriptMessage.Value)], startedAt: Double)
+    func sessionRow(id: SessionID, meta: [(name: String, value: TranscriptMessage.Value)], startedAt: Double)
         -> [(column: String, value: SQLiteStatement.Value)]
     /// The `SET` terms that keep the session row's counters right once `rows` are in: recounted from the session's
     /// rows for a session row the repair creates, else added to.
-    func counterUpdates(sessionID: String, createdSession: Bool, liveRows: Int, toolCalls: Int) -> [(term: String, value: SQLiteStatement.Value)]
+    func counterUpdates(sessionID: SessionID, createdSession: Bool, liveRows: Int, toolCalls: Int) -> [(term: String, value: SQLiteStatement.Value)]
     /// The SQL expression that carries `column` over when a row is rewritten under a new id.
     func copiedValue(of column: String) -> String
 }

@@ -24,13 +24,13 @@ extension HermesStore {
     }
 
     /// `create_session`: id, source and start time, then whatever `session_meta` holds for a column of that name.
-    func sessionRow(id: String, meta: [(name: String, value: TranscriptMessage.Value)], startedAt: Double)
+    func sessionRow(id: SessionID, meta: [(name: String, value: TranscriptMessage.Value)], startedAt: Double)
         -> [(column: String, value: SQLiteStatement.Value)] {
         var source = "cli"
         for key in ["source", "platform"] {
             if case .text(let text)? = meta.last(where: { $0.name == key })?.value, !text.isEmpty { source = text; break }
         }
-        var row: [(column: String, value: SQLiteStatement.Value)] = [("id", .text(id)), ("source", .text(source)), ("started_at", .real(startedAt))]
+        var row: [(column: String, value: SQLiteStatement.Value)] = [("id", id.sqlValue), ("source", .text(source)), ("started_at", .real(startedAt))]
         let managed: Set<String> = ["id", "source", "started_at", "message_count", "tool_call_count", "role", "timestamp"]
         for (name, value) in meta where !managed.contains(name) && schema.hasSessionColumn(name) {
             // A null leaves the column to its default, as the agent's own INSERT does when it has no value.
@@ -41,17 +41,17 @@ extension HermesStore {
     }
 
     /// `append_message` adds to `message_count` and `tool_call_count`; `archive_and_compact` counts live rows only.
-    func counterUpdates(sessionID: String, createdSession: Bool, liveRows: Int, toolCalls: Int) -> [(term: String, value: SQLiteStatement.Value)] {
+    func counterUpdates(sessionID: SessionID, createdSession: Bool, liveRows: Int, toolCalls: Int) -> [(term: String, value: SQLiteStatement.Value)] {
         var terms: [(term: String, value: SQLiteStatement.Value)] = []
         if createdSession {
             // A new row counts every message the session holds, rows that were there without it included.
             let bookkeeping = SQLiteText.quotedString(bookkeepingRole)
             if schema.hasSessionColumn("message_count") {
-                terms.append(("message_count = (SELECT count(*) FROM messages WHERE session_id = ? AND role IS NOT \(bookkeeping))", .text(sessionID)))
+                terms.append(("message_count = (SELECT count(*) FROM messages WHERE session_id = ? AND role IS NOT \(bookkeeping))", sessionID.sqlValue))
             }
             if schema.hasSessionColumn("tool_call_count"), schema.hasMessageColumn("tool_calls") {
                 terms.append(("tool_call_count = (SELECT coalesce(sum(CASE WHEN json_valid(tool_calls) AND json_type(tool_calls) = 'array' "
-                              + "THEN json_array_length(tool_calls) ELSE 0 END), 0) FROM messages WHERE session_id = ?)", .text(sessionID)))
+                              + "THEN json_array_length(tool_calls) ELSE 0 END), 0) FROM messages WHERE session_id = ?)", sessionID.sqlValue))
             }
         } else {
             for (column, amount) in [("message_count", liveRows), ("tool_call_count", toolCalls)] where schema.hasSessionColumn(column) {

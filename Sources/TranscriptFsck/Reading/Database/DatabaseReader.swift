@@ -66,59 +66,46 @@ public enum DatabaseReader {
     }
 
     /// Each session's row count and newest row id, sessions with a row and no messages included.
-    public static func rowStatistics(path: String) throws(FsckError) -> [String: (count: Int, newest: Int64)] {
+    public static func rowStatistics(path: String) throws(FsckError) -> [SessionID: (count: Int, newest: Int64)] {
         try withSnapshot(path: path) { connection, _ in
-            var statistics: [String: (count: Int, newest: Int64)] = [:]
-            var collision: (String, String)?
+            var statistics: [SessionID: (count: Int, newest: Int64)] = [:]
             let sessions = try connection.prepare("SELECT id FROM sessions")
-            while try sessions.step() {
-                let id = sessions.text(0) ?? ""
-                noteCollision(id, in: statistics, &collision)
-                statistics[id] = (0, 0)
-            }
+            while try sessions.step() { statistics[sessions.sessionID(0) ?? ""] = (0, 0) }
             let rows = try connection.prepare("SELECT session_id, count(*), max(id) FROM messages GROUP BY session_id")
-            while try rows.step() {
-                let id = rows.text(0) ?? ""
-                noteCollision(id, in: statistics, &collision)
-                statistics[id] = (Int(rows.integer(1)), rows.integer(2))
-            }
-            if let (first, second) = collision { throw SessionIDSpelling.collision(first, in: path, second, in: path) }
+            while try rows.step() { statistics[rows.sessionID(0) ?? ""] = (Int(rows.integer(1)), rows.integer(2)) }
             return statistics
         }
     }
 
     /// Reads every session's rows in one ordered pass over the messages table, or only the given sessions.
-    public static func snapshot(path: String, sessionIDs: [String]? = nil) throws(FsckError) -> DatabaseSnapshot {
+    public static func snapshot(path: String, sessionIDs: [SessionID]? = nil) throws(FsckError) -> DatabaseSnapshot {
         try withSnapshot(path: path) { connection, format in
-            var sessions: [String: DatabaseSession] = [:]
+            var sessions: [SessionID: DatabaseSession] = [:]
             if let sessionIDs {
                 for id in Set(sessionIDs) {
                     if let session = try readSession(id, format: format, connection: connection) { sessions[id] = session }
                 }
             } else {
-                var collision: (String, String)?
                 let sessionRows = try connection.prepare("SELECT \(sessionColumns(format.schema)) FROM sessions")
-                while try sessionRows.step() { noteSessionRow(sessionRows, in: &sessions, collision: &collision) }
+                while try sessionRows.step() { noteSessionRow(sessionRows, in: &sessions) }
                 let rows = try connection.prepare(
                     "SELECT session_id, \(identityColumns(format)) FROM messages ORDER BY session_id, \(format.sessionOrder)")
-                try collectRows(rows, into: &sessions, details: false, bookkeepingRole: format.bookkeepingRole, collision: &collision)
-                if let (first, second) = collision { throw SessionIDSpelling.collision(first, in: path, second, in: path) }
+                try collectRows(rows, into: &sessions, details: false, bookkeepingRole: format.bookkeepingRole)
             }
             return DatabaseSnapshot(path: path, format: format, sessions: sessions)
         }
     }
 
     /// One session's rows as they are now, in the agent's order; nil when the database knows nothing of it.
-    static func readSession(_ id: String, format: any AgentFormat, connection: SQLiteConnection) throws(SQLiteError) -> DatabaseSession? {
-        var sessions: [String: DatabaseSession] = [:]
+    static func readSession(_ id: SessionID, format: any AgentFormat, connection: SQLiteConnection) throws(SQLiteError) -> DatabaseSession? {
+        var sessions: [SessionID: DatabaseSession] = [:]
         let sessionRow = try connection.prepare("SELECT \(sessionColumns(format.schema)) FROM sessions WHERE id = ?")
-        try sessionRow.bind([.text(id)])
-        var collision: (String, String)?  // one id: none can arise
-        if try sessionRow.step() { noteSessionRow(sessionRow, in: &sessions, collision: &collision) }
+        try sessionRow.bind([id.sqlValue])
+        if try sessionRow.step() { noteSessionRow(sessionRow, in: &sessions) }
         let rows = try connection.prepare(
             "SELECT session_id, \(identityColumns(format)) FROM messages WHERE session_id = ? ORDER BY \(format.sessionOrder)")
-        try rows.bind([.text(id)])
-        try collectRows(rows, into: &sessions, details: true, bookkeepingRole: format.bookkeepingRole, collision: &collision)
+        try rows.bind([id.sqlValue])
+        try collectRows(rows, into: &sessions, details: true, bookkeepingRole: format.bookkeepingRole)
         return sessions[id]
     }
 
@@ -126,14 +113,12 @@ public enum DatabaseReader {
         ["id", "source", "started_at", "parent_session_id"].map { schema.hasSessionColumn($0) ? $0 : "NULL" }.joined(separator: ", ")
     }
 
-    private static func noteSessionRow(_ row: SQLiteStatement, in sessions: inout [String: DatabaseSession],
-                                       collision: inout (String, String)?) {
-        let id = row.text(0) ?? ""
-        noteCollision(id, in: sessions, &collision)
+    private static func noteSessionRow(_ row: SQLiteStatement, in sessions: inout [SessionID: DatabaseSession]) {
+        let id = row.sessionID(0) ?? ""
         sessions[id, default: DatabaseSession()].hasSessionRow = true
         sessions[id]!.source = row.text(1)
         sessions[id]!.startedAt = row.isNull(2) ? nil : row.real(2)
-        sessions[id]!.parentSessionID = row.text(3)
+        sessions[id]!.parentSessionID = row.sessionID(3)
     }
 
     /// `id, timestamp, role`, the other compared fields (`MessageFingerprinter.Field`), then the two flag columns,
@@ -145,21 +130,13 @@ public enum DatabaseReader {
             .map { $0.map(SQLiteText.quotedIdentifier) ?? "NULL" }.joined(separator: ", ")
     }
 
-    /// Keeps the first pair of ids that Swift's `String` takes for one but SQLite keeps apart (Unicode normalisation):
-    /// `id` is about to be stored in `known`.
-    private static func noteCollision<Value>(_ id: String, in known: [String: Value], _ collision: inout (String, String)?) {
-        guard collision == nil, let other = SessionIDSpelling.otherSpelling(of: id, in: known) else { return }
-        collision = (other, id)
-    }
-
     /// Fingerprints every row the statement yields, grouping by session id (column 0); rows arrive in session order.
     /// With `details`, row ids and timestamps are kept too.
-    private static func collectRows(_ rows: SQLiteStatement, into sessions: inout [String: DatabaseSession],
-                                    details: Bool, bookkeepingRole: String, collision: inout (String, String)?) throws(SQLiteError) {
+    private static func collectRows(_ rows: SQLiteStatement, into sessions: inout [SessionID: DatabaseSession],
+                                    details: Bool, bookkeepingRole: String) throws(SQLiteError) {
         let bookkeeping = Array(bookkeepingRole.utf8)
         var fingerprinter = MessageFingerprinter()
-        var currentID: String?
-        var currentIDBytes: [UInt8] = []
+        var currentID: SessionID?
         var current = DatabaseSession()
         let fields = MessageFingerprinter.Field.all.map { (Int32(3 + $0.index), $0) }
         let flagsColumn = Int32(3 + MessageFingerprinter.Field.all.count)
@@ -167,7 +144,6 @@ public enum DatabaseReader {
             guard let currentID else { return }
             if !details { current.fingerprints.shrinkSlack() }
             if let known = sessions[currentID] {
-                noteCollision(currentID, in: sessions, &collision)
                 current.hasSessionRow = known.hasSessionRow
                 current.source = known.source
                 current.startedAt = known.startedAt
@@ -177,14 +153,13 @@ public enum DatabaseReader {
         }
         while try rows.step() {
             let sameSession: Bool = rows.withTextBytes(0) { bytes in
-                guard let bytes, currentID != nil, bytes.count == currentIDBytes.count else { return false }
-                return bytes.isEmpty || memcmp(bytes.baseAddress!, currentIDBytes, bytes.count) == 0
+                guard let bytes, let currentID, bytes.count == currentID.bytes.count else { return false }
+                return bytes.isEmpty || memcmp(bytes.baseAddress!, currentID.bytes, bytes.count) == 0
             }
             if !sameSession {
                 flush()
-                let id = rows.text(0) ?? ""
+                let id = rows.sessionID(0) ?? ""
                 currentID = id
-                currentIDBytes = Array(id.utf8)
                 current = sessions[id] ?? DatabaseSession()
                 current.fingerprints.reserveCapacity(64)
             }

@@ -13,7 +13,7 @@ public struct DatabaseSession: Sendable, Equatable {
     public var startedAt: Double?
     /// The session it continues (`parent_session_id`): compression ends a session and goes on in a child, and the
     /// agent reads the whole lineage, root to tip, in one `ORDER BY id`.
-    public var parentSessionID: String?
+    public var parentSessionID: SessionID?
     public var fingerprints: [MessageFingerprint] = []
     public var rowIDs: [Int64] = []
     public var timestamps: [Double] = []
@@ -62,5 +62,5 @@ public struct DatabaseSnapshot: Sendable {
     /// What the agent's store means, detected from its schema.
     public let format: any AgentFormat
     public var schema: StoreSchema { format.schema }
-    public var sessions: [String: DatabaseSession]
+    public var sessions: [SessionID: DatabaseSession]
 }

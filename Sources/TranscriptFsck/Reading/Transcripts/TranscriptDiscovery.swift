@@ -7,7 +7,7 @@ import Darwin
 /// Finds the transcript files under the transcript directories, by session id.
 public struct TranscriptDiscovery: Sendable {
     /// Session id to its transcript files, in path order.
-    public var transcripts: [String: [String]] = [:]
+    public var transcripts: [SessionID: [String]] = [:]
     /// Each transcript file's size as stored and its modification time, for scheduling the largest
     /// first and for telling an incremental audit which files changed.
     public var stamps: [String: FileStamp] = [:]
@@ -16,8 +16,10 @@ public struct TranscriptDiscovery: Sendable {
     public var unread: [UnreadEntry] = []
 
     /// Walks each root recursively. Symbolic links are not followed: a link could lead out of the store. A directory
-    /// it cannot read, or a transcript or directory whose name is not UTF-8, stops the scan: a session it cannot see
-    /// would otherwise look fine (or `database_only`), and exit status 0 must mean everything was read.
+    /// it cannot read stops the scan: a session it cannot see would otherwise look fine (or `database_only`), and exit
+    /// status 0 must mean everything was read. A transcript or directory whose name is not UTF-8 is not read (the agent
+    /// names its files from text, so it wrote no such file) and is named in `unread`, so one odd name neither hides nor
+    /// stops the audit of every other session.
     public static func find(roots: [String]) throws(FsckError) -> TranscriptDiscovery {
         var discovery = TranscriptDiscovery()
         for root in roots {
@@ -51,18 +53,15 @@ public struct TranscriptDiscovery: Sendable {
                 guard bytes.withUnsafeBufferPointer({ $0.withMemoryRebound(to: CChar.self) { lstat($0.baseAddress!, &status) } }) == 0 else { continue }
             }
             let kind = status.st_mode & S_IFMT
-            if valid == nil, kind == S_IFDIR || TranscriptReader.isTranscript(lossy) {
-                throw .io(path: path, detail: "this name is not UTF-8 (shown with U+FFFD), so it cannot be a session id; rename it")
+            if valid == nil {
+                if kind == S_IFDIR || TranscriptReader.isTranscript(lossy) { unread.append(.nameNotUTF8(path)) }
+                continue
             }
             switch kind {
             case S_IFDIR:
                 subdirectories.append(path)
             case S_IFREG where TranscriptReader.isTranscript(lossy):
-                let id = TranscriptReader.sessionID(fromFileName: lossy)
-                if let other = SessionIDSpelling.otherSpelling(of: id, in: transcripts) {
-                    throw SessionIDSpelling.collision(other, in: transcripts[other]![0], id, in: path)
-                }
-                transcripts[id, default: []].append(path)
+                transcripts[SessionID(TranscriptReader.sessionID(fromFileName: lossy)), default: []].append(path)
                 stamps[path] = FileStamp(size: Int(status.st_size), modified: POSIX.modifiedNanoseconds(status))
             case S_IFLNK where TranscriptReader.isTranscript(lossy):
                 unread.append(.file(path))
@@ -92,4 +91,6 @@ public enum UnreadEntry: Sendable, Equatable {
     case directory(String)
     /// A transcript's name on something that is not a file: a FIFO, a socket, a device.
     case notAFile(String)
+    /// A transcript's or directory's name that is not UTF-8 (shown with U+FFFD): no session id the agent writes.
+    case nameNotUTF8(String)
 }

@@ -1,6 +1,6 @@
 /// What scanning one transcript file found: the fingerprint of each message, in order.
 public struct TranscriptScan: Sendable {
-    public let sessionID: String
+    public let sessionID: SessionID
     public let path: String
     public var fingerprints: [MessageFingerprint] = []
     public var uncompressedBytes = 0
@@ -16,7 +16,7 @@ public struct TranscriptScan: Sendable {
     public var messageCount: Int { fingerprints.count }
 
     /// Reads and fingerprints every message of the transcript at `path`.
-    public static func scan(path: String, sessionID: String, limits: ReadLimits = .standard) -> TranscriptScan {
+    public static func scan(path: String, sessionID: SessionID, limits: ReadLimits = .standard) -> TranscriptScan {
         var result = TranscriptScan(sessionID: sessionID, path: path)
         result.modified = POSIX.modifiedSeconds(path)
         var fingerprinter = MessageFingerprinter()
