@@ -89,6 +89,14 @@ struct MessageFingerprinter {
             return addContent(JSONNode.parse(scanner.bytes(of: span)).map(AgentContent.comparable) ?? .absent)
         }
         switch span.kind {
+        case .string where span.hasEscapes && Self.isStreamed(field, scanner.bytes(of: span)):
+            // Hashed as it is decoded, twice over the raw text (its length first): never held decoded.
+            let raw = scanner.bytes(of: span)
+            var length = DecodedLength()
+            JSONScanner.decodeString(raw, into: &length)
+            var streamed = hasher.field(tag: field.rawValue, kind: 1, count: length.count)
+            JSONScanner.decodeString(raw, into: &streamed)
+            hasher.combine(streamed)
         case .string where span.hasEscapes:
             decoded.removeAll(keepingCapacity: true)
             JSONScanner.decodeString(scanner.bytes(of: span), into: &decoded)
@@ -103,6 +111,14 @@ struct MessageFingerprinter {
                 hasher.combine(tag: field.rawValue, kind: 1, bytes: scanner.bytes(of: span))
             }
         }
+    }
+
+    /// Escaped strings longer than this are hashed as they are decoded, so that a scan holds a huge message once (in its
+    /// line), not twice. Not tool calls, which are parsed as JSON, nor content that is the agent's stored JSON (`\u0000json:`).
+    static let streamedStringBytes = 1 << 20
+
+    private static func isStreamed(_ field: Field, _ raw: UnsafeRawBufferPointer) -> Bool {
+        raw.count > streamedStringBytes && !field.holdsJSON && !(field == .content && raw.starts(with: "\\u0000".utf8))
     }
 
     /// Content in the form both stores compare by (AgentContent).
@@ -157,20 +173,68 @@ struct Hasher64 {
     /// Adds one field: its tag, its kind and its bytes, with the length so that fields cannot run together.
     mutating func combine(tag: UInt8, kind: UInt8, bytes: UnsafeRawBufferPointer) {
         let count = bytes.count
-        var h = Self.mix(state ^ UInt64(tag) << 56 ^ UInt64(kind) << 48 ^ UInt64(count), Self.k1)
-        var index = 0
+        var h = Self.seed(state, tag: tag, kind: kind, count: count)
         if let base = bytes.baseAddress {
-            while count - index >= 16 {
-                let a = base.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-                let b = base.loadUnaligned(fromByteOffset: index + 8, as: UInt64.self)
-                h = Self.mix(a ^ Self.k1, b ^ h)
-                index += 16
-            }
+            let index = Self.absorbBlocks(base, count: count, into: &h)
             var tail: (UInt64, UInt64) = (0, 0)
             withUnsafeMutableBytes(of: &tail) { $0.baseAddress!.copyMemory(from: base + index, byteCount: count - index) }
             h = Self.mix(tail.0 ^ Self.k2, tail.1 ^ h)
         }
         state = Self.mix(h, Self.k2 ^ state)
+    }
+
+    /// A field whose bytes come in pieces (a long string decoded a run at a time), `count` of them in all: once they
+    /// are in, `combine(field)` gives what `combine(tag:kind:bytes:)` gives for them in one buffer.
+    func field(tag: UInt8, kind: UInt8, count: Int) -> Field { Field(h: Self.seed(state, tag: tag, kind: kind, count: count)) }
+
+    mutating func combine(_ field: Field) {
+        state = Self.mix(Self.mix(field.pending.0 ^ Self.k2, field.pending.1 ^ field.h), Self.k2 ^ state)
+    }
+
+    struct Field: DecodedStringOutput {
+        fileprivate var h: UInt64
+        fileprivate var pending: (UInt64, UInt64) = (0, 0)
+        private var pendingCount = 0
+
+        fileprivate init(h: UInt64) { self.h = h }
+
+        mutating func reserve(_ count: Int) {}
+
+        mutating func append(byte: UInt8) { withUnsafeBytes(of: byte) { append($0) } }
+
+        mutating func append(_ bytes: UnsafeRawBufferPointer) {
+            guard let base = bytes.baseAddress, !bytes.isEmpty else { return }
+            var index = 0
+            if pendingCount > 0 {
+                index = min(16 - pendingCount, bytes.count)
+                let at = pendingCount
+                withUnsafeMutableBytes(of: &pending) { $0.baseAddress!.advanced(by: at).copyMemory(from: base, byteCount: index) }
+                pendingCount += index
+                guard pendingCount == 16 else { return }
+                h = Hasher64.mix(pending.0 ^ Hasher64.k1, pending.1 ^ h)
+                pending = (0, 0)
+                pendingCount = 0
+            }
+            index += Hasher64.absorbBlocks(base + index, count: bytes.count - index, into: &h)
+            pendingCount = bytes.count - index
+            withUnsafeMutableBytes(of: &pending) { $0.baseAddress!.copyMemory(from: base + index, byteCount: bytes.count - index) }
+        }
+    }
+
+    @inline(__always) private static func seed(_ state: UInt64, tag: UInt8, kind: UInt8, count: Int) -> UInt64 {
+        mix(state ^ UInt64(tag) << 56 ^ UInt64(kind) << 48 ^ UInt64(count), k1)
+    }
+
+    /// Mixes every whole 16-byte block of `count` bytes into `h`; returns how many bytes that took.
+    @inline(__always) private static func absorbBlocks(_ base: UnsafeRawPointer, count: Int, into h: inout UInt64) -> Int {
+        var index = 0
+        while count - index >= 16 {
+            let a = base.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            let b = base.loadUnaligned(fromByteOffset: index + 8, as: UInt64.self)
+            h = mix(a ^ k1, b ^ h)
+            index += 16
+        }
+        return index
     }
 
     func finish() -> UInt64 { Self.mix(state, Self.k1) }

@@ -394,25 +394,25 @@ struct JSONScanner {
 
     /// Decodes the raw text of a validated string (between its quotes) into UTF-8.
     /// A lone surrogate escape, which UTF-8 cannot hold, becomes U+FFFD as Python writes it to SQLite.
-    static func decodeString(_ raw: UnsafeRawBufferPointer, into output: inout [UInt8]) {
+    static func decodeString<Output: DecodedStringOutput>(_ raw: UnsafeRawBufferPointer, into output: inout Output) {
         guard let base = raw.baseAddress else { return }
-        output.reserveCapacity(output.count + raw.count)
+        output.reserve(raw.count)
         var index = 0
         let count = raw.count
         while index < count {
             // Copy the run up to the next backslash in one go.
             let escape = memchr(base + index, 0x5C, count - index).map { base.distance(to: UnsafeRawPointer($0)) } ?? count
-            if escape > index { output.append(contentsOf: UnsafeRawBufferPointer(start: base + index, count: escape - index)) }
+            if escape > index { output.append(UnsafeRawBufferPointer(start: base + index, count: escape - index)) }
             index = escape
             guard index < count else { return }
             let kind = raw[index + 1]
             index += 2
             switch kind {
-            case UInt8(ascii: "b"): output.append(0x08)
-            case UInt8(ascii: "f"): output.append(0x0C)
-            case UInt8(ascii: "n"): output.append(0x0A)
-            case UInt8(ascii: "r"): output.append(0x0D)
-            case UInt8(ascii: "t"): output.append(0x09)
+            case UInt8(ascii: "b"): output.append(byte: 0x08)
+            case UInt8(ascii: "f"): output.append(byte: 0x0C)
+            case UInt8(ascii: "n"): output.append(byte: 0x0A)
+            case UInt8(ascii: "r"): output.append(byte: 0x0D)
+            case UInt8(ascii: "t"): output.append(byte: 0x09)
             case UInt8(ascii: "u"):
                 var scalar = hex4(raw, at: index)
                 index += 4
@@ -424,7 +424,7 @@ struct JSONScanner {
                     }
                 }
                 appendUTF8(Unicode.Scalar(scalar) ?? "\u{FFFD}", to: &output)
-            default: output.append(kind)
+            default: output.append(byte: kind)
             }
         }
     }
@@ -435,8 +435,8 @@ struct JSONScanner {
         return value
     }
 
-    private static func appendUTF8(_ scalar: Unicode.Scalar, to output: inout [UInt8]) {
-        output.append(contentsOf: UTF8.encode(scalar)!)
+    private static func appendUTF8<Output: DecodedStringOutput>(_ scalar: Unicode.Scalar, to output: inout Output) {
+        for byte in UTF8.encode(scalar)! { output.append(byte: byte) }
     }
 }
 

@@ -88,8 +88,10 @@ public enum DatabaseReader {
             } else {
                 let sessionRows = try connection.prepare("SELECT \(sessionColumns(format.schema)) FROM sessions")
                 while try sessionRows.step() { noteSessionRow(sessionRows, in: &sessions) }
+                // In table order, the sessions' rows interleaved: `ORDER BY session_id, id` walked the session index, looked
+                // every row up, and sorted each session's rows with all their columns in a temporary b-tree.
                 let rows = try connection.prepare(
-                    "SELECT session_id, \(identityColumns(format)) FROM messages ORDER BY session_id, \(format.sessionOrder)")
+                    "SELECT session_id, \(identityColumns(format)) FROM messages ORDER BY \(format.sessionOrder)")
                 try collectRows(rows, into: &sessions, details: false, bookkeepingRole: format.bookkeepingRole)
             }
             return DatabaseSnapshot(path: path, format: format, sessions: sessions)
@@ -102,8 +104,11 @@ public enum DatabaseReader {
         let sessionRow = try connection.prepare("SELECT \(sessionColumns(format.schema)) FROM sessions WHERE id = ?")
         try sessionRow.bind([id.sqlValue])
         if try sessionRow.step() { noteSessionRow(sessionRow, in: &sessions) }
+        // The ids first, then each row by its id: `WHERE session_id = ? ORDER BY id` sorts whole rows in a temporary
+        // b-tree when the session index is (session_id, timestamp), as the agent's is, holding a 300 MB message twice more.
         let rows = try connection.prepare(
-            "SELECT session_id, \(identityColumns(format)) FROM messages WHERE session_id = ? ORDER BY \(format.sessionOrder)")
+            "SELECT session_id, \(identityColumns(format)) FROM messages "
+                + "WHERE id IN (SELECT id FROM messages WHERE session_id = ?) ORDER BY \(format.sessionOrder)")
         try rows.bind([id.sqlValue])
         try collectRows(rows, into: &sessions, details: true, bookkeepingRole: format.bookkeepingRole)
         return sessions[id]
@@ -130,7 +135,7 @@ public enum DatabaseReader {
             .map { $0.map(SQLiteText.quotedIdentifier) ?? "NULL" }.joined(separator: ", ")
     }
 
-    /// Fingerprints every row the statement yields, grouping by session id (column 0); rows arrive in session order.
+    /// Fingerprints every row the statement yields, grouping by session id (column 0), each session's rows in its order (sessions may interleave).
     /// With `details`, row ids and timestamps are kept too.
     private static func collectRows(_ rows: SQLiteStatement, into sessions: inout [SessionID: DatabaseSession],
                                     details: Bool, bookkeepingRole: String) throws(SQLiteError) {
@@ -140,15 +145,9 @@ public enum DatabaseReader {
         var current = DatabaseSession()
         let fields = MessageFingerprinter.Field.all.map { (Int32(3 + $0.index), $0) }
         let flagsColumn = Int32(3 + MessageFingerprinter.Field.all.count)
+        // The session whose rows are arriving is taken out of the table, so that appending to it never copies it.
         func flush() {
             guard let currentID else { return }
-            if !details { current.fingerprints.shrinkSlack() }
-            if let known = sessions[currentID] {
-                current.hasSessionRow = known.hasSessionRow
-                current.source = known.source
-                current.startedAt = known.startedAt
-                current.parentSessionID = known.parentSessionID
-            }
             sessions[currentID] = current
         }
         while try rows.step() {
@@ -160,8 +159,8 @@ public enum DatabaseReader {
                 flush()
                 let id = rows.sessionID(0) ?? ""
                 currentID = id
-                current = sessions[id] ?? DatabaseSession()
-                current.fingerprints.reserveCapacity(64)
+                current = sessions.removeValue(forKey: id) ?? DatabaseSession()
+                if current.fingerprints.isEmpty { current.fingerprints.reserveCapacity(64) }
             }
             let isBookkeeping: Bool = rows.withTextBytes(3 + Int32(MessageFingerprinter.Field.role.index)) { role in
                 guard let role, role.count == bookkeeping.count else { return false }
@@ -183,5 +182,8 @@ public enum DatabaseReader {
             }
         }
         flush()
+        if !details {
+            for index in sessions.indices { sessions.values[index].fingerprints.shrinkSlack() }
+        }
     }
 }

@@ -35,8 +35,10 @@ struct LineReader {
         from source: inout Source, _ body: (Line) throws(TranscriptError) -> Void
     ) throws(TranscriptError) -> Int {
         var capacity = Self.chunkSize
-        var buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: capacity, alignment: 16)
-        defer { buffer.deallocate() }
+        // malloc and realloc, not allocate and copy: a buffer this large is mapped on its own, and realloc moves its pages
+        // (mremap) rather than copying them, so a 300 MB line never holds its old and new buffers at once.
+        guard var base = malloc(capacity) else { throw outOfMemory(lineNumber: 1, textOffset: 0, bytes: capacity) }
+        defer { free(base) }
         var lineStart = 0          // first byte of the current, unfinished line in `buffer`
         var filled = 0             // bytes of `buffer` that hold data
         var lineNumber = 1
@@ -46,7 +48,7 @@ struct LineReader {
                 if lineStart > 0 {
                     // Keep the unfinished line, drop what was delivered.
                     let pending = filled - lineStart
-                    buffer.baseAddress!.copyMemory(from: buffer.baseAddress! + lineStart, byteCount: pending)
+                    base.copyMemory(from: base + lineStart, byteCount: pending)
                     textOffset += lineStart
                     filled = pending
                     lineStart = 0
@@ -56,13 +58,15 @@ struct LineReader {
                                               reason: "line is longer than the limit of \(maximumLineBytes >> 20) MiB",
                                               hint: TranscriptError.hintDamaged)
                     }
-                    let larger = UnsafeMutableRawBufferPointer.allocate(byteCount: min(capacity * 2, maximumLineBytes), alignment: 16)
-                    larger.baseAddress!.copyMemory(from: buffer.baseAddress!, byteCount: filled)
-                    buffer.deallocate()
-                    buffer = larger
-                    capacity = larger.count
+                    let larger = min(capacity * 2, maximumLineBytes)
+                    guard let moved = realloc(base, larger) else {
+                        throw outOfMemory(lineNumber: lineNumber, textOffset: textOffset, bytes: larger)
+                    }
+                    base = moved
+                    capacity = larger
                 }
             }
+            let buffer = UnsafeMutableRawBufferPointer(start: base, count: capacity)
             let count = try source.read(into: UnsafeMutableRawBufferPointer(rebasing: buffer[filled..<capacity]))
             if count == 0 {
                 if lineStart < filled {
@@ -73,15 +77,20 @@ struct LineReader {
             }
             var scan = filled
             filled += count
-            let base = UnsafeRawPointer(buffer.baseAddress!)
-            while scan < filled, let newline = memchr(base + scan, 0x0A, filled - scan) {
-                let end = base.distance(to: UnsafeRawPointer(newline))
-                try body(Line(bytes: UnsafeRawBufferPointer(start: base + lineStart, count: end - lineStart), number: lineNumber,
+            let text = UnsafeRawPointer(base)
+            while scan < filled, let newline = memchr(text + scan, 0x0A, filled - scan) {
+                let end = text.distance(to: UnsafeRawPointer(newline))
+                try body(Line(bytes: UnsafeRawBufferPointer(start: text + lineStart, count: end - lineStart), number: lineNumber,
                               byteOffset: textOffset + lineStart, endsWithNewline: true))
                 lineNumber += 1
                 lineStart = end + 1
                 scan = lineStart
             }
         }
+    }
+
+    private func outOfMemory(lineNumber: Int, textOffset: Int, bytes: Int) -> TranscriptError {
+        TranscriptError(path: path, place: .line(lineNumber, byteOffset: textOffset),
+                        reason: "cannot get \(bytes >> 20) MiB of memory for this line", hint: TranscriptError.hintDamaged)
     }
 }
