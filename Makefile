@@ -18,7 +18,7 @@ SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEBUG_BIN   = .build/debug
 RELEASE_BIN = .build/release
 
-.PHONY: all deps test-deps build release demo repair-demo test bench bench-agent bench-startup bench-since fuzz torture sanitize audit repair install dist dist-check clean
+.PHONY: all deps test-deps build release demo repair-demo test bench bench-agent bench-startup bench-since bench-huge fuzz torture sanitize audit repair install dist dist-check clean
 
 all: build
 
@@ -74,7 +74,7 @@ test: test-deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
-bench: release bench-agent bench-startup bench-since
+bench: release bench-agent bench-startup bench-since bench-huge
 	python3 Benchmarks/run.py $(BENCH_ARGS)
 
 # The agent's write latency during a repair, with the released agent's own writers (Docs/PERFORMANCE.md): on a WAL
@@ -173,6 +173,10 @@ dist-check: dist build
 # An unchanged --since audit and a gzip bomb, each against a full scan in the same run (Docs/PERFORMANCE.md).
 bench-since: release
 	python3 Benchmarks/since_and_bomb.py $(BENCH_SINCE_ARGS)
+
+# One 300 MB message: scan and repair peak memory against the message and against the agent writing it (Docs/PERFORMANCE.md).
+bench-huge: release
+	python3 Benchmarks/huge_message.py $(BENCH_HUGE_ARGS)
 
 # Start-up time of the static binary against the toolchain-linked one and /bin/true (Docs/PERFORMANCE.md).
 bench-startup: release dist

@@ -8,7 +8,7 @@ struct FixturesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "fsck-fixtures",
         abstract: "Build deterministic Hermes stores for the demo, the tests and the benchmark.",
-        subcommands: [Demo.self, BenchStore.self, BigTranscript.self, HoldWriteLock.self, AppendMessages.self]
+        subcommands: [Demo.self, BenchStore.self, BigTranscript.self, HugeMessage.self, HoldWriteLock.self, AppendMessages.self]
     )
 }
 
@@ -78,6 +78,21 @@ struct BigTranscript: ParsableCommand {
         }
         try writer.close()
         print("big transcript in \(home): \(written >> 20) MiB uncompressed")
+    }
+}
+
+struct HugeMessage: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "huge-message",
+        abstract: "Build a store in DIR whose one session holds a message of MEGABYTES MiB of words, lost from the database.")
+
+    @Argument(help: "The store's home directory.") var home: String
+    @Option(help: "Size of the one large message's content, in MiB.") var megabytes = 300
+    @Option(help: "The schema generation (late has the trigram index).") var schema = FixtureSchema.late
+
+    func run() throws {
+        let bytes = try HugeMessageStore.build(home: home, megabytes: megabytes, schema: schema)
+        print("huge message in \(home): \(bytes >> 20) MiB, lost from the database with the message before it")
     }
 }
 

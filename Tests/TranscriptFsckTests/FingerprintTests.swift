@@ -25,6 +25,35 @@ import Testing
         return fingerprinter.finish()
     }
 
+    /// Escaped strings over `streamedStringBytes` are hashed as they are decoded, never held decoded.
+    @Test(arguments: [MessageFingerprinter.streamedStringBytes + 1, MessageFingerprinter.streamedStringBytes + 17, 3_000_001])
+    func aLongEscapedStringHashedAsItIsDecodedIsTheSameMessage(length: Int) throws {
+        var text = ""
+        let pieces = ["tab\t", "é", "line\n", "\u{1F600}", "\"quoted\"", "x"]
+        var index = 0
+        while text.utf8.count < length { text += pieces[index % pieces.count]; index += 1 }
+        let line = #"{"role":"tool","content":"# + JSONValue.string(text).rendered() + "}"
+        #expect(line.utf8.count > MessageFingerprinter.streamedStringBytes)
+        #expect(try lineFingerprint(line) == rowFingerprint(role: "tool", content: text))
+        #expect(try lineFingerprint(line) != rowFingerprint(role: "tool", content: text + " "))
+    }
+
+    @Test func aFieldHashedInPiecesEqualsItHashedAtOnce() {
+        let bytes = (0..<1000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
+        for split in [[], [1], [15, 16, 17], [3, 500, 501, 999]] {
+            var whole = Hasher64(), pieces = Hasher64()
+            bytes.withUnsafeBytes { whole.combine(tag: 2, kind: 1, bytes: $0) }
+            var field = pieces.field(tag: 2, kind: 1, count: bytes.count)
+            var start = 0
+            for end in split + [bytes.count] {
+                bytes[start..<end].withUnsafeBytes { field.append($0) }
+                start = end
+            }
+            pieces.combine(field)
+            #expect(whole.finish() == pieces.finish(), "split at \(split)")
+        }
+    }
+
     @Test func escapedAndRawUnicodeAreTheSameMessage() throws {
         let raw = try lineFingerprint(#"{"role": "user", "content": "café 😀"}"#)
         let escaped = try lineFingerprint(#"{"role": "user", "content": "caf\u00e9 \ud83d\ude00"}"#)

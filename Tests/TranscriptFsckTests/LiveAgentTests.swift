@@ -43,9 +43,9 @@ import Testing
         var pacing = WritePacing()
         var expected = DatabaseSession()
         for id in 1...4 { expected.append(fingerprint: UInt64(id), rowID: Int64(id), timestamp: 0, flags: nil) }
-        let message = TranscriptMessage(members: [("role", .text("user"))], timestamp: nil, line: 1)
-        let rows = (0..<1000).map { SessionRepairPlan.Row(transcriptIndex: $0, message: message, timestamp: 0, flags: nil) }
-        var plan = SessionRepairPlan(sessionID: "s", transcriptPath: "s.jsonl", sessionRow: nil, gaps: [.init(beforeRowID: 1, rows: rows)],
+        let rows = (0..<1000).map { SessionRepairPlan.Row(transcriptIndex: $0, toolCalls: 0, timestamp: 0, flags: nil) }
+        var plan = SessionRepairPlan(sessionID: "s", transcriptPath: "s.jsonl", transcriptMessages: 1000, sessionRow: nil,
+                                     gaps: [.init(beforeRowID: 1, rows: rows)],
                                      expected: expected, finalFingerprints: [], ancestors: [], descendants: [])
         plan.predicted = IDPlacement(gapIDs: [nil], movesFromGap: 0, movedRows: 4, movedDescendants: [])
         #expect(WritePacing.units(of: plan) == 1000 + 2 * 4 + (2 * 4 + 1000) / 50)

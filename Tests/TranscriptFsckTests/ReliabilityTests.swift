@@ -371,3 +371,26 @@ import Testing
         #expect(try await StoreScanner(location: location).scan().hasProblems == false)
     }
 }
+
+/// A single huge message (issue 17, case 11): the scan held it twice and the repair eleven times.
+@Suite struct HugeMessageMemoryTests {
+    /// Sanitizers' shadow memory makes resident size meaningless; make sanitize skips these.
+    @Test(.disabled(if: ProcessInfo.processInfo.environment["TRANSCRIPT_FSCK_SANITIZER"] != nil, "RSS under a sanitizer"))
+    func aHugeMessageIsHeldOnceByTheScanAndTwiceByTheRepair() throws {
+        let directory = TemporaryDirectory("huge")
+        // The early schema: its one full-text index costs SQLite itself about a third of the message to fill.
+        let size = try HugeMessageStore.build(home: directory.path, megabytes: 48, schema: .early)
+        let idle = try fsckPeakResidentMemory(["scan", "--help"]).bytes
+        let scan = try fsckPeakResidentMemory(["scan", "--home", directory.path])
+        #expect(scan.status == 1)
+        #expect(scan.bytes - idle < size * 5 / 4, "scan: \(scan.bytes >> 20) MiB for a \(size >> 20) MiB message")
+        let repair = try fsckPeakResidentMemory(["repair", "--home", directory.path, "--no-backup"])
+        #expect(repair.status == 0)
+        #expect(repair.bytes - idle < size * 3, "repair: \(repair.bytes >> 20) MiB for a \(size >> 20) MiB message")
+        #expect(try CommandRunner.fsck(["scan", "--home", directory.path]).status == 0)
+        // Both sides hold it now: the database's copy and the transcript's line, read at once.
+        let after = try fsckPeakResidentMemory(["scan", "--home", directory.path])
+        #expect(after.status == 0)
+        #expect(after.bytes - idle < size * 9 / 4, "scan: \(after.bytes >> 20) MiB for a \(size >> 20) MiB message")
+    }
+}

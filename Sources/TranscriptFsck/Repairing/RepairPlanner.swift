@@ -80,12 +80,12 @@ struct RepairPlanner {
             var rows: [SessionRepairPlan.Row] = []
             for (index, time) in zip(indexes, times) {
                 guard let message = contents.messages[index] else { throw RepairRefusal(.messageNotReadBack(index + 1)) }
-                rows.append(.init(transcriptIndex: index, message: message, timestamp: time, flags: flags))
+                rows.append(.init(transcriptIndex: index, toolCalls: message.toolCallCount, timestamp: time, flags: flags))
             }
             gaps.append(.init(beforeRowID: next.map { database.rowIDs[$0] }, rows: rows))
         }
         return SessionRepairPlan(
-            sessionID: sessionID, transcriptPath: path,
+            sessionID: sessionID, transcriptPath: path, transcriptMessages: contents.fingerprints.count,
             sessionRow: database.hasSessionRow ? nil : format.sessionRow(id: sessionID, meta: contents.sessionMeta ?? [], startedAt: fallback),
             gaps: gaps, expected: database, finalFingerprints: contents.fingerprints + database.fingerprints.suffix(following),
             ancestors: lineage.ancestors(of: sessionID), descendants: lineage.descendants(of: sessionID))

@@ -49,6 +49,8 @@ final class RepairWriter {
 
     /// Applies `plan` in one transaction; throws `RepairRefusal` with nothing written when it cannot.
     func apply(_ plan: SessionRepairPlan) throws(RepairRefusal) -> Outcome {
+        // Read before the write lock is taken: reading a large transcript must not hold up the agent.
+        let messages = try plan.readMessages()
         let clock = ContinuousClock()
         var stale: DatabaseSession?
         var written: (placement: IDPlacement, held: Duration)?
@@ -72,7 +74,7 @@ final class RepairWriter {
                     if placement.movesRows { try refuseMovesBesideAnAgent(placement) }
                     let lineageWasInOrder = try lineageInOrder(plan)
                     let rowsBefore = try rowCount(plan.sessionID)
-                    try write(plan, placement: placement)
+                    try write(plan, messages: messages, placement: placement)
                     let after = try DatabaseReader.readSession(plan.sessionID, format: format, connection: connection) ?? DatabaseSession()
                     guard after.fingerprints == plan.finalFingerprints else {
                         throw RepairRefusal(.readBackMismatch)
@@ -135,7 +137,7 @@ final class RepairWriter {
         return (floor.map { $0 < lowest } ?? true) && (ceiling.map { highest < $0 } ?? true)
     }
 
-    private func write(_ plan: SessionRepairPlan, placement: IDPlacement) throws {
+    private func write(_ plan: SessionRepairPlan, messages: [Int: TranscriptMessage], placement: IDPlacement) throws {
         if let sessionRow = plan.sessionRow {
             let columns = sessionRow.map { quoted($0.column) }.joined(separator: ", ")
             let placeholders = Array(repeating: "?", count: sessionRow.count).joined(separator: ", ")
@@ -148,7 +150,7 @@ final class RepairWriter {
         }
         // Gaps with free ids of their own move nothing.
         for (gap, ids) in zip(plan.gaps, placement.gapIDs) {
-            if let ids { try insert(gap.rows, ids: ids, into: plan.sessionID) }
+            if let ids { try insert(gap.rows, ids: ids, into: plan.sessionID, messages: messages) }
         }
         if let from = placement.movesFromGap {
             var gapsBefore: [Int64: [SessionRepairPlan.Row]] = [:]
@@ -159,19 +161,19 @@ final class RepairWriter {
             if let first = plan.gaps[from].beforeRowID {
                 // Every row of the session from the first that follows the gap on, bookkeeping rows included, in id order.
                 for id in try rowIDs(of: plan.sessionID, from: first) {
-                    if let rows = gapsBefore.removeValue(forKey: id) { try insert(rows, ids: nil, into: plan.sessionID) }
+                    if let rows = gapsBefore.removeValue(forKey: id) { try insert(rows, ids: nil, into: plan.sessionID, messages: messages) }
                     try move(id)
                 }
                 guard gapsBefore.isEmpty else { throw RepairRefusal(.anchorRowsGone) }
             }
-            try insert(last, ids: nil, into: plan.sessionID)
+            try insert(last, ids: nil, into: plan.sessionID, messages: messages)
             // The sessions continuing this one go after it again, each whole, nearest first.
             for descendant in placement.movedDescendants {
                 for id in try rowIDs(of: descendant.sessionID, from: nil) { try move(id) }
             }
         } else {
             for (gap, ids) in zip(plan.gaps, placement.gapIDs) where ids == nil {
-                try insert(gap.rows, ids: nil, into: plan.sessionID)
+                try insert(gap.rows, ids: nil, into: plan.sessionID, messages: messages)
             }
         }
         let counters = format.counterUpdates(sessionID: plan.sessionID, createdSession: plan.createsSession,
@@ -192,7 +194,8 @@ final class RepairWriter {
     }
 
     /// Inserts `rows` under `ids` (one each), or under new ids above every row when nil.
-    private func insert(_ rows: [SessionRepairPlan.Row], ids: [Int64]?, into sessionID: SessionID) throws {
+    private func insert(_ rows: [SessionRepairPlan.Row], ids: [Int64]?, into sessionID: SessionID,
+                        messages: [Int: TranscriptMessage]) throws {
         for (index, row) in rows.enumerated() {
             var columns = ["session_id", "timestamp"]
             var values: [SQLiteStatement.Value] = [sessionID.sqlValue, .real(row.timestamp)]
@@ -208,7 +211,7 @@ final class RepairWriter {
                     values.append(.integer(flags.compacted))
                 }
             }
-            for (column, value) in format.messageValues(of: row.message) {
+            for (column, value) in format.messageValues(of: messages[row.transcriptIndex]!) {
                 columns.append(column)
                 values.append(value)
             }

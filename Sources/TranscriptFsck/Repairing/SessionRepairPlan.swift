@@ -4,10 +4,13 @@
 /// of lost messages (a gap) must take ids between its neighbours' (`IDPlacement`, decided again inside the write
 /// transaction from the ids in use then). Existing rows keep their ids wherever there is room.
 public struct SessionRepairPlan: Sendable {
-    /// A transcript message to insert, with the timestamp and flags that place it.
+    /// A transcript message to insert, with the timestamp and flags that place it. The message itself is read again
+    /// when its session is written (`readMessages`): plans for every session are made first, and holding all their
+    /// messages would take the sum of every lost message's size, not the largest.
     public struct Row: Sendable {
         public let transcriptIndex: Int
-        public let message: TranscriptMessage
+        /// How many tool calls the message carries (what the agent adds to `tool_call_count`).
+        public let toolCalls: Int
         public let timestamp: Double
         /// The `active`/`compacted` flags it gets; nil leaves the columns' defaults (a live row).
         public let flags: RowFlags?
@@ -24,6 +27,8 @@ public struct SessionRepairPlan: Sendable {
 
     public let sessionID: SessionID
     public let transcriptPath: String
+    /// How many messages the transcript held when planned: the first of `finalFingerprints`.
+    public let transcriptMessages: Int
     /// Set when the database has no session row: the row to insert, column by column.
     public let sessionRow: [(column: String, value: SQLiteStatement.Value)]?
     public let gaps: [Gap]
@@ -48,7 +53,25 @@ public struct SessionRepairPlan: Sendable {
     /// What the agent adds to `message_count` and `tool_call_count` for these rows: live rows only, as
     /// `archive_and_compact` counts the live set.
     public var liveRowCount: Int { rows.count { $0.isLive } }
-    public var toolCallCount: Int { rows.filter(\.isLive).reduce(0) { $0 + $1.message.toolCallCount } }
+    public var toolCallCount: Int { rows.filter(\.isLive).reduce(0) { $0 + $1.toolCalls } }
+
+    /// The rows' messages in full, by transcript index, read again from the transcript; refused when the transcript no
+    /// longer begins with the messages planned from (a live agent appending to it changes nothing planned).
+    func readMessages() throws(RepairRefusal) -> [Int: TranscriptMessage] {
+        let contents: TranscriptContents
+        do {
+            contents = try TranscriptContents.read(path: transcriptPath, wanted: Set(rows.map(\.transcriptIndex)))
+        } catch {
+            throw RepairRefusal(.transcriptUnreadable(error))
+        }
+        guard contents.fingerprints.starts(with: finalFingerprints.prefix(transcriptMessages)) else {
+            throw RepairRefusal(.transcriptChanged)
+        }
+        for row in rows where contents.messages[row.transcriptIndex] == nil {
+            throw RepairRefusal(.messageNotReadBack(row.transcriptIndex + 1))
+        }
+        return contents.messages
+    }
 }
 
 /// Why a session will not be repaired; the session is left exactly as it was.

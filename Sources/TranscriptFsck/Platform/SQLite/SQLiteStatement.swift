@@ -58,11 +58,12 @@ public final class SQLiteStatement {
         guard code == SQLITE_OK else { throw connection.error(code, statement: sql) }
     }
 
-    private func bindText(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int32) -> Int32 {
+    private func bindText(_ bytes: UnsafeBufferPointer<UInt8>, at index: Int32,
+                          destructor: sqlite3_destructor_type = sqliteTransient) -> Int32 {
         // An empty string still needs an address: a null pointer would bind SQL NULL.
         guard let base = bytes.baseAddress, !bytes.isEmpty else { return sqlite3_bind_text(handle, index, "", 0, sqliteTransient) }
         return sqlite3_bind_text64(handle, index, UnsafeRawPointer(base).assumingMemoryBound(to: CChar.self),
-                                   sqlite3_uint64(bytes.count), sqliteTransient, UInt8(SQLITE_UTF8))
+                                   sqlite3_uint64(bytes.count), destructor, UInt8(SQLITE_UTF8))
     }
 
     /// Advances to the next row; false once the statement is done.
@@ -76,10 +77,35 @@ public final class SQLiteStatement {
         }
     }
 
-    /// Runs a statement that returns no rows, after binding `values`.
+    /// Runs a statement that returns no rows, with `values` bound in place: SQLite reads the text from the values' own
+    /// storage (SQLITE_STATIC), which lives and stays unchanged until the statement has run and its bindings are cleared.
+    /// A 300 MB message is then not copied once more for its binding.
     public func run(_ values: [Value] = []) throws(SQLiteError) {
-        try bind(values)
-        while try step() {}
+        reset()
+        defer { reset() }
+        try bindInPlace(values[...], at: 1) { () throws(SQLiteError) in while try step() {} }
+    }
+
+    private func bindInPlace(_ values: ArraySlice<Value>, at index: Int32, then body: () throws(SQLiteError) -> Void) throws(SQLiteError) {
+        guard let value = values.first else { return try body() }
+        var failure: SQLiteError?
+        func bindThenGoOn(_ bytes: UnsafeBufferPointer<UInt8>) {
+            do throws(SQLiteError) {
+                let code = bindText(bytes, at: index, destructor: sqliteStatic)
+                guard code == SQLITE_OK else { throw connection.error(code, statement: sql) }
+                try bindInPlace(values.dropFirst(), at: index + 1, then: body)
+            } catch {
+                failure = error
+            }
+        }
+        switch value {
+        case .text(var text): text.withUTF8(bindThenGoOn)
+        case .textBytes(let bytes): bytes.withUnsafeBufferPointer(bindThenGoOn)
+        case .null, .integer, .real:
+            try bind(value, at: index)
+            try bindInPlace(values.dropFirst(), at: index + 1, then: body)
+        }
+        if let failure { throw failure }
     }
 
     /// Makes the statement ready to run again, keeping it compiled.
@@ -121,3 +147,5 @@ public final class SQLiteStatement {
 
 /// SQLite copies the bound bytes at once (SQLITE_TRANSIENT), so the Swift buffer may go away.
 private let sqliteTransient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+/// SQLite reads the bound bytes where they are (SQLITE_STATIC) until the binding is cleared.
+private let sqliteStatic = unsafeBitCast(0, to: sqlite3_destructor_type.self)

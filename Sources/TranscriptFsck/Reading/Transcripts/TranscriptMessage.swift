@@ -43,9 +43,12 @@ public struct TranscriptMessage: Sendable, Equatable {
         case .null: return .null
         case .string:
             guard span.hasEscapes else { return .text(String(decoding: bytes, as: UTF8.self)) }
-            var decoded: [UInt8] = []
-            JSONScanner.decodeString(bytes, into: &decoded)
-            return .text(String(decoding: decoded, as: UTF8.self))
+            // Decoded straight into the string's storage: a huge message is held once, not twice.
+            return .text(String(unsafeUninitializedCapacity: bytes.count) { storage in
+                var output = DecodedInPlace(storage)
+                JSONScanner.decodeString(bytes, into: &output)
+                return output.count
+            })
         case .bool: return .integer(bytes.first == UInt8(ascii: "t") ? 1 : 0)
         case .number:
             let text = String(decoding: bytes, as: UTF8.self)
