@@ -12,6 +12,9 @@ public enum FsckError: Error, CustomStringConvertible, Sendable {
     case damagedDatabase(path: String, verdict: String)
     case output(FileFailure)
     case databaseReplaced(path: String)
+    case notAProfileName(String)
+    case profileNotFound(root: String, name: String, available: [String])
+    case homesFileUnreadable(path: String, errno: Int32)
 
     public var description: String {
         switch self {
@@ -39,6 +42,13 @@ public enum FsckError: Error, CustomStringConvertible, Sendable {
         case .databaseReplaced(let path):
             "\(path): the database was removed or replaced while it was being read, so no report was made of a file that "
                 + "is gone; nothing was written. Run again once the file stays put (a restore or migration in progress?)"
+        case .notAProfileName(let name):
+            "--profile '\(name)': not a profile name (the agent's are [a-z0-9][a-z0-9_-]{0,63}, and default); nothing was read"
+        case .profileNotFound(let root, let name, let available):
+            "\(root): no profile '\(name)' here (its profiles: \(available.isEmpty ? "none" : available.joined(separator: ", "))); "
+                + "name one of them, or point --home at the root that holds it; nothing was read"
+        case .homesFileUnreadable(let path, let code):
+            "\(path): cannot read this list of homes: \(POSIX.describe(code)); nothing was read"
         case .damagedDatabase(let path, let verdict):
             "\(path): the database is damaged (\(Self.firstLines(of: verdict))), so what it says it holds cannot be trusted: "
                 + "no report was made, nothing was written. Stop the agent; if only indexes are named, sqlite3 \(path) REINDEX "

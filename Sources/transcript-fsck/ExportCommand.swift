@@ -24,7 +24,7 @@ struct ExportCommand: ParsableCommand {
     var output: String?
 
     func run() throws {
-        let count = try TranscriptExporter.export(database: store.location.database, sessionID: SessionID(session),
+        let count = try TranscriptExporter.export(database: try store.singleStore().database, sessionID: SessionID(session),
                                                   format: format, to: output)
         if let output { StandardError.write("transcript-fsck export: \(count) messages of \(session) written to \(output)\n") }
     }

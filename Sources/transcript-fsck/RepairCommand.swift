@@ -4,6 +4,7 @@ import FoundationEssentials  // not all of Foundation: its i18n data would be mo
 #else
 import Foundation
 #endif
+import Logging
 import TranscriptFsck
 
 struct RepairCommand: AsyncParsableCommand {
@@ -74,10 +75,32 @@ struct RepairCommand: AsyncParsableCommand {
                                             lockBudget: lockBudget == 0 ? nil : .milliseconds(lockBudget), createMissing: createMissing,
                                             agentStopped: agentStopped)
         let logger = output.logger
-        let repairer = StoreRepairer(location: store.location, options: options) { logger.notice("\($0)") }
+        let stores = try store.stores()
+        guard stores.count == 1 else { return try await run(stores, options: options, logger: logger) }
+        let location = stores[0].location
+        let repairer = StoreRepairer(location: location, options: options) { logger.notice("\($0)") }
         let report = try await repairer.repair(progress: output.quiet ? nil : ScanProgress.forStandardErrorIfTerminal())
         logger.debug("repair took \(report.duration): scan \(report.phases.scan), plan \(report.phases.plan), write \(report.phases.write)")
-        try output.emit(report, protecting: store.location)
+        try output.emit(report, protecting: location)
         if report.needsAttention { throw ExitCode(1) }
+    }
+
+    /// Several stores: each repaired as a store of its own (its lock, its backup, its transactions), at most --jobs at
+    /// once; what each says on standard error is prefixed with its name.
+    private func run(_ stores: [NamedStore], options: StoreRepairer.Options, logger: Logger) async throws {
+        try SessionsOption.check(options.sessionIDs, among: stores)
+        if let backup, !StoreRepairer.backupGoesIntoDirectory(backup) {
+            throw ValidationError("--backup names one file, and this run repairs \(stores.count) stores: name a directory for their backups")
+        }
+        let progress = output.quiet ? nil : StoreSetProgress.forStandardErrorIfTerminal(verb: "repairing")
+        let set = await StoreSetReport.run(stores, jobs: options.jobs, progress: progress) { store, jobs throws(FsckError) in
+            var options = options
+            options.jobs = jobs
+            if options.backupPath != nil { options.backupNamePrefix = store.fileNamePrefix }
+            let label = store.label
+            return try await StoreRepairer(location: store.location, options: options) { logger.notice("\(label): \($0)") }.repair()
+        }
+        try output.emit(set, logger: logger)
+        if set.exitStatus != 0 { throw ExitCode(set.exitStatus) }
     }
 }

@@ -4,6 +4,7 @@ import FoundationEssentials  // not all of Foundation: its i18n data would be mo
 #else
 import Foundation
 #endif
+import Logging
 import TranscriptFsck
 
 struct ScanCommand: AsyncParsableCommand {
@@ -51,7 +52,11 @@ struct ScanCommand: AsyncParsableCommand {
     func run() async throws {
         let logger = output.logger
         let filter = SessionFilter(sources: source, startedAfter: startedAfter.flatMap(SessionFilter.parseDate), statuses: status)
-        let scanner = StoreScanner(location: store.location, sessionIDs: only.sessions.map { SessionID($0) }, jobs: threads.jobs, filter: filter)
+        let stores = try store.stores()
+        let sessions = only.sessions.map { SessionID($0) }
+        guard stores.count == 1 else { return try await run(stores, sessions: sessions, filter: filter, logger: logger) }
+        let location = stores[0].location
+        let scanner = StoreScanner(location: location, sessionIDs: sessions, jobs: threads.jobs, filter: filter)
         let progress = output.quiet ? nil : ScanProgress.forStandardErrorIfTerminal()
         let report: ScanReport
         if let since {
@@ -60,12 +65,37 @@ struct ScanCommand: AsyncParsableCommand {
             report = try await scanner.scan(progress: progress)
         }
         logger.debug("scanned \(report.findings.count) sessions, \(report.transcriptBytes) transcript bytes in \(report.duration)")
-        try output.emit(report, protecting: store.location)
+        try output.emit(report, protecting: location)
         if let metrics {
-            try store.location.writeOutput(PrometheusMetrics.text(for: report, database: store.location.database,
-                                                                  finishedAt: Date().timeIntervalSince1970), to: metrics)
+            try location.writeOutput(PrometheusMetrics.text(for: report, database: location.database,
+                                                            finishedAt: Date().timeIntervalSince1970), to: metrics)
             logger.debug("metrics written to \(metrics)")
         }
         if report.hasProblems { throw ExitCode(1) }
+    }
+
+    /// Several stores (a root's profiles, many homes): each scanned as a store of its own, at most --jobs at once.
+    private func run(_ stores: [NamedStore], sessions: [SessionID], filter: SessionFilter, logger: Logger) async throws {
+        try SessionsOption.check(sessions, among: stores)
+        let progress = output.quiet ? nil : StoreSetProgress.forStandardErrorIfTerminal(verb: "scanning")
+        let scanner: @Sendable (NamedStore, Int) -> StoreScanner = { store, jobs in
+            StoreScanner(location: store.location, sessionIDs: sessions, jobs: jobs, filter: filter)
+        }
+        let set: StoreSetReport<ScanReport>
+        if let since {
+            set = try await IncrementalAudit.run(stores: stores, statePath: since, jobs: threads.jobs, progress: progress, scanner: scanner)
+        } else {
+            set = await StoreSetReport.run(stores, jobs: threads.jobs, progress: progress) { store, jobs throws(FsckError) in
+                try await scanner(store, jobs).scan()
+            }
+        }
+        logger.debug("scanned \(stores.count) stores in \(set.duration)")
+        try output.emit(set, logger: logger)
+        if let metrics {
+            try StoreLocation.writeOutput(PrometheusMetrics.text(for: set, finishedAt: Date().timeIntervalSince1970), to: metrics,
+                                          protecting: stores.map(\.location))
+            logger.debug("metrics written to \(metrics)")
+        }
+        if set.exitStatus != 0 { throw ExitCode(set.exitStatus) }
     }
 }

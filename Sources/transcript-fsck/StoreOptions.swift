@@ -7,20 +7,47 @@ import Foundation
 import Logging
 import TranscriptFsck
 
-/// Where the store is; shared by every command that reads a store.
+/// Where the stores are; shared by every command that reads a store.
 struct StoreOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("The agent's home directory (default: $HERMES_HOME, else ~/.hermes).", valueName: "dir"))
-    var home: String?
+    @Option(name: .long, help: ArgumentHelp("An agent home: a root, whose every profile is audited, or one profile's directory; repeatable (default: $HERMES_HOME, else ~/.hermes).", valueName: "dir"))
+    var home: [String] = []
 
-    @Option(name: .customLong("db"), help: ArgumentHelp("The SQLite database (default: HOME/state.db).", valueName: "file"))
+    @Option(name: .customLong("homes-from"), help: ArgumentHelp("Also every home listed in this file, one a line ('#' starts a comment; - reads standard input).", valueName: "file"))
+    var homesFrom: String?
+
+    @Option(name: .long, help: ArgumentHelp("Only this profile of each home (default is the root itself); repeatable (default: every profile the agent lists).", valueName: "name"))
+    var profile: [String] = []
+
+    @Option(name: .customLong("db"), help: ArgumentHelp("The SQLite database of one store (default: HOME/state.db).", valueName: "file"))
     var database: String?
 
     @Option(name: .long, help: ArgumentHelp("A directory searched recursively for *.jsonl and *.jsonl.gz; repeatable (default: HOME/sessions).", valueName: "dir"))
     var transcripts: [String] = []
 
-    var location: StoreLocation {
-        StoreLocation.resolve(home: home, database: database, transcriptRoots: transcripts,
-                              environment: ProcessInfo.processInfo.environment)
+    func validate() throws {
+        guard database != nil || !transcripts.isEmpty else { return }
+        if home.count > 1 || homesFrom != nil {
+            throw ValidationError("--db and --transcripts name one store's files: give at most one --home with them")
+        }
+        if !profile.isEmpty { throw ValidationError("--profile picks among a home's profiles: it does not go with --db or --transcripts") }
+    }
+
+    /// Every store the options name: each home's profiles, as the agent lists them, or the one store `--db` names.
+    func stores() throws -> [NamedStore] {
+        let listed = try homesFrom.map { path throws(FsckError) in try StoreSelection.homes(listedIn: path) } ?? []
+        return try StoreSelection(homes: home + listed, database: database, transcriptRoots: transcripts, profiles: profile)
+            .stores(environment: ProcessInfo.processInfo.environment)
+    }
+
+    /// The one store a command that reads a single store works on: the home's own, or the one `--profile` names.
+    func singleStore() throws -> StoreLocation {
+        if profile.isEmpty, homesFrom == nil, home.count <= 1 {
+            return StoreLocation.resolve(home: home.first, database: database, transcriptRoots: transcripts,
+                                         environment: ProcessInfo.processInfo.environment)
+        }
+        let stores = try stores()
+        guard stores.count == 1 else { throw ValidationError("this command reads one store: name one home and at most one --profile") }
+        return stores[0].location
     }
 }
 
@@ -28,6 +55,13 @@ struct StoreOptions: ParsableArguments {
 struct SessionsOption: ParsableArguments {
     @Option(name: .customLong("session"), help: ArgumentHelp("Only this session; repeatable.", valueName: "id"))
     var sessions: [String] = []
+
+    /// A session id belongs to one store: a run over several must be narrowed to the one that holds it.
+    static func check(_ sessions: [SessionID], among stores: [NamedStore]) throws {
+        guard !sessions.isEmpty, stores.count > 1 else { return }
+        throw ValidationError("--session names a session of one store, and this run covers \(stores.count) "
+                              + "(\(stores.prefix(8).map(\.label).joined(separator: ", "))\(stores.count > 8 ? ", ..." : "")): add --profile NAME, or --db")
+    }
 }
 
 /// How and where the report is printed, and how talkative the tool is on standard error.
@@ -57,12 +91,22 @@ struct OutputOptions: ParsableArguments {
 
     /// Prints the report, or writes it to `--output` and says the summary on standard error.
     func emit(_ report: some SessionReport, protecting store: StoreLocation) throws {
+        try emit(rendered: { report.rendered(as: format, colored: $0) }, summary: report.summaryLine, protecting: [store])
+    }
+
+    /// The same for a run over several stores; each store that could not be read is also said on standard error.
+    func emit<Report>(_ set: StoreSetReport<Report>, logger: Logger) throws {
+        for line in set.failureLines { logger.error("\(line)") }
+        try emit(rendered: { set.rendered(as: format, colored: $0) }, summary: set.summaryLine,
+                 protecting: set.entries.map(\.store.location))
+    }
+
+    private func emit(rendered: (Bool) -> String, summary: String, protecting stores: [StoreLocation]) throws {
         if let output {
-            try store.writeOutput(report.rendered(as: format, colored: false), to: output)
-            if !quiet { StandardError.write(report.summaryLine + "; report in \(output)\n") }
+            try StoreLocation.writeOutput(rendered(false), to: output, protecting: stores)
+            if !quiet { StandardError.write(summary + "; report in \(output)\n") }
         } else {
-            let colored = format == .table && TerminalColor.isWanted(on: 1)
-            print(report.rendered(as: format, colored: colored), terminator: "")
+            print(rendered(format == .table && TerminalColor.isWanted(on: 1)), terminator: "")
         }
     }
 }

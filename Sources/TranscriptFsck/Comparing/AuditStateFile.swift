@@ -3,7 +3,8 @@
 ///     {"format":"transcript-fsck audit state","version":2,"database":"/srv/hermes/state.db"}
 ///     ["SESSION", ROWS, NEWEST_ROW_ID, [["PATH", SIZE, MTIME_NS], ...], FINDING]
 ///
-/// SESSION is the id as a string, or `{"bytes": "HEX"}` for an id that is not UTF-8.
+/// SESSION is the id as a string, or `{"bytes": "HEX"}` for an id that is not UTF-8. A run over several stores (a
+/// root's profiles) writes a section per store, each a header line and its sessions' lines.
 ///
 /// FINDING is a `FindingRecord`. A file of another version is read as no state: every session is read again once.
 ///
@@ -18,39 +19,48 @@ enum AuditStateFile {
         case otherVersion(found: Int)
     }
 
-    static func encode(_ state: IncrementalAudit.State) -> String {
-        var text = JSONValue.object([("format", .string("transcript-fsck audit state")), ("version", .integer(version)),
-                                     ("database", .string(state.database))]).rendered() + "\n"
-        for id in state.sessions.keys.sorted() {
-            let entry = state.sessions[id]!
-            let line = JSONValue.array([
-                encode(id), .integer(entry.rows), .integer(Int(entry.newestRowID)),
-                .array(entry.files.keys.sorted().map { path in
-                    .array([.string(path), .integer(entry.files[path]!.size), .integer(Int(entry.files[path]!.modified))])
-                }),
-                FindingRecord.encode(entry.finding),
-            ])
-            text += line.rendered() + "\n"
+    static func encode(_ states: [IncrementalAudit.State]) -> String {
+        var text = ""
+        for state in states {
+            text += JSONValue.object([("format", .string("transcript-fsck audit state")), ("version", .integer(version)),
+                                      ("database", .string(state.database))]).rendered() + "\n"
+            for id in state.sessions.keys.sorted() {
+                let entry = state.sessions[id]!
+                let line = JSONValue.array([
+                    encode(id), .integer(entry.rows), .integer(Int(entry.newestRowID)),
+                    .array(entry.files.keys.sorted().map { path in
+                        .array([.string(path), .integer(entry.files[path]!.size), .integer(Int(entry.files[path]!.modified))])
+                    }),
+                    FindingRecord.encode(entry.finding),
+                ])
+                text += line.rendered() + "\n"
+            }
         }
         return text
     }
 
-    static func decode(_ bytes: [UInt8]) throws(Unreadable) -> IncrementalAudit.State {
-        var lines = bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true).makeIterator()
-        guard let first = lines.next(), let header = parse(first), header["format"]?.string == "transcript-fsck audit state",
-              let found = header["version"]?.integer else {
-            throw .defect(line: 1, .notAStateFile)
-        }
-        guard found == version else { throw .otherVersion(found: found) }
-        guard let database = header["database"]?.string else { throw .defect(line: 1, .notAStateFile) }
-        var state = IncrementalAudit.State(database: database, sessions: [:])
-        var number = 1
-        while let line = lines.next() {
+    /// The sections, in the file's order.
+    static func decode(_ bytes: [UInt8]) throws(Unreadable) -> [IncrementalAudit.State] {
+        var states: [IncrementalAudit.State] = []
+        var number = 0
+        for line in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: true) {
             number += 1
-            guard let entry = parse(line).flatMap(Self.entry) else { throw .defect(line: number, .notASessionEntry) }
-            state.sessions[entry.id] = entry.entry
+            let node = parse(line)
+            if let header = node, case .object = header {
+                guard header["format"]?.string == "transcript-fsck audit state", let found = header["version"]?.integer else {
+                    throw .defect(line: number, number == 1 ? .notAStateFile : .notASessionEntry)
+                }
+                guard found == version else { throw .otherVersion(found: found) }
+                guard let database = header["database"]?.string else { throw .defect(line: number, .notAStateFile) }
+                states.append(IncrementalAudit.State(database: database, sessions: [:]))
+            } else if !states.isEmpty, let entry = node.flatMap(Self.entry) {
+                states[states.count - 1].sessions[entry.id] = entry.entry
+            } else {
+                throw .defect(line: number, states.isEmpty ? .notAStateFile : .notASessionEntry)
+            }
         }
-        return state
+        guard !states.isEmpty else { throw .defect(line: 1, .notAStateFile) }
+        return states
     }
 
     /// An id as a string; one that is not UTF-8 (which JSON text cannot hold) as `{"bytes": HEX}`.

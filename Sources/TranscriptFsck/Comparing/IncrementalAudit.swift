@@ -31,10 +31,46 @@ public struct IncrementalAudit: Sendable {
     public func run(progress: (any ScanObserver)? = nil) async throws(FsckError) -> ScanReport {
         let clock = ContinuousClock()
         let started = clock.now
+        var loaded = try Self.loadStates(statePath)
+        let previous = loaded.states.firstIndex { $0.database == scanner.location.database }.map { loaded.states.remove(at: $0) }
+        var (report, state, changed) = try await audit(previous: previous, progress: progress)
+        if changed {
+            try Self.save([state] + loaded.states, to: statePath, protecting: scanner.location.ownFiles)
+        }
+        report.warnings = loaded.warnings + report.warnings
+        report.duration = clock.now - started
+        return report
+    }
+
+    /// `--since` over several stores, one state file: a section per store, each read and replaced as one store's run
+    /// reads and replaces its file. A store that fails keeps its section, as do stores this run does not look at.
+    public static func run(stores: [NamedStore], statePath: String, jobs: Int, progress: (any StoreSetObserver)? = nil,
+                           scanner: @escaping @Sendable (NamedStore, Int) -> StoreScanner) async throws(FsckError) -> StoreSetReport<ScanReport> {
+        let loaded = try loadStates(statePath)
+        let previous = Dictionary(loaded.states.map { ($0.database, $0) }, uniquingKeysWith: { first, _ in first })
+        let written = Locked<[String: (state: State, changed: Bool)]>([:])
+        let set = await StoreSetReport.run(stores, jobs: jobs, progress: progress) { store, jobs throws(FsckError) in
+            let audit = IncrementalAudit(scanner: scanner(store, jobs), statePath: statePath)
+            let (report, state, changed) = try await audit.audit(previous: previous[store.location.database], progress: nil)
+            written.withLock { $0[store.location.database] = (state, changed) }
+            return report
+        }
+        let fresh = written.withLock { $0 }
+        let databases = Set(stores.map(\.location.database))
+        if fresh.values.contains(where: \.changed) || fresh.keys.contains(where: { previous[$0] == nil }) {
+            let states = stores.compactMap { fresh[$0.location.database]?.state ?? previous[$0.location.database] }
+                + loaded.states.filter { !databases.contains($0.database) }
+            try save(states, to: statePath, protecting: stores.flatMap(\.location.ownFiles))
+        }
+        return StoreSetReport(entries: set.entries, warnings: loaded.warnings, duration: set.duration)
+    }
+
+    /// One store's audit against its previous state: the report, the state to keep, and whether it differs from before.
+    private func audit(previous: State?, progress: (any ScanObserver)?) async throws(FsckError) -> (ScanReport, State, changed: Bool) {
+        let clock = ContinuousClock()
+        let started = clock.now
         let location = scanner.location
-        var warnings: [StoreWarning] = []
-        var previous = try loadState(warnings: &warnings)
-        if previous?.database != location.database { previous = nil }
+        var previous = previous
 
         let discovery = try TranscriptDiscovery.find(roots: location.transcriptRoots)
         let statistics = try DatabaseReader.rowStatistics(path: location.database)
@@ -76,53 +112,47 @@ public struct IncrementalAudit: Sendable {
         }
         for id in unchanged { findings.append(sessions[id]!.finding) }
         findings.sort { $0.sessionID < $1.sessionID }
-        // An audit that changed nothing leaves the file alone (rewriting it was half the time of an unchanged run of
-        // 50,000 sessions).
-        if !changed.isEmpty || !gone.isEmpty || !hadState {
-            try saveState(State(database: location.database, sessions: sessions))
-        }
-
         var report = ScanReport(location: location, findings: findings,
-                                warnings: warnings + (collected?.report.warnings ?? discovery.unread.map(StoreWarning.notRead)),
+                                warnings: collected?.report.warnings ?? discovery.unread.map(StoreWarning.notRead),
                                 transcriptBytes: collected?.report.transcriptBytes ?? 0, storedBytes: collected?.report.storedBytes ?? 0,
                                 duration: clock.now - started)
         report.unchangedSkipped = unchanged.count
-        return report.filtered(by: scanner.filter)
+        // An audit that changed nothing leaves the file alone (rewriting it was half the time of an unchanged run of
+        // 50,000 sessions).
+        return (report.filtered(by: scanner.filter), State(database: location.database, sessions: sessions),
+                !changed.isEmpty || !gone.isEmpty || !hadState)
     }
 
-    /// The state an earlier run wrote; nil when there is none, or it is unreadable (said in `warnings`). A file that is
-    /// not a state file at all is refused, never replaced: `--since` names a file it would overwrite.
-    private func loadState(warnings: inout [StoreWarning]) throws(FsckError) -> State? {
+    /// The sections an earlier run wrote, and what was wrong with the file; no sections when there is none, or it is
+    /// unreadable (said in the warnings). A file that is not a state file at all is refused, never replaced: `--since`
+    /// names a file it would overwrite.
+    private static func loadStates(_ statePath: String) throws(FsckError) -> (states: [State], warnings: [StoreWarning]) {
         let descriptor = open(statePath, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else {
-            if errno != ENOENT { warnings.append(.stateFileUnopenable(path: statePath, errno: errno)) }
-            return nil
+            return ([], errno == ENOENT ? [] : [.stateFileUnopenable(path: statePath, errno: errno)])
         }
         defer { POSIX.close(descriptor) }
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 20)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { POSIX.read(descriptor, into: $0) }
-            if count <= 0 { break }
-            bytes += chunk.prefix(count)
-        }
+        let bytes = POSIX.readToEnd(descriptor)
         do {
-            return try AuditStateFile.decode(bytes)
+            return (try AuditStateFile.decode(bytes), [])
         } catch {
             switch error {
             case .defect(1, .notAStateFile) where !bytes.isEmpty:
                 throw .io(path: statePath, detail: "is not a transcript-fsck state file; name a new file, or the one an earlier "
                           + "scan --since wrote; nothing was read or written")
             case .defect(let line, let defect):
-                warnings.append(.stateFileUnreadable(path: statePath, line: line, reason: defect))
+                return ([], [.stateFileUnreadable(path: statePath, line: line, reason: defect)])
             case .otherVersion(let found):
-                warnings.append(.stateFileOfAnotherVersion(path: statePath, found: found, expected: AuditStateFile.version))
+                return ([], [.stateFileOfAnotherVersion(path: statePath, found: found, expected: AuditStateFile.version)])
             }
-            return nil
         }
     }
 
-    private func saveState(_ state: State) throws(FsckError) {
-        try scanner.location.writeOutput(AuditStateFile.encode(state), to: statePath)
+    private static func save(_ states: [State], to statePath: String, protecting files: [(name: String, path: String)]) throws(FsckError) {
+        do {
+            try AtomicFile.write(Array(AuditStateFile.encode(states).utf8), to: statePath, protecting: files)
+        } catch {
+            throw .output(error)
+        }
     }
 }

@@ -17,17 +17,48 @@ public enum Doctor {
     }
 
     public static func run(location: StoreLocation) -> [Check] {
+        environmentChecks() + storeChecks(location)
+    }
+
+    /// One store's checks, under its name; the machine's own come first, with no name.
+    public struct StoreChecks: Sendable {
+        public let store: NamedStore?
+        public let checks: [Check]
+    }
+
+    /// Several stores (a root's profiles, many homes): the machine's checks and the profiles found in each root, then
+    /// every store's own checks. A profile that has never run is said to be so, and not checked further.
+    public static func run(stores: [NamedStore]) -> [StoreChecks] {
+        var general = environmentChecks()
+        var roots: [(root: String, profiles: [String])] = []
+        for store in stores {
+            guard let root = store.root, let profile = store.profile else { continue }
+            if let index = roots.firstIndex(where: { $0.root == root }) { roots[index].profiles.append(profile) } else { roots.append((root, [profile])) }
+        }
+        for (root, profiles) in roots {
+            general.append(Check(name: "profiles", result: .ok, detail: "\(root): \(profiles.joined(separator: ", "))", fix: nil))
+        }
+        return [StoreChecks(store: nil, checks: general)] + stores.map { store in
+            store.hasNeverRun()
+                ? StoreChecks(store: store, checks: [Check(name: "profile", result: .ok, detail: "\(store.location.database): no state.db and no "
+                                                          + "transcripts yet: this profile has never run a session, so there is nothing to check", fix: nil)])
+                : StoreChecks(store: store, checks: storeChecks(store.location))
+        }
+    }
+
+    private static func environmentChecks() -> [Check] {
+        let version = SQLiteConnection.libraryVersion
+        if SQLiteConnection.hasFullTextSearch {
+            return [Check(name: "sqlite", result: .ok, detail: "SQLite \(version) with FTS5", fix: nil)]
+        }
+        return [Check(name: "sqlite", result: .failure, detail: "SQLite \(version) without FTS5: the agent's FTS triggers cannot run",
+                      fix: "install a SQLite built with FTS5 (Debian's libsqlite3-0 is)")]
+    }
+
+    private static func storeChecks(_ location: StoreLocation) -> [Check] {
         var checks: [Check] = []
         func add(_ name: String, _ result: Check.Result, _ detail: String, fix: String? = nil) {
             checks.append(Check(name: name, result: result, detail: detail, fix: fix))
-        }
-
-        let version = SQLiteConnection.libraryVersion
-        if SQLiteConnection.hasFullTextSearch {
-            add("sqlite", .ok, "SQLite \(version) with FTS5")
-        } else {
-            add("sqlite", .failure, "SQLite \(version) without FTS5: the agent's FTS triggers cannot run",
-                fix: "install a SQLite built with FTS5 (Debian's libsqlite3-0 is)")
         }
 
         let database = location.database

@@ -3,10 +3,10 @@ public struct ScanReport: Sendable {
     public let location: StoreLocation
     public internal(set) var findings: [SessionFinding]
     /// Store-wide notes (links not followed, an unreadable state file).
-    public let warnings: [StoreWarning]
+    public internal(set) var warnings: [StoreWarning]
     public let transcriptBytes: Int
     public let storedBytes: Int
-    public let duration: Duration
+    public internal(set) var duration: Duration
     /// Sessions an incremental audit (`--since`) took from its state file without reading them again.
     public var unchangedSkipped = 0
 

@@ -80,6 +80,24 @@ enum POSIX {
         return statvfs(path, &status) == 0 && status.f_flag & UInt(ST_RDONLY) != 0
     }
 
+    /// Everything left to read from `descriptor`, to its end.
+    static func readToEnd(_ descriptor: Int32) -> [UInt8] {
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1 << 20)
+        while true {
+            let count = chunk.withUnsafeMutableBytes { read(descriptor, into: $0) }
+            if count <= 0 { break }
+            bytes += chunk.prefix(count)
+        }
+        return bytes
+    }
+
+    /// True when `path` names a directory, following links (Python's `Path.is_dir()`).
+    static func isDirectory(_ path: String) -> Bool {
+        var status = stat()
+        return stat(path, &status) == 0 && status.st_mode & S_IFMT == S_IFDIR
+    }
+
     /// When the file at `path` was last modified, in seconds since the epoch; nil when it cannot be told.
     static func modifiedSeconds(_ path: String) -> Double? {
         var status = stat()

@@ -20,8 +20,13 @@ public struct StoreLocation: Sendable, Equatable {
     /// Writes a file the tool makes for its user (a report, metrics, the `--since` state) whole or not at all, and
     /// never over one of this store's own files.
     public func writeOutput(_ text: String, to path: String) throws(FsckError) {
+        try Self.writeOutput(text, to: path, protecting: [self])
+    }
+
+    /// The same for a run over several stores: never over a file of any of them.
+    public static func writeOutput(_ text: String, to path: String, protecting stores: [StoreLocation]) throws(FsckError) {
         do {
-            try AtomicFile.write(Array(text.utf8), to: path, protecting: ownFiles)
+            try AtomicFile.write(Array(text.utf8), to: path, protecting: stores.flatMap(\.ownFiles))
         } catch {
             throw .output(error)
         }
@@ -31,9 +36,13 @@ public struct StoreLocation: Sendable, Equatable {
     /// `HOME/state.db` and the transcripts `HOME/sessions`, unless given.
     public static func resolve(home: String?, database: String?, transcriptRoots: [String],
                                environment: [String: String]) -> StoreLocation {
-        let userHome = environment["HOME"] ?? "."
-        let hermesHome = home ?? environment["HERMES_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? userHome + "/.hermes"
+        let hermesHome = home ?? defaultHome(environment: environment)
         return StoreLocation(database: database ?? hermesHome + "/state.db",
                              transcriptRoots: transcriptRoots.isEmpty ? [hermesHome + "/sessions"] : transcriptRoots)
+    }
+
+    /// `$HERMES_HOME`, else `~/.hermes`: the home the agent uses when it is given none.
+    public static func defaultHome(environment: [String: String]) -> String {
+        environment["HERMES_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? (environment["HOME"] ?? ".") + "/.hermes"
     }
 }

@@ -31,6 +31,9 @@ public struct StoreRepairer: Sendable {
         /// Create the sessions of which the database has no trace and that the evidence says were never recorded.
         /// Sessions the user deleted come back only when named in `sessionIDs`.
         public var createMissing = false
+        /// Put before the backup's default name (`coder.state.db.bak-...`), so that the backups of several stores in one
+        /// `--backup DIR` are told apart by name, not by the order they were made in.
+        public var backupNamePrefix = ""
 
         public init(dryRun: Bool = false, backupPath: String? = nil, makeBackup: Bool = true, busyTimeout: Duration = .seconds(30),
                     sessionIDs: [SessionID] = [], jobs: Int = 1, lockBudget: Duration? = .milliseconds(150), createMissing: Bool = false,
@@ -290,6 +293,9 @@ public struct StoreRepairer: Sendable {
         return path
     }
 
+    /// True when `--backup` names a directory, which a run over several stores needs: one file cannot hold their backups.
+    public static func backupGoesIntoDirectory(_ path: String) -> Bool { POSIX.isDirectory(path) }
+
     /// Where the backup goes: `--backup FILE`, which must not exist; or, in `--backup DIR` or beside the database, the
     /// default name `state.db.bak-YYYYmmdd-HHMMSS`, with `-1`, `-2`, ... when that is taken.
     private func backupPath() throws(FsckError) -> String {
@@ -303,7 +309,7 @@ public struct StoreRepairer: Sendable {
             }
             directory = given
         }
-        let fileName = location.database.split(separator: "/").last.map(String.init) ?? "state.db"
+        let fileName = options.backupNamePrefix + (location.database.split(separator: "/").last.map(String.init) ?? "state.db")
         let base = (directory.map { ($0.hasSuffix("/") ? $0 : $0 + "/") + fileName } ?? location.database) + ".bak-" + Self.timestamp()
         var path = base
         var suffix = 1

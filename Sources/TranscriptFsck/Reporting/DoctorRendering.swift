@@ -16,6 +16,16 @@ extension Doctor {
     }
 }
 
+extension Doctor {
+    /// Several stores' checks: the machine's first, then each store's under a line naming it.
+    public static func rendered(_ groups: [StoreChecks], colored: Bool) -> String {
+        groups.map { group in
+            let heading = group.store.map { "\n== \($0.label.escapingControlCharacters): \($0.location.database.escapingControlCharacters)\n" } ?? ""
+            return heading + rendered(group.checks, colored: colored)
+        }.joined()
+    }
+}
+
 extension Doctor.Check.Result {
     var color: TerminalColor {
         switch self {

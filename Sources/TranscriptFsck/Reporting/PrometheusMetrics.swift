@@ -6,29 +6,61 @@
 /// ```
 public enum PrometheusMetrics {
     public static func text(for report: ScanReport, database: String, finishedAt: Double) -> String {
-        let label = "database=\"\(escaped(database))\""
+        text(for: [(labels(["database": database]), report)], failed: [], finishedAt: finishedAt)
+    }
+
+    /// A run over several stores: every sample labelled with its store's database, root and profile, and
+    /// `transcript_fsck_store_failed` 1 for a store that could not be read (which has no other samples).
+    public static func text(for set: StoreSetReport<ScanReport>, finishedAt: Double) -> String {
+        var read: [(String, ScanReport)] = []
+        var failed: [(String, Bool)] = []
+        for entry in set.entries {
+            let store = entry.store
+            let labels = labels(["database": store.location.database, "root": store.root ?? "", "profile": store.profile ?? ""])
+            if let report = entry.report { read.append((labels, report)) }
+            failed.append((labels, entry.failure != nil))
+        }
+        return text(for: read, failed: failed, finishedAt: finishedAt)
+    }
+
+    private static func labels(_ values: KeyValuePairs<String, String>) -> String {
+        values.map { "\($0.key)=\"\(escaped($0.value))\"" }.joined(separator: ",")
+    }
+
+    private static func text(for reports: [(labels: String, report: ScanReport)], failed: [(labels: String, Bool)], finishedAt: Double) -> String {
         var lines: [String] = []
-        func metric(_ name: String, _ help: String, _ samples: [(String, String)]) {
+        func metric(_ name: String, _ help: String, _ samples: (ScanReport) -> [(String, String)]) {
             lines.append("# HELP transcript_fsck_\(name) \(help)")
             lines.append("# TYPE transcript_fsck_\(name) gauge")
-            for (labels, value) in samples {
-                lines.append("transcript_fsck_\(name){\(label)\(labels.isEmpty ? "" : "," + labels)} \(value)")
+            for (store, report) in reports {
+                for (labels, value) in samples(report) {
+                    lines.append("transcript_fsck_\(name){\(store)\(labels.isEmpty ? "" : "," + labels)} \(value)")
+                }
             }
         }
-        let summary = report.summary
-        metric("sessions", "Sessions by status at the last scan.",
-               SessionStatus.allCases.map { ("status=\"\($0.rawValue)\"", String(summary[$0])) })
-        metric("missing_messages", "Transcript messages missing from the database, over the problem sessions.",
-               [("", String(summary.missingMessages))])
-        metric("problem_sessions", "Sessions that are truncated, missing, continued, diverged or corrupt.",
-               [("", String(report.findings.filter { $0.status.isProblem }.count))])
-        metric("unread_transcripts", "Entries of the transcripts directories not read (symbolic links, FIFOs): history not audited.",
-               [("", String(report.unreadTranscripts.count))])
-        metric("scan_duration_seconds", "How long the last scan took.", [("", String(report.duration.seconds))])
-        metric("transcript_bytes_read", "Uncompressed transcript bytes the last scan read.", [("", String(report.transcriptBytes))])
-        metric("stored_bytes_read", "Transcript bytes as stored (compressed) that the last scan read.", [("", String(report.storedBytes))])
-        metric("last_success_timestamp_seconds", "When the last scan finished (Unix time); problems found still count as a finished scan.",
-               [("", String(finishedAt))])
+        metric("sessions", "Sessions by status at the last scan.") { report in
+            SessionStatus.allCases.map { ("status=\"\($0.rawValue)\"", String(report.summary[$0])) }
+        }
+        metric("missing_messages", "Transcript messages missing from the database, over the problem sessions.") {
+            [("", String($0.summary.missingMessages))]
+        }
+        metric("problem_sessions", "Sessions that are truncated, missing, continued, diverged or corrupt.") {
+            [("", String($0.findings.filter { $0.status.isProblem }.count))]
+        }
+        metric("unread_transcripts", "Entries of the transcripts directories not read (symbolic links, FIFOs): history not audited.") {
+            [("", String($0.unreadTranscripts.count))]
+        }
+        metric("scan_duration_seconds", "How long the last scan took.") { [("", String($0.duration.seconds))] }
+        metric("transcript_bytes_read", "Uncompressed transcript bytes the last scan read.") { [("", String($0.transcriptBytes))] }
+        metric("stored_bytes_read", "Transcript bytes as stored (compressed) that the last scan read.") { [("", String($0.storedBytes))] }
+        metric("last_success_timestamp_seconds", "When the last scan finished (Unix time); problems found still count as a finished scan.") { _ in
+            [("", String(finishedAt))]
+        }
+        if !failed.isEmpty {
+            lines.append("# HELP transcript_fsck_store_failed 1 when the store could not be read at the last scan (it has no other samples).")
+            lines.append("# TYPE transcript_fsck_store_failed gauge")
+            for (labels, didFail) in failed { lines.append("transcript_fsck_store_failed{\(labels)} \(didFail ? 1 : 0)") }
+        }
         return lines.joined(separator: "\n") + "\n"
     }
 

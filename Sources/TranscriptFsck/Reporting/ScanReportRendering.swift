@@ -1,5 +1,6 @@
 extension ScanReport: SessionReport {
     public var command: String { "scan" }
+    public var needsAttention: Bool { hasProblems }
 
     public var summaryMembers: [(String, JSONValue)] {
         let summary = self.summary

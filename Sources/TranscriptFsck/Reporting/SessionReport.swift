@@ -2,6 +2,8 @@
 public protocol SessionReport: Sendable {
     /// `scan` or `repair`.
     var command: String { get }
+    /// Exit status 1: some session is a problem (scan), or was refused or deferred (repair).
+    var needsAttention: Bool { get }
     var location: StoreLocation { get }
     var duration: Duration { get }
     /// The JSON summary object's members.
@@ -35,13 +37,13 @@ extension SessionReport {
 
     var failures: Int { cases.filter { $0.failure != nil }.count }
 
-    private func renderedLines() -> String {
+    func renderedLines() -> String {
         var text = ""
         for object in sessionObjects { text += object.rendered() + "\n" }
         return text + JSONValue.object([("summary", .object(summaryMembers))]).rendered() + "\n"
     }
 
-    private func renderedMarkdown() -> String {
+    func renderedMarkdown() -> String {
         var lines = ["# transcript-fsck \(command): \(location.database.escapingControlCharacters)", ""]
         lines.append("| | |")
         lines.append("|---|---:|")
@@ -62,16 +64,20 @@ extension SessionReport {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    private static func markdownCell(_ text: String) -> String {
+    static func markdownCell(_ text: String) -> String {
         text.escapingControlCharacters.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "`", with: "'")
     }
 
     private func renderedJUnit() -> String {
         let seconds = String(milliseconds: duration.seconds)
-        let suite = "transcript-fsck \(command) \(location.database)"
-        var lines = [#"<?xml version="1.0" encoding="UTF-8"?>"#,
-                     "<testsuites name=\"transcript-fsck\" tests=\"\(cases.count)\" failures=\"\(failures)\" errors=\"0\" time=\"\(seconds)\">",
-                     "  <testsuite name=\"\(XML.escaped(suite))\" tests=\"\(cases.count)\" failures=\"\(failures)\" errors=\"0\" skipped=\"0\" time=\"\(seconds)\">"]
+        return JUnit.document(tests: cases.count, failures: failures, errors: 0, seconds: seconds,
+                              suites: [junitSuite(name: "transcript-fsck \(command) \(location.database)")])
+    }
+
+    /// This report as one `<testsuite>`: a test case per session.
+    func junitSuite(name: String) -> [String] {
+        let seconds = String(milliseconds: duration.seconds)
+        var lines = ["  <testsuite name=\"\(XML.escaped(name))\" tests=\"\(cases.count)\" failures=\"\(failures)\" errors=\"0\" skipped=\"0\" time=\"\(seconds)\">"]
         for item in cases {
             let open = "    <testcase classname=\"transcript-fsck.\(command)\" name=\"\(XML.escaped(item.id))\" time=\"0\""
             if let failure = item.failure {
@@ -83,6 +89,16 @@ extension SessionReport {
             }
         }
         lines.append("  </testsuite>")
+        return lines
+    }
+}
+
+/// The JUnit XML document around its suites.
+enum JUnit {
+    static func document(tests: Int, failures: Int, errors: Int, seconds: String, suites: [[String]]) -> String {
+        var lines = [#"<?xml version="1.0" encoding="UTF-8"?>"#,
+                     "<testsuites name=\"transcript-fsck\" tests=\"\(tests)\" failures=\"\(failures)\" errors=\"\(errors)\" time=\"\(seconds)\">"]
+        for suite in suites { lines += suite }
         lines.append("</testsuites>")
         return lines.joined(separator: "\n") + "\n"
     }

@@ -1,0 +1,216 @@
+import Foundation
+import StoreFixtures
+import Testing
+@testable import TranscriptFsck
+
+/// A root's profiles are stores of their own (Hermes 0.13.0 on): a scan of the root audits each, a repair repairs each,
+/// and one store's damage is that store's finding.
+@Suite struct ProfileTests {
+    private func json(_ result: CommandResult) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
+    }
+
+    private func stores(_ document: [String: Any]) throws -> [String: [String: Any]] {
+        let stores = try #require(document["stores"] as? [[String: Any]])
+        return Dictionary(uniqueKeysWithValues: stores.map { ($0["profile"] as? String ?? "?", $0) })
+    }
+
+    // The false all-clear: the root is whole, a profile beside it is not.
+    @Test func aRootWhoseProfileLostHistoryFailsTheAuditAndNamesTheProfile() throws {
+        let root = try ProfiledRoot([("default", 12, 12), ("coder", 30, 4), ("writer", 10, 10)])
+        let table = try CommandRunner.fsck(["scan", "--home", root.root])
+        #expect(table.status == 1, "\(table.standardOutput)")
+        #expect(table.standardOutput.contains("== coder: \(root.database("coder"))"))
+        #expect(table.standardOutput.contains("1 store needs attention: coder."))
+
+        let result = try CommandRunner.fsck(["scan", "--home", root.root, "--format", "json"])
+        #expect(result.status == 1)
+        let document = try json(result)
+        let summary = try #require(document["summary"] as? [String: Int])
+        #expect(summary["stores"] == 3 && summary["sessions"] == 3 && summary["truncated"] == 1 && summary["missing_messages"] == 26)
+        let sessions = try #require(document["sessions"] as? [[String: Any]])
+        let truncated = try #require(sessions.first { $0["status"] as? String == "truncated" })
+        #expect(truncated["profile"] as? String == "coder" && truncated["root"] as? String == root.root)
+        #expect(try stores(document)["coder"]?["database"] as? String == root.database("coder"))
+    }
+
+    @Test func aHomeThatIsOneProfileIsThatProfileAloneAsTheAgentResolvesIt() throws {
+        let root = try ProfiledRoot([("default", 30, 4), ("coder", 12, 12)])
+        for environment in [["HERMES_HOME": root.home("coder")], [:]] {
+            let arguments = environment.isEmpty ? ["--home", root.home("coder")] : []
+            let result = try CommandRunner.fsck(["scan", "--format", "json"] + arguments, environment: environment)
+            #expect(result.status == 0, "\(result.standardOutput)")
+            // One store: the report of one store, as before profiles were looked for.
+            #expect(try json(result)["database"] as? String == root.database("coder"))
+        }
+    }
+
+    @Test func profileNarrowsTheRunAsTheAgentSpellsNames() throws {
+        let root = try ProfiledRoot([("default", 30, 4), ("coder", 12, 12), ("writer", 10, 10)])
+        let coder = try CommandRunner.fsck(["scan", "--home", root.root, "--profile", " Coder ", "--format", "json"])
+        #expect(coder.status == 0)
+        #expect(try json(coder)["database"] as? String == root.database("coder"))
+        let two = try CommandRunner.fsck(["scan", "--home", root.root, "--profile", "Default", "--profile", "writer", "--format", "json"])
+        #expect(two.status == 1)
+        #expect(try Set(stores(json(two)).keys) == ["default", "writer"])
+        // From a profile's own home, --profile names the root's profiles, as `hermes -p` does.
+        let sibling = try CommandRunner.fsck(["scan", "--home", root.home("coder"), "--profile", "writer", "--format", "json"])
+        #expect(try json(sibling)["database"] as? String == root.database("writer"))
+
+        for (name, words) in [("nope", "no profile 'nope' here (its profiles: default, coder, writer)"), ("../etc", "not a profile name")] {
+            let result = try CommandRunner.fsck(["scan", "--home", root.root, "--profile", name])
+            #expect(result.status == 2)
+            #expect(result.standardError.contains(words), "\(result.standardError)")
+            #expect(result.standardError.split(separator: "\n").count == 1)
+        }
+    }
+
+    @Test func aProfileThatNeverRanIsNothingToAuditAndDirectoriesTheAgentIgnoresAreIgnored() throws {
+        let root = try ProfiledRoot([("default", 12, 12), ("fresh", 0, 0), ("coder", 10, 10)])
+        for ignored in ["Upper", "-dash", "default"] {
+            try FileManager.default.createDirectory(atPath: root.root + "/profiles/\(ignored)/sessions", withIntermediateDirectories: true)
+        }
+        let result = try CommandRunner.fsck(["scan", "--home", root.root, "--format", "json"])
+        #expect(result.status == 0, "\(result.standardOutput)")
+        let stores = try stores(json(result))
+        #expect(Set(stores.keys) == ["default", "coder", "fresh"])
+        #expect(stores["fresh"]?["outcome"] as? String == "never_ran")
+        let table = try CommandRunner.fsck(["scan", "--home", root.root])
+        #expect(table.standardOutput.contains("this profile has never run a session"))
+        #expect(table.standardOutput.contains("Every store is consistent (3 stores)."))
+    }
+
+    @Test func oneStoreThatCannotBeReadIsThatStoresOutcomeAndTheWorstExitStatus() throws {
+        let root = try ProfiledRoot([("default", 30, 4), ("broken", 10, 10), ("coder", 10, 10)])
+        try Data("this is not a database, it only sits where one should be".utf8).write(to: URL(fileURLWithPath: root.database("broken")))
+        let result = try CommandRunner.fsck(["scan", "--home", root.root, "--format", "json"])
+        #expect(result.status == 2)
+        let stores = try stores(json(result))
+        #expect(stores["broken"]?["outcome"] as? String == "failed")
+        #expect((stores["broken"]?["error"] as? String)?.contains("not a SQLite database") == true)
+        #expect(stores["default"]?["summary"].flatMap { $0 as? [String: Int] }?["truncated"] == 1)
+        #expect(result.standardError == "transcript-fsck: error: broken: \(root.database("broken")): not a SQLite database "
+                + "(file is not a database); check that --db names the agent's state.db\n")
+
+        let junit = root.directory.file("report.xml")
+        #expect(try CommandRunner.fsck(["scan", "--home", root.root, "--format", "junit", "--output", junit]).status == 2)
+        let validation = try CommandRunner.shell("xmllint --noout --schema '\(FixtureSchema.fixturesDirectory)/junit.xsd' '\(junit)'")
+        #expect(validation.status == 0, "\(validation.standardError)")
+        let xml = try String(contentsOfFile: junit, encoding: .utf8)
+        #expect(xml.contains("tests=\"3\" failures=\"1\" errors=\"1\""))
+        #expect(xml.components(separatedBy: "<testsuite ").count - 1 == 3)
+    }
+
+    @Test func aRepairOfTheRootRepairsEveryProfileEachWithItsOwnLockAndBackup() throws {
+        let root = try ProfiledRoot([("default", 30, 4), ("coder", 40, 6), ("writer", 10, 10), ("fresh", 0, 0)])
+        let dry = try CommandRunner.fsck(["repair", "--home", root.root, "--dry-run", "--format", "json"])
+        #expect(dry.status == 0, "\(dry.standardError)")
+        #expect(try !root.isWhole("coder"))
+
+        let backups = TemporaryDirectory("backups")
+        let result = try CommandRunner.fsck(["repair", "--home", root.root, "--backup", backups.path, "--format", "json"])
+        #expect(result.status == 0, "\(result.standardError)")
+        let summary = try #require(try json(result)["summary"] as? [String: Int])
+        #expect(summary["backfilled"] == 2 && summary["inserted_messages"] == 26 + 34)
+        for profile in ["default", "coder", "writer"] { #expect(try root.isWhole(profile), "\(profile)") }
+        let names = try FileManager.default.contentsOfDirectory(atPath: backups.path).sorted()
+        #expect(names.count == 2)
+        #expect(names.allSatisfy { $0.hasPrefix("coder.state.db.bak-") || $0.hasPrefix("default.state.db.bak-") })
+        #expect(FileManager.default.fileExists(atPath: root.database("coder") + ".repair.lock"))
+
+        #expect(try CommandRunner.fsck(["scan", "--home", root.root]).status == 0)
+        // One file cannot hold several stores' backups.
+        let file = try CommandRunner.fsck(["repair", "--home", root.root, "--backup", backups.file("one.db")])
+        #expect(file.status == 2 && file.standardError.contains("name a directory for their backups"))
+    }
+
+    @Test func sessionNamesASessionOfOneStore() throws {
+        let root = try ProfiledRoot([("default", 30, 4), ("coder", 40, 6)])
+        let ambiguous = try CommandRunner.fsck(["repair", "--home", root.root, "--session", "s"])
+        #expect(ambiguous.status == 2)
+        #expect(ambiguous.standardError.contains("this run covers 2 (default, coder): add --profile NAME"))
+        #expect(try !root.isWhole("default") && !root.isWhole("coder"))
+        let narrowed = try CommandRunner.fsck(["repair", "--home", root.root, "--profile", "coder", "--session", "s", "--no-backup"])
+        #expect(narrowed.status == 0, "\(narrowed.standardError)")
+        #expect(try root.isWhole("coder") && !root.isWhole("default"))
+    }
+
+    @Test func sinceKeepsAStateSectionPerStore() throws {
+        let root = try ProfiledRoot([("default", 12, 12), ("coder", 30, 4)])
+        let state = root.directory.file("audit.state")
+        #expect(try CommandRunner.fsck(["scan", "--home", root.root, "--since", state]).status == 1)
+        let again = try CommandRunner.fsck(["scan", "--home", root.root, "--since", state, "--format", "json"])
+        #expect(again.status == 1)
+        let stores = try stores(json(again))
+        for profile in ["default", "coder"] {
+            #expect((stores[profile]?["scan"] as? [String: Any])?["unchanged_skipped"] as? Int == 1, "\(profile)")
+        }
+        // A run narrowed to one profile reads and replaces its own section, and keeps the other's.
+        #expect(try CommandRunner.fsck(["repair", "--home", root.root, "--profile", "coder", "--no-backup"]).status == 0)
+        let coder = try CommandRunner.fsck(["scan", "--home", root.root, "--profile", "coder", "--since", state, "--format", "json"])
+        #expect(coder.status == 0)
+        #expect((try json(coder)["scan"] as? [String: Any])?["unchanged_skipped"] as? Int == 0)
+        let sections = try String(contentsOfFile: state, encoding: .utf8).split(separator: "\n").filter { $0.hasPrefix("{") }
+        #expect(sections.count == 2)
+        let both = try CommandRunner.fsck(["scan", "--home", root.root, "--since", state, "--format", "json"])
+        #expect(both.status == 0)
+        #expect(try self.stores(json(both)).values.allSatisfy { ($0["scan"] as? [String: Any])?["unchanged_skipped"] as? Int == 1 })
+    }
+
+    @Test func manyHomesInOneRunEachNamedByItsRoot() throws {
+        let first = try ProfiledRoot([("default", 12, 12)], label: "home-a")
+        let second = try ProfiledRoot([("default", 30, 4), ("coder", 10, 10)], label: "home-b")
+        let list = first.directory.file("homes.txt")
+        try "# the fleet\n\n  \(second.root)  \n".write(toFile: list, atomically: true, encoding: .utf8)
+        let metrics = first.directory.file("fsck.prom")
+        let result = try CommandRunner.fsck(["scan", "--home", first.root, "--homes-from", list, "--jobs", "2", "--metrics", metrics])
+        #expect(result.status == 1, "\(result.standardError)")
+        #expect(result.standardOutput.contains("transcript-fsck scan: 3 stores in"))
+        #expect(result.standardOutput.contains("== \(first.root): \(first.database("default"))"))
+        #expect(result.standardOutput.contains("== \(second.root) (coder): \(second.database("coder"))"))
+        #expect(result.standardOutput.contains("1 store needs attention: \(second.root)."))
+        let text = try String(contentsOfFile: metrics, encoding: .utf8)
+        #expect(text.contains("transcript_fsck_problem_sessions{database=\"\(second.database("default"))\",root=\"\(second.root)\",profile=\"default\"} 1"))
+        #expect(text.contains("transcript_fsck_store_failed{database=\"\(second.database("coder"))\",root=\"\(second.root)\",profile=\"coder\"} 0"))
+        let parsed = try CommandRunner.shell("python3 -c \"import sys; from prometheus_client.parser import text_string_to_metric_families as f; "
+                                             + "list(f(open(sys.argv[1]).read()))\" '\(metrics)'")
+        #expect(parsed.status == 0, "\(parsed.standardError)")
+
+        let unreadable = try CommandRunner.fsck(["scan", "--homes-from", first.directory.file("absent.txt")])
+        #expect(unreadable.status == 2 && unreadable.standardError.contains("absent.txt: cannot read this list of homes"))
+        let mixed = try CommandRunner.fsck(["scan", "--home", first.root, "--home", second.root, "--db", first.database("default")])
+        #expect(mixed.status == 2 && mixed.standardError.contains("--db and --transcripts name one store's files"))
+    }
+
+    @Test func doctorListsTheProfilesItFoundAndChecksEach() throws {
+        let root = try ProfiledRoot([("default", 12, 12), ("coder", 10, 10), ("fresh", 0, 0)])
+        let result = try CommandRunner.fsck(["doctor", "--home", root.root])
+        #expect(result.standardOutput.contains("profiles  \(root.root): default, coder, fresh"), "\(result.standardOutput)")
+        #expect(result.standardOutput.contains("== coder: \(root.database("coder"))"))
+        #expect(result.standardOutput.contains("this profile has never run a session"))
+    }
+
+    @Test func exportReadsTheProfileItIsGiven() throws {
+        let root = try ProfiledRoot([("default", 12, 12), ("coder", 10, 10)])
+        let coder = try CommandRunner.fsck(["export", "--home", root.root, "--profile", "coder", "--session", "s"])
+        #expect(coder.status == 0, "\(coder.standardError)")
+        #expect(coder.standardOutput.split(separator: "\n").count == 10)
+        let home = try CommandRunner.fsck(["export", "--home", root.root, "--session", "s"])
+        #expect(home.standardOutput.split(separator: "\n").count == 12)
+    }
+
+    @Test func profileNamesAndPlacesAreTheAgents() {
+        #expect(HermesProfiles.place(home: "/srv/hermes/profiles/coder").root == "/srv/hermes")
+        #expect(HermesProfiles.place(home: "/srv/hermes/profiles/coder/").profile == "coder")
+        #expect(HermesProfiles.place(home: "/opt/data").profile == "default")
+        #expect(HermesProfiles.place(home: "/srv/hermes/profiles/Coder").profile == "default")
+        #expect(HermesProfiles.place(home: "/srv/hermes/profiles/default").root == "/srv/hermes/profiles/default")
+        #expect(HermesProfiles.normalized(" Coder ") == "coder")
+        #expect(HermesProfiles.normalized("DEFAULT") == "default")
+        for name in ["", "-a", "_a", "a.b", "a/b", String(repeating: "a", count: 65), "é"] {
+            #expect(HermesProfiles.normalized(name) == nil, "\(name)")
+        }
+        #expect(HermesProfiles.normalized(String(repeating: "a", count: 64)) != nil)
+        #expect(HermesProfiles.normalized("a-b_9") == "a-b_9")
+    }
+}
