@@ -16,6 +16,7 @@ SessionStore.load_transcript.
     python hermes_driver.py rewind   HOME SESSION READY GO OUT  (/undo held between its reads and its write)
     python hermes_driver.py writer   HOME SECONDS|until:FILE OUT NAME [session_db|gateway]  (one of the agent's writers)
     python hermes_driver.py bulk     HOME SESSIONS MESSAGES SURVIVING            (a large path-A store, for benchmarks)
+    python hermes_driver.py profiles ROOT [NAME,..]  (the agent's create_profile for each, then its list_profiles)
 
 TRUTH is the whole history of every session, in the order the agent produced it, which only this
 driver knows: no code of transcript-fsck computes it. It also says what a repair must leave of each session
@@ -531,6 +532,16 @@ def bulk(home, sessions, messages, surviving):
     db.close()
 
 
+def profiles(root, names=""):
+    """The agent's own profile code over ROOT (a root outside ~/.hermes, as in Docker's /opt/data): create_profile for
+    each of NAMES (comma-separated; none: only list), then print list_profiles() as [[name, path], ...]."""
+    os.environ["HERMES_HOME"] = str(root)
+    from hermes_cli import profiles as agent_profiles
+    for name in [n for n in names.split(",") if n]:
+        agent_profiles.create_profile(name, no_alias=True, no_skills=True)
+    print(json.dumps([[p.name, str(p.path)] for p in agent_profiles.list_profiles()]))
+
+
 if __name__ == "__main__":
     command, args = sys.argv[1], sys.argv[2:]
     if command == "damage":
@@ -553,5 +564,7 @@ if __name__ == "__main__":
         writer(*args)
     elif command == "bulk":
         bulk(*args)
+    elif command == "profiles":
+        profiles(*args)
     else:
         sys.exit(f"unknown command {command}")

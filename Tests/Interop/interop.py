@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """One interop round on the released agent's own code: damage, (upgrade,) scan, repair, read back, scan, repair again.
 
-    interop.py --fsck BIN --version 0.13.0 [--upgrade-to 0.19.0] [--work DIR] [--writers]
+    interop.py --fsck BIN --version 0.13.0 [--upgrade-to 0.19.0] [--work DIR] [--writers] [--profiles coder,writer]
 
 The steps: damage (and upgrade) through the agent; scan (each session's status against TRUTH; the deleted ones
 alone must scan clean); in a round upgrading to 0.16.0 or later, /undo during a repair on a copy of the store;
@@ -240,6 +240,75 @@ def rewind_race(args, python, home, work, truth):
     return failures
 
 
+def by_profile(document, names):
+    """A report of several stores: each session's status (scan) or action (repair), per profile."""
+    sessions = {name: {} for name in names}
+    for session in document["sessions"]:
+        sessions.setdefault(session["profile"], {})[session["session_id"]] = session
+    return sessions
+
+
+def profiles_round(args, work):
+    """--profiles NAME,..: a root whose default profile and named ones (made by the agent's own create_profile) are each
+    damaged (and upgraded) through the agent's write paths; one scan and one repair of the root; every profile read back
+    by the agent's own readers; the stores the tool reports are the profiles the agent lists."""
+    root = work / "root"
+    shutil.rmtree(root, ignore_errors=True)
+    root.mkdir(parents=True)
+    driver = str(HERE / "hermes_driver.py")
+    writer_python = agent_python(args.version)
+    reader_python = agent_python(args.upgrade_to) if args.upgrade_to else writer_python
+    reader = args.upgrade_to or args.version
+    listed = json.loads(run([writer_python, driver, "profiles", str(root), args.profiles], 0, "create_profile").stdout.splitlines()[-1])
+    homes = dict(listed)
+    truths = {}
+    for name, home in homes.items():
+        truth_path, before = work / f"truth-{name}.json", work / f"before-{name}.json"
+        run([writer_python, driver, "damage", home, str(truth_path)], 0, f"damage of profile {name}")
+        if args.upgrade_to:
+            run([reader_python, driver, "upgrade", home, str(truth_path)], 0, f"upgrade of profile {name}")
+        run([reader_python, driver, "snapshot", home, str(before)], 0, f"snapshot of profile {name}")
+        truths[name] = (Truth(truth_path), truth_path, before)
+
+    failures = []
+    agent_list = [name for name, _ in json.loads(run([reader_python, driver, "profiles", str(root)], 0, "list_profiles").stdout.splitlines()[-1])]
+    scanned = json.loads(run([args.fsck, "scan", "--home", str(root), "--format", "json"], 1, "scan of the root").stdout)
+    reported = [store["profile"] for store in scanned["stores"]]
+    if reported != agent_list:
+        failures.append(f"the scan of the root reports the stores {reported}; hermes-agent {reader} lists the profiles {agent_list}")
+    statuses = by_profile(scanned, homes)
+    for name, (truth, _, _) in truths.items():
+        failures += [f"profile {name}: {f}" for f in check_scan_before(truth, {sid: s["status"] for sid, s in statuses[name].items()})]
+
+    result = run([args.fsck, "repair", "--home", str(root), "--format", "json"], (0, 1), "repair of the root")
+    repaired = by_profile(json.loads(result.stdout), homes)
+    unfinished = 0
+    for name, (truth, truth_path, before) in truths.items():
+        actions = {sid: (s.get("action"), s.get("inserted", 0)) for sid, s in repaired[name].items()}
+        REASONS.update({sid: s.get("reason") for sid, s in repaired[name].items()})
+        unfinished += sum(action in ("refused", "deferred") for action, _ in actions.values())
+        failures += check_repair(truth, actions, f"repair of the root, profile {name}")
+        failures += agent_check(reader_python, homes[name], truth_path, before, f"profile {name}, read back by hermes-agent {reader}")
+    if result.returncode != (1 if unfinished else 0):
+        failures.append(f"the repair of the root exits {result.returncode} with {unfinished} sessions refused or deferred")
+
+    after = run([args.fsck, "scan", "--home", str(root), "--format", "json"], None, "scan of the root after")
+    problems = 0
+    for name, sessions in by_profile(json.loads(after.stdout), homes).items():
+        found = {sid: s["status"] for sid, s in sessions.items()}
+        problem = any(status in PROBLEMS for status in found.values())
+        problems += problem
+        failures += check_scan_after(truths[name][0], 1 if problem else 0, found, (), f"profile {name}, scan after the repair")
+    if after.returncode != (1 if problems else 0):
+        failures.append(f"the scan of the root after the repair exits {after.returncode} with problems in {problems} profiles")
+    again = json.loads(run([args.fsck, "repair", "--home", str(root), "--format", "json"], (0, 1), "second repair").stdout)
+    if again["summary"]["inserted_messages"]:
+        failures.append(f"a second repair of the root inserted {again['summary']['inserted_messages']} more rows")
+    print(json.dumps({"version": args.version, "upgrade_to": args.upgrade_to, "profiles": agent_list,
+                      "summary": scanned["summary"], "repair": json.loads(result.stdout)["summary"]}))
+    return failures
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--fsck", required=True)
@@ -247,9 +316,15 @@ def main():
     parser.add_argument("--upgrade-to")
     parser.add_argument("--work")
     parser.add_argument("--writers", action="store_true")
+    parser.add_argument("--profiles", help="NAME,..: a root with these profiles beside its default (see profiles_round)")
     args = parser.parse_args()
     started = time.monotonic()
     work = Path(args.work or tempfile.mkdtemp(prefix="fsck-interop-"))
+    if args.profiles:
+        failures = profiles_round(args, work)
+        for failure in failures:
+            print(failure)
+        return 1 if failures else 0
     home, truth_path, before = work / "home", work / "truth.json", work / "before.json"
     shutil.rmtree(home, ignore_errors=True)  # a --work of an earlier round: start from an empty home
     home.mkdir(parents=True)

@@ -28,6 +28,14 @@ import Testing
         #expect(result.status == 0, "\(result.standardOutput)\n\(result.standardError)")
     }
 
+    /// Profiles made by the agent's own create_profile, each damaged through its write paths: one scan of the root
+    /// reports the profiles the agent lists, one repair leaves each whole as the agent reads it.
+    @Test func aRootsProfilesAreEachAuditedAndRepairedAsTheAgentListsAndReadsThem() throws {
+        let result = try round("--version 0.13.0 --upgrade-to 0.19.0 --profiles coder,writer")
+        #expect(result.status == 0, "\(result.standardOutput)\n\(result.standardError)")
+        #expect(result.standardOutput.contains("\"profiles\": [\"default\", \"coder\", \"writer\"]"))
+    }
+
     @Test func theAgentsOwnWritersLoseNothingWhileARepairRuns() throws {
         let result = try round("--version 0.13.0 --upgrade-to 0.19.0 --writers")
         #expect(result.status == 0, "\(result.standardOutput)\n\(result.standardError)")
