@@ -2,7 +2,7 @@
 #   make demo         build, generate a demo store from Fixtures/, audit it
 #   make repair-demo  copy the demo store, repair the copy, audit it again
 #   make test         every test (unit, CLI, fault injection, the released agent's round trip)
-#   make bench        the benchmark suite (see Docs/PERFORMANCE.md); make bench-agent, -startup, -since: one part
+#   make bench        the benchmark suite (see Docs/PERFORMANCE.md); make bench-agent, -startup, -since, -huge, -homes: one part
 #   make torture      the long fault-injection runs; make fuzz, make sanitize (see Docs/RELIABILITY.md)
 #   make audit        scan the store at HERMES_HOME (or DB, TRANSCRIPTS); fails on problems
 #   make repair       repair it (a backup is made first), then scan it again
@@ -18,7 +18,7 @@ SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEBUG_BIN   = .build/debug
 RELEASE_BIN = .build/release
 
-.PHONY: all deps test-deps build release demo repair-demo test bench bench-agent bench-startup bench-since bench-huge fuzz torture sanitize audit repair install dist dist-check clean
+.PHONY: all deps test-deps build release demo repair-demo test bench bench-agent bench-startup bench-since bench-huge bench-homes fuzz torture sanitize audit repair install dist dist-check clean
 
 all: build
 
@@ -74,7 +74,7 @@ test: test-deps
 	$(SWIFT) build --build-tests
 	$(SWIFT) test --skip-build
 
-bench: release bench-agent bench-startup bench-since bench-huge
+bench: release bench-agent bench-startup bench-since bench-huge bench-homes
 	python3 Benchmarks/run.py $(BENCH_ARGS)
 
 # The agent's write latency during a repair, with the released agent's own writers (Docs/PERFORMANCE.md): on a WAL
@@ -177,6 +177,10 @@ bench-since: release
 # One 300 MB message: scan and repair peak memory against the message and against the agent writing it (Docs/PERFORMANCE.md).
 bench-huge: release
 	python3 Benchmarks/huge_message.py $(BENCH_HUGE_ARGS)
+
+# A fleet audit: 1,000 homes of 10 sessions in one run against 1,000 separate runs, with peak memory (Docs/PERFORMANCE.md).
+bench-homes: release
+	python3 Benchmarks/many_homes.py $(BENCH_HOMES_ARGS)
 
 # Start-up time of the static binary against the toolchain-linked one and /bin/true (Docs/PERFORMANCE.md).
 bench-startup: release dist

@@ -30,8 +30,12 @@ struct RepairCommand: AsyncParsableCommand {
         and a session that would hold it longer than --lock-budget, or would have to give existing rows new \
         ids, is deferred: stop the agent and run the repair again.
 
+        A home that is a root is repaired with every profile the agent lists, each with its own lock, backup \
+        and transactions (in one --backup DIR, each backup's name starts with its profile); one store's failure \
+        is that store's outcome, and the others are still repaired.
+
         Exit status: 0 every session is consistent; 1 some session was refused or deferred; 2 the repair \
-        could not run.
+        could not run (of several stores: some store could not be repaired).
         """
     )
 

@@ -17,8 +17,13 @@ struct ScanCommand: AsyncParsableCommand {
         (the user deleted it; not a problem), database_only or database_ahead. Writes nothing but the \
         files named by --output, --metrics and --since.
 
+        A home that is a root is audited with every profile the agent lists (ROOT/profiles/NAME), each a store \
+        of its own, in one report with a section per store; --profile narrows the run, and a home that is one \
+        profile's directory is that profile alone. --home repeats and --homes-from lists many homes: --jobs \
+        stores are scanned at once, and the exit status is the worst store's.
+
         Exit status: 0 no session needs repair; 1 some session is truncated, missing, continued, diverged \
-        or corrupt; 2 the scan could not run.
+        or corrupt; 2 the scan could not run (of several stores: some store could not be read).
         """
     )
 

@@ -17,28 +17,53 @@ import Testing
         #expect(repair.standardOutput.contains("warning: \(partial): a partial copy left by a backup that was interrupted"), "\(repair.standardOutput)")
     }
 
+    /// `megabytes` of pages for the backup to copy, so that it is still copying when the signal comes.
+    private func pad(_ database: String, megabytes: Int) throws {
+        try SQLiteConnection(path: database, mode: .readWrite).execute("""
+            CREATE TABLE padding (b BLOB);
+            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < \(megabytes)) INSERT INTO padding SELECT zeroblob(1 << 20) FROM n;
+            """)
+    }
+
+    /// Starts the repair, waits until each of `directories` holds a partial backup, and sends `signal`.
+    private func interrupt(_ arguments: [String], copyingInto directories: [String], with signal: Int32) throws -> CommandResult {
+        let repair = try CommandRunner.start("transcript-fsck", ["repair"] + arguments)
+        func copying() throws -> Bool {
+            try directories.allSatisfy { try FileManager.default.contentsOfDirectory(atPath: $0).contains { $0.contains(".partial-") } }
+        }
+        var started = false
+        for _ in 0..<4_000 where !started {
+            usleep(2_000)
+            started = try copying()
+        }
+        try #require(started, "the backups never started")
+        usleep(20_000)
+        kill(repair.process.processIdentifier, signal)
+        return repair.finish()
+    }
+
     @Test(arguments: [SIGINT, SIGTERM])
     func aSignalDuringTheBackupLeavesNoPartialCopy(signal: Int32) throws {
         let directory = TemporaryDirectory("interrupt")
         try DemoStore.build(home: directory.path)
         let database = directory.path + "/state.db"
-        // 256 MiB of pages for the backup to copy, so that it is still copying when the signal comes.
-        try SQLiteConnection(path: database, mode: .readWrite).execute("""
-            CREATE TABLE padding (b BLOB);
-            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 256) INSERT INTO padding SELECT zeroblob(1 << 20) FROM n;
-            """)
-        let repair = try CommandRunner.start("transcript-fsck", ["repair", "--home", directory.path, "--create-missing"])
-        var partials: [String] = []
-        for _ in 0..<4_000 where partials.isEmpty {
-            usleep(2_000)
-            partials = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.contains(".partial-") }
-        }
-        try #require(!partials.isEmpty, "the backup never started")
-        usleep(20_000)
-        kill(repair.process.processIdentifier, signal)
-        let result = repair.finish()
+        try pad(database, megabytes: 256)
+        let result = try interrupt(["--home", directory.path, "--create-missing"], copyingInto: [directory.path], with: signal)
         #expect(result.status == signal, "\(result.standardError)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).allSatisfy { !$0.contains(".bak-") })
         #expect(try AgentView.integer(database, "SELECT count(*) FROM messages WHERE session_id = '20260302_101500_d4e5f6'") == 6)
+    }
+
+    // Two profiles' backups at once (--jobs 2): each one's partial copy is removed, not only the last registered.
+    @Test func aSignalDuringTwoProfilesBackupsAtOnceLeavesNeitherPartialCopy() throws {
+        let root = try ProfiledRoot([("default", 30, 4), ("coder", 30, 4)])
+        for profile in ["default", "coder"] { try pad(root.database(profile), megabytes: 192) }
+        let homes = [root.home("default"), root.home("coder")]
+        let result = try interrupt(["--home", root.root, "--jobs", "2"], copyingInto: homes, with: SIGINT)
+        #expect(result.status == SIGINT, "\(result.standardError)")
+        for home in homes {
+            #expect(try FileManager.default.contentsOfDirectory(atPath: home).allSatisfy { !$0.contains(".bak-") }, "\(home)")
+        }
+        #expect(try !root.isWhole("default") && !root.isWhole("coder"))
     }
 }

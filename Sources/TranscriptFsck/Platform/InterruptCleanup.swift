@@ -8,34 +8,71 @@ import Darwin
 /// then dies of the signal as it would have: Ctrl-C during a backup leaves no full-size partial copy behind.
 ///
 /// A signal handler may only call async-signal-safe functions and read what was set up before it was installed, so
-/// the paths are C strings made beforehand, and the handler calls `unlink` and `raise` alone.
+/// the paths are C strings made beforehand, and the handler calls `unlink` and `raise` alone. Several stores' backups
+/// may run at once (a repair of a root's profiles): each takes slots of one table, and the handler stays installed
+/// until the last is done. A slot given back is emptied, but its string is freed only then, so that a handler running
+/// meanwhile never reads freed memory.
 enum InterruptCleanup {
     private static let signals: [Int32] = [SIGINT, SIGTERM, SIGHUP]
-    private static let capacity = 8
-    nonisolated(unsafe) private static var paths = UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>.allocate(capacity: capacity)
-    nonisolated(unsafe) private static var count: Int32 = 0
+    private static let capacity = 64
+    nonisolated(unsafe) private static let paths: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?> = {
+        let table = UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>.allocate(capacity: capacity)
+        table.initialize(repeating: nil, count: capacity)
+        return table
+    }()
+
+    private struct Registrations {
+        var active = 0
+        var given: [UnsafeMutablePointer<CChar>] = []
+        var used = [Bool](repeating: false, count: InterruptCleanup.capacity)
+        var previous = InterruptCleanup.signals.map { _ in sigaction() }
+    }
+
+    private static let registrations = Locked(Registrations())
 
     /// Runs `body`; should one of the signals arrive meanwhile, `files` are removed before the process dies of it.
     static func removing<Result, Failure: Error>(_ files: [String], during body: () throws(Failure) -> Result) throws(Failure) -> Result {
-        let chosen = files.prefix(capacity)
-        for (index, file) in chosen.enumerated() { paths[index] = strdup(file) }
-        count = Int32(chosen.count)
-        var previous = signals.map { _ in sigaction() }
+        let slots = registrations.withLock { state in
+            var slots: [Int] = []
+            for file in files {
+                guard let slot = state.used.firstIndex(of: false) else { break }
+                state.used[slot] = true
+                let path = strdup(file)!
+                state.given.append(path)
+                paths[slot] = path
+                slots.append(slot)
+            }
+            if state.active == 0 { install(saving: &state.previous) }
+            state.active += 1
+            return slots
+        }
+        defer {
+            registrations.withLock { state in
+                for slot in slots {
+                    paths[slot] = nil
+                    state.used[slot] = false
+                }
+                state.active -= 1
+                if state.active == 0 {
+                    for (index, signal) in signals.enumerated() { sigaction(signal, &state.previous[index], nil) }
+                    for path in state.given { free(path) }
+                    state.given = []
+                }
+            }
+        }
+        return try body()
+    }
+
+    private static func install(saving previous: inout [sigaction]) {
         var action = sigaction()
         #if canImport(Glibc)
         action.__sigaction_handler.sa_handler = { signal in
-            for index in 0..<Int(InterruptCleanup.count) { if let path = InterruptCleanup.paths[index] { unlink(path) } }
+            for index in 0..<InterruptCleanup.capacity { if let path = InterruptCleanup.paths[index] { unlink(path) } }
             Glibc.signal(signal, SIG_DFL)
             raise(signal)
         }
         #endif
         sigemptyset(&action.sa_mask)
         for (index, signal) in signals.enumerated() { sigaction(signal, &action, &previous[index]) }
-        defer {
-            for (index, signal) in signals.enumerated() { sigaction(signal, &previous[index], nil) }
-            count = 0
-            for index in 0..<chosen.count { free(paths[index]); paths[index] = nil }
-        }
-        return try body()
     }
 }
