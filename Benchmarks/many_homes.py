@@ -7,24 +7,11 @@ peak memory of each.
 """
 import argparse
 import json
-import os
 import shutil
 import statistics
 import subprocess
-import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-FSCK = str(ROOT / ".build" / "release" / "transcript-fsck")
-FIXTURES = str(ROOT / ".build" / "release" / "fsck-fixtures")
-
-
-def timed(command):
-    """Wall seconds, exit status and peak RSS (MiB) of one run (wait4: the largest of the process and its children)."""
-    started = time.monotonic()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    _, status, usage = os.wait4(process.pid, 0)
-    return time.monotonic() - started, os.waitstatus_to_exitcode(status), usage.ru_maxrss / 1024
+from huge_message import FIXTURES, FSCK, ROOT, peak  # this folder: one wait4 measure
 
 
 def main():
@@ -57,14 +44,14 @@ def main():
     memory = {}
     for _ in range(args.runs):
         for name, command in (("separate", loop), ("one_jobs1", one + ["--jobs", "1"]), ("one_jobs2", one + ["--jobs", "2"])):
-            seconds, status, rss = timed(command)
+            status, seconds, rss = peak(command)
             assert status in (0, 1), f"{name} exited {status}"
             figures[name].append(seconds)
             memory[name] = rss
-    single_home = timed([FSCK, "scan", "--home", homes[0], "--jobs", "1", "--quiet", "--format", "json"])[2]
+    single_home = peak([FSCK, "scan", "--home", homes[0], "--jobs", "1", "--quiet", "--format", "json"])[2]
     base = statistics.median(figures["separate"])
     print(f"{len(homes)} homes of {args.sessions} sessions ({report['summary']['sessions']} sessions), median of {args.runs}:")
-    print(f"  {'1,000 separate runs (shell loop, --jobs 1 each)':<52} {base:7.2f} s  1.00x   peak {single_home:6.1f} MiB a run")
+    print(f"  {f'{len(homes):,} separate runs (shell loop, --jobs 1 each)':<52} {base:7.2f} s  1.00x   peak {single_home:6.1f} MiB a run")
     for name, label in (("one_jobs1", "one run, --homes-from, --jobs 1"), ("one_jobs2", "one run, --homes-from, --jobs 2")):
         seconds = statistics.median(figures[name])
         print(f"  {label:<52} {seconds:7.2f} s  {seconds / base:.2f}x   peak {memory[name]:6.1f} MiB "

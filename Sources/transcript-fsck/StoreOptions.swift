@@ -90,23 +90,22 @@ struct OutputOptions: ParsableArguments {
     }
 
     /// Prints the report, or writes it to `--output` and says the summary on standard error.
-    func emit(_ report: some SessionReport, protecting store: StoreLocation) throws {
-        try emit(rendered: { report.rendered(as: format, colored: $0) }, summary: report.summaryLine, protecting: [store])
+    func emit(_ report: some FormattedReport, protecting store: StoreLocation) throws {
+        try emit(report, protecting: [store])
     }
 
     /// The same for a run over several stores; each store that could not be read is also said on standard error.
     func emit<Report>(_ set: StoreSetReport<Report>, logger: Logger) throws {
         for line in set.failureLines { logger.error("\(line)") }
-        try emit(rendered: { set.rendered(as: format, colored: $0) }, summary: set.summaryLine,
-                 protecting: set.entries.map(\.store.location))
+        try emit(set, protecting: set.entries.map(\.store.location))
     }
 
-    private func emit(rendered: (Bool) -> String, summary: String, protecting stores: [StoreLocation]) throws {
+    private func emit(_ report: some FormattedReport, protecting stores: [StoreLocation]) throws {
         if let output {
-            try StoreLocation.writeOutput(rendered(false), to: output, protecting: stores)
-            if !quiet { StandardError.write(summary + "; report in \(output)\n") }
+            try StoreLocation.writeOutput(report.rendered(as: format, colored: false), to: output, protecting: stores)
+            if !quiet { StandardError.write(report.summaryLine + "; report in \(output)\n") }
         } else {
-            print(rendered(format == .table && TerminalColor.isWanted(on: 1)), terminator: "")
+            print(report.rendered(as: format, colored: format == .table && TerminalColor.isWanted(on: 1)), terminator: "")
         }
     }
 }

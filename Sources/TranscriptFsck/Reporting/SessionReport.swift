@@ -1,24 +1,20 @@
-/// What scan and repair reports share, so that one renderer per format serves both.
-public protocol SessionReport: Sendable {
+/// A report in every format: a store's (`SessionReport`) or a run's over several stores (`StoreSetReport`).
+public protocol FormattedReport: Sendable {
     /// `scan` or `repair`.
     var command: String { get }
-    /// Exit status 1: some session is a problem (scan), or was refused or deferred (repair).
-    var needsAttention: Bool { get }
-    var location: StoreLocation { get }
-    var duration: Duration { get }
     /// The JSON summary object's members.
     var summaryMembers: [(String, JSONValue)] { get }
-    /// One JSON object per session, in order.
-    var sessionObjects: [JSONValue] { get }
-    /// One test case per session: its id, and a failure (kind and message) when it needs attention.
-    var cases: [(id: String, failure: (kind: String, message: String)?)] { get }
-    /// The people's table, which each command lays out its own way; `colored` adds terminal colours.
+    /// The people's table; `colored` adds terminal colours.
     func renderedTable(colored: Bool) -> String
     /// The JSON document.
     func jsonDocument() -> JSONValue
+    /// A JSON object a line, then the summary.
+    func renderedLines() -> String
+    func renderedMarkdown() -> String
+    func renderedJUnit() -> String
 }
 
-extension SessionReport {
+extension FormattedReport {
     /// The report in `format`, ending with a newline.
     public func rendered(as format: ReportFormat, colored: Bool = false) -> String {
         switch format {
@@ -34,16 +30,30 @@ extension SessionReport {
     public var summaryLine: String {
         "transcript-fsck \(command): " + summaryMembers.map { "\($0.0) \($0.1.rendered())" }.joined(separator: ", ")
     }
+}
 
+/// What scan and repair reports share, so that one renderer per format serves both.
+public protocol SessionReport: FormattedReport {
+    /// Exit status 1: some session is a problem (scan), or was refused or deferred (repair).
+    var needsAttention: Bool { get }
+    var location: StoreLocation { get }
+    var duration: Duration { get }
+    /// One JSON object per session, in order.
+    var sessionObjects: [JSONValue] { get }
+    /// One test case per session: its id, and a failure (kind and message) when it needs attention.
+    var cases: [(id: String, failure: (kind: String, message: String)?)] { get }
+}
+
+extension SessionReport {
     var failures: Int { cases.filter { $0.failure != nil }.count }
 
-    func renderedLines() -> String {
+    public func renderedLines() -> String {
         var text = ""
         for object in sessionObjects { text += object.rendered() + "\n" }
         return text + JSONValue.object([("summary", .object(summaryMembers))]).rendered() + "\n"
     }
 
-    func renderedMarkdown() -> String {
+    public func renderedMarkdown() -> String {
         var lines = ["# transcript-fsck \(command): \(location.database.escapingControlCharacters)", ""]
         lines.append("| | |")
         lines.append("|---|---:|")
@@ -68,7 +78,7 @@ extension SessionReport {
         text.escapingControlCharacters.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "`", with: "'")
     }
 
-    private func renderedJUnit() -> String {
+    public func renderedJUnit() -> String {
         let seconds = String(milliseconds: duration.seconds)
         return JUnit.document(tests: cases.count, failures: failures, errors: 0, seconds: seconds,
                               suites: [junitSuite(name: "transcript-fsck \(command) \(location.database)")])

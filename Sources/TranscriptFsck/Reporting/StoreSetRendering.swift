@@ -1,24 +1,8 @@
 /// A run over several stores in every format: a section per store (its own report, or why it has none), then the
 /// totals. The JSON and JSONL keep a one-store report's `summary` and `sessions` (each session naming its store), so
 /// that a consumer reading those reads every store's.
-extension StoreSetReport {
-    var command: String { entries.lazy.compactMap(\.report).first?.command ?? "scan" }
-
-    /// The report in `format`, ending with a newline.
-    public func rendered(as format: ReportFormat, colored: Bool = false) -> String {
-        switch format {
-        case .table: renderedTable(colored: colored)
-        case .json: jsonDocument().rendered(indent: 2) + "\n"
-        case .jsonl: renderedLines()
-        case .markdown: renderedMarkdown()
-        case .junit: renderedJUnit()
-        }
-    }
-
-    /// One line for standard error when the report itself goes to a file.
-    public var summaryLine: String {
-        "transcript-fsck \(command): " + summaryMembers.map { "\($0.0) \($0.1.rendered())" }.joined(separator: ", ")
-    }
+extension StoreSetReport: FormattedReport {
+    public var command: String { entries.lazy.compactMap(\.report).first?.command ?? "scan" }
 
     /// Each failed store's error as the one line a person reads on standard error.
     public var failureLines: [String] {
@@ -28,7 +12,7 @@ extension StoreSetReport {
     }
 
     /// The stores' summaries added up, member by member, and how many stores there were and could not be read.
-    var summaryMembers: [(String, JSONValue)] {
+    public var summaryMembers: [(String, JSONValue)] {
         var members: [(String, JSONValue)] = [("stores", .integer(entries.count)),
                                               ("stores_failed", .integer(entries.filter { $0.failure != nil }.count))]
         for report in entries.compactMap(\.report) {
@@ -76,7 +60,7 @@ extension StoreSetReport {
         }
     }
 
-    func jsonDocument() -> JSONValue {
+    public func jsonDocument() -> JSONValue {
         .object([
             ("summary", .object(summaryMembers)),
             ("duration_seconds", .number((duration.seconds * 1000).rounded() / 1000)),
@@ -86,7 +70,7 @@ extension StoreSetReport {
         ])
     }
 
-    private func renderedLines() -> String {
+    public func renderedLines() -> String {
         var text = ""
         for object in sessionObjects { text += object.rendered() + "\n" }
         for entry in entries { text += JSONValue.object([("store", storeObject(entry))]).rendered() + "\n" }
@@ -102,7 +86,7 @@ extension StoreSetReport {
         }
     }
 
-    func renderedTable(colored: Bool) -> String {
+    public func renderedTable(colored: Bool) -> String {
         var lines = ["transcript-fsck \(command): \(Counted(entries.count, "store").text) in \(String(format1: duration.seconds)) s"]
         for entry in entries {
             lines.append("")
@@ -130,7 +114,7 @@ extension StoreSetReport {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    private func renderedMarkdown() -> String {
+    public func renderedMarkdown() -> String {
         var lines = ["# transcript-fsck \(command): \(Counted(entries.count, "store").text)", "", "| | |", "|---|---:|"]
         for (key, value) in summaryMembers { lines.append("| \(key) | \(value.rendered()) |") }
         for entry in entries {
@@ -153,7 +137,7 @@ extension StoreSetReport {
         Report.markdownCell(text)
     }
 
-    private func renderedJUnit() -> String {
+    public func renderedJUnit() -> String {
         var suites: [[String]] = []
         var tests = 0, failures = 0, errors = 0
         for entry in entries {
