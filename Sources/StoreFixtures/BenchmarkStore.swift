@@ -10,11 +10,15 @@ public enum BenchmarkStore {
         /// Uncompressed transcript text to aim for, in total.
         public var megabytes: Int
         public var seed: UInt64
+        /// Rows written as an agent serving a hundred chats at once writes them, eight messages of each in turn, so
+        /// that sessions interleave in row id order as in a real store (not each session's rows in one run).
+        public var interleaved: Bool
 
-        public init(sessions: Int, megabytes: Int, seed: UInt64) {
+        public init(sessions: Int, megabytes: Int, seed: UInt64, interleaved: Bool = false) {
             self.sessions = sessions
             self.megabytes = megabytes
             self.seed = seed
+            self.interleaved = interleaved
         }
     }
 
@@ -35,7 +39,7 @@ public enum BenchmarkStore {
         let bytesPerSession = max(1, scale.megabytes << 20) / max(1, scale.sessions)
         var batch: [(String, [FixtureMessage])] = []
         func flush() throws {
-            try store.addMessages(batch)
+            try store.addMessages(batch, interleavedTurns: scale.interleaved ? 8 : nil)
             batch.removeAll(keepingCapacity: true)
         }
         for index in 0..<scale.sessions {

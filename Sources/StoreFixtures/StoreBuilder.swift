@@ -80,23 +80,32 @@ public final class StoreBuilder {
         try addMessages([(sessionID, messages)], flushDelay: flushDelay, source: source)
     }
 
-    /// Writes several sessions' messages in one transaction.
-    public func addMessages(_ sessions: [(String, [FixtureMessage])], flushDelay: Double = 0.25, source: String = "cli") throws {
+    /// Writes several sessions' messages in one transaction; with `interleavedTurns`, that many messages of each session
+    /// in turn, as an agent serving them all at once writes them, so that their rows interleave in row id order.
+    public func addMessages(_ sessions: [(String, [FixtureMessage])], flushDelay: Double = 0.25, source: String = "cli",
+                            interleavedTurns: Int? = nil) throws {
         let insert = try connection.prepare("""
             INSERT INTO messages (session_id, role, content, tool_call_id, tool_calls, tool_name, timestamp)
             VALUES (?, ?, ?, ?, ?, ?, ?)
             """)
         let bump = try connection.prepare(
             "UPDATE sessions SET message_count = message_count + 1, tool_call_count = tool_call_count + ? WHERE id = ?")
+        let turn = max(1, interleavedTurns ?? Int.max / 2)
         try connection.inTransaction(.immediate) {
             for (sessionID, messages) in sessions {
                 try addSession(sessionID, source: source, startedAt: messages.first?.timestamp ?? 1_770_000_000)
-                for message in messages {
-                    try insert.run([.text(sessionID), .text(message.role), Self.value(message.databaseContent),
-                                    Self.value(message.toolCallID), Self.value(message.databaseToolCalls), Self.value(message.toolName),
-                                    .real((message.timestamp ?? 1_770_000_000) + flushDelay)])
-                    try bump.run([.integer(Int64(message.toolCalls.count)), .text(sessionID)])
+            }
+            var written = 0
+            while sessions.contains(where: { $0.1.count > written }) {
+                for (sessionID, messages) in sessions where messages.count > written {
+                    for message in messages[written..<min(messages.count, written + turn)] {
+                        try insert.run([.text(sessionID), .text(message.role), Self.value(message.databaseContent),
+                                        Self.value(message.toolCallID), Self.value(message.databaseToolCalls), Self.value(message.toolName),
+                                        .real((message.timestamp ?? 1_770_000_000) + flushDelay)])
+                        try bump.run([.integer(Int64(message.toolCalls.count)), .text(sessionID)])
+                    }
                 }
+                written += turn
             }
             return .commit
         }

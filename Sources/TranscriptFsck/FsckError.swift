@@ -15,13 +15,18 @@ public enum FsckError: Error, CustomStringConvertible, Sendable {
     case notAProfileName(String)
     case profileNotFound(root: String, name: String, available: [String])
     case homesFileUnreadable(path: String, errno: Int32)
+    case homesFileDefect(path: String, line: Int?, defect: HomesFileDefect)
+    case profilesUnlistable(path: String, errno: Int32)
+
+    /// What is wrong with a `--homes-from` file.
+    public enum HomesFileDefect: Sendable { case nulByte, noHomes }
 
     public var description: String {
         switch self {
         case .databaseNotFound(let path):
             "\(path): no such database; pass --db FILE or --home DIR (default $HERMES_HOME or ~/.hermes)"
         case .notADatabase(let path, let detail):
-            "\(path): not a SQLite database (\(detail)); check that --db names the agent's state.db"
+            "\(path): not a SQLite database (\(detail)); check that --db or --home names the agent's state.db"
         case .unknownSchema(let path, let detail):
             "\(path): unknown schema: \(detail); this does not look like a Hermes state.db, so nothing was read or written"
         case .transcriptsNotFound(let path):
@@ -44,11 +49,19 @@ public enum FsckError: Error, CustomStringConvertible, Sendable {
                 + "is gone; nothing was written. Run again once the file stays put (a restore or migration in progress?)"
         case .notAProfileName(let name):
             "--profile '\(name)': not a profile name (the agent's are [a-z0-9][a-z0-9_-]{0,63}, and default); nothing was read"
+        case .profileNotFound(let root, let name, _) where !POSIX.isDirectory(root):
+            "\(root): no such directory, so no profile '\(name)' here; point --home at the agent's root"
         case .profileNotFound(let root, let name, let available):
             "\(root): no profile '\(name)' here (its profiles: \(available.isEmpty ? "none" : available.joined(separator: ", "))); "
-                + "name one of them, or point --home at the root that holds it; nothing was read"
+                + "name one of them, or point --home at the root that holds it"
         case .homesFileUnreadable(let path, let code):
             "\(path): cannot read this list of homes: \(POSIX.describe(code)); nothing was read"
+        case .homesFileDefect(let path, let line, .nulByte):
+            "\(path): line \(line ?? 0) holds a NUL byte, which no path can; is this a list of homes, one a line? nothing was read"
+        case .homesFileDefect(let path, _, .noHomes):
+            "\(path): lists no home (only blank lines and comments); list one home a line, or leave out --homes-from; nothing was read"
+        case .profilesUnlistable(let path, let code):
+            "\(path): cannot list the profiles here: \(POSIX.describe(code)), so they would go unaudited; run as the agent's user"
         case .damagedDatabase(let path, let verdict):
             "\(path): the database is damaged (\(Self.firstLines(of: verdict))), so what it says it holds cannot be trusted: "
                 + "no report was made, nothing was written. Stop the agent; if only indexes are named, sqlite3 \(path) REINDEX "

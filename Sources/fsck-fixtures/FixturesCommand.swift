@@ -44,10 +44,12 @@ struct BenchStore: ParsableCommand {
     @Option(help: "Uncompressed transcript text to aim for, in MiB.") var megabytes = 1_000
     @Option(help: "The seed: the same seed and scale give the same store.") var seed: UInt64 = 1
     @Option(help: "Schema generation: early, middle or late.") var schema: FixtureSchema = .early
+    @Flag(help: "Interleave the sessions' rows in row id order, as an agent serving many chats at once writes them.") var interleaved = false
 
     func run() throws {
         try? FileManager.default.removeItem(atPath: home)
-        let summary = try BenchmarkStore.build(home: home, scale: .init(sessions: sessions, megabytes: megabytes, seed: seed), schema: schema)
+        let summary = try BenchmarkStore.build(home: home, scale: .init(sessions: sessions, megabytes: megabytes, seed: seed,
+                                                                        interleaved: interleaved), schema: schema)
         print("""
             bench store in \(home): \(summary.sessions) sessions, \(summary.messages) messages, \
             \(summary.transcriptBytes >> 20) MiB of transcripts; \(summary.truncatedSessions) sessions truncated, \

@@ -13,13 +13,13 @@ struct DoctorCommand: ParsableCommand {
     func run() throws {
         let stores = try store.stores()
         let colored = TerminalColor.isWanted(on: 1)
-        guard stores.count == 1 else {
+        guard let location = stores.onlyStore else {
             let results = Doctor.run(stores: stores)
             print(Doctor.rendered(results, colored: colored), terminator: "")
             if results.contains(where: { $0.checks.contains { $0.result != .ok } }) { throw ExitCode(1) }
             return
         }
-        let checks = Doctor.run(location: stores[0].location)
+        let checks = Doctor.run(location: location)
         print(Doctor.rendered(checks, colored: colored), terminator: "")
         if checks.contains(where: { $0.result != .ok }) { throw ExitCode(1) }
     }

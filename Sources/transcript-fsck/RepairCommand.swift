@@ -80,8 +80,7 @@ struct RepairCommand: AsyncParsableCommand {
                                             agentStopped: agentStopped)
         let logger = output.logger
         let stores = try store.stores()
-        guard stores.count == 1 else { return try await run(stores, options: options, logger: logger) }
-        let location = stores[0].location
+        guard let location = stores.onlyStore else { return try await run(stores, options: options, logger: logger) }
         let repairer = StoreRepairer(location: location, options: options) { logger.notice("\($0)") }
         let report = try await repairer.repair(progress: output.quiet ? nil : ScanProgress.forStandardErrorIfTerminal())
         logger.debug("repair took \(report.duration): scan \(report.phases.scan), plan \(report.phases.plan), write \(report.phases.write)")

@@ -59,8 +59,7 @@ struct ScanCommand: AsyncParsableCommand {
         let filter = SessionFilter(sources: source, startedAfter: startedAfter.flatMap(SessionFilter.parseDate), statuses: status)
         let stores = try store.stores()
         let sessions = only.sessions.map { SessionID($0) }
-        guard stores.count == 1 else { return try await run(stores, sessions: sessions, filter: filter, logger: logger) }
-        let location = stores[0].location
+        guard let location = stores.onlyStore else { return try await run(stores, sessions: sessions, filter: filter, logger: logger) }
         let scanner = StoreScanner(location: location, sessionIDs: sessions, jobs: threads.jobs, filter: filter)
         let progress = output.quiet ? nil : ScanProgress.forStandardErrorIfTerminal()
         let report: ScanReport

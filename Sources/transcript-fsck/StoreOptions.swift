@@ -25,6 +25,7 @@ struct StoreOptions: ParsableArguments {
     var transcripts: [String] = []
 
     func validate() throws {
+        if home.contains(where: \.isEmpty) { throw ValidationError("--home: an empty path names no home; leave it out for $HERMES_HOME or ~/.hermes") }
         guard database != nil || !transcripts.isEmpty else { return }
         if home.count > 1 || homesFrom != nil {
             throw ValidationError("--db and --transcripts name one store's files: give at most one --home with them")

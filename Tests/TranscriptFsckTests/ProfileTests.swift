@@ -80,6 +80,110 @@ import Testing
         #expect(table.standardOutput.contains("Every store is consistent (3 stores)."))
     }
 
+    @Test func aProfileThatNeverRanNamedAloneIsNothingToAuditToo() throws {
+        let root = try ProfiledRoot([("default", 12, 12), ("fresh", 0, 0)])
+        for arguments in [["--home", root.home("fresh")], ["--home", root.root, "--profile", "fresh"]] {
+            let scan = try CommandRunner.fsck(["scan"] + arguments)
+            #expect(scan.status == 0, "\(arguments): \(scan.standardError)")
+            #expect(scan.standardOutput.contains("this profile has never run a session"))
+            #expect(try CommandRunner.fsck(["repair"] + arguments).status == 0)
+            let doctor = try CommandRunner.fsck(["doctor"] + arguments)
+            #expect(doctor.status == 0, "\(doctor.standardOutput)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: root.database("fresh")))
+    }
+
+    @Test func ofManyHomesOneThatLacksTheProfileNamedIsThatHomesFailure() throws {
+        let first = try ProfiledRoot([("default", 12, 12), ("coder", 30, 4)], label: "home-a")
+        let second = try ProfiledRoot([("default", 12, 12)], label: "home-b")
+        let result = try CommandRunner.fsck(["scan", "--home", first.root, "--home", second.root, "--profile", "coder", "--format", "json"])
+        #expect(result.status == 2)
+        let document = try json(result)
+        let outcomes = try #require(document["stores"] as? [[String: Any]]).map { $0["outcome"] as? String }
+        #expect(outcomes == ["read", "failed"])
+        #expect((document["summary"] as? [String: Int])?["truncated"] == 1)
+        #expect(result.standardError.contains("\(second.root) (coder): \(second.root): no profile 'coder' here (its profiles: default)"))
+        // Of one home, it is the run's error.
+        #expect(try CommandRunner.fsck(["scan", "--home", second.root, "--profile", "coder"]).status == 2)
+    }
+
+    @Test func theNextCommandNamesTheStoreItIsFor() throws {
+        let directory = TemporaryDirectory("spaced")
+        let root = try ProfiledRoot([("default", 12, 12), ("coder", 30, 4)], in: directory)
+        let spaced = directory.path + "/it's here"
+        try FileManager.default.moveItem(atPath: root.home("coder"), toPath: spaced)
+        let alone = try CommandRunner.fsck(["scan", "--home", spaced])
+        #expect(alone.standardOutput.contains("Run transcript-fsck repair --dry-run --home '\(directory.path)/it'\\''s here' to see"),
+                "\(alone.standardOutput)")
+        try FileManager.default.moveItem(atPath: spaced, toPath: root.home("coder"))
+        let all = try CommandRunner.fsck(["scan", "--home", root.root])
+        #expect(all.standardOutput.contains("Run transcript-fsck repair --dry-run --home \(root.home("coder")) to see"))
+        let files = try CommandRunner.fsck(["scan", "--db", root.database("coder"), "--transcripts", root.home("coder") + "/sessions/"])
+        #expect(files.standardOutput.contains("--db \(root.database("coder")) --transcripts \(root.home("coder"))/sessions/ to see"))
+    }
+
+    // What the agent could not have made is never "never ran": a link to a state.db that is gone, a home that is not there.
+    @Test func aStoreThatCannotBeLookedAtIsAFailureNotAProfileThatNeverRan() throws {
+        let root = try ProfiledRoot([("default", 12, 12), ("gone", 0, 0)])
+        #expect(symlink("/nonexistent/state.db", root.database("gone")) == 0)
+        let linked = try CommandRunner.fsck(["scan", "--home", root.root, "--format", "json"])
+        #expect(linked.status == 2, "\(linked.standardOutput)")
+        #expect(try stores(json(linked))["gone"]?["outcome"] as? String == "failed")
+        let typo = try CommandRunner.fsck(["scan", "--home", root.root, "--home", root.root + "/profiles/nope"])
+        #expect(typo.status == 2, "\(typo.standardOutput)")
+        #expect(typo.standardError.contains("profiles/nope/state.db: no such database"))
+    }
+
+    @Test(.enabled(if: ReliabilityTests.isRoot, "drops to user nobody with setpriv: needs root"))
+    func profilesThisUserCannotListOrEnterAreNeverAnAllClear() throws {
+        let root = try ProfiledRoot([("default", 12, 12), ("coder", 30, 4)])
+        #expect(chmod(root.root, 0o755) == 0)
+        let run = "setpriv --reuid=65534 --regid=65534 --clear-groups '\(CommandRunner.path(of: "transcript-fsck"))' scan --home '\(root.root)'"
+        #expect(chmod(root.root + "/profiles", 0o311) == 0)
+        let unlisted = try CommandRunner.shell(run)
+        #expect(unlisted.status == 2, "\(unlisted.standardOutput)")
+        #expect(unlisted.standardError.contains("/profiles: cannot list the profiles here: Permission denied"), "\(unlisted.standardError)")
+        #expect(chmod(root.root + "/profiles", 0o755) == 0 && chmod(root.home("coder"), 0o000) == 0)
+        let closed = try CommandRunner.shell(run)
+        #expect(closed.status == 2, "\(closed.standardOutput)")
+        #expect(!closed.standardOutput.contains("never run"))
+        #expect(chmod(root.home("coder"), 0o755) == 0)
+    }
+
+    @Test func aListOfHomesThatListsNoneIsAnErrorNotTheDefaultHome() throws {
+        let root = try ProfiledRoot([("default", 12, 12)])
+        for (name, text) in [("empty", ""), ("comments", "# none found tonight\n\n"), ("nul", "\(root.root)\u{0}junk\n")] {
+            let list = root.directory.file(name + ".txt")
+            try text.write(toFile: list, atomically: true, encoding: .utf8)
+            let result = try CommandRunner.fsck(["scan", "--homes-from", list], environment: ["HERMES_HOME": root.root])
+            #expect(result.status == 2, "\(name): \(result.standardOutput)")
+            #expect(result.standardError.contains(name == "nul" ? "line 1 holds a NUL byte" : "lists no home"), "\(result.standardError)")
+        }
+        #expect(try CommandRunner.fsck(["scan", "--home", ""]).status == 2)
+    }
+
+    @Test func oneStoreSpeltManyWaysIsAuditedOnce() throws {
+        let root = try ProfiledRoot([("default", 30, 4), ("coder", 12, 12)])
+        let link = root.directory.path + "-link"
+        #expect(symlink(root.root, link) == 0)
+        defer { unlink(link) }
+        let result = try CommandRunner.fsck(["scan", "--home", root.root, "--home", root.root + "/./", "--home", link,
+                                             "--home", root.root + "//profiles/coder", "--format", "json"])
+        let summary = try #require(try json(result)["summary"] as? [String: Int])
+        #expect(summary["stores"] == 2 && summary["missing_messages"] == 26, "\(summary)")
+    }
+
+    @Test func backupNamesOfTwoStoresNeverMeet() {
+        func prefix(_ label: String) -> String {
+            NamedStore(location: StoreLocation(database: "/x/state.db", transcriptRoots: []), root: nil, profile: nil, label: label,
+                       mayNeverHaveRun: false, unavailable: nil).fileNamePrefix
+        }
+        #expect(prefix("coder") == "coder.")
+        #expect(prefix("h.1") != prefix("h_1"))
+        #expect(prefix("/srv/a (b)") == "%2Fsrv%2Fa%20%28b%29.")
+        #expect(prefix("a%2F") != prefix("a/"))
+    }
+
     @Test func oneStoreThatCannotBeReadIsThatStoresOutcomeAndTheWorstExitStatus() throws {
         let root = try ProfiledRoot([("default", 30, 4), ("broken", 10, 10), ("coder", 10, 10)])
         try Data("this is not a database, it only sits where one should be".utf8).write(to: URL(fileURLWithPath: root.database("broken")))
@@ -90,7 +194,7 @@ import Testing
         #expect((stores["broken"]?["error"] as? String)?.contains("not a SQLite database") == true)
         #expect(stores["default"]?["summary"].flatMap { $0 as? [String: Int] }?["truncated"] == 1)
         #expect(result.standardError == "transcript-fsck: error: broken: \(root.database("broken")): not a SQLite database "
-                + "(file is not a database); check that --db names the agent's state.db\n")
+                + "(file is not a database); check that --db or --home names the agent's state.db\n")
 
         let junit = root.directory.file("report.xml")
         #expect(try CommandRunner.fsck(["scan", "--home", root.root, "--format", "junit", "--output", junit]).status == 2)
@@ -184,8 +288,10 @@ import Testing
 
     @Test func doctorListsTheProfilesItFoundAndChecksEach() throws {
         let root = try ProfiledRoot([("default", 12, 12), ("coder", 10, 10), ("fresh", 0, 0)])
+        try FileManager.default.createDirectory(atPath: root.root + "/profiles/Not.A.Name", withIntermediateDirectories: true)
         let result = try CommandRunner.fsck(["doctor", "--home", root.root])
-        #expect(result.standardOutput.contains("profiles  \(root.root): default, coder, fresh"), "\(result.standardOutput)")
+        #expect(result.standardOutput.contains("profiles  \(root.root): default, coder, fresh; not profiles to the agent, so not audited: Not.A.Name"),
+                "\(result.standardOutput)")
         #expect(result.standardOutput.contains("== coder: \(root.database("coder"))"))
         #expect(result.standardOutput.contains("this profile has never run a session"))
     }

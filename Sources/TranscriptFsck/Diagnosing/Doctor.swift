@@ -36,10 +36,16 @@ public enum Doctor {
             if let index = roots.firstIndex(where: { $0.root == root }) { roots[index].profiles.append(profile) } else { roots.append((root, [profile])) }
         }
         for (root, profiles) in roots {
-            general.append(Check(name: "profiles", result: .ok, detail: "\(root): \(profiles.joined(separator: ", "))", fix: nil))
+            let ignored = HermesProfiles.passedOver(root: root)
+            general.append(Check(name: "profiles", result: .ok, detail: "\(root): \(profiles.joined(separator: ", "))"
+                                    + (ignored.isEmpty ? "" : "; not profiles to the agent, so not audited: \(ignored.joined(separator: ", "))"),
+                                 fix: nil))
         }
         return [StoreChecks(store: nil, checks: general)] + stores.map { store in
-            store.hasNeverRun()
+            if let failure = store.unavailable {
+                return StoreChecks(store: store, checks: [Check(name: "profile", result: .failure, detail: "\(failure)", fix: nil)])
+            }
+            return store.hasNeverRun()
                 ? StoreChecks(store: store, checks: [Check(name: "profile", result: .ok, detail: "\(store.location.database): no state.db and no "
                                                           + "transcripts yet: this profile has never run a session, so there is nothing to check", fix: nil)])
                 : StoreChecks(store: store, checks: storeChecks(store.location))
@@ -119,7 +125,7 @@ public enum Doctor {
             if stat(database + "-wal", &wal) == 0 { needed += Int(wal.st_size) }
             let free = Int(space.f_bavail) * Int(space.f_frsize)
             if free > needed * 2 {
-                add("disk", .ok, "\(directory): \(free >> 20) MiB free; a backup needs about \(needed >> 20) MiB")
+                add("disk", .ok, "\(directory): \(free >> 20) MiB free; a backup needs about \(needed < 1 << 20 ? "\(max(1, needed >> 10)) KiB" : "\(needed >> 20) MiB")")
             } else {
                 add("disk", .failure, "\(directory): \(free >> 20) MiB free; a backup and the backfill need about \(needed * 2 >> 20) MiB",
                     fix: "free space, or pass --backup FILE on another disk")

@@ -92,6 +92,12 @@ enum POSIX {
         return bytes
     }
 
+    /// 0 when `path` names something, itself (`lstat`: a link that points nowhere is something), else the errno.
+    static func linkStatusError(_ path: String) -> Int32 {
+        var status = stat()
+        return lstat(path, &status) == 0 ? 0 : errno
+    }
+
     /// True when `path` names a directory, following links (Python's `Path.is_dir()`).
     static func isDirectory(_ path: String) -> Bool {
         var status = stat()

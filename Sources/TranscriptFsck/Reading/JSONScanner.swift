@@ -99,19 +99,23 @@ struct CanonicalJSONSink: JSONTokenSink {
 }
 
 /// A validating JSON tokenizer over bytes already in memory: strict RFC 8259 plus the
-/// `NaN` and `Infinity` literals that Python's `json.dumps` writes. It does not check UTF-8:
-/// callers that take untrusted text check it first with `UTF8Validation`.
+/// `NaN` and `Infinity` literals that Python's `json.dumps` writes. It checks UTF-8 only when asked
+/// (`validatingUTF8`), in the strings it reads, where alone a text it reads whole can hold bytes of 0x80 and above;
+/// other callers that take untrusted text check it first with `UTF8Validation`.
 ///
 /// Nesting is tracked in a bit stack, not by recursion, so any depth is safe.
 struct JSONScanner {
     let base: UnsafePointer<UInt8>
     let count: Int
     var position = 0
+    /// 0x80 in every byte when strings are checked for UTF-8: the bytes the fast skip must stop at.
+    private let stopAtHighBytes: UInt64
 
-    init(_ bytes: UnsafeRawBufferPointer) {
+    init(_ bytes: UnsafeRawBufferPointer, validatingUTF8: Bool = false) {
         // An empty buffer may have no address; point at a static byte so reads stay defined.
         base = bytes.baseAddress.map { $0.assumingMemoryBound(to: UInt8.self) } ?? JSONScanner.emptyText
         count = bytes.count
+        stopAtHighBytes = validatingUTF8 ? 0x8080_8080_8080_8080 : 0
     }
 
     nonisolated(unsafe) private static let emptyText: UnsafePointer<UInt8> = {
@@ -332,6 +336,14 @@ struct JSONScanner {
                 try scanEscape()
             } else if byte < 0x20 {
                 throw fail("raw control character \(Self.describe(byte)) inside a string")
+            } else if byte >= 0x80, stopAtHighBytes != 0 {
+                // The whole run of sequences at once: text in other scripts holds little ASCII to skip.
+                repeat {
+                    guard case .valid(let length) = UTF8Validation.sequence(base, at: position, count: count) else {
+                        throw fail("invalid UTF-8")
+                    }
+                    position += length
+                } while position < count && base[position] >= 0x80
             } else {
                 position += 1
             }
@@ -346,14 +358,15 @@ struct JSONScanner {
             let word = UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self)
             let quote = word ^ (ones &* 0x22)
             let backslash = word ^ (ones &* 0x5C)
-            // A byte that is '"', '\\' or below 0x20; bytes of 0x80 and above are content (UTF-8 is checked per line).
+            // A byte that is '"', '\\' or below 0x20; bytes of 0x80 and above are content, unless UTF-8 is checked here.
             let special = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((word &- ones &* 0x20) & ~word)
-            if special & ~word & highs != 0 { break }
+            if (special & ~word | word & stopAtHighBytes) & highs != 0 { break }
             position += 8
         }
+        let high: UInt8 = stopAtHighBytes == 0 ? 0xFF : 0x7F
         while position < count {
             let byte = base[position]
-            if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { return }
+            if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte > high { return }
             position += 1
         }
     }

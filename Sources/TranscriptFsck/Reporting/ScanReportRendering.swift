@@ -67,7 +67,8 @@ extension ScanReport: SessionReport {
             lines.append("\(Counted(count, "session").with("needs", "need")) attention; "
                          + "\(Counted(summary.missingMessages, "message").with("is", "are")) missing from \(location.database.escapingControlCharacters).")
             if summary[.truncated] + summary[.missing] > 0 {
-                lines.append("Run 'transcript-fsck repair --dry-run' to see what a backfill would insert.")
+                let command = ShellWords.quoted(["transcript-fsck", "repair", "--dry-run"] + location.namingArguments)
+                lines.append("Run \(command.escapingControlCharacters) to see what a backfill would insert.")
             }
             if summary[.diverged] + summary[.corrupt] > 0 {
                 lines.append("Diverged and corrupt sessions need a person: repair refuses them; see the problems above.")

@@ -82,7 +82,7 @@ extension StoreSetReport: FormattedReport {
         switch entry.outcome {
         case .report: nil
         case .neverRan: "no state.db and no transcripts yet: this profile has never run a session, so there is nothing to audit"
-        case .failed(let error): "could not be read: \(String(describing: error))"
+        case .failed(let error): "could not be \(command == "repair" ? "repaired" : "read"): \(String(describing: error))"
         }
     }
 
@@ -108,7 +108,8 @@ extension StoreSetReport: FormattedReport {
                 lines.append("\(Counted(attention.count, "store").with("needs", "need")) attention: \(attention.joined(separator: ", ")).".escapingControlCharacters)
             }
             if !failed.isEmpty {
-                lines.append("\(Counted(failed.count, "store").with("was", "were")) not read (see the errors above): \(failed.joined(separator: ", ")).".escapingControlCharacters)
+                lines.append("\(Counted(failed.count, "store").with("was", "were")) not \(command == "repair" ? "repaired" : "read") (see the errors above): "
+                             + "\(failed.joined(separator: ", ")).".escapingControlCharacters)
             }
         }
         return lines.joined(separator: "\n") + "\n"

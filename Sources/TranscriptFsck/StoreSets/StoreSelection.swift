@@ -28,18 +28,31 @@ public struct StoreSelection: Sendable {
         if database != nil || !transcriptRoots.isEmpty {
             let location = StoreLocation.resolve(home: homes.first, database: database, transcriptRoots: transcriptRoots,
                                                  environment: environment)
-            return [NamedStore(location: location, root: nil, profile: nil, label: location.database, mayNeverHaveRun: false)]
+            return [NamedStore(location: location, root: nil, profile: nil, label: location.database, mayNeverHaveRun: false, unavailable: nil)]
         }
         let homes = homes.isEmpty ? [StoreLocation.defaultHome(environment: environment)] : homes
         var profilesByRoot: [(root: String, profiles: [HermesProfiles.Profile], listed: Bool)] = []
+        var unavailable: [String: FsckError] = [:]
         for home in homes {
             let place = HermesProfiles.place(home: home)
             if !profiles.isEmpty {
-                profilesByRoot.append((place.root, try chosenProfiles(root: place.root), true))
+                // Of one home, a profile it lacks is an error of the run; of many, of that home's store alone.
+                let chosen = try chosenProfiles(root: place.root, failingAlone: homes.count > 1)
+                for (profile, failure) in chosen { if let failure { unavailable[profile.home] = failure } }
+                profilesByRoot.append((place.root, chosen.map(\.0), true))
             } else if place.profile != HermesProfiles.defaultName {
                 profilesByRoot.append((place.root, [HermesProfiles.Profile(name: place.profile, home: place.root + "/profiles/" + place.profile)], true))
             } else {
-                let listed = HermesProfiles.list(root: place.root)
+                let listed: [HermesProfiles.Profile]
+                do {
+                    listed = try HermesProfiles.list(root: place.root)
+                } catch {
+                    // Of many homes, that home's failure; of one, the run's.
+                    guard homes.count > 1 else { throw error }
+                    unavailable[place.root] = error
+                    profilesByRoot.append((place.root, [HermesProfiles.Profile(name: HermesProfiles.defaultName, home: place.root)], true))
+                    continue
+                }
                 // A root with no profiles is one store, whose missing database is an error as it always was.
                 profilesByRoot.append((place.root, listed.isEmpty ? [HermesProfiles.Profile(name: HermesProfiles.defaultName, home: home)] : listed,
                                        listed.count > 1))
@@ -51,27 +64,33 @@ public struct StoreSelection: Sendable {
         for (root, profiles, listed) in profilesByRoot {
             for profile in profiles {
                 let location = StoreLocation.resolve(home: profile.home, database: nil, transcriptRoots: [], environment: environment)
-                guard seen.insert(location.database).inserted else { continue }
+                // One store, however its path is spelt (./, //, a link to it): the file it is, else the path.
+                let identity = POSIX.fileIdentity(location.database).map { "\($0.device):\($0.inode)" } ?? location.database
+                guard seen.insert(identity).inserted else { continue }
                 let label = oneRoot ? profile.name : profile.name == HermesProfiles.defaultName ? root : "\(root) (\(profile.name))"
                 stores.append(NamedStore(location: location, root: root, profile: profile.name, label: label,
-                                         mayNeverHaveRun: listed || profile.name != HermesProfiles.defaultName))
+                                         mayNeverHaveRun: listed || profile.name != HermesProfiles.defaultName,
+                                         unavailable: unavailable[profile.home]))
             }
         }
         return stores
     }
 
-    /// `--profile`: each name as the agent normalises it, which must be a profile of `root`.
-    private func chosenProfiles(root: String) throws(FsckError) -> [HermesProfiles.Profile] {
-        let available = HermesProfiles.list(root: root)
-        var chosen: [HermesProfiles.Profile] = []
+    /// `--profile`: each name as the agent normalises it, which must be a profile of `root`; with `failingAlone`, one
+    /// that is not is kept with its error, for that store's outcome.
+    private func chosenProfiles(root: String, failingAlone: Bool) throws(FsckError) -> [(HermesProfiles.Profile, FsckError?)] {
+        let available = try HermesProfiles.list(root: root)
+        var chosen: [(HermesProfiles.Profile, FsckError?)] = []
         for name in profiles {
             guard let canonical = HermesProfiles.normalized(name) else { throw .notAProfileName(name) }
             if canonical == HermesProfiles.defaultName {
-                chosen.append(HermesProfiles.Profile(name: canonical, home: root))
+                chosen.append((HermesProfiles.Profile(name: canonical, home: root), nil))
             } else if let profile = available.first(where: { $0.name == canonical }) {
-                chosen.append(profile)
+                chosen.append((profile, nil))
             } else {
-                throw .profileNotFound(root: root, name: canonical, available: available.map(\.name))
+                let failure = FsckError.profileNotFound(root: root, name: canonical, available: available.map(\.name))
+                guard failingAlone else { throw failure }
+                chosen.append((HermesProfiles.Profile(name: canonical, home: root + "/profiles/" + canonical), failure))
             }
         }
         return chosen
@@ -79,7 +98,7 @@ public struct StoreSelection: Sendable {
 }
 
 /// One store of a run: where it is, and which profile of which root.
-public struct NamedStore: Sendable, Equatable {
+public struct NamedStore: Sendable {
     public let location: StoreLocation
     /// The agent root and profile the store was found as; nil when `--db` or `--transcripts` named its files.
     public let root: String?
@@ -89,18 +108,34 @@ public struct NamedStore: Sendable, Equatable {
     public let label: String
     /// A profile the agent created but never ran a session in has no `state.db` yet: no error, nothing to audit.
     let mayNeverHaveRun: Bool
+    /// Why the store cannot be looked at at all (a home of many that lacks the `--profile` named): its outcome.
+    let unavailable: FsckError?
 
-    /// The label as the start of a file name (`coder.`): every byte but letters, digits, `-` and `_` becomes `_`.
+    /// The label as the start of a file name (`coder.`): letters, digits, `.`, `-` and `_` as they are, every other
+    /// byte as `%XX`, so that two labels never give one name.
     public var fileNamePrefix: String {
-        String(decoding: label.utf8.map { byte in
-            (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) || byte == 0x2D || byte == 0x5F ? byte : 0x5F
-        }, as: UTF8.self) + "."
+        var name = ""
+        for byte in label.utf8 {
+            let plain = (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte) || ".-_".utf8.contains(byte)
+            name += plain ? String(UnicodeScalar(byte)) : "%" + String(byte >> 4, radix: 16, uppercase: true) + String(byte & 15, radix: 16, uppercase: true)
+        }
+        return name + "."
     }
 
-    /// True when this is a profile that has never run: no database file, and no transcript in its transcript folders.
+    /// True when this is a profile that has never run: its directory can be read, it holds no `state.db` (not even a
+    /// link to one that is gone), and its transcript folders hold no transcript. Anything it cannot tell is no.
     func hasNeverRun() -> Bool {
-        guard mayNeverHaveRun, POSIX.fileIdentity(location.database) == nil else { return false }
-        let roots = location.transcriptRoots.filter(POSIX.isDirectory)
+        let home = location.database.hasSuffix("/state.db") ? String(location.database.dropLast("/state.db".count)) : ""
+        guard mayNeverHaveRun, POSIX.entryNames(in: home.isEmpty ? "/" : home) != nil,
+              POSIX.linkStatusError(location.database) == ENOENT else { return false }
+        var roots: [String] = []
+        for root in location.transcriptRoots {
+            switch POSIX.linkStatusError(root) {
+            case ENOENT: continue
+            case 0 where POSIX.entryNames(in: root) != nil: roots.append(root)
+            default: return false
+            }
+        }
         guard let discovery = try? TranscriptDiscovery.find(roots: roots) else { return false }
         return discovery.transcripts.isEmpty && discovery.unread.isEmpty
     }
@@ -112,11 +147,25 @@ extension StoreSelection {
         let descriptor = path == "-" ? 0 : open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { throw .homesFileUnreadable(path: path, errno: errno) }
         defer { if descriptor != 0 { POSIX.close(descriptor) } }
-        return POSIX.readToEnd(descriptor).split(separator: UInt8(ascii: "\n")).compactMap { line in
+        var homes: [String] = []
+        for (index, line) in POSIX.readToEnd(descriptor).split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
+            guard !line.contains(0) else { throw .homesFileDefect(path: path, line: index + 1, defect: .nulByte) }
             var home = String(decoding: line, as: UTF8.self)[...]
             while home.first?.isWhitespace == true { home.removeFirst() }
             while home.last?.isWhitespace == true { home.removeLast() }
-            return home.isEmpty || home.hasPrefix("#") ? nil : String(home)
+            if !home.isEmpty, !home.hasPrefix("#") { homes.append(String(home)) }
         }
+        // An empty list is a mistake upstream (a find that found nothing), never "audit the default home".
+        guard !homes.isEmpty else { throw .homesFileDefect(path: path, line: nil, defect: .noHomes) }
+        return homes
+    }
+}
+
+extension [NamedStore] {
+    /// The store, when the run covers one that is read as it always was; nil for a run over several, or over one profile
+    /// that has never run or cannot be looked at, which a `StoreSetReport` reports.
+    public var onlyStore: StoreLocation? {
+        guard count == 1, let store = first, store.unavailable == nil, !store.hasNeverRun() else { return nil }
+        return store.location
     }
 }

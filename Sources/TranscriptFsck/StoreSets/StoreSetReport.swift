@@ -50,6 +50,7 @@ public struct StoreSetReport<Report: SessionReport>: Sendable {
                 let index = next, store = stores[index]
                 next += 1
                 group.addTask {
+                    if let failure = store.unavailable { return (index, .failed(failure)) }
                     if store.hasNeverRun() { return (index, .neverRan) }
                     do throws(FsckError) {
                         return (index, .report(try await body(store, jobsEach)))

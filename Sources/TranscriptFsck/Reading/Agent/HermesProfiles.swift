@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The agent's profiles, as `hermes_cli/profiles.py` and `hermes_constants.py` define them (0.13.0 to 0.19.0 alike):
 /// every profile is a home of its own, with its own `state.db` and `sessions/`. The `default` profile is the root
 /// itself; a named one is `<root>/profiles/<name>/`.
@@ -12,15 +18,29 @@ public enum HermesProfiles {
 
     /// `list_profiles()`: the default (when the root is a directory), then every directory under `profiles/` whose
     /// name `_PROFILE_ID_RE` accepts, in name order, except one named `default`. `is_dir()` follows symbolic links.
-    public static func list(root: String) -> [Profile] {
+    /// A `profiles/` that is there but cannot be listed is an error, as it is to the agent (`iterdir` raises): its
+    /// profiles would go unaudited.
+    public static func list(root: String) throws(FsckError) -> [Profile] {
         guard POSIX.isDirectory(root) else { return [] }
         var profiles = [Profile(name: defaultName, home: root)]
         let directory = root + "/profiles"
-        let names = (POSIX.entryNames(in: directory) ?? []).filter { isProfileName($0) && $0 != defaultName }
+        var entries: [String] = []
+        if POSIX.isDirectory(directory) {
+            guard let names = POSIX.entryNames(in: directory) else { throw .profilesUnlistable(path: directory, errno: errno) }
+            entries = names
+        }
+        let names = entries.filter { isProfileName($0) && $0 != defaultName }
         for name in names.sorted() where POSIX.isDirectory(directory + "/" + name) {
             profiles.append(Profile(name: name, home: directory + "/" + name))
         }
         return profiles
+    }
+
+    /// The entries under `profiles/` that `list_profiles()` passes over (a name it does not accept, `default`, a file).
+    public static func passedOver(root: String) -> [String] {
+        let directory = root + "/profiles"
+        let listed = Set(((try? list(root: root)) ?? []).map(\.name))
+        return (POSIX.entryNames(in: directory) ?? []).filter { !listed.contains($0) }.sorted()
     }
 
     /// The root and profile name of a home, as `get_default_hermes_root` and `get_active_profile_name` see it: a

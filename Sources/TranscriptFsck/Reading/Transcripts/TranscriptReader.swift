@@ -38,13 +38,21 @@ struct TranscriptReader {
         let lines = LineReader(path: path, maximumLineBytes: limits.maximumLineBytes)
         func visit(_ line: Line) throws(TranscriptError) {
             guard line.bytes.contains(where: { $0 != 0x20 && $0 != 0x09 && $0 != 0x0D }) else { return }
-            var scanner = JSONScanner(line.bytes)
+            // One pass that checks UTF-8 as it reads the strings (the only place a line it reads whole can hold bytes of
+            // 0x80 and above); a line it cannot read is read again as before, UTF-8 first, so that the error named is
+            // the same.
+            var scanner = JSONScanner(line.bytes, validatingUTF8: true)
             let parsed: MessageLine
             do throws(JSONSyntaxError) {
-                if let invalid = UTF8Validation.firstError(in: line.bytes) {
-                    throw JSONSyntaxError(offset: invalid.offset, reason: invalid.reason)
+                do throws(JSONSyntaxError) {
+                    parsed = try MessageLine.parse(&scanner, member: member)
+                } catch {
+                    if let invalid = UTF8Validation.firstError(in: line.bytes) {
+                        throw JSONSyntaxError(offset: invalid.offset, reason: invalid.reason)
+                    }
+                    scanner = JSONScanner(line.bytes)
+                    parsed = try MessageLine.parse(&scanner, member: member)
                 }
-                parsed = try MessageLine.parse(&scanner, member: member)
             } catch {
                 guard line.endsWithNewline else {
                     outcome.unfinishedLastLine = line.number
