@@ -92,10 +92,12 @@ FUZZ_SECONDS ?= 60
 FUZZ_BIN = .build/fuzz/fuzz-transcript-reader
 LIBRARY_SOURCES = $(shell find Sources/TranscriptFsck -name '*.swift')
 
-$(FUZZ_BIN): $(LIBRARY_SOURCES) Fuzz/FuzzTranscriptReader.swift
+$(FUZZ_BIN): $(LIBRARY_SOURCES) Fuzz/FuzzTranscriptReader.swift Sources/CScan/scan.c
 	@mkdir -p .build/fuzz
+	clang -c -O2 -g -fsanitize=address -I Sources/CScan/include Sources/CScan/scan.c -o .build/fuzz/cscan.o
 	swiftc -sanitize=fuzzer,address -parse-as-library -O -g -module-name TranscriptFsck \
-		-I Sources/CSQLite -I Sources/CZlib $(LIBRARY_SOURCES) Fuzz/FuzzTranscriptReader.swift -o $@
+		-I Sources/CSQLite -I Sources/CZlib -I Sources/CScan/include $(LIBRARY_SOURCES) Fuzz/FuzzTranscriptReader.swift \
+		.build/fuzz/cscan.o -o $@
 
 fuzz: deps $(FUZZ_BIN)
 	@mkdir -p .build/fuzz/corpus .build/fuzz/crashes

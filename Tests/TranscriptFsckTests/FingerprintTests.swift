@@ -1,3 +1,4 @@
+import StoreFixtures
 import Testing
 @testable import TranscriptFsck
 
@@ -150,5 +151,65 @@ import Testing
             let read = TimestampParser.epochSeconds(iso8601: Array(text.utf8))
             #expect(read.map { abs($0 - epoch) < 1e-6 } == true, "\(text) read as \(String(describing: read))")
         }
+    }
+}
+
+/// The string scan in C (CScan: 32, 16 and 1 byte at a time) against a plain reading of RFC 8259 and UTF-8, on strings
+/// made of the bytes that matter, long enough for every path.
+@Suite struct StringScanTests {
+    /// Where the string ends and whether it holds escapes, read a byte at a time; nil when it is not well-formed.
+    private func reference(_ body: [UInt8], validatingUTF8: Bool) -> (end: Int, escaped: Bool)? {
+        var index = 0, escaped = false
+        while index < body.count {
+            let byte = body[index]
+            if byte == UInt8(ascii: "\"") { return (index, escaped) }
+            if byte < 0x20 { return nil }
+            if byte == UInt8(ascii: "\\") {
+                guard index + 1 < body.count else { return nil }
+                escaped = true
+                let kind = body[index + 1]
+                if Array("\"\\/bfnrt".utf8).contains(kind) { index += 2; continue }
+                guard kind == UInt8(ascii: "u"), body.count - index >= 6,
+                      body[(index + 2)..<(index + 6)].allSatisfy({ JSONScanner.hexValue($0) != nil }) else { return nil }
+                index += 6
+            } else if byte >= 0x80, validatingUTF8 {
+                let valid: Int? = body.withUnsafeBufferPointer { buffer in
+                    if case .valid(let length) = UTF8Validation.sequence(buffer.baseAddress!, at: index, count: buffer.count) { return length }
+                    return nil
+                }
+                guard let valid else { return nil }
+                index += valid
+            } else {
+                index += 1
+            }
+        }
+        return nil
+    }
+
+    @Test func theScanInCAgreesWithAPlainReadingOnEveryKindOfByte() throws {
+        let pieces: [[UInt8]] = [Array("a".utf8), Array("plain text ".utf8), [0x22], [0x5C], Array("\\n".utf8), Array("\\u00e9".utf8),
+                                 Array("\\u12".utf8), Array("\\x".utf8), [0x1F], [0x00], [0x7F], Array("é".utf8), Array("日本".utf8),
+                                 Array("😀".utf8), [0xC3], [0x80], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0xE0, 0x80, 0xAF],
+                                 [0xFF], Array(repeating: UInt8(ascii: "x"), count: 31)]
+        var generator = ConversationGenerator(seed: 18)  // the same strings every run
+        var checked = 0
+        for _ in 0..<20_000 {
+            var body: [UInt8] = []
+            for _ in 0..<generator.next(upTo: 13) { body += pieces[generator.next(upTo: pieces.count)] }
+            if generator.next(upTo: 2) == 0 { body += [0x22] }
+            for validating in [false, true] {
+                let text = [0x22] + body
+                let scanned: (end: Int, escaped: Bool)? = text.withUnsafeBytes { bytes in
+                    var scanner = JSONScanner(bytes, validatingUTF8: validating)
+                    guard let span = try? scanner.scanString() else { return nil }
+                    #expect(scanner.position == span.end + 1)
+                    return (span.end - 1, span.hasEscapes)
+                }
+                let expected = reference(body, validatingUTF8: validating)
+                #expect(scanned?.end == expected?.end && scanned?.escaped == expected?.escaped, "\(body) validating \(validating)")
+                checked += 1
+            }
+        }
+        #expect(checked == 40_000)
     }
 }

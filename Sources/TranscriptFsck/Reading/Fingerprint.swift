@@ -98,10 +98,18 @@ struct MessageFingerprinter {
             JSONScanner.decodeString(raw, into: &streamed)
             hasher.combine(streamed)
         case .string where span.hasEscapes:
-            decoded.removeAll(keepingCapacity: true)
-            JSONScanner.decodeString(scanner.bytes(of: span), into: &decoded)
-            let copy = decoded
-            copy.withUnsafeBytes { addText(field, $0) }
+            // Decoded in place into scratch storage at least as long as the raw text (a decoded string is never longer),
+            // taken out while it is hashed and put back: no appends, and no copy left behind to reallocate it.
+            let raw = scanner.bytes(of: span)
+            var scratch = [UInt8]()
+            swap(&scratch, &decoded)
+            if scratch.count < raw.count { scratch = [UInt8](repeating: 0, count: max(raw.count, 2 * scratch.count)) }
+            scratch.withUnsafeMutableBufferPointer { storage in
+                var text = DecodedInPlace(storage)
+                JSONScanner.decodeString(raw, into: &text)
+                addText(field, UnsafeRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(storage)[..<text.count]))
+            }
+            swap(&scratch, &decoded)
         case .string, .number, .bool, .null:
             addText(field, scanner.bytes(of: span))
         case .object, .array:

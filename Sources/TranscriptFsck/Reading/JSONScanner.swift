@@ -1,3 +1,4 @@
+import CScan
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -108,14 +109,14 @@ struct JSONScanner {
     let base: UnsafePointer<UInt8>
     let count: Int
     var position = 0
-    /// 0x80 in every byte when strings are checked for UTF-8: the bytes the fast skip must stop at.
-    private let stopAtHighBytes: UInt64
+    /// Strings are checked for UTF-8 as they are read.
+    private let validatesUTF8: Bool
 
     init(_ bytes: UnsafeRawBufferPointer, validatingUTF8: Bool = false) {
         // An empty buffer may have no address; point at a static byte so reads stay defined.
         base = bytes.baseAddress.map { $0.assumingMemoryBound(to: UInt8.self) } ?? JSONScanner.emptyText
         count = bytes.count
-        stopAtHighBytes = validatingUTF8 ? 0x8080_8080_8080_8080 : 0
+        validatesUTF8 = validatingUTF8
     }
 
     nonisolated(unsafe) private static let emptyText: UnsafePointer<UInt8> = {
@@ -323,9 +324,23 @@ struct JSONScanner {
     mutating func scanString() throws(JSONSyntaxError) -> JSONSpan {
         position += 1
         let start = position
+        // The whole string in one call to C (CScan): most of a transcript's bytes are string content.
+        var end = 0
+        var escaped: Int32 = 0
+        if cscan_string(base + start, count - start, validatesUTF8 ? 1 : 0, &end, &escaped) != 0 {
+            position = start + end + 1
+            return JSONSpan(kind: .string, start: start, end: start + end, hasEscapes: escaped != 0)
+        }
+        return try scanMalformedString(from: start)
+    }
+
+    /// A string `cscan_string` found not well-formed, read again a stop at a time to say where and why.
+    private mutating func scanMalformedString(from start: Int) throws(JSONSyntaxError) -> JSONSpan {
         var hasEscapes = false
         while true {
-            skipPlainASCII()
+            var invalid: Int32 = 0
+            position += cscan_string_body(base + position, count - position, validatesUTF8 ? 1 : 0, &invalid)
+            if invalid != 0 { throw fail("invalid UTF-8") }
             guard position < count else { throw fail("text ends inside a string", at: start - 1) }
             let byte = base[position]
             if byte == UInt8(ascii: "\"") {
@@ -334,40 +349,9 @@ struct JSONScanner {
             } else if byte == UInt8(ascii: "\\") {
                 hasEscapes = true
                 try scanEscape()
-            } else if byte < 0x20 {
-                throw fail("raw control character \(Self.describe(byte)) inside a string")
-            } else if byte >= 0x80, stopAtHighBytes != 0 {
-                // The whole run of sequences at once: text in other scripts holds little ASCII to skip.
-                repeat {
-                    guard case .valid(let length) = UTF8Validation.sequence(base, at: position, count: count) else {
-                        throw fail("invalid UTF-8")
-                    }
-                    position += length
-                } while position < count && base[position] >= 0x80
             } else {
-                position += 1
+                throw fail("raw control character \(Self.describe(byte)) inside a string")
             }
-        }
-    }
-
-    /// Skips bytes that need no attention, eight at a time where possible.
-    @inline(__always) private mutating func skipPlainASCII() {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
-        while count - position >= 8 {
-            let word = UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self)
-            let quote = word ^ (ones &* 0x22)
-            let backslash = word ^ (ones &* 0x5C)
-            // A byte that is '"', '\\' or below 0x20; bytes of 0x80 and above are content, unless UTF-8 is checked here.
-            let special = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash) | ((word &- ones &* 0x20) & ~word)
-            if (special & ~word | word & stopAtHighBytes) & highs != 0 { break }
-            position += 8
-        }
-        let high: UInt8 = stopAtHighBytes == 0 ? 0xFF : 0x7F
-        while position < count {
-            let byte = base[position]
-            if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte > high { return }
-            position += 1
         }
     }
 
