@@ -56,6 +56,10 @@ struct DiscardingSink: JSONTokenSink {
 /// escapes (`\u00e9` or raw UTF-8) or spacing their writers used; member order is kept.
 struct CanonicalJSONSink: JSONTokenSink {
     var output: [UInt8]
+    /// Where an escaped string is decoded, kept between strings.
+    private var decoded: [UInt8] = []
+
+    init(output: [UInt8]) { self.output = output }
 
     mutating func structural(_ byte: UInt8) { output.append(byte) }
 
@@ -64,11 +68,12 @@ struct CanonicalJSONSink: JSONTokenSink {
     mutating func string(_ raw: UnsafeRawBufferPointer, hasEscapes: Bool) {
         output.append(UInt8(ascii: "\""))
         if hasEscapes {
-            var decoded: [UInt8] = []
+            decoded.removeAll(keepingCapacity: true)
             JSONScanner.decodeString(raw, into: &decoded)
             decoded.withUnsafeBytes { Self.appendEscaped($0, to: &output) }
         } else {
-            Self.appendEscaped(raw, to: &output)
+            // A string the scanner read with no escape holds no quote, backslash or control byte: it is canonical.
+            output.append(contentsOf: raw)
         }
         output.append(UInt8(ascii: "\""))
     }
@@ -83,9 +88,15 @@ struct CanonicalJSONSink: JSONTokenSink {
     private static let hexDigits = Array("0123456789abcdef".utf8)
 
     private static func appendEscaped(_ text: UnsafeRawBufferPointer, to output: inout [UInt8]) {
-        var runStart = 0
-        for (index, byte) in text.enumerated() where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
-            output.append(contentsOf: UnsafeRawBufferPointer(rebasing: text[runStart..<index]))
+        guard let base = text.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return }
+        var index = 0
+        while index < text.count {
+            // The run up to the next quote, backslash or control byte, found by the string scan's C loop.
+            var invalid: Int32 = 0
+            let stop = index + cscan_string_body(base + index, text.count - index, 0, &invalid)
+            output.append(contentsOf: UnsafeRawBufferPointer(rebasing: text[index..<stop]))
+            guard stop < text.count else { return }
+            let byte = base[stop]
             if byte < 0x20 {
                 output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
                                            hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0xF)]])
@@ -93,9 +104,8 @@ struct CanonicalJSONSink: JSONTokenSink {
                 output.append(UInt8(ascii: "\\"))
                 output.append(byte)
             }
-            runStart = index + 1
+            index = stop + 1
         }
-        output.append(contentsOf: UnsafeRawBufferPointer(rebasing: text[runStart...]))
     }
 }
 
