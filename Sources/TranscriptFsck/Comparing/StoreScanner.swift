@@ -117,11 +117,11 @@ public struct StoreScanner: Sendable {
             for finding in unknown {
                 // The session's time, from its transcript's own first and last messages (a copied file's modification
                 // time says when it was copied); the modification time only where the messages have no time.
-                guard let path = finding.transcriptPath else { continue }
-                let newest = finding.transcriptMessages - 1
-                let read = try? TranscriptContents.read(path: path, wanted: [0, newest])
-                let first = (read?.sessionMetaTimestamp ?? read?.messages[0]?.timestamp).map { $0 + offset }
-                guard let last = read?.messages[newest]?.timestamp.map({ $0 + offset })
+                // Taken by the scan as it read the file (reading it again cost as much as the scan of it).
+                guard let path = finding.transcriptPath,
+                      let scan = transcripts[finding.sessionID]?.first(where: { $0.path == path }) else { continue }
+                let first = (scan.sessionMetaTime ?? scan.firstMessageTime).map { $0 + offset }
+                guard let last = scan.lastMessageTime.map({ $0 + offset })
                         ?? (transcripts[finding.sessionID] ?? []).compactMap(\.modified).max() else { continue }
                 let verdict = try evidence.judge(first: first, last: last)
                 findings[finding.sessionID] = finding.judged(verdict)

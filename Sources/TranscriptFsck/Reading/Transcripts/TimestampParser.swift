@@ -11,11 +11,37 @@ import Darwin
 enum TimestampParser {
     static func epochSeconds(_ span: JSONSpan?, in scanner: JSONScanner) -> Double? {
         guard let span else { return nil }
-        switch span.kind {
+        return epochSeconds(RawTimestamp(span, in: scanner))
+    }
+
+    /// A timestamp's value as the line held it, kept after the line is gone.
+    struct RawTimestamp: Sendable {
+        var kind: JSONKind = .null
+        var hasEscapes = false
+        var bytes: [UInt8] = []
+
+        init() {}
+
+        init(_ span: JSONSpan, in scanner: JSONScanner) {
+            set(span, in: scanner)
+        }
+
+        /// Takes this span's value, in the storage already held.
+        mutating func set(_ span: JSONSpan?, in scanner: JSONScanner) {
+            bytes.removeAll(keepingCapacity: true)
+            guard let span else { kind = .null; return }
+            kind = span.kind
+            hasEscapes = span.hasEscapes
+            bytes.append(contentsOf: scanner.bytes(of: span))
+        }
+    }
+
+    static func epochSeconds(_ raw: RawTimestamp) -> Double? {
+        switch raw.kind {
         case .number:
-            return Double(String(decoding: scanner.bytes(of: span), as: UTF8.self)).flatMap { $0.isFinite ? $0 : nil }
-        case .string where !span.hasEscapes:
-            return epochSeconds(iso8601: Array(scanner.bytes(of: span)))
+            return Double(String(decoding: raw.bytes, as: UTF8.self)).flatMap { $0.isFinite ? $0 : nil }
+        case .string where !raw.hasEscapes:
+            return epochSeconds(iso8601: raw.bytes)
         default:
             return nil
         }

@@ -24,18 +24,34 @@ struct TranscriptContents {
             },
             onSessionMeta: { line, scanner in
                 if contents.sessionMeta == nil {
-                    contents.sessionMeta = members
+                    contents.sessionMeta = Self.members(of: scanner)
                     contents.sessionMetaTimestamp = TimestampParser.epochSeconds(line.timestamp, in: scanner)
                 }
                 members.removeAll(keepingCapacity: true)
             },
+            // Only the wanted messages' members: keeping every line's until a session_meta line came made a transcript
+            // that has none (0.15.0 on never writes one) cost three times its scan, each member a String.
             member: { key, value, scanner in
-                guard wanted.contains(contents.fingerprints.count) || contents.sessionMeta == nil else { return }
-                let name = TranscriptMessage.value(of: key, in: scanner)
-                guard case .text(let text) = name else { return }
-                members.removeAll { $0.name == text }
-                members.append((text, TranscriptMessage.value(of: value, in: scanner)))
+                guard wanted.contains(contents.fingerprints.count) else { return }
+                Self.keep(key, value, in: scanner, into: &members)
             })
         return contents
+    }
+
+    /// The members of the object a line holds, read again (a session_meta line is one a file, if any).
+    private static func members(of line: JSONScanner) -> [(name: String, value: TranscriptMessage.Value)] {
+        var members: [(name: String, value: TranscriptMessage.Value)] = []
+        var scanner = JSONScanner(UnsafeRawBufferPointer(start: line.base, count: line.count))
+        scanner.skipWhitespace()
+        try? scanner.scanMembers { key, value, scanner in keep(key, value, in: scanner, into: &members) }
+        return members
+    }
+
+    /// A member by its decoded name; a repeated name keeps its last value, as in Python.
+    private static func keep(_ key: JSONSpan, _ value: JSONSpan, in scanner: JSONScanner,
+                             into members: inout [(name: String, value: TranscriptMessage.Value)]) {
+        guard case .text(let text) = TranscriptMessage.value(of: key, in: scanner) else { return }
+        members.removeAll { $0.name == text }
+        members.append((text, TranscriptMessage.value(of: value, in: scanner)))
     }
 }

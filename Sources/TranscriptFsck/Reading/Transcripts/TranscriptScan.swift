@@ -12,6 +12,11 @@ public struct TranscriptScan: Sendable {
     /// When the file was last written (epoch seconds, from its modification time): rows written after it are rows the
     /// transcript never saw. Nil when unknown.
     public var modified: Double?
+    /// The times the agent gave the first `session_meta` line and the first and last messages (epoch seconds as this
+    /// machine's zone reads them), for judging a session the database has no trace of without reading it again.
+    public var sessionMetaTime: Double?
+    public var firstMessageTime: Double?
+    public var lastMessageTime: Double?
 
     public var messageCount: Int { fingerprints.count }
 
@@ -21,10 +26,20 @@ public struct TranscriptScan: Sendable {
         result.modified = POSIX.modifiedSeconds(path)
         var fingerprinter = MessageFingerprinter()
         let reader = TranscriptReader(path: path, limits: limits)
+        // The last message's timestamp as raw bytes, a copy of a few bytes a line; parsed once, at the end.
+        var last = TimestampParser.RawTimestamp()
+        var sawSessionMeta = false
         do {
-            let outcome = try reader.read(onMessage: { _, line, scanner, _ in
+            let outcome = try reader.read(onMessage: { index, line, scanner, _ in
                 result.fingerprints.append(line.fingerprint(using: &fingerprinter, in: scanner))
+                if index == 0 { result.firstMessageTime = TimestampParser.epochSeconds(line.timestamp, in: scanner) }
+                last.set(line.timestamp, in: scanner)
+            }, onSessionMeta: { line, scanner in
+                guard !sawSessionMeta else { return }
+                sawSessionMeta = true
+                result.sessionMetaTime = TimestampParser.epochSeconds(line.timestamp, in: scanner)
             })
+            if !result.fingerprints.isEmpty { result.lastMessageTime = TimestampParser.epochSeconds(last) }
             result.fingerprints.shrinkSlack()
             result.uncompressedBytes = outcome.uncompressedBytes
             result.storedBytes = outcome.storedBytes
