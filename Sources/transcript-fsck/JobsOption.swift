@@ -9,8 +9,12 @@ import Foundation
 struct JobsOption: ParsableArguments {
     static let allowed = 1...256
 
-    @Option(name: .long, help: "Threads to use for reading, 1 to 256 (default: the number of processors).")
-    var jobs: Int = ProcessInfo.processInfo.activeProcessorCount
+    // Optional, so that the help says the default in words once, not also as this machine's number.
+    @Option(name: .customLong("jobs"), help: ArgumentHelp("Threads to use for reading, 1 to 256; of several stores, stores read at once (default: the number of processors).", valueName: "n"))
+    var requested: Int?
+
+    /// The threads to use: as asked, else one a processor.
+    var jobs: Int { requested ?? ProcessInfo.processInfo.activeProcessorCount }
 
     func validate() throws {
         guard Self.allowed.contains(jobs) else { throw ValidationError("--jobs must be 1 to 256, not \(jobs)") }

@@ -122,10 +122,19 @@ public struct StoreRepairer: Sendable {
             var pacing = WritePacing()
             var repaired = 0
             var toldLive = false
+            var lastLook: (at: ContinuousClock.Instant, live: Bool)?
             for plan in plans {
                 let status = results[plan.sessionID]!.status
-                // Asked before every session: the agent may start or stop while the repair runs.
-                let live = OtherConnections.present(databasePath: location.database)
+                // Asked again as the repair goes on: the agent may start or stop meanwhile. Not before every session:
+                // a look stats every descriptor of every process (a third of the write phase over 300 sessions), so an
+                // answer serves for 100 ms. Moving rows asks again itself, inside the transaction (`agentPresence`).
+                let live: Bool
+                if let lastLook, clock.now - lastLook.at < .milliseconds(100) {
+                    live = lastLook.live
+                } else {
+                    live = OtherConnections.present(databasePath: location.database)
+                    lastLook = (clock.now, live)
+                }
                 if live, !toldLive {
                     say("another process has \(location.database) open (the agent?): writing one session at a time, "
                         + "leaving the write lock free between them")
