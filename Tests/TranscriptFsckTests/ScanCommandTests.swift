@@ -81,6 +81,18 @@ import Testing
         #expect(json.standardOutput.contains(#"x\u001b]0;owned\u0007\u001b[2J\nok"#))
     }
 
+    // Markdown shows an id exactly: a backtick in it fences the code span longer, never becomes another character.
+    @Test func markdownShowsIDsWithBackticksAsTheyAre() throws {
+        let session = try TruncatedSession(count: 10, keepNewest: 4, seed: 56)
+        for id in ["a`b``c", "`x", "p|q"] { try session.store.writeTranscript(id, messages: session.messages) }
+        let result = try CommandRunner.fsck(["scan", "--home", session.home, "--format", "markdown"])
+        #expect(result.status == 1)
+        #expect(result.standardOutput.contains("| ```a`b``c``` | missing |"), "\(result.standardOutput)")
+        #expect(result.standardOutput.contains("| `` `x `` | missing |"))
+        #expect(result.standardOutput.contains("| `p\\|q` | missing |"))
+        #expect(!result.standardOutput.contains("a'b"))
+    }
+
     @Test func fileThatIsNotADatabaseExitsTwoWithOneClearLine() throws {
         let directory = TemporaryDirectory()
         try FileManager.default.createDirectory(atPath: directory.file("sessions"), withIntermediateDirectories: true)
