@@ -93,6 +93,20 @@ import Testing
         #expect(!result.standardOutput.contains("a'b"))
     }
 
+    // A path typed relative or absolute names one store: the same metric series, the same --since section.
+    @Test func relativeAndAbsolutePathsNameOneStore() throws {
+        let session = try TruncatedSession(count: 12, keepNewest: 4, seed: 57)
+        let fsck = CommandRunner.path(of: "transcript-fsck")
+        let state = session.directory.file("audit.state")
+        let relative = try CommandRunner.shell("cd '\(session.home)' && '\(fsck)' scan --home . --since '\(state)' --metrics m.prom")
+        #expect(relative.status == 1, "\(relative.standardError)")
+        let metrics = try String(contentsOfFile: session.directory.file("m.prom"), encoding: .utf8)
+        #expect(metrics.contains("transcript_fsck_problem_sessions{database=\"\(session.databasePath)\"} 1"), "\(metrics)")
+        let absolute = try CommandRunner.fsck(["scan", "--home", session.home, "--since", state, "--format", "json"])
+        let scan = try #require(try JSONSerialization.jsonObject(with: Data(absolute.standardOutput.utf8)) as? [String: Any])["scan"]
+        #expect((scan as? [String: Any])?["unchanged_skipped"] as? Int == 1, "\(absolute.standardOutput)")
+    }
+
     @Test func fileThatIsNotADatabaseExitsTwoWithOneClearLine() throws {
         let directory = TemporaryDirectory()
         try FileManager.default.createDirectory(atPath: directory.file("sessions"), withIntermediateDirectories: true)

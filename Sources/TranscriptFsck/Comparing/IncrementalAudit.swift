@@ -32,7 +32,7 @@ public struct IncrementalAudit: Sendable {
         let clock = ContinuousClock()
         let started = clock.now
         var loaded = try Self.loadStates(statePath)
-        let previous = loaded.states.firstIndex { $0.database == scanner.location.database }.map { loaded.states.remove(at: $0) }
+        let previous = loaded.states.firstIndex { Self.sameDatabase($0.database, scanner.location.database) }.map { loaded.states.remove(at: $0) }
         var (report, state, changed) = try await audit(previous: previous, progress: progress)
         if changed {
             try Self.save([state] + loaded.states, to: statePath, protecting: scanner.location.ownFiles)
@@ -47,19 +47,20 @@ public struct IncrementalAudit: Sendable {
     public static func run(stores: [NamedStore], statePath: String, jobs: Int, progress: (any StoreSetObserver)? = nil,
                            scanner: @escaping @Sendable (NamedStore, Int) -> StoreScanner) async throws(FsckError) -> StoreSetReport<ScanReport> {
         let loaded = try loadStates(statePath)
-        let previous = Dictionary(loaded.states.map { ($0.database, $0) }, uniquingKeysWith: { first, _ in first })
+        // Keyed by the file the path names, so that a run with a relative path finds the section an absolute one wrote.
+        let previous = Dictionary(loaded.states.map { (POSIX.resolved($0.database), $0) }, uniquingKeysWith: { first, _ in first })
         let written = Locked<[String: (state: State, changed: Bool)]>([:])
         let set = await StoreSetReport.run(stores, jobs: jobs, progress: progress) { store, jobs throws(FsckError) in
             let audit = IncrementalAudit(scanner: scanner(store, jobs), statePath: statePath)
-            let (report, state, changed) = try await audit.audit(previous: previous[store.location.database], progress: nil)
+            let (report, state, changed) = try await audit.audit(previous: previous[POSIX.resolved(store.location.database)], progress: nil)
             written.withLock { $0[store.location.database] = (state, changed) }
             return report
         }
         let fresh = written.withLock { $0 }
-        let databases = Set(stores.map(\.location.database))
-        if fresh.values.contains(where: \.changed) || fresh.keys.contains(where: { previous[$0] == nil }) {
-            let states = stores.compactMap { fresh[$0.location.database]?.state ?? previous[$0.location.database] }
-                + loaded.states.filter { !databases.contains($0.database) }
+        let databases = Set(stores.map { POSIX.resolved($0.location.database) })
+        if fresh.values.contains(where: \.changed) || fresh.keys.contains(where: { previous[POSIX.resolved($0)] == nil }) {
+            let states = stores.compactMap { fresh[$0.location.database]?.state ?? previous[POSIX.resolved($0.location.database)] }
+                + loaded.states.filter { !databases.contains(POSIX.resolved($0.database)) }
             try save(states, to: statePath, protecting: stores.flatMap(\.location.ownFiles))
         }
         return StoreSetReport(entries: set.entries, warnings: loaded.warnings, duration: set.duration)
@@ -82,10 +83,26 @@ public struct IncrementalAudit: Sendable {
         func stamps(_ id: SessionID) -> [String: FileStamp] {
             Dictionary(uniqueKeysWithValues: (discovery.transcripts[id] ?? []).compactMap { path in discovery.stamps[path].map { (path, $0) } })
         }
+        // A path spelt another way (`--home .` after `--home /srv/hermes`) is the same file when its directory resolves
+        // to the same one; asked only when the spellings differ, a directory once.
+        var resolvedDirectories: [Substring: String] = [:]
+        func resolved(_ path: String) -> String {
+            guard let slash = path.lastIndex(of: "/") else { return path }
+            let directory = path[..<slash]
+            if let known = resolvedDirectories[directory] { return known + path[slash...] }
+            let resolved = POSIX.resolved(String(directory))
+            resolvedDirectories[directory] = resolved
+            return resolved + path[slash...]
+        }
+        func sameFiles(_ before: [String: FileStamp], _ now: [String: FileStamp]) -> Bool {
+            if before == now { return true }
+            guard before.count == now.count else { return false }
+            return now.allSatisfy { before[resolved($0.key)] == $0.value }
+        }
         let unchanged = ids.filter { id in
             guard let entry = previous?.sessions[id] else { return false }
             let rows = statistics[id] ?? (0, 0)
-            return entry.files == stamps(id) && entry.rows == rows.count && entry.newestRowID == rows.newest
+            return entry.rows == rows.count && entry.newestRowID == rows.newest && sameFiles(entry.files, stamps(id))
         }
         let changed = ids.subtracting(unchanged).sorted()
 
@@ -107,7 +124,9 @@ public struct IncrementalAudit: Sendable {
         for finding in collected?.report.findings ?? [] where ids.contains(finding.sessionID) {
             let id = finding.sessionID
             let rows = statistics[id] ?? (0, 0)
-            sessions[id] = Entry(files: stamps(id), rows: rows.count, newestRowID: rows.newest, finding: finding)
+            // Kept by absolute path: a relative one would mean another file to a run from another directory.
+            let files = Dictionary(stamps(id).map { (resolved($0.key), $0.value) }, uniquingKeysWith: { first, _ in first })
+            sessions[id] = Entry(files: files, rows: rows.count, newestRowID: rows.newest, finding: finding)
             findings.append(finding)
         }
         for id in unchanged { findings.append(sessions[id]!.finding) }
@@ -119,8 +138,13 @@ public struct IncrementalAudit: Sendable {
         report.unchangedSkipped = unchanged.count
         // An audit that changed nothing leaves the file alone (rewriting it was half the time of an unchanged run of
         // 50,000 sessions).
-        return (report.filtered(by: scanner.filter), State(database: location.database, sessions: sessions),
+        return (report.filtered(by: scanner.filter), State(database: POSIX.resolved(location.database), sessions: sessions),
                 !changed.isEmpty || !gone.isEmpty || !hadState)
+    }
+
+    /// True when two paths name one database: the same text, or the same file once resolved.
+    private static func sameDatabase(_ first: String, _ second: String) -> Bool {
+        first == second || POSIX.resolved(first) == POSIX.resolved(second)
     }
 
     /// The sections an earlier run wrote, and what was wrong with the file; no sections when there is none, or it is

@@ -98,6 +98,13 @@ enum POSIX {
         return lstat(path, &status) == 0 ? 0 : errno
     }
 
+    /// `path` made absolute with every link resolved (`realpath`); as given when it cannot be (it does not exist).
+    static func resolved(_ path: String) -> String {
+        guard let pointer = realpath(path, nil) else { return path }
+        defer { free(pointer) }
+        return String(cString: pointer)
+    }
+
     /// True when `path` names a directory, following links (Python's `Path.is_dir()`).
     static func isDirectory(_ path: String) -> Bool {
         var status = stat()

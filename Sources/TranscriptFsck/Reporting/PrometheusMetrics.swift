@@ -5,8 +5,10 @@
 /// transcript_fsck_last_success_timestamp_seconds 1.7640432e+09
 /// ```
 public enum PrometheusMetrics {
+    /// The `database` (and `root`) label is the absolute path, whatever the command line said: a relative one would
+    /// name another series from another directory, and two spellings of one store two series.
     public static func text(for report: ScanReport, database: String, finishedAt: Double) -> String {
-        text(for: [(labels(["database": database]), report)], failed: [], finishedAt: finishedAt)
+        text(for: [(labels(["database": POSIX.resolved(database)]), report)], failed: [], finishedAt: finishedAt)
     }
 
     /// A run over several stores: every sample labelled with its store's database, root and profile, and
@@ -16,7 +18,8 @@ public enum PrometheusMetrics {
         var failed: [(String, Bool)] = []
         for entry in set.entries {
             let store = entry.store
-            let labels = labels(["database": store.location.database, "root": store.root ?? "", "profile": store.profile ?? ""])
+            let labels = labels(["database": POSIX.resolved(store.location.database), "root": store.root.map(POSIX.resolved) ?? "",
+                                 "profile": store.profile ?? ""])
             if let report = entry.report { read.append((labels, report)) }
             failed.append((labels, entry.failure != nil))
         }
