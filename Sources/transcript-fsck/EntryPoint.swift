@@ -13,6 +13,11 @@ enum EntryPoint {
                                 + "(the Swift runtime reads /proc/self/cmdline); mount /proc, or run it outside this chroot\n")
             TranscriptFsckCommand.exit(withError: ExitCode(2))
         }
+        // No command at all is a mistake (a cron line cut short), never a success: the usage on standard error, and 2.
+        if CommandLine.arguments.count == 1 {
+            StandardError.write(TranscriptFsckCommand.helpMessage() + "\n")
+            TranscriptFsckCommand.exit(withError: ExitCode(2))
+        }
         do {
             var command = try TranscriptFsckCommand.parseAsRoot()
             if var asyncCommand = command as? AsyncParsableCommand {

@@ -107,6 +107,15 @@ import Testing
         #expect((scan as? [String: Any])?["unchanged_skipped"] as? Int == 1, "\(absolute.standardOutput)")
     }
 
+    // A cron line cut short to the bare command must not read as success.
+    @Test func noCommandIsAUsageErrorNotASuccess() throws {
+        let result = try CommandRunner.fsck([])
+        #expect(result.status == 2)
+        #expect(result.standardOutput.isEmpty)
+        #expect(result.standardError.contains("SUBCOMMANDS:") && result.standardError.contains("scan"), "\(result.standardError)")
+        #expect(try CommandRunner.fsck(["--help"]).status == 0)
+    }
+
     @Test func fileThatIsNotADatabaseExitsTwoWithOneClearLine() throws {
         let directory = TemporaryDirectory()
         try FileManager.default.createDirectory(atPath: directory.file("sessions"), withIntermediateDirectories: true)
