@@ -32,7 +32,8 @@ public struct IncrementalAudit: Sendable {
         let clock = ContinuousClock()
         let started = clock.now
         var loaded = try Self.loadStates(statePath)
-        let previous = loaded.states.firstIndex { Self.sameDatabase($0.database, scanner.location.database) }.map { loaded.states.remove(at: $0) }
+        let database = POSIX.resolved(scanner.location.database)
+        let previous = loaded.states.firstIndex { POSIX.resolved($0.database) == database }.map { loaded.states.remove(at: $0) }
         var (report, state, changed) = try await audit(previous: previous, progress: progress)
         if changed {
             try Self.save([state] + loaded.states, to: statePath, protecting: scanner.location.ownFiles)
@@ -49,18 +50,20 @@ public struct IncrementalAudit: Sendable {
         let loaded = try loadStates(statePath)
         // Keyed by the file the path names, so that a run with a relative path finds the section an absolute one wrote.
         let previous = Dictionary(loaded.states.map { (POSIX.resolved($0.database), $0) }, uniquingKeysWith: { first, _ in first })
+        // A state's `database` is resolved when written (`audit`): each store's key is its resolved path too.
         let written = Locked<[String: (state: State, changed: Bool)]>([:])
         let set = await StoreSetReport.run(stores, jobs: jobs, progress: progress) { store, jobs throws(FsckError) in
             let audit = IncrementalAudit(scanner: scanner(store, jobs), statePath: statePath)
             let (report, state, changed) = try await audit.audit(previous: previous[POSIX.resolved(store.location.database)], progress: nil)
-            written.withLock { $0[store.location.database] = (state, changed) }
+            written.withLock { $0[state.database] = (state, changed) }
             return report
         }
         let fresh = written.withLock { $0 }
-        let databases = Set(stores.map { POSIX.resolved($0.location.database) })
-        if fresh.values.contains(where: \.changed) || fresh.keys.contains(where: { previous[POSIX.resolved($0)] == nil }) {
-            let states = stores.compactMap { fresh[$0.location.database]?.state ?? previous[POSIX.resolved($0.location.database)] }
-                + loaded.states.filter { !databases.contains(POSIX.resolved($0.database)) }
+        let databases = stores.map { POSIX.resolved($0.location.database) }
+        if fresh.values.contains(where: \.changed) || fresh.keys.contains(where: { previous[$0] == nil }) {
+            let ours = Set(databases)
+            let states = databases.compactMap { fresh[$0]?.state ?? previous[$0] }
+                + loaded.states.filter { !ours.contains(POSIX.resolved($0.database)) }
             try save(states, to: statePath, protecting: stores.flatMap(\.location.ownFiles))
         }
         return StoreSetReport(entries: set.entries, warnings: loaded.warnings, duration: set.duration)
@@ -140,11 +143,6 @@ public struct IncrementalAudit: Sendable {
         // 50,000 sessions).
         return (report.filtered(by: scanner.filter), State(database: POSIX.resolved(location.database), sessions: sessions),
                 !changed.isEmpty || !gone.isEmpty || !hadState)
-    }
-
-    /// True when two paths name one database: the same text, or the same file once resolved.
-    private static func sameDatabase(_ first: String, _ second: String) -> Bool {
-        first == second || POSIX.resolved(first) == POSIX.resolved(second)
     }
 
     /// The sections an earlier run wrote, and what was wrong with the file; no sections when there is none, or it is
