@@ -38,7 +38,7 @@ test-deps: deps
 		echo "installing libxml2-utils"; \
 		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq libxml2-utils >/dev/null; \
 	fi
-	@python3 -c 'import prometheus_client' 2>/dev/null || python3 -m pip install -q prometheus-client
+	@Tests/Interop/tools-venv.sh >/dev/null
 	@for version in $(HERMES_VERSIONS); do Tests/Interop/hermes-venv.sh $$version >/dev/null; done
 
 build: deps

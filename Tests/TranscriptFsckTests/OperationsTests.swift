@@ -125,7 +125,7 @@ import Testing
         let result = try CommandRunner.fsck(["scan", "--home", home, "--metrics", metrics])
         #expect(result.status == 1)
         let parse = try CommandRunner.shell("""
-            python3 -c 'import sys
+            \(InteropScripts.toolsPython) -c 'import sys
             from prometheus_client.parser import text_string_to_metric_families
             for family in text_string_to_metric_families(open(sys.argv[1]).read()):
                 for sample in family.samples:

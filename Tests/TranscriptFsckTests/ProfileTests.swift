@@ -276,7 +276,7 @@ import Testing
         let text = try String(contentsOfFile: metrics, encoding: .utf8)
         #expect(text.contains("transcript_fsck_problem_sessions{database=\"\(second.database("default"))\",root=\"\(second.root)\",profile=\"default\"} 1"))
         #expect(text.contains("transcript_fsck_store_failed{database=\"\(second.database("coder"))\",root=\"\(second.root)\",profile=\"coder\"} 0"))
-        let parsed = try CommandRunner.shell("python3 -c \"import sys; from prometheus_client.parser import text_string_to_metric_families as f; "
+        let parsed = try CommandRunner.shell("\(InteropScripts.toolsPython) -c \"import sys; from prometheus_client.parser import text_string_to_metric_families as f; "
                                              + "list(f(open(sys.argv[1]).read()))\" '\(metrics)'")
         #expect(parsed.status == 0, "\(parsed.standardError)")
 
