@@ -95,10 +95,19 @@ public struct StoreScanner: Sendable {
         // A session named with --session that neither store holds is a mistake, not a clean result.
         if let unknown = sessionIDs.first(where: { findings[$0] == nil }) { throw unknownSession(unknown) }
         let findingsInOrder = findings.keys.sorted().map { findings[$0]! }
-        let report = ScanReport(location: location, findings: findingsInOrder, warnings: discovery.unread.map(StoreWarning.notRead),
+        let report = ScanReport(location: location, findings: findingsInOrder,
+                                warnings: discovery.unread.map(StoreWarning.notRead) + strangers(discovery, snapshot),
                                 transcriptBytes: stageResult.transcriptBytes, storedBytes: stageResult.storedBytes,
                                 duration: clock.now - started)
         return Collected(report: report, snapshot: snapshot, transcripts: discovery.transcripts, stamps: discovery.stamps)
+    }
+
+    /// The warning that no transcript belongs to the database, when both have sessions and none is in both.
+    private func strangers(_ discovery: TranscriptDiscovery, _ snapshot: DatabaseSnapshot) -> [StoreWarning] {
+        guard sessionIDs.isEmpty, !discovery.transcripts.isEmpty, !snapshot.sessions.isEmpty,
+              !discovery.transcripts.keys.contains(where: { snapshot.sessions[$0] != nil }) else { return [] }
+        return [.noTranscriptMatchesTheDatabase(transcriptsDirectory: location.transcriptRoots, database: location.database,
+                                                transcripts: discovery.transcripts.count, databaseSessions: snapshot.sessions.count)]
     }
 
     /// Transcripts of which the database has no trace at all: deleted by the user, or never recorded (`DeletionEvidence`).

@@ -18,6 +18,10 @@ public enum StoreWarning: Sendable, Equatable {
     /// as after an upgrade; every session was read again and the file rewritten in this version's format.
     case stateFileOfAnotherVersion(path: String, found: Int, expected: Int)
 
+    /// Not one of the `transcripts` transcripts' sessions is among the database's `databaseSessions`: most likely the
+    /// transcripts of another store (`--transcripts` and `--db` or `--home` disagree), whose sessions a repair would create.
+    case noTranscriptMatchesTheDatabase(transcriptsDirectory: [String], database: String, transcripts: Int, databaseSessions: Int)
+
     public enum StateFileDefect: Sendable, Equatable {
         case notAStateFile
         case notASessionEntry

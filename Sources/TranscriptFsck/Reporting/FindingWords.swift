@@ -86,6 +86,10 @@ extension StoreWarning {
         case .stateFileOfAnotherVersion(let path, let found, let expected):
             "\(path): written by another version of transcript-fsck (state file version \(found); this one reads \(expected)); "
                 + "every session was read again and the file rewritten"
+        case .noTranscriptMatchesTheDatabase(let directories, let database, let transcripts, let sessions):
+            "no session of the \(Counted(transcripts, "transcript").text) in \(directories.joined(separator: ", ")) is among the "
+                + "\(Counted(sessions, "session").text) of \(database): are they the same store's? Check --transcripts against "
+                + "--db or --home before a repair creates them"
         }
     }
 }
