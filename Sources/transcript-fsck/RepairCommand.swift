@@ -34,8 +34,19 @@ struct RepairCommand: AsyncParsableCommand {
         and transactions (in one --backup DIR, each backup's name starts with its profile); one store's failure \
         is that store's outcome, and the others are still repaired.
 
-        Exit status: 0 every session is consistent; 1 some session was refused or deferred; 2 the repair \
-        could not run (of several stores: some store could not be repaired).
+        A repair queued behind another waits for it (--busy-timeout), then reads and plans the store as that \
+        one left it; no backup is made when there is nothing to write. On a terminal the write shows its \
+        progress on standard error (not with --quiet, NO_COLOR or TERM=dumb).
+
+        Interrupted (SIGINT, SIGTERM, SIGHUP) while writing, the repair finishes the session in flight, leaves \
+        the rest as they were (deferred), prints its report with what was written and the backup, and then \
+        dies of the signal (exit status 130 for SIGINT, 143 for SIGTERM in a shell); a second signal stops it \
+        at once, and SQLite rolls back the session in flight. Interrupted before the write, it says that \
+        nothing was written. Either way every session is whole or as it was: run the repair again.
+
+        Exit status: 0 every session is consistent (a dry run: nothing to write); 1 some session was refused \
+        or deferred (a dry run: also when there is something to write, as git diff --exit-code); 2 the repair \
+        could not run (of several stores: some store could not be repaired); 128+N killed by signal N.
         """
     )
 
@@ -43,7 +54,7 @@ struct RepairCommand: AsyncParsableCommand {
     @OptionGroup var only: SessionsOption
     @OptionGroup var output: OutputOptions
 
-    @Flag(name: .long, help: "Print the plan and write nothing.")
+    @Flag(name: .long, help: "Print the plan and write nothing; exit 1 when there is something to write.")
     var dryRun = false
 
     @Option(name: .long, help: ArgumentHelp("Write the backup to this new file, or into this directory (default: DB.bak-YYYYmmdd-HHMMSS beside the database).", valueName: "file|dir"))
@@ -79,12 +90,15 @@ struct RepairCommand: AsyncParsableCommand {
                                             lockBudget: lockBudget == 0 ? nil : .milliseconds(lockBudget), createMissing: createMissing,
                                             agentStopped: agentStopped)
         let logger = output.logger
+        Interruption.tellingOutsideWrites(nothingWritten: InterruptionWords.nothingWritten, someWritten: InterruptionWords.someWritten)
         let stores = try store.stores()
         guard let location = stores.onlyStore else { return try await run(stores, options: options, logger: logger) }
         let repairer = StoreRepairer(location: location, options: options) { logger.notice("\($0)") }
-        let report = try await repairer.repair(progress: output.quiet ? nil : ScanProgress.forStandardErrorIfTerminal())
+        let report = try await repairer.repair(progress: output.quiet ? nil : ScanProgress.forStandardErrorIfTerminal(),
+                                               writing: output.quiet ? nil : RepairProgress.forStandardErrorIfTerminal())
         logger.debug("repair took \(report.duration): scan \(report.phases.scan), plan \(report.phases.plan), write \(report.phases.write)")
         try output.emit(report, protecting: location)
+        Interruption.dieOfNotedSignal()
         if report.needsAttention { throw ExitCode(1) }
     }
 
@@ -104,6 +118,7 @@ struct RepairCommand: AsyncParsableCommand {
             return try await StoreRepairer(location: store.location, options: options) { logger.notice("\(label): \($0)") }.repair()
         }
         try output.emit(set, logger: logger)
+        Interruption.dieOfNotedSignal()
         if set.exitStatus != 0 { throw ExitCode(set.exitStatus) }
     }
 }

@@ -210,6 +210,22 @@ import Testing
         #expect(try session.isWhole())
     }
 
+    /// A dry run beside the agent predicts the deferral the write would make, by the same test, and says so.
+    @Test func aDryRunBesideTheAgentPredictsTheDeferralOfRowsThatMustMove() async throws {
+        let session = try middleGap(seed: 15)
+        let agent = try OpenConnection(session.databasePath)
+        let predicted = try await repair(session.home, .init(dryRun: true))
+        let written = try await repair(session.home)
+        agent.close()
+        #expect(predicted.sessions.first?.action == .deferred)
+        #expect(predicted.sessions.first?.reason == .rowsMustMoveBesideAgent(rows: 5, seen: true))
+        #expect(written.sessions.first?.reason == predicted.sessions.first?.reason)
+        #expect(predicted.needsAttention)
+        #expect(predicted.renderedTable(colored: false).contains("1 session would be deferred: writing it would stall the agent's writes"))
+        let alone = try await repair(session.home, .init(dryRun: true))
+        #expect(alone.sessions.first?.action == .backfilled, "with the agent gone, the rows may move")
+    }
+
     /// In a PID namespace of its own (a container), `/proc` shows neither the agent nor its locks; the kernel's lock
     /// table still answers for the `-shm`.
     @Test func anAgentOutsideTheRepairsContainerIsSeenByItsLockOnTheSharedMemory() throws {

@@ -50,4 +50,6 @@ public enum RepairReason: Sendable, Equatable {
     case createdOnlyWhenAsked
     /// Nothing left to do: another writer completed the session meanwhile.
     case completedMeanwhile
+    /// Deferred: the repair was asked to stop (SIGINT, SIGTERM, SIGHUP: `signal`) before it came to this session.
+    case interrupted(signal: Int32)
 }

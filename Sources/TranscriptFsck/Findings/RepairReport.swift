@@ -49,8 +49,11 @@ public struct RepairReport: Sendable {
     public let warnings: [StoreWarning]
     public let duration: Duration
     public let phases: Phases
+    /// The signal (SIGINT, SIGTERM, SIGHUP) that stopped the write before every session was come to.
+    public var interruptedBy: Int32? = nil
 
-    /// Where the time went: reading both stores, planning, and writing (backup and FTS checks excluded).
+    /// Where the time went: reading both stores, planning, and writing (the wait for another repair, the backup and the FTS
+    /// checks excluded).
     public struct Phases: Sendable {
         public let scan: Duration
         public let plan: Duration
@@ -61,8 +64,10 @@ public struct RepairReport: Sendable {
 
     public func count(_ action: Action) -> Int { sessions.filter { $0.action == action }.count }
 
-    /// True when a session was refused or deferred, or a full-text index failed its check: the exit status is then 1.
+    /// True when a session was refused or deferred, or a full-text index failed its check, or (a dry run) there is
+    /// something to write: the exit status is then 1, as `git diff --exit-code` says there are changes.
     public var needsAttention: Bool {
         count(.refused) > 0 || count(.deferred) > 0 || fullTextChecks.contains { $0.failure != nil }
+            || (dryRun && (count(.backfilled) > 0 || count(.created) > 0))
     }
 }

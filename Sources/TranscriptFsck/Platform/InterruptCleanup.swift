@@ -68,6 +68,7 @@ enum InterruptCleanup {
         #if canImport(Glibc)
         action.__sigaction_handler.sa_handler = { signal in
             for index in 0..<InterruptCleanup.capacity { if let path = InterruptCleanup.paths[index] { unlink(path) } }
+            Interruption.sayBeforeDying()
             Glibc.signal(signal, SIG_DFL)
             raise(signal)
         }

@@ -64,10 +64,19 @@ public struct StoreRepairer: Sendable {
         self.say = say
     }
 
-    public func repair(progress: (any ScanObserver)? = nil) async throws(FsckError) -> RepairReport {
+    /// Scans the store, plans every session, and (unless a dry run) writes each plan in a transaction of its own.
+    ///
+    /// `progress` hears the scan, `writing` the write. A SIGINT, SIGTERM or SIGHUP during the write stops it after the
+    /// session in flight: the sessions not come to are deferred, and the report says by which signal (`interruptedBy`).
+    public func repair(progress: (any ScanObserver)? = nil, writing: (any RepairObserver)? = nil) async throws(FsckError) -> RepairReport {
         let clock = ContinuousClock()
         let started = clock.now
         try refuseDamage()
+        // Taken before the scan: a repair queued behind another plans from what that one left, instead of finding every
+        // session it completed "changed while being repaired" (and making a backup with nothing to write).
+        let lock = options.dryRun ? nil
+            : try RepairLock(path: location.repairLock, database: location.database, timeout: options.busyTimeout, onWait: say)
+        let scanning = clock.now
         let scanner = StoreScanner(location: location, sessionIDs: options.sessionIDs, jobs: options.jobs)
         let collected = try await scanner.collect(progress: progress)
         let scanned = clock.now
@@ -100,83 +109,137 @@ public struct StoreRepairer: Sendable {
             return true
         }
         let planned = clock.now
-        var written = planned
-        var backupPath: String?
-        var checks: [RepairReport.FullTextCheck] = []
-        if !options.dryRun, !plans.isEmpty {
-            let connection = try DatabaseReader.open(path: location.database, mode: .readWrite)
-            let lock = try RepairLock(path: location.repairLock, database: location.database, timeout: options.busyTimeout, onWait: say)
-            if options.makeBackup {
-                backupPath = try backup(connection)
-            }
-            let database = location.database
-            let agentStopped = options.agentStopped
-            let writer = RepairWriter(connection: connection, format: collected.snapshot.format, busyTimeout: options.busyTimeout,
-                                      agentPresence: {
-                                          switch OtherConnections.look(databasePath: database, holdingLock: true) {
-                                          case .notSeen: nil
-                                          case .seen: true
-                                          case .cannotTell: agentStopped ? nil : false
-                                          }
-                                      }, say: say)
-            var pacing = WritePacing()
-            var repaired = 0
-            var toldLive = false
-            var lastLook: (at: ContinuousClock.Instant, live: Bool)?
+        var outcome = WriteOutcome()
+        if options.dryRun {
+            // What the write would defer now, by the same tests, before it learns how fast this disk is.
+            let live = OtherConnections.present(databasePath: location.database)
             for plan in plans {
-                let status = results[plan.sessionID]!.status
-                // Asked again as the repair goes on: the agent may start or stop meanwhile. Not before every session:
-                // a look stats every descriptor of every process (a third of the write phase over 300 sessions), so an
-                // answer serves for 100 ms. Moving rows asks again itself, inside the transaction (`agentPresence`).
-                let live: Bool
-                if let lastLook, clock.now - lastLook.at < .milliseconds(100) {
-                    live = lastLook.live
-                } else {
-                    live = OtherConnections.present(databasePath: location.database)
-                    lastLook = (clock.now, live)
-                }
-                if live, !toldLive {
-                    say("another process has \(location.database) open (the agent?): writing one session at a time, "
-                        + "leaving the write lock free between them")
-                    toldLive = true
-                }
-                // With nobody seen, an agent that starts meanwhile still waits for the whole transaction: a longer budget.
-                let budget = live ? options.lockBudget : options.lockBudget.map { max($0, WritePacing.unwatchedBudget) }
-                if let budget, pacing.estimate(plan) > budget {
-                    let reason = RepairReason.overLockBudget(rows: plan.rows.count, movedRows: plan.movedRows, estimate: pacing.estimate(plan),
-                                                             budget: budget)
-                    results[plan.sessionID] = Self.leftAsItWas(plan.sessionID, status, reason, placement: plan.placement)
-                    continue
-                }
-                do {
-                    let (result, held) = try apply(plan, status: status, writer: writer, planner: planner,
-                                                   transcripts: collected.transcripts[plan.sessionID] ?? [])
-                    results[plan.sessionID] = result
-                    if result.action == .backfilled || result.action == .created { repaired += 1 }
-                    if let held {
-                        pacing.record(plan, held: held)
-                        if live { Self.sleep(WritePacing.pause) }
-                    }
-                } catch {
-                    throw .repairStopped(path: location.database, reason: error.reason, sessionsRepaired: repaired)
+                if let reason = deferral(of: plan, live: live, pacing: WritePacing()) ?? movesDeferred(plan) {
+                    results[plan.sessionID] = Self.leftAsItWas(plan.sessionID, results[plan.sessionID]!.status, reason, placement: plan.placement)
                 }
             }
-            written = clock.now
-            if options.lockBudget != nil, OtherConnections.present(databasePath: location.database) {
-                checks = collected.snapshot.schema.fullTextTables.map {
-                    .init(table: $0, failure: nil, skipped: .otherProcessHasTheDatabaseOpen)
-                }
-            } else {
-                checks = checkFullText(connection, schema: collected.snapshot.schema)
+        } else if !plans.isEmpty {
+            outcome = try Interruption.deferring { () throws(FsckError) -> WriteOutcome in
+                try write(plans, collected: collected, planner: planner, results: &results, observer: writing)
             }
-            withExtendedLifetime(lock) {}
         }
+        withExtendedLifetime(lock) {}
         let sessions = collected.report.findings.map { results[$0.sessionID]! }
-        return RepairReport(location: location, dryRun: options.dryRun, backupPath: backupPath, sessions: sessions,
-                            fullTextChecks: checks,
+        return RepairReport(location: location, dryRun: options.dryRun, backupPath: outcome.backupPath, sessions: sessions,
+                            fullTextChecks: outcome.checks,
                             warnings: collected.report.warnings + BackupLeftovers.find(beside: location.database).map(StoreWarning.interruptedBackupLeft),
                             duration: clock.now - started,
-                            phases: .init(scan: scanned - started, plan: planned - scanned, write: written - planned))
+                            phases: .init(scan: scanned - scanning, plan: planned - scanned, write: (outcome.written ?? planned) - planned),
+                            interruptedBy: outcome.interruptedBy)
+    }
+
+    private struct WriteOutcome {
+        var backupPath: String?
+        var checks: [RepairReport.FullTextCheck] = []
+        var written: ContinuousClock.Instant?
+        var interruptedBy: Int32?
+    }
+
+    /// Writes each plan in its own transaction, the backup made just before the first (none when every session is
+    /// deferred), and stops before the next session once a signal is noted.
+    private func write(_ plans: [SessionRepairPlan], collected: StoreScanner.Collected, planner: RepairPlanner,
+                       results: inout [SessionID: RepairReport.Session], observer: (any RepairObserver)?) throws(FsckError) -> WriteOutcome {
+        let clock = ContinuousClock()
+        let connection = try DatabaseReader.open(path: location.database, mode: .readWrite)
+        let writer = RepairWriter(connection: connection, format: collected.snapshot.format, busyTimeout: options.busyTimeout,
+                                  agentPresence: { [self] in agentPresence(holdingLock: true) }, say: say)
+        var outcome = WriteOutcome()
+        var backedUp = !options.makeBackup
+        var pacing = WritePacing()
+        var repaired = 0
+        var toldLive = false
+        var lastLook: (at: ContinuousClock.Instant, live: Bool)?
+        observer?.start(sessions: plans.count, rows: plans.reduce(0) { $0 + $1.rows.count })
+        defer { observer?.finish() }
+        for plan in plans {
+            let status = results[plan.sessionID]!.status
+            if let signal = Interruption.noted {
+                outcome.interruptedBy = signal
+                results[plan.sessionID] = Self.leftAsItWas(plan.sessionID, status, .interrupted(signal: signal), placement: plan.placement)
+                continue
+            }
+            // Asked again as the repair goes on: the agent may start or stop meanwhile. Not before every session:
+            // a look stats every descriptor of every process (a third of the write phase over 300 sessions), so an
+            // answer serves for 100 ms. Moving rows asks again itself, inside the transaction (`agentPresence`).
+            let live: Bool
+            if let lastLook, clock.now - lastLook.at < .milliseconds(100) {
+                live = lastLook.live
+            } else {
+                live = OtherConnections.present(databasePath: location.database)
+                lastLook = (clock.now, live)
+            }
+            if live, !toldLive {
+                say("another process has \(location.database) open (the agent?): writing one session at a time, "
+                    + "leaving the write lock free between them")
+                toldLive = true
+            }
+            if let reason = deferral(of: plan, live: live, pacing: pacing) {
+                results[plan.sessionID] = Self.leftAsItWas(plan.sessionID, status, reason, placement: plan.placement)
+                observer?.sessionDone(planned: plan.rows.count, inserted: 0, deferred: true)
+                continue
+            }
+            if !backedUp {
+                outcome.backupPath = try backup(connection)
+                backedUp = true
+            }
+            do {
+                let (result, held) = try apply(plan, status: status, writer: writer, planner: planner,
+                                               transcripts: collected.transcripts[plan.sessionID] ?? [])
+                results[plan.sessionID] = result
+                if result.action == .backfilled || result.action == .created {
+                    repaired += 1
+                    Interruption.sessionWritten()
+                }
+                observer?.sessionDone(planned: plan.rows.count, inserted: result.inserted, deferred: result.action == .deferred)
+                if let held {
+                    pacing.record(plan, held: held)
+                    if live { Self.sleep(WritePacing.pause) }
+                }
+            } catch {
+                throw .repairStopped(path: location.database, reason: error.reason, sessionsRepaired: repaired)
+            }
+        }
+        outcome.written = clock.now
+        // Asked to stop, the run stops: the next run checks the index.
+        guard repaired > 0, outcome.interruptedBy == nil else { return outcome }
+        if options.lockBudget != nil, OtherConnections.present(databasePath: location.database) {
+            outcome.checks = collected.snapshot.schema.fullTextTables.map {
+                .init(table: $0, failure: nil, skipped: .otherProcessHasTheDatabaseOpen)
+            }
+        } else {
+            outcome.checks = checkFullText(connection, schema: collected.snapshot.schema)
+        }
+        outcome.interruptedBy = Interruption.noted  // during the checks: every session was come to, and the report says so
+        return outcome
+    }
+
+    /// Why `plan` waits for the agent to stop because of the time it would hold the write lock, if it does: the same test
+    /// for the dry run and the write. With nobody seen, an agent that starts meanwhile still waits for the whole
+    /// transaction: a longer budget.
+    private func deferral(of plan: SessionRepairPlan, live: Bool, pacing: WritePacing) -> RepairReason? {
+        let budget = live ? options.lockBudget : options.lockBudget.map { max($0, WritePacing.unwatchedBudget) }
+        guard let budget, pacing.estimate(plan) > budget else { return nil }
+        return .overLockBudget(rows: plan.rows.count, movedRows: plan.movedRows, estimate: pacing.estimate(plan), budget: budget)
+    }
+
+    /// For the dry run: the deferral the write finds inside its transaction when the plan gives existing rows new ids.
+    private func movesDeferred(_ plan: SessionRepairPlan) -> RepairReason? {
+        guard plan.movedRows > 0, let seen = agentPresence(holdingLock: false) else { return nil }
+        return .rowsMustMoveBesideAgent(rows: plan.movedRows, seen: seen)
+    }
+
+    /// Nil when rows may get new ids; else whether another process was seen (true) or that cannot be told (false).
+    private func agentPresence(holdingLock: Bool) -> Bool? {
+        switch OtherConnections.look(databasePath: location.database, holdingLock: holdingLock) {
+        case .notSeen: nil
+        case .seen: true
+        case .cannotTell: options.agentStopped ? nil : false
+        }
     }
 
     /// Where each plan's rows would go today, for the dry run, the report and the pacing (the write decides again,
@@ -250,7 +313,7 @@ public struct StoreRepairer: Sendable {
     private static func leftAsItWas(_ sessionID: SessionID, _ status: SessionStatus, _ reason: RepairReason,
                                     placement: [PlacementStep] = []) -> RepairReport.Session {
         let action: RepairReport.Action = switch reason {
-        case .overLockBudget, .rowsMustMoveBesideAgent: .deferred
+        case .overLockBudget, .rowsMustMoveBesideAgent, .interrupted: .deferred
         case .leftDeleted, .completedMeanwhile: .unchanged
         default: .refused
         }

@@ -32,6 +32,7 @@ extension RepairReport: SessionReport {
             ("transcripts", .array(location.transcriptRoots.map(JSONValue.string))),
             ("dry_run", .bool(dryRun)),
             ("backup", .optional(backupPath)),
+            ("interrupted_by", .optional(interruptedBy.map(SignalName.of))),
             ("summary", .object(summaryMembers)),
             ("timings", .object([
                 ("total_seconds", .number(Self.rounded(duration))),
@@ -51,16 +52,19 @@ extension RepairReport: SessionReport {
     private static func rounded(_ duration: Duration) -> Double { (duration.seconds * 1000).rounded() / 1000 }
 
     public func renderedTable(colored: Bool) -> String {
-        let verb = dryRun ? "would insert" : "inserted"
+        let counts = dryRun
+            ? "would " + [Action.backfilled, .created, .refused, .deferred].map { "\($0.plannedVerb) \(count($0))" }.joined(separator: ", ")
+                + "; \(count(.unchanged)) unchanged"
+            : Action.allCases.map { "\($0.rawValue) \(count($0))" }.joined(separator: ", ")
         var lines = ["transcript-fsck repair\(dryRun ? " --dry-run (nothing written)" : ""): \(Counted(sessions.count, "session").text); "
-                     + "\(verb) \(Counted(insertedMessages, "message").text); "
-                     + Action.allCases.map { "\($0.rawValue) \(count($0))" }.joined(separator: ", ")]
+                     + "\(dryRun ? "would insert" : "inserted") \(Counted(insertedMessages, "message").text); " + counts]
         if let backupPath { lines.append("backup: \(backupPath)") }
         let touched = sessions.filter { $0.action != .unchanged }
         if !touched.isEmpty {
             var table = TextTable(headers: ["ACTION", "SESSION", "INSERT", dryRun ? "PLAN" : "DETAIL"], rightAligned: [2])
             for session in touched {
-                let action = dryRun && session.action != .refused ? "plan: \(session.action == .created ? "create" : "backfill")" : session.action.rawValue
+                let action = !dryRun ? session.action.rawValue
+                    : [.backfilled, .created].contains(session.action) ? "plan: \(session.action.plannedVerb)" : session.action.plannedVerb
                 table.colors.append(session.action == .refused ? .red : session.action == .deferred ? .yellow : .green)
                 table.rows.append([action, session.sessionID.description, String(session.inserted),
                                    session.reason?.sentence ?? session.placement.map(\.sentence).joined(separator: "; ")])
@@ -73,17 +77,47 @@ extension RepairReport: SessionReport {
         }
         for warning in warnings { lines.append("warning: \(warning.sentence.escapingControlCharacters)") }
         lines.append("")
-        if count(.deferred) > 0 {
-            lines.append("\(Counted(count(.deferred), "session").with("was", "were")) deferred: writing \(count(.deferred) == 1 ? "it" : "them") would stall the agent's writes; "
-                         + "stop the agent and run the repair again.")
+        lines += closingLines
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// What the run comes to and what to do next: in the past tense for a repair, the conditional for a dry run.
+    private var closingLines: [String] {
+        var lines: [String] = []
+        let notComeTo = sessions.filter { if case .interrupted = $0.reason { true } else { false } }.count
+        let deferred = count(.deferred) - notComeTo, refused = count(.refused)
+        if let interruptedBy {
+            lines.append("Interrupted by \(SignalName.of(interruptedBy)): \(Counted(count(.backfilled) + count(.created), "session").text) "
+                         + "written whole, \(notComeTo) not come to and left as \(notComeTo == 1 ? "it was" : "they were"); "
+                         + "run the repair again to finish.")
         }
-        if count(.refused) > 0 {
-            lines.append("\(Counted(count(.refused), "session").with("was", "were")) refused and left as \(count(.refused) == 1 ? "it was" : "they were"); see the reasons above.")
-        } else if dryRun, insertedMessages > 0 {
-            lines.append("Run again without --dry-run to write (a backup is made first).")
-        } else if count(.deferred) == 0 {
+        if deferred > 0 {
+            lines.append("\(Counted(deferred, "session").with(dryRun ? "would be" : "was", dryRun ? "would be" : "were")) deferred: "
+                         + "writing \(deferred == 1 ? "it" : "them") would stall the agent's writes; stop the agent and run the repair again.")
+        }
+        if refused > 0 {
+            lines.append("\(Counted(refused, "session").with(dryRun ? "would be" : "was", dryRun ? "would be" : "were")) refused and left as "
+                         + "\(refused == 1 ? "it" : "they") \(dryRun ? (refused == 1 ? "is" : "are") : (refused == 1 ? "was" : "were")); see the reasons above.")
+        }
+        if dryRun {
+            if insertedMessages > 0 { lines.append("Run again without --dry-run to write (a backup is made first).") }
+            else if deferred == 0, refused == 0 { lines.append("Nothing to write: every repairable session's history is in \(location.database).") }
+        } else if refused == 0, deferred == 0, interruptedBy == nil {
             lines.append("Every repairable session's history is in \(location.database).")
         }
-        return lines.joined(separator: "\n") + "\n"
+        return lines
+    }
+}
+
+extension RepairReport.Action {
+    /// The verb for what a dry run would do.
+    var plannedVerb: String {
+        switch self {
+        case .backfilled: "backfill"
+        case .created: "create"
+        case .refused: "refuse"
+        case .deferred: "defer"
+        case .unchanged: "leave"
+        }
     }
 }

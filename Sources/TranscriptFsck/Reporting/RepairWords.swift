@@ -55,6 +55,8 @@ extension RepairReason {
                 + "(or name it with --session)"
         case .completedMeanwhile:
             "another writer completed the session meanwhile"
+        case .interrupted(let signal):
+            "the repair was interrupted (\(SignalName.of(signal))) before it came to this session; run the repair again"
         }
     }
 }
@@ -101,4 +103,24 @@ extension RepairReport.FullTextCheck.Skip {
                 + "run the repair again with the agent stopped, or with --lock-budget 0"
         }
     }
+}
+
+/// The name a signal goes by (`SIGINT`), for the words of an interrupted repair.
+enum SignalName {
+    static func of(_ signal: Int32) -> String {
+        switch signal {
+        case 1: "SIGHUP"
+        case 2: "SIGINT"
+        case 15: "SIGTERM"
+        default: "signal \(signal)"
+        }
+    }
+}
+
+/// The lines a repair interrupted outside its write loop prints as it dies (static: a signal handler prints them).
+public enum InterruptionWords {
+    public static let nothingWritten: StaticString =
+        "transcript-fsck: interrupted before writing: nothing was written; run the repair again\n"
+    public static let someWritten: StaticString =
+        "transcript-fsck: interrupted between sessions: every session is whole or as it was; scan to see which, or run the repair again\n"
 }

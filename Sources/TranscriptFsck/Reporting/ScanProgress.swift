@@ -14,7 +14,7 @@ public final class ScanProgress: ScanObserver {
 
     /// A display when standard error is a terminal, else nil.
     public static func forStandardErrorIfTerminal() -> ScanProgress? {
-        StandardError.isTerminal ? ScanProgress() : nil
+        StandardError.takesProgress ? ScanProgress() : nil
     }
 
     private init() {

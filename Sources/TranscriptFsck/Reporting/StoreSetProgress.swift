@@ -13,7 +13,7 @@ public final class StoreSetProgress: StoreSetObserver {
 
     /// A display when standard error is a terminal, else nil; `verb` is what is being done (`scanning`).
     public static func forStandardErrorIfTerminal(verb: String) -> StoreSetProgress? {
-        StandardError.isTerminal ? StoreSetProgress(verb: verb) : nil
+        StandardError.takesProgress ? StoreSetProgress(verb: verb) : nil
     }
 
     private init(verb: String) {

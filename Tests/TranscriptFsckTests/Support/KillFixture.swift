@@ -15,13 +15,18 @@ enum KillFixture {
     /// Returns false when the repair finished before it could be killed.
     @discardableResult
     static func killRepair(home: String, atRows rows: Int64) throws -> Bool {
-        let victim = try CommandRunner.start("transcript-fsck", ["repair", "--home", home, "--no-backup", "--jobs", "1"])
+        try signalRepair(home: home, atRows: rows, SIGKILL).process.terminationReason == .uncaughtSignal
+    }
+
+    /// Starts a repair of `home` (with `arguments`), sends it `signal` once the database holds `rows` message rows, and
+    /// waits for it to end.
+    static func signalRepair(home: String, atRows rows: Int64, _ signal: Int32, arguments: [String] = ["--no-backup"]) throws -> (process: Process, result: CommandResult) {
+        let victim = try CommandRunner.start("transcript-fsck", ["repair", "--home", home, "--jobs", "1"] + arguments)
         let watcher = try SQLiteConnection(path: home + "/state.db", mode: .readOnly)
         let count = try watcher.prepare("SELECT count(*) FROM messages")
         while victim.process.isRunning, try count.singleInteger() ?? 0 < rows { usleep(500) }
-        kill(victim.process.processIdentifier, SIGKILL)
-        victim.process.waitUntilExit()
-        return victim.process.terminationReason == .uncaughtSignal
+        kill(victim.process.processIdentifier, signal)
+        return (victim.process, victim.finish())
     }
 
     /// After a killed repair: the file is sound, and each session holds its original rows or its whole

@@ -1,0 +1,128 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Synchronization
+
+/// Lets a repair's write finish the session in flight when SIGINT, SIGTERM or SIGHUP arrives, instead of dying with
+/// nothing said: the signal is noted, every write loop stops before its next session, and the caller prints what was done
+/// and then dies of the signal (`dieOfNotedSignal`), so that its parent still sees how it ended (128+n in a shell).
+///
+/// A second signal stops the process at once: SQLite rolls back the transaction in flight, so even then every session is
+/// whole or untouched. Outside a write loop nothing is in flight (reading and planning write nothing; the backup removes
+/// its partial copy itself, `InterruptCleanup`): after `tellingOutsideWrites` the process says so in one line and dies of
+/// the signal. A signal ignored when the handler came (`nohup`) stays ignored. Several stores may be written at once (a
+/// root's profiles): the handler stays while any loop runs.
+public enum Interruption {
+    private static let signals: [Int32] = [SIGINT, SIGTERM, SIGHUP]
+    /// Written by the handler, so an atomic (lock-free, hence async-signal-safe), not a lock.
+    private static let notedSignal = Atomic<Int32>(0)
+    private static let wroteAnything = Atomic<Bool>(false)
+    /// The lines `tellingOutsideWrites` prints, as static bytes: a handler may not format or allocate.
+    nonisolated(unsafe) private static var lines: (nothingWritten: StaticString, someWritten: StaticString)?
+
+    private struct Loops {
+        var active = 0
+        var previous: [sigaction] = []
+    }
+
+    private static let loops = Locked(Loops())
+
+    /// The signal that asked the run to stop, if one came during a write.
+    public static var noted: Int32? {
+        let signal = notedSignal.load(ordering: .relaxed)
+        return signal == 0 ? nil : signal
+    }
+
+    /// Runs `body` (a write loop that asks `noted` before each session) with the signals noted rather than fatal.
+    static func deferring<Result, Failure: Error>(_ body: () throws(Failure) -> Result) throws(Failure) -> Result {
+        loops.withLock { state in
+            if state.active == 0 { state.previous = installNoting() }
+            state.active += 1
+        }
+        defer {
+            loops.withLock { state in
+                state.active -= 1
+                guard state.active == 0 else { return }
+                for (index, signal) in signals.enumerated() { sigaction(signal, &state.previous[index], nil) }
+            }
+        }
+        return try body()
+    }
+
+    /// From now on, a signal outside a write loop prints `nothingWritten` (or `someWritten`, once a session was written)
+    /// on standard error before the process dies of it. Called once, before any thread that could write.
+    public static func tellingOutsideWrites(nothingWritten: StaticString, someWritten: StaticString) {
+        lines = (nothingWritten, someWritten)
+        _ = wroteAnything.load(ordering: .relaxed)
+        var action = sigaction()
+        #if canImport(Glibc)
+        action.__sigaction_handler.sa_handler = { signal in
+            Interruption.sayBeforeDying()
+            _ = Glibc.signal(signal, SIG_DFL)
+            raise(signal)
+        }
+        #endif
+        _ = install(action)
+    }
+
+    /// Prints the line `tellingOutsideWrites` gave, if any: async-signal-safe, for a handler about to die of its signal.
+    static func sayBeforeDying() {
+        guard let lines else { return }
+        let line = wroteAnything.load(ordering: .relaxed) ? lines.someWritten : lines.nothingWritten
+        _ = write(2, line.utf8Start, line.utf8CodeUnitCount)
+    }
+
+    /// Says that a session was written, for the line a later signal prints outside a write loop.
+    static func sessionWritten() {
+        wroteAnything.store(true, ordering: .relaxed)
+    }
+
+    /// Dies of the noted signal, as the process would have without the handler; returns when no signal was noted.
+    public static func dieOfNotedSignal() {
+        guard let signal = noted else { return }
+        fflush(nil)  // dying of a signal flushes no stdio buffer: the report would be lost in a pipe
+        _ = Glibc.signal(signal, SIG_DFL)
+        // The concurrency runtime's threads may block the signal: raised there, it would stay pending while the process
+        // exits with another status.
+        var set = sigset_t()
+        sigemptyset(&set)
+        sigaddset(&set, signal)
+        pthread_sigmask(SIG_UNBLOCK, &set, nil)
+        raise(signal)
+    }
+
+    private static func installNoting() -> [sigaction] {
+        _ = notedSignal.load(ordering: .relaxed)  // initialised here, never first in the handler
+        var action = sigaction()
+        #if canImport(Glibc)
+        action.__sigaction_handler.sa_handler = { signal in
+            guard Interruption.notedSignal.compareExchange(expected: 0, desired: signal, ordering: .relaxed).exchanged else {
+                _ = Glibc.signal(signal, SIG_DFL)
+                raise(signal)
+                return
+            }
+        }
+        #endif
+        return install(action)
+    }
+
+    /// Installs `action` for each signal that is not ignored; returns what each had.
+    private static func install(_ action: sigaction) -> [sigaction] {
+        var action = action
+        sigemptyset(&action.sa_mask)
+        var previous: [sigaction] = []
+        for signal in signals {
+            var old = sigaction()
+            sigaction(signal, &action, &old)
+            #if canImport(Glibc)
+            if unsafeBitCast(old.__sigaction_handler.sa_handler, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self) {
+                sigaction(signal, &old, nil)
+            }
+            #endif
+            previous.append(old)
+        }
+        return previous
+    }
+}
