@@ -285,36 +285,40 @@ import Testing
     }
     #endif
 
+    /// Takes the database exclusively (no reader gets in) as the write begins: after the scan, before the backup.
+    final class ExclusiveHolder: RepairObserver {
+        let database: String
+        let held = Locked<(connection: SQLiteConnection?, since: ContinuousClock.Instant?, failure: String?)>((nil, nil, nil))
+        init(database: String) { self.database = database }
+
+        func start(sessions: Int, rows: Int) {
+            do {
+                let connection = try SQLiteConnection(path: database, mode: .readWrite, busyTimeoutMilliseconds: 60_000)
+                try connection.execute("PRAGMA locking_mode = EXCLUSIVE; BEGIN EXCLUSIVE")
+                held.withLock { $0 = (connection, ContinuousClock.now, nil) }
+            } catch {
+                held.withLock { $0.failure = "\(error)" }
+            }
+        }
+        func sessionDone(planned: Int, inserted: Int, deferred: Bool) {}
+        func finish() {}
+    }
+
     @Test func aBackupThatCannotReadTheDatabaseGivesUpAfterTheBusyTimeout() async throws {
         let directory = TemporaryDirectory("busy-backup")
         try DemoStore.build(home: directory.path)
         let database = directory.path + "/state.db"
-        // Hold the repair lock, so that the repair waits after its scan; when it says so, another connection takes
-        // the database exclusively (no reader gets in) and lets the repair go on to its backup.
-        let lock = open(database + ".repair.lock", O_RDWR | O_CREAT, 0o644)
-        #expect(flock(lock, LOCK_EX) == 0)
-        let holder = Locked<(connection: SQLiteConnection?, since: ContinuousClock.Instant?, failure: String?)>((nil, nil, nil))
+        let holder = ExclusiveHolder(database: database)
         let clock = ContinuousClock()
         let repairer = StoreRepairer(location: .resolve(home: directory.path, database: nil, transcriptRoots: [], environment: [:]),
-                                     options: .init(busyTimeout: .seconds(1)),
-                                     say: { line in
-                                         guard line.contains("another repair holds it") else { return }
-                                         do {
-                                             let connection = try SQLiteConnection(path: database, mode: .readWrite, busyTimeoutMilliseconds: 60_000)
-                                             try connection.execute("PRAGMA locking_mode = EXCLUSIVE; BEGIN EXCLUSIVE")
-                                             holder.withLock { $0 = (connection, clock.now, nil) }
-                                         } catch {
-                                             holder.withLock { $0.failure = "\(error)" }
-                                         }
-                                         close(lock)
-                                     })
+                                     options: .init(busyTimeout: .seconds(1)))
         do {
-            _ = try await repairer.repair()
+            _ = try await repairer.repair(writing: holder)
             Issue.record("the backup read a database another connection held exclusively")
         } catch {
             #expect("\(error)".contains("backup failed: database is locked for 1 s (--busy-timeout); nothing was written"), "\(error)")
         }
-        let held = holder.withLock { $0 }
+        let held = holder.held.withLock { $0 }
         #expect(held.failure == nil, "the test could not take the database: \(held.failure ?? "")")
         if let since = held.since { #expect(clock.now - since < .seconds(15), "the backup waited \(clock.now - since)") }
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).allSatisfy { !$0.contains(".bak-") })
