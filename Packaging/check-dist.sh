@@ -21,8 +21,13 @@ binary=$root/usr/local/bin/transcript-fsck
 for file in share/man/man1/transcript-fsck.1 share/bash-completion/completions/transcript-fsck \
             share/zsh/site-functions/_transcript-fsck share/fish/vendor_completions.d/transcript-fsck.fish \
             share/transcript-fsck/systemd/transcript-fsck-audit.service share/transcript-fsck/systemd/transcript-fsck-audit.timer \
+            share/transcript-fsck/systemd/transcript-fsck-repair.service \
             share/transcript-fsck/cron.d/transcript-fsck; do
     test -s "$root/usr/local/$file" || fail "the tarball lacks $file"
+done
+for unit in transcript-fsck-audit.service transcript-fsck-repair.service; do
+    grep -q '^ExecStart=/usr/local/bin/transcript-fsck ' "$root/usr/local/share/transcript-fsck/systemd/$unit" \
+        || fail "the tarball's $unit does not run /usr/local/bin/transcript-fsck"
 done
 
 # Linked against the system's C libraries only: no Swift library, no run path into a toolchain.

@@ -6,9 +6,8 @@ set -euo pipefail
 stage=$1 dist=$2 name=$3
 here=$(cd "$(dirname "$0")" && pwd)
 
-install -d "$stage/share/transcript-fsck/systemd" "$stage/share/transcript-fsck/cron.d" "$stage/share/doc/transcript-fsck"
-install -m 644 "$here"/systemd/transcript-fsck-audit.service "$here"/systemd/transcript-fsck-audit.timer "$stage/share/transcript-fsck/systemd/"
-install -m 644 "$here"/cron/transcript-fsck "$stage/share/transcript-fsck/cron.d/"
+"$here"/install-units.sh /usr/local/bin "$stage/share/transcript-fsck/systemd" "$stage/share/transcript-fsck/cron.d"
+install -d "$stage/share/doc/transcript-fsck"
 install -m 644 "$here"/../README.md "$here"/../Docs/OPERATIONS.md "$here"/../Docs/REPAIR.md "$here"/../Docs/REPORTS.md \
     "$stage/share/doc/transcript-fsck/"
 # Debug information is most of the file; a crash report from the field is symbolised from the build tree.
