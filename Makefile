@@ -140,8 +140,9 @@ repair: $(if $(filter $(RELEASE_BIN)/%,$(FSCK)),release)
 PREFIX ?= /usr/local
 MANUAL  = .build/plugins/GenerateManual/outputs/transcript-fsck/transcript-fsck.1
 
+# Dated by the last commit, not the day of the build: the pages, and the packages that hold them, are reproducible.
 $(MANUAL): $(shell find Sources/transcript-fsck -name '*.swift')
-	$(SWIFT) package generate-manual --multi-page >/dev/null
+	$(SWIFT) package generate-manual --multi-page --date $(shell date -u -d @$$(git log -1 --format=%ct) +%F) >/dev/null
 
 # INSTALL_BIN: which build to install (make dist installs the static one into its staging tree).
 INSTALL_BIN ?= $(RELEASE_BIN)/transcript-fsck
@@ -149,8 +150,9 @@ install: $(if $(filter $(RELEASE_BIN)/%,$(INSTALL_BIN)),release) $(MANUAL)
 	install -d $(PREFIX)/bin $(PREFIX)/share/man/man1 $(PREFIX)/share/bash-completion/completions \
 		$(PREFIX)/share/zsh/site-functions $(PREFIX)/share/fish/vendor_completions.d
 	install -m 755 $(INSTALL_BIN) $(PREFIX)/bin/transcript-fsck
-	install -m 644 $(dir $(MANUAL))*.1 $(PREFIX)/share/man/man1/
+	Packaging/install-manual.sh $(dir $(MANUAL)) $(PREFIX)/share/man/man1
 	$(INSTALL_BIN) --generate-completion-script bash > $(PREFIX)/share/bash-completion/completions/transcript-fsck
+	sed -i '1{/^#!/d}' $(PREFIX)/share/bash-completion/completions/transcript-fsck # sourced, not run: no #! line
 	$(INSTALL_BIN) --generate-completion-script zsh > $(PREFIX)/share/zsh/site-functions/_transcript-fsck
 	$(INSTALL_BIN) --generate-completion-script fish > $(PREFIX)/share/fish/vendor_completions.d/transcript-fsck.fish
 	@echo "installed transcript-fsck under $(PREFIX)"
@@ -160,9 +162,11 @@ install: $(if $(filter $(RELEASE_BIN)/%,$(INSTALL_BIN)),release) $(MANUAL)
 VERSION   := $(shell sed -n 's/^let toolVersion = "\(.*\)"$$/\1/p' Sources/transcript-fsck/Version.swift)
 DIST_NAME  = transcript-fsck-$(VERSION)-linux-$(shell uname -m)
 STATIC_BIN = .build-static/release/transcript-fsck
+# No run path (SwiftPM's $ORIGIN names a directory with no library), and the GOT read-only from the start (bind now).
+STATIC_BUILD = -c release --static-swift-stdlib --disable-local-rpath --scratch-path .build-static -Xlinker -z -Xlinker now
 
 dist: deps $(MANUAL)
-	$(SWIFT) build -c release --static-swift-stdlib --scratch-path .build-static --product transcript-fsck
+	$(SWIFT) build $(STATIC_BUILD) --product transcript-fsck
 	rm -rf dist/stage
 	$(MAKE) --no-print-directory install PREFIX=dist/stage INSTALL_BIN=$(STATIC_BIN) >/dev/null
 	Packaging/make-dist.sh dist/stage dist $(DIST_NAME)

@@ -11,7 +11,8 @@ install -d "$stage/share/doc/transcript-fsck"
 install -m 644 "$here"/../README.md "$here"/../Docs/OPERATIONS.md "$here"/../Docs/REPAIR.md "$here"/../Docs/REPORTS.md \
     "$stage/share/doc/transcript-fsck/"
 # Debug information is most of the file; a crash report from the field is symbolised from the build tree.
-strip "$stage/bin/transcript-fsck"
+# .comment and .note (the compilers' names) go too, as dh_strip does; .note.gnu.build-id stays.
+strip --remove-section=.comment --remove-section=.note "$stage/bin/transcript-fsck"
 
 epoch=$(git -C "$here" log -1 --format=%ct 2>/dev/null || echo 0)
 rm -rf "${dist:?}/$name" && mkdir -p "$dist" && cp -a "$stage" "$dist/$name"
