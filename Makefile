@@ -9,6 +9,7 @@
 #   make install      the binary, shell completions and man page under PREFIX
 #   make dist         dist/transcript-fsck-VERSION-linux-ARCH.tar.gz: one binary that needs no Swift, and its
 #                     checksum; make dist-check runs it with no toolchain in reach (CI does)
+#   make deb          dist/transcript-fsck_VERSION-1_ARCH.deb, from the tarball's tree (dpkg -i, apt install ./...)
 
 SWIFT      ?= swift
 DEMO_HOME  ?= demo/hermes
@@ -18,7 +19,7 @@ SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEBUG_BIN   = .build/debug
 RELEASE_BIN = .build/release
 
-.PHONY: all deps test-deps build release demo repair-demo test bench bench-agent bench-startup bench-since bench-huge bench-homes fuzz torture sanitize audit repair install dist dist-check clean
+.PHONY: all deps test-deps build release demo repair-demo test bench bench-agent bench-startup bench-since bench-huge bench-homes fuzz torture sanitize audit repair install dist dist-check deb clean
 
 all: build
 
@@ -175,6 +176,14 @@ dist: deps $(MANUAL)
 dist-check: dist build
 	$(DEBUG_BIN)/fsck-fixtures demo dist/check-store --schema $(SCHEMA) >/dev/null
 	Packaging/check-dist.sh dist/$(DIST_NAME).tar.gz dist/check-store $(VERSION)
+
+# The Debian package, made from the tarball's tree (Packaging/make-deb.sh): dist/transcript-fsck_VERSION-1_ARCH.deb.
+DEB_ARCH = $(shell dpkg --print-architecture 2>/dev/null)
+DEB      = dist/transcript-fsck_$(VERSION)-1_$(DEB_ARCH).deb
+
+deb: dist
+	@command -v dpkg-shlibdeps >/dev/null || { echo "installing dpkg-dev"; $(SUDO) apt-get install -y -qq dpkg-dev >/dev/null; }
+	Packaging/make-deb.sh dist/$(DIST_NAME) dist $(VERSION)
 
 # An unchanged --since audit and a gzip bomb, each against a full scan in the same run (Docs/PERFORMANCE.md).
 bench-since: release
