@@ -10,6 +10,8 @@
 #   make dist         dist/transcript-fsck-VERSION-linux-ARCH.tar.gz: one binary that needs no Swift, and its
 #                     checksum; make dist-check runs it with no toolchain in reach (CI does)
 #   make deb          dist/transcript-fsck_VERSION-1_ARCH.deb, from the tarball's tree (dpkg -i, apt install ./...)
+#   make wheel        dist/transcript_fsck-VERSION-py3-none-manylinux_2_N_ARCH.whl: the binary as a wheel's script
+#                     (pip, pipx, uv tool install)
 
 SWIFT      ?= swift
 DEMO_HOME  ?= demo/hermes
@@ -19,7 +21,7 @@ SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEBUG_BIN   = .build/debug
 RELEASE_BIN = .build/release
 
-.PHONY: all deps test-deps build release demo repair-demo test bench bench-agent bench-startup bench-since bench-huge bench-homes fuzz torture sanitize audit repair install dist dist-check deb clean
+.PHONY: all deps test-deps build release demo repair-demo test bench bench-agent bench-startup bench-since bench-huge bench-homes fuzz torture sanitize audit repair install dist dist-check deb wheel clean
 
 all: build
 
@@ -184,6 +186,20 @@ DEB      = dist/transcript-fsck_$(VERSION)-1_$(DEB_ARCH).deb
 deb: dist
 	@command -v dpkg-shlibdeps >/dev/null || { echo "installing dpkg-dev"; $(SUDO) apt-get install -y -qq dpkg-dev >/dev/null; }
 	Packaging/make-deb.sh dist/$(DIST_NAME) dist $(VERSION)
+
+# The wheel (Packaging/make-wheel.py), for pip, pipx and uv: the binary as its one script. A wheel may need only the
+# libraries manylinux lists (glibc, libstdc++, libgcc_s, libm), so its binary links SQLite and zlib in: the same
+# objects as make dist's, linked once more with a directory that holds only their static archives searched first.
+WHEEL_LIBS = .build-static/wheel-libs
+WHEEL_BIN  = dist/wheel/transcript-fsck
+
+wheel: dist
+	rm -rf $(WHEEL_LIBS) dist/wheel && mkdir -p $(WHEEL_LIBS) dist/wheel
+	ln -s $$(clang -print-file-name=libsqlite3.a) $$(clang -print-file-name=libz.a) $(WHEEL_LIBS)/
+	$(SWIFT) build $(STATIC_BUILD) --product transcript-fsck -Xlinker -L$(CURDIR)/$(WHEEL_LIBS)
+	install -m 755 $(STATIC_BIN) $(WHEEL_BIN)
+	strip --remove-section=.comment --remove-section=.note $(WHEEL_BIN)
+	python3 Packaging/make-wheel.py $(WHEEL_BIN) dist $(VERSION)
 
 # An unchanged --since audit and a gzip bomb, each against a full scan in the same run (Docs/PERFORMANCE.md).
 bench-since: release
