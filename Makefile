@@ -11,7 +11,7 @@
 #                     checksum; make dist-check runs it with no toolchain in reach (CI does)
 #   make deb          dist/transcript-fsck_VERSION-1_ARCH.deb, from the tarball's tree (dpkg -i, apt install ./...)
 #   make wheel        dist/transcript_fsck-VERSION-py3-none-manylinux_2_N_ARCH.whl: the binary as a wheel's script
-#                     (pip, pipx, uv tool install)
+#                     (pip, pipx, uv tool install); make packages-check installs both on clean roots (CI does)
 
 SWIFT      ?= swift
 DEMO_HOME  ?= demo/hermes
@@ -21,7 +21,7 @@ SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEBUG_BIN   = .build/debug
 RELEASE_BIN = .build/release
 
-.PHONY: all deps test-deps build release demo repair-demo test bench bench-agent bench-startup bench-since bench-huge bench-homes fuzz torture sanitize audit repair install dist dist-check deb wheel clean
+.PHONY: all deps test-deps build release demo repair-demo test bench bench-agent bench-startup bench-since bench-huge bench-homes fuzz torture sanitize audit repair install dist dist-check deb wheel packages-check clean
 
 all: build
 
@@ -200,6 +200,17 @@ wheel: dist
 	install -m 755 $(STATIC_BIN) $(WHEEL_BIN)
 	strip --remove-section=.comment --remove-section=.note $(WHEEL_BIN)
 	python3 Packaging/make-wheel.py $(WHEEL_BIN) dist $(VERSION)
+
+# Each package installed on a clean root and run on a demo store: lintian, dpkg -i into a fresh Debian root, the units
+# verified, scored (systemd-analyze security: 4.0 or more fails) and run by systemd in that root booted with
+# systemd-nspawn; the wheel pip-installed into a fresh venv (Packaging/check-packages.sh). The root is built once.
+PACKAGE_TOOLS = lintian:lintian mmdebstrap:mmdebstrap systemd-nspawn:systemd-container
+packages-check: deb wheel build
+	@for pair in $(PACKAGE_TOOLS); do command -v $${pair%%:*} >/dev/null || missing="$$missing $${pair#*:}"; done; \
+	if [ -n "$$missing" ]; then echo "installing$$missing"; \
+		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $$missing >/dev/null; fi
+	$(DEBUG_BIN)/fsck-fixtures demo dist/check-store --schema $(SCHEMA) >/dev/null
+	Packaging/check-packages.sh $(DEB) "$$(ls dist/transcript_fsck-$(VERSION)-*.whl)" dist/check-store $(VERSION)
 
 # An unchanged --since audit and a gzip bomb, each against a full scan in the same run (Docs/PERFORMANCE.md).
 bench-since: release
