@@ -6,7 +6,8 @@
 #   systemd-analyze verify of the units and their exposure score (4.0 or more fails); then that root booted with
 #   systemd-nspawn, the audit and repair units started through drop-ins as the units' comments tell the operator
 #   (a store under /home, another user), so the sandbox is the one systemd enforces; and dpkg --purge leaving nothing.
-# - the wheel: pip install into a fresh venv, pip check, then --version and the demo audit from the venv's bin.
+# - the wheel: pip install into a fresh venv (pip check), pipx install and uv tool install, each with no network,
+#   then --version and the demo audit from the bin directory each put on PATH.
 # The root is built once with mmdebstrap (from the distribution's mirror) and cached as a tarball in
 # ~/.cache/transcript-fsck/roots/, keyed by the packages it holds; later runs unpack it and fetch nothing.
 #   Packaging/check-packages.sh DEB WHEEL DEMO_HOME VERSION
@@ -145,17 +146,38 @@ left=$(chroot "$root" sh -c 'ls -d /usr/bin/transcript-fsck /usr/share/doc/trans
 [ -z "$left" ] || fail "dpkg --purge left $left"
 echo "dpkg --purge: nothing left"
 
-echo "== the wheel in a fresh venv"
+echo "== the wheel: pip into a fresh venv, pipx, uv tool install"
+# Every installer runs with no network (unshare --net): the wheel must install from itself alone.
+offline() { unshare --net "$@"; }
 python3 -m venv "$work/venv"
-"$work/venv/bin/python" -m pip install --quiet --no-index --dry-run "$wheel" || fail "pip install --dry-run refuses $wheel"
-"$work/venv/bin/python" -m pip install --quiet --no-index "$wheel" || fail "pip install refuses $wheel"
+offline "$work/venv/bin/python" -m pip install --quiet --no-index --dry-run "$wheel" || fail "pip install --dry-run refuses $wheel"
+offline "$work/venv/bin/python" -m pip install --quiet --no-index "$wheel" || fail "pip install refuses $wheel"
 "$work/venv/bin/python" -m pip check || fail "pip check"
-[ -x "$work/venv/bin/transcript-fsck" ] || fail "pip did not put an executable transcript-fsck in the venv's bin"
-run() { env -i PATH="$work/venv/bin:/usr/bin:/bin" transcript-fsck "$@"; }
-[ "$(run --version)" = "$version" ] || fail "the wheel's transcript-fsck --version says $(run --version)"
 cp -a "$demo" "$work/demo"
-status=0; output=$(run scan --home "$work/demo") || status=$?
-check_scan "$status" "$output" "the wheel"
+check_wheel() { # BIN_DIR INSTALLER
+    [ -x "$1/transcript-fsck" ] || fail "$2 did not put an executable transcript-fsck in $1"
+    local found
+    found=$(env -i PATH="$1:/usr/bin:/bin" sh -c 'command -v transcript-fsck')
+    [ "$found" = "$1/transcript-fsck" ] || fail "$2: transcript-fsck on PATH is $found"
+    [ "$(env -i PATH="$1:/usr/bin:/bin" transcript-fsck --version)" = "$version" ] || fail "$2: transcript-fsck --version is not $version"
+    local status=0 output
+    output=$(env -i PATH="$1:/usr/bin:/bin" transcript-fsck scan --home "$work/demo") || status=$?
+    check_scan "$status" "$output" "the wheel installed by $2"
+}
+check_wheel "$work/venv/bin" pip
 "$work/venv/bin/python" -m pip uninstall --quiet --yes transcript-fsck
 [ ! -e "$work/venv/bin/transcript-fsck" ] || fail "pip uninstall left the venv's transcript-fsck"
-echo "pip: installs $(basename "$wheel"), pip check clean, --version $version, the demo audit exits 1; uninstall removes it"
+# pipx and uv themselves come from PyPI once, into a venv cached beside the root.
+tools=${XDG_CACHE_HOME:-$HOME/.cache}/transcript-fsck/package-tools
+if [ ! -x "$tools/bin/uv" ] || [ ! -x "$tools/bin/pipx" ]; then
+    rm -rf "$tools" && python3 -m venv "$tools" && "$tools/bin/python" -m pip install --quiet uv==0.13.9 pipx==1.18.4 \
+        || fail "cannot install uv and pipx into $tools"
+fi
+output=$(PIPX_HOME=$work/pipx PIPX_BIN_DIR=$work/pipx-bin PIPX_MAN_DIR=$work/pipx-man \
+    offline "$tools/bin/pipx" install --pip-args=--no-index "$wheel" 2>&1) || fail "pipx install refuses $wheel: $output"
+check_wheel "$work/pipx-bin" pipx
+output=$(UV_TOOL_DIR=$work/uv-tools UV_TOOL_BIN_DIR=$work/uv-bin UV_CACHE_DIR=$work/uv-cache \
+    offline "$tools/bin/uv" tool install --offline "$wheel" 2>&1) || fail "uv tool install refuses $wheel: $output"
+check_wheel "$work/uv-bin" "uv tool install"
+echo "the wheel $(basename "$wheel"): pip (pip check clean, uninstall removes it), pipx and uv tool install, each" \
+    "with no network, put transcript-fsck $version on PATH; the demo audit exits 1"
