@@ -15,7 +15,6 @@ set -euo pipefail
 deb=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
 wheel=$(cd "$(dirname "$2")" && pwd)/$(basename "$2")
 demo=$(cd "$3" && pwd) version=$4
-here=$(cd "$(dirname "$0")" && pwd)
 fail() { echo "check-packages: $*" >&2; exit 1; }
 [ "$(id -u)" = 0 ] || fail "needs root (dpkg -i into a root, chroot, systemd-nspawn)"
 for tool in lintian mmdebstrap systemd-nspawn; do
