@@ -9,6 +9,9 @@
 #   make install      the binary, shell completions and man page under PREFIX
 #   make dist         dist/transcript-fsck-VERSION-linux-ARCH.tar.gz: one binary that needs no Swift, and its
 #                     checksum; make dist-check runs it with no toolchain in reach (CI does)
+#   make deb          dist/transcript-fsck_VERSION-1_ARCH.deb, from the tarball's tree (dpkg -i, apt install ./...)
+#   make wheel        dist/transcript_fsck-VERSION-py3-none-manylinux_2_N_ARCH.whl: the binary as a wheel's script
+#                     (pip, pipx, uv tool install); make packages-check installs both on clean roots (CI does)
 
 SWIFT      ?= swift
 DEMO_HOME  ?= demo/hermes
@@ -18,7 +21,7 @@ SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEBUG_BIN   = .build/debug
 RELEASE_BIN = .build/release
 
-.PHONY: all deps test-deps build release demo repair-demo test bench bench-agent bench-startup bench-since bench-huge bench-homes fuzz torture sanitize audit repair install dist dist-check clean
+.PHONY: all deps test-deps build release demo repair-demo test bench bench-agent bench-startup bench-since bench-huge bench-homes fuzz torture sanitize audit repair install dist dist-check deb wheel packages-check clean
 
 all: build
 
@@ -140,8 +143,9 @@ repair: $(if $(filter $(RELEASE_BIN)/%,$(FSCK)),release)
 PREFIX ?= /usr/local
 MANUAL  = .build/plugins/GenerateManual/outputs/transcript-fsck/transcript-fsck.1
 
+# Dated by the last commit, not the day of the build: the pages, and the packages that hold them, are reproducible.
 $(MANUAL): $(shell find Sources/transcript-fsck -name '*.swift')
-	$(SWIFT) package generate-manual --multi-page >/dev/null
+	$(SWIFT) package generate-manual --multi-page --date $(shell date -u -d @$$(git log -1 --format=%ct) +%F) >/dev/null
 
 # INSTALL_BIN: which build to install (make dist installs the static one into its staging tree).
 INSTALL_BIN ?= $(RELEASE_BIN)/transcript-fsck
@@ -149,8 +153,9 @@ install: $(if $(filter $(RELEASE_BIN)/%,$(INSTALL_BIN)),release) $(MANUAL)
 	install -d $(PREFIX)/bin $(PREFIX)/share/man/man1 $(PREFIX)/share/bash-completion/completions \
 		$(PREFIX)/share/zsh/site-functions $(PREFIX)/share/fish/vendor_completions.d
 	install -m 755 $(INSTALL_BIN) $(PREFIX)/bin/transcript-fsck
-	install -m 644 $(dir $(MANUAL))*.1 $(PREFIX)/share/man/man1/
+	Packaging/install-manual.sh $(dir $(MANUAL)) $(PREFIX)/share/man/man1
 	$(INSTALL_BIN) --generate-completion-script bash > $(PREFIX)/share/bash-completion/completions/transcript-fsck
+	sed -i '1{/^#!/d}' $(PREFIX)/share/bash-completion/completions/transcript-fsck # sourced, not run: no #! line
 	$(INSTALL_BIN) --generate-completion-script zsh > $(PREFIX)/share/zsh/site-functions/_transcript-fsck
 	$(INSTALL_BIN) --generate-completion-script fish > $(PREFIX)/share/fish/vendor_completions.d/transcript-fsck.fish
 	@echo "installed transcript-fsck under $(PREFIX)"
@@ -160,9 +165,11 @@ install: $(if $(filter $(RELEASE_BIN)/%,$(INSTALL_BIN)),release) $(MANUAL)
 VERSION   := $(shell sed -n 's/^let toolVersion = "\(.*\)"$$/\1/p' Sources/transcript-fsck/Version.swift)
 DIST_NAME  = transcript-fsck-$(VERSION)-linux-$(shell uname -m)
 STATIC_BIN = .build-static/release/transcript-fsck
+# No run path (SwiftPM's $ORIGIN names a directory with no library), and the GOT read-only from the start (bind now).
+STATIC_BUILD = -c release --static-swift-stdlib --disable-local-rpath --scratch-path .build-static -Xlinker -z -Xlinker now
 
 dist: deps $(MANUAL)
-	$(SWIFT) build -c release --static-swift-stdlib --scratch-path .build-static --product transcript-fsck
+	$(SWIFT) build $(STATIC_BUILD) --product transcript-fsck
 	rm -rf dist/stage
 	$(MAKE) --no-print-directory install PREFIX=dist/stage INSTALL_BIN=$(STATIC_BIN) >/dev/null
 	Packaging/make-dist.sh dist/stage dist $(DIST_NAME)
@@ -171,6 +178,39 @@ dist: deps $(MANUAL)
 dist-check: dist build
 	$(DEBUG_BIN)/fsck-fixtures demo dist/check-store --schema $(SCHEMA) >/dev/null
 	Packaging/check-dist.sh dist/$(DIST_NAME).tar.gz dist/check-store $(VERSION)
+
+# The Debian package, made from the tarball's tree (Packaging/make-deb.sh): dist/transcript-fsck_VERSION-1_ARCH.deb.
+DEB_ARCH = $(shell dpkg --print-architecture 2>/dev/null)
+DEB      = dist/transcript-fsck_$(VERSION)-1_$(DEB_ARCH).deb
+
+deb: dist
+	@command -v dpkg-shlibdeps >/dev/null || { echo "installing dpkg-dev"; $(SUDO) apt-get install -y -qq dpkg-dev >/dev/null; }
+	Packaging/make-deb.sh dist/$(DIST_NAME) dist $(VERSION)
+
+# The wheel (Packaging/make-wheel.py), for pip, pipx and uv: the binary as its one script. A wheel may need only the
+# libraries manylinux lists (glibc, libstdc++, libgcc_s, libm), so its binary links SQLite and zlib in: the same
+# objects as make dist's, linked once more with a directory that holds only their static archives searched first.
+WHEEL_LIBS = .build-static/wheel-libs
+WHEEL_BIN  = dist/wheel/transcript-fsck
+
+wheel: dist
+	rm -rf $(WHEEL_LIBS) dist/wheel && mkdir -p $(WHEEL_LIBS) dist/wheel
+	ln -s $$(clang -print-file-name=libsqlite3.a) $$(clang -print-file-name=libz.a) $(WHEEL_LIBS)/
+	$(SWIFT) build $(STATIC_BUILD) --product transcript-fsck -Xlinker -L$(CURDIR)/$(WHEEL_LIBS)
+	install -m 755 $(STATIC_BIN) $(WHEEL_BIN)
+	strip --remove-section=.comment --remove-section=.note $(WHEEL_BIN)
+	python3 Packaging/make-wheel.py $(WHEEL_BIN) dist $(VERSION)
+
+# Each package installed on a clean root and run on a demo store: lintian, dpkg -i into a fresh Debian root, the units
+# verified, scored (systemd-analyze security: 4.0 or more fails) and run by systemd in that root booted with
+# systemd-nspawn; the wheel pip-installed into a fresh venv (Packaging/check-packages.sh). The root is built once.
+PACKAGE_TOOLS = lintian:lintian mmdebstrap:mmdebstrap systemd-nspawn:systemd-container
+packages-check: deb wheel build
+	@for pair in $(PACKAGE_TOOLS); do command -v $${pair%%:*} >/dev/null || missing="$$missing $${pair#*:}"; done; \
+	if [ -n "$$missing" ]; then echo "installing$$missing"; \
+		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq $$missing >/dev/null; fi
+	$(DEBUG_BIN)/fsck-fixtures demo dist/check-store --schema $(SCHEMA) >/dev/null
+	Packaging/check-packages.sh $(DEB) "$$(ls dist/transcript_fsck-$(VERSION)-*.whl)" dist/check-store $(VERSION)
 
 # An unchanged --since audit and a gzip bomb, each against a full scan in the same run (Docs/PERFORMANCE.md).
 bench-since: release

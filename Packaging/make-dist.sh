@@ -6,13 +6,13 @@ set -euo pipefail
 stage=$1 dist=$2 name=$3
 here=$(cd "$(dirname "$0")" && pwd)
 
-install -d "$stage/share/transcript-fsck/systemd" "$stage/share/transcript-fsck/cron.d" "$stage/share/doc/transcript-fsck"
-install -m 644 "$here"/systemd/transcript-fsck-audit.service "$here"/systemd/transcript-fsck-audit.timer "$stage/share/transcript-fsck/systemd/"
-install -m 644 "$here"/cron/transcript-fsck "$stage/share/transcript-fsck/cron.d/"
+"$here"/install-units.sh /usr/local/bin "$stage/share/transcript-fsck/systemd" "$stage/share/transcript-fsck/cron.d"
+install -d "$stage/share/doc/transcript-fsck"
 install -m 644 "$here"/../README.md "$here"/../Docs/OPERATIONS.md "$here"/../Docs/REPAIR.md "$here"/../Docs/REPORTS.md \
     "$stage/share/doc/transcript-fsck/"
 # Debug information is most of the file; a crash report from the field is symbolised from the build tree.
-strip "$stage/bin/transcript-fsck"
+# .comment and .note (the compilers' names) go too, as dh_strip does; .note.gnu.build-id stays.
+strip --remove-section=.comment --remove-section=.note "$stage/bin/transcript-fsck"
 
 epoch=$(git -C "$here" log -1 --format=%ct 2>/dev/null || echo 0)
 rm -rf "${dist:?}/$name" && mkdir -p "$dist" && cp -a "$stage" "$dist/$name"
