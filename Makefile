@@ -70,8 +70,14 @@ repair-demo: build
 	@echo '$$ transcript-fsck scan --home $(REPAIRED)'
 	@$(DEBUG_BIN)/transcript-fsck scan --home $(REPAIRED) || true
 
+# A compiler warning fails the test build. From a clean clone (CI) every file is compiled, so none can hide. The log is
+# read rather than passing -warnings-as-errors, which would change the flags and rebuild everything for the next build.
 test: test-deps
-	$(SWIFT) build --build-tests
+	@mkdir -p .build
+	@status=0; $(SWIFT) build --build-tests >.build/build-tests.log 2>&1 || status=$$?; cat .build/build-tests.log; \
+	if [ $$status -ne 0 ]; then exit $$status; fi; \
+	if grep -q ': warning: ' .build/build-tests.log; then \
+		echo "compiler warnings (there must be none):"; grep ': warning: ' .build/build-tests.log | sort -u; exit 1; fi
 	$(SWIFT) test --skip-build
 
 bench: release bench-agent bench-startup bench-since bench-huge bench-homes
