@@ -5,7 +5,10 @@ struct DoctorCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "doctor",
         abstract: "Check the environment and the store, and say what to fix before a scan or a repair.",
-        discussion: "Exit status: 0 every check passed; 1 a warning or a failure (each with what to do)."
+        discussion: """
+        Exit status: 0 every check passed; 1 a check warned or failed (each says what to do); 2 the checks \
+        could not run (bad arguments, a --homes-from file that cannot be read).
+        """
     )
 
     @OptionGroup var store: StoreOptions
