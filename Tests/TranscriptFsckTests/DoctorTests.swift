@@ -1,0 +1,109 @@
+import Foundation
+import Testing
+@testable import TranscriptFsck
+
+/// `doctor`: each failure, made on real files, gets the fix for what is actually wrong.
+@Suite struct DoctorTests {
+    static let isRoot = geteuid() == 0
+
+    /// A copy of a store, closed cleanly (no -wal, no -shm), in a directory other users may enter; owned by root.
+    private func closedCopy(seed: UInt64) throws -> TemporaryDirectory {
+        let session = try TruncatedSession(count: 10, keepNewest: 4, seed: seed)
+        try SQLiteConnection(path: session.databasePath, mode: .readWrite).execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        let copy = TemporaryDirectory("doctor")
+        try FileManager.default.copyItem(atPath: session.databasePath, toPath: copy.file("state.db"))
+        try FileManager.default.copyItem(atPath: session.home + "/sessions", toPath: copy.file("sessions"))
+        #expect(chmod(copy.path, 0o755) == 0)
+        return copy
+    }
+
+    /// Runs doctor as user nobody, who owns none of the store's files unless a test gives them.
+    private func doctorAsNobody(_ home: String, _ more: [String] = []) throws -> CommandResult {
+        let arguments = [CommandRunner.path(of: "transcript-fsck"), "doctor", "--home", home] + more
+        return try CommandRunner.shell("setpriv --reuid=65534 --regid=65534 --clear-groups "
+                                       + arguments.map { "'\($0)'" }.joined(separator: " "))
+    }
+
+    /// The fix line printed under the check named `name`, nil when it has none. A check's line is its result in 7
+    /// columns, two spaces, then its name.
+    private func fix(of name: String, in output: String) -> String? {
+        let lines = output.split(separator: "\n").map(String.init)
+        guard let index = lines.firstIndex(where: { $0.dropFirst(9).hasPrefix(name + " ") }), index + 1 < lines.count else { return nil }
+        let next = lines[index + 1].trimmingCharacters(in: .whitespaces)
+        return next.hasPrefix("fix: ") ? String(next.dropFirst(5)) : nil
+    }
+
+    @Test func aMissingHomeIsToBeNamedNotRunAsAnotherUser() throws {
+        let directory = TemporaryDirectory("doctor")
+        let doctor = try CommandRunner.fsck(["doctor", "--home", directory.file("nowhere")])
+        #expect(doctor.status == 1)
+        let output = doctor.standardOutput
+        #expect(fix(of: "database", in: output) == "pass --db FILE or --home DIR (default $HERMES_HOME or ~/.hermes)", "\(output)")
+        #expect(fix(of: "transcripts", in: output) == "pass --transcripts DIR or --home DIR", "\(output)")
+        #expect(output.contains("nowhere: no such directory, so there is no store here to repair"), "\(output)")
+        #expect(fix(of: "permissions", in: output)?.hasPrefix("point --home at the agent's home") == true, "\(output)")
+        #expect(!output.contains("run as the user that owns"), "\(output)")
+    }
+
+    @Test func aFileThatIsNotADatabaseIsToBeCheckedNotPointedAtAgain() throws {
+        let directory = TemporaryDirectory("doctor")
+        let database = try directory.write("state.db", text: "not a database, but text\n")
+        let doctor = try CommandRunner.fsck(["doctor", "--db", database, "--transcripts", directory.path])
+        #expect(doctor.status == 1)
+        #expect(doctor.standardOutput.contains("state.db: not a SQLite database"), "\(doctor.standardOutput)")
+        #expect(fix(of: "database", in: doctor.standardOutput) == "check that --db or --home names the agent's state.db")
+    }
+
+    @Test(.enabled(if: isRoot, "drops to user nobody with setpriv: needs root"))
+    func aSharedMemoryFileThisUserCannotMakeSaysToRunAsTheAgentsUser() throws {
+        let copy = try closedCopy(seed: 301)
+        #expect(chmod(copy.file("state.db"), 0o666) == 0)  // readable and writable: only the -shm beside it cannot be made
+        let doctor = try doctorAsNobody(copy.path)
+        #expect(doctor.status == 1)
+        let output = doctor.standardOutput
+        #expect(output.contains("it is in WAL mode, and SQLite must create or write its -shm file beside it"), "\(output)")
+        #expect(fix(of: "database", in: output) == "run as the agent's user (or one with write access to the directory)", "\(output)")
+        #expect(!output.contains("point --db"), "\(output)")
+        #expect(fix(of: "permissions", in: output) == "run as root, who owns it", "\(output)")
+    }
+
+    @Test(.enabled(if: isRoot, "drops to user nobody with setpriv: needs root"))
+    func aDatabaseThisUserCannotReadIsSaidSoNotTakenForAReadOnlyMount() throws {
+        let copy = try closedCopy(seed: 302)
+        #expect(chown(copy.path, 65534, 65534) == 0 && chmod(copy.file("state.db"), 0o600) == 0)
+        let doctor = try doctorAsNobody(copy.path)
+        #expect(doctor.status == 1)
+        let output = doctor.standardOutput
+        #expect(output.contains("state.db: cannot read the database as this user (Permission denied)"), "\(output)")
+        #expect(fix(of: "database", in: output) == "run as the agent's user, or make it readable", "\(output)")
+        #expect(!output.contains("file system is read-only"), "\(output)")
+        #expect(fix(of: "permissions", in: output) == "run as root, who owns it (or, if it was made read-only on purpose, leave it be)",
+                "\(output)")
+        let scan = try CommandRunner.shell("setpriv --reuid=65534 --regid=65534 --clear-groups '\(CommandRunner.path(of: "transcript-fsck"))' "
+                                           + "scan --home '\(copy.path)'")
+        #expect(scan.status == 2)
+        #expect(scan.standardError.contains("cannot read the database as this user (Permission denied); run as the agent's user"),
+                "\(scan.standardError)")
+    }
+
+    @Test(.enabled(if: isRoot, "drops to user nobody with setpriv: needs root"))
+    func aReadOnlyDatabaseItsOwnerMayNotWriteGetsItsPermissionBack() throws {
+        let copy = try closedCopy(seed: 303)
+        #expect(chown(copy.path, 65534, 65534) == 0 && chown(copy.file("state.db"), 65534, 65534) == 0)
+        #expect(chmod(copy.file("state.db"), 0o444) == 0)
+        let output = try doctorAsNobody(copy.path).standardOutput
+        #expect(fix(of: "permissions", in: output)
+                == "this user owns it but may not write it: chmod u+w '\(copy.file("state.db"))' (or, if it was made read-only on purpose, leave it be)",
+                "\(output)")
+    }
+
+    @Test(.enabled(if: isRoot, "drops to user nobody with setpriv: needs root"))
+    func aTranscriptsDirectoryThisUserCannotReadIsToBeMadeReadable() throws {
+        let copy = try closedCopy(seed: 304)
+        #expect(chown(copy.path, 65534, 65534) == 0 && chown(copy.file("state.db"), 65534, 65534) == 0)
+        #expect(chmod(copy.file("sessions"), 0o700) == 0)
+        let output = try doctorAsNobody(copy.path).standardOutput
+        #expect(output.contains("sessions: cannot read this transcripts directory (Permission denied)"), "\(output)")
+        #expect(fix(of: "transcripts", in: output) == "run as the agent's user, or make it readable", "\(output)")
+    }
+}
