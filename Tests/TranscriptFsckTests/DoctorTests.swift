@@ -2,7 +2,7 @@ import Foundation
 import Testing
 @testable import TranscriptFsck
 
-/// `doctor`: each failure, made on real files, gets the fix for what is actually wrong.
+/// `doctor`: each failure, made on real files, gets the fix for what is actually wrong; and `--format json`.
 @Suite struct DoctorTests {
     static let isRoot = geteuid() == 0
 
@@ -105,5 +105,70 @@ import Testing
         let output = try doctorAsNobody(copy.path).standardOutput
         #expect(output.contains("sessions: cannot read this transcripts directory (Permission denied)"), "\(output)")
         #expect(fix(of: "transcripts", in: output) == "run as the agent's user, or make it readable", "\(output)")
+    }
+
+    @Test func jsonGivesEveryCheckWithItsResultAndFixAndTheCounts() throws {
+        let copy = try closedCopy(seed: 305)  // that no process has open, this one included
+        let healthy = try CommandRunner.fsck(["doctor", "--home", copy.path, "--format", "json"])
+        #expect(healthy.status == 0, "\(healthy.standardOutput)")
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(healthy.standardOutput.utf8)) as? [String: Any])
+        #expect(Array(document.keys).sorted() == ["checks", "stores", "summary"])
+        let machine = try #require(document["checks"] as? [[String: Any]])
+        #expect(machine.first?["name"] as? String == "sqlite" && machine.first?["result"] as? String == "ok")
+        let stores = try #require(document["stores"] as? [[String: Any]])
+        #expect(stores.count == 1)
+        #expect(stores[0]["database"] as? String == copy.file("state.db"))
+        #expect(stores[0]["profile"] as? String == "default" && stores[0]["root"] as? String == copy.path)
+        let checks = try #require(stores[0]["checks"] as? [[String: Any]])
+        #expect(checks.map { $0["name"] as? String } == ["journal", "schema", "integrity", "transcripts", "disk", "permissions",
+                                                         "repair lock", "agent"])
+        for check in machine + checks {
+            #expect(Set(check.keys) == ["name", "result", "detail", "fix"], "\(check)")
+            #expect(check["fix"] is NSNull, "\(check)")
+        }
+        let summary = try #require(document["summary"] as? [String: Int])
+        #expect(summary == ["stores": 1, "checks": machine.count + checks.count, "ok": machine.count + checks.count, "warning": 0, "failure": 0])
+
+        try SQLiteConnection(path: copy.file("state.db"), mode: .readWrite).execute("PRAGMA journal_mode = DELETE")
+        let warned = try CommandRunner.fsck(["doctor", "--home", copy.path, "--format", "json"])
+        #expect(warned.status == 1)
+        let warnedDocument = try #require(try JSONSerialization.jsonObject(with: Data(warned.standardOutput.utf8)) as? [String: Any])
+        let journal = try #require(((warnedDocument["stores"] as? [[String: Any]])?.first?["checks"] as? [[String: Any]])?.first)
+        #expect(journal["result"] as? String == "warning")
+        #expect((journal["fix"] as? String)?.contains("PRAGMA journal_mode=WAL") == true, "\(journal)")
+        #expect((warnedDocument["summary"] as? [String: Int])?["warning"] == 1)
+    }
+
+    @Test func jsonOfAStoreThatCannotBeReadIsStillOneDocumentWithTheFailure() throws {
+        let directory = TemporaryDirectory("doctor")
+        let doctor = try CommandRunner.fsck(["doctor", "--home", directory.file("nowhere"), "--format", "json"])
+        #expect(doctor.status == 1)
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(doctor.standardOutput.utf8)) as? [String: Any])
+        let checks = try #require((document["stores"] as? [[String: Any]])?.first?["checks"] as? [[String: Any]])
+        let database = try #require(checks.first { $0["name"] as? String == "database" })
+        #expect(database["result"] as? String == "failure")
+        #expect(database["fix"] as? String == "pass --db FILE or --home DIR (default $HERMES_HOME or ~/.hermes)")
+        #expect((document["summary"] as? [String: Int])?["failure"] == checks.filter { $0["result"] as? String == "failure" }.count)
+    }
+
+    @Test func jsonOfARootHasAStoreEntryForEachProfileInTheSameShape() throws {
+        let root = try ProfiledRoot([("default", 6, 6), ("coder", 5, 5), ("fresh", 0, 0)])
+        let doctor = try CommandRunner.fsck(["doctor", "--home", root.root, "--format", "json"])
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(doctor.standardOutput.utf8)) as? [String: Any])
+        let stores = try #require(document["stores"] as? [[String: Any]])
+        #expect(stores.map { $0["profile"] as? String } == ["default", "coder", "fresh"])
+        #expect(stores.allSatisfy { $0["root"] as? String == root.root })
+        #expect(stores[1]["database"] as? String == root.database("coder"))
+        let fresh = try #require(stores[2]["checks"] as? [[String: Any]])
+        #expect(fresh.count == 1 && fresh[0]["name"] as? String == "profile" && fresh[0]["result"] as? String == "ok", "\(fresh)")
+        let machine = try #require(document["checks"] as? [[String: Any]])
+        #expect(machine.map { $0["name"] as? String } == ["sqlite", "profiles"])
+        #expect((document["summary"] as? [String: Int])?["stores"] == 3)
+    }
+
+    @Test func anUnknownFormatIsAUsageError() throws {
+        let doctor = try CommandRunner.fsck(["doctor", "--format", "markdown"])
+        #expect(doctor.status == 2)
+        #expect(doctor.standardError.contains("--format"), "\(doctor.standardError)")
     }
 }
