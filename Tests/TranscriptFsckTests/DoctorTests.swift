@@ -4,8 +4,6 @@ import Testing
 
 /// `doctor`: each failure, made on real files, gets the fix for what is actually wrong; and `--format json`.
 @Suite struct DoctorTests {
-    static let isRoot = geteuid() == 0
-
     /// A copy of a store, closed cleanly (no -wal, no -shm), in a directory other users may enter; owned by root.
     private func closedCopy(seed: UInt64) throws -> TemporaryDirectory {
         let session = try TruncatedSession(count: 10, keepNewest: 4, seed: seed)
@@ -17,11 +15,17 @@ import Testing
         return copy
     }
 
-    /// Runs doctor as user nobody, who owns none of the store's files unless a test gives them.
-    private func doctorAsNobody(_ home: String, _ more: [String] = []) throws -> CommandResult {
-        let arguments = [CommandRunner.path(of: "transcript-fsck"), "doctor", "--home", home] + more
-        return try CommandRunner.shell("setpriv --reuid=65534 --regid=65534 --clear-groups "
-                                       + arguments.map { "'\($0)'" }.joined(separator: " "))
+    /// Runs transcript-fsck as user nobody, who owns none of the store's files unless a test gives them.
+    private func asNobody(_ arguments: [String]) throws -> CommandResult {
+        try CommandRunner.shell("setpriv --reuid=65534 --regid=65534 --clear-groups "
+                                + ([CommandRunner.path(of: "transcript-fsck")] + arguments).map { "'\($0)'" }.joined(separator: " "))
+    }
+
+    private func doctorAsNobody(_ home: String) throws -> CommandResult { try asNobody(["doctor", "--home", home]) }
+
+    /// Gives the files to user nobody, as the agent's own user's files would be.
+    private func giveToNobody(_ paths: String...) {
+        for path in paths { #expect(chown(path, 65534, 65534) == 0, "\(path)") }
     }
 
     /// The fix line printed under the check named `name`, nil when it has none. A check's line is its result in 7
@@ -54,7 +58,7 @@ import Testing
         #expect(fix(of: "database", in: doctor.standardOutput) == "check that --db or --home names the agent's state.db")
     }
 
-    @Test(.enabled(if: isRoot, "drops to user nobody with setpriv: needs root"))
+    @Test(.asNobody)
     func aSharedMemoryFileThisUserCannotMakeSaysToRunAsTheAgentsUser() throws {
         let copy = try closedCopy(seed: 301)
         #expect(chmod(copy.file("state.db"), 0o666) == 0)  // readable and writable: only the -shm beside it cannot be made
@@ -67,10 +71,11 @@ import Testing
         #expect(fix(of: "permissions", in: output) == "run as root, who owns it", "\(output)")
     }
 
-    @Test(.enabled(if: isRoot, "drops to user nobody with setpriv: needs root"))
+    @Test(.asNobody)
     func aDatabaseThisUserCannotReadIsSaidSoNotTakenForAReadOnlyMount() throws {
         let copy = try closedCopy(seed: 302)
-        #expect(chown(copy.path, 65534, 65534) == 0 && chmod(copy.file("state.db"), 0o600) == 0)
+        giveToNobody(copy.path)
+        #expect(chmod(copy.file("state.db"), 0o600) == 0)
         let doctor = try doctorAsNobody(copy.path)
         #expect(doctor.status == 1)
         let output = doctor.standardOutput
@@ -79,17 +84,16 @@ import Testing
         #expect(!output.contains("file system is read-only"), "\(output)")
         #expect(fix(of: "permissions", in: output) == "run as root, who owns it (or, if it was made read-only on purpose, leave it be)",
                 "\(output)")
-        let scan = try CommandRunner.shell("setpriv --reuid=65534 --regid=65534 --clear-groups '\(CommandRunner.path(of: "transcript-fsck"))' "
-                                           + "scan --home '\(copy.path)'")
+        let scan = try asNobody(["scan", "--home", copy.path])
         #expect(scan.status == 2)
         #expect(scan.standardError.contains("cannot read the database as this user (Permission denied); run as the agent's user"),
                 "\(scan.standardError)")
     }
 
-    @Test(.enabled(if: isRoot, "drops to user nobody with setpriv: needs root"))
+    @Test(.asNobody)
     func aReadOnlyDatabaseItsOwnerMayNotWriteGetsItsPermissionBack() throws {
         let copy = try closedCopy(seed: 303)
-        #expect(chown(copy.path, 65534, 65534) == 0 && chown(copy.file("state.db"), 65534, 65534) == 0)
+        giveToNobody(copy.path, copy.file("state.db"))
         #expect(chmod(copy.file("state.db"), 0o444) == 0)
         let output = try doctorAsNobody(copy.path).standardOutput
         #expect(fix(of: "permissions", in: output)
@@ -97,10 +101,10 @@ import Testing
                 "\(output)")
     }
 
-    @Test(.enabled(if: isRoot, "drops to user nobody with setpriv: needs root"))
+    @Test(.asNobody)
     func aTranscriptsDirectoryThisUserCannotReadIsToBeMadeReadable() throws {
         let copy = try closedCopy(seed: 304)
-        #expect(chown(copy.path, 65534, 65534) == 0 && chown(copy.file("state.db"), 65534, 65534) == 0)
+        giveToNobody(copy.path, copy.file("state.db"))
         #expect(chmod(copy.file("sessions"), 0o700) == 0)
         let output = try doctorAsNobody(copy.path).standardOutput
         #expect(output.contains("sessions: cannot read this transcripts directory (Permission denied)"), "\(output)")
@@ -171,4 +175,9 @@ import Testing
         #expect(doctor.status == 2)
         #expect(doctor.standardError.contains("--format"), "\(doctor.standardError)")
     }
+}
+
+extension Trait where Self == ConditionTrait {
+    /// The tests that drop to user nobody with setpriv, which only root may do.
+    fileprivate static var asNobody: Self { .enabled(if: geteuid() == 0, "drops to user nobody with setpriv: needs root") }
 }
