@@ -6,7 +6,7 @@
 #   make torture      the long fault-injection runs; make fuzz, make sanitize (see Docs/RELIABILITY.md)
 #   make audit        scan the store at HERMES_HOME (or DB, TRANSCRIPTS); fails on problems
 #   make repair       repair it (a backup is made first), then scan it again
-#   make install      the binary, shell completions and man page under PREFIX
+#   make install      the binary, shell completions and man page under PREFIX; make man-lint checks the pages
 #   make dist         dist/transcript-fsck-VERSION-linux-ARCH.tar.gz: one binary that needs no Swift, and its
 #                     checksum; make dist-check runs it with no toolchain in reach (CI does)
 #   make deb          dist/transcript-fsck_VERSION-1_ARCH.deb, from the tarball's tree (dpkg -i, apt install ./...)
@@ -21,7 +21,7 @@ SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEBUG_BIN   = .build/debug
 RELEASE_BIN = .build/release
 
-.PHONY: all deps test-deps build release demo repair-demo test bench bench-agent bench-startup bench-since bench-huge bench-homes fuzz torture sanitize audit repair install dist dist-check deb wheel packages-check clean
+.PHONY: all deps test-deps build release demo man-lint repair-demo test bench bench-agent bench-startup bench-since bench-huge bench-homes fuzz torture sanitize audit repair install dist dist-check deb wheel packages-check clean
 
 all: build
 
@@ -73,8 +73,14 @@ repair-demo: build
 	@echo '$$ transcript-fsck scan --home $(REPAIRED)'
 	@$(DEBUG_BIN)/transcript-fsck scan --home $(REPAIRED) || true
 
+# A compiler warning fails the test build. From a clean clone (CI) every file is compiled, so none can hide. The log is
+# read rather than passing -warnings-as-errors, which would change the flags and rebuild everything for the next build.
 test: test-deps
-	$(SWIFT) build --build-tests
+	@mkdir -p .build
+	@status=0; $(SWIFT) build --build-tests >.build/build-tests.log 2>&1 || status=$$?; cat .build/build-tests.log; \
+	if [ $$status -ne 0 ]; then exit $$status; fi; \
+	if grep -q ': warning: ' .build/build-tests.log; then \
+		echo "compiler warnings (there must be none):"; grep ': warning: ' .build/build-tests.log | sort -u; exit 1; fi
 	$(SWIFT) test --skip-build
 
 bench: release bench-agent bench-startup bench-since bench-huge bench-homes
@@ -141,11 +147,24 @@ repair: $(if $(filter $(RELEASE_BIN)/%,$(FSCK)),release)
 	echo; $(FSCK) scan $(STORE_ARGS)
 
 PREFIX ?= /usr/local
-MANUAL  = .build/plugins/GenerateManual/outputs/transcript-fsck/transcript-fsck.1
+# The man pages: GenerateManual writes them from the commands, Manual/finish-manual.py adds what it cannot (EXIT STATUS
+# from each command's discussion; ENVIRONMENT, FILES and EXAMPLES from Manual/sections.mdoc). Dated by the source, not
+# the build (SOURCE_DATE_EPOCH, else the last commit), so one source gives the same pages.
+GENERATED_MANUAL = .build/plugins/GenerateManual/outputs/transcript-fsck
+MANUAL           = .build/manual/transcript-fsck.1
+MANUAL_DATE     := $(shell date -u -d @$${SOURCE_DATE_EPOCH:-$$(git log -1 --format=%ct 2>/dev/null || date +%s)} +%Y-%m-%d)
 
-# Dated by the last commit, not the day of the build: the pages, and the packages that hold them, are reproducible.
-$(MANUAL): $(shell find Sources/transcript-fsck -name '*.swift')
-	$(SWIFT) package generate-manual --multi-page --date $(shell date -u -d @$$(git log -1 --format=%ct) +%F) >/dev/null
+$(MANUAL): $(shell find Sources/transcript-fsck -name '*.swift') Manual/sections.mdoc Manual/finish-manual.py
+	$(SWIFT) package generate-manual --multi-page --date $(MANUAL_DATE) >/dev/null
+	python3 Manual/finish-manual.py Manual/sections.mdoc $(GENERATED_MANUAL) $(dir $(MANUAL))
+
+# Every page through mandoc's linter, which must have nothing to say. Only the cross references between the pages are
+# let through: mandoc looks them up among the pages installed on this machine, where these are not yet.
+man-lint: $(MANUAL)
+	@command -v mandoc >/dev/null || { echo "installing mandoc"; $(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq mandoc >/dev/null; }
+	@messages=$$(mandoc -T lint $(dir $(MANUAL))*.1 2>&1 | grep -v -e 'referenced manual not found: Xr transcript-fsck'); \
+	if [ -n "$$messages" ]; then echo "$$messages"; exit 1; fi; \
+	echo "mandoc -T lint: $$(ls $(dir $(MANUAL))*.1 | wc -l) pages, nothing to say"
 
 # INSTALL_BIN: which build to install (make dist installs the static one into its staging tree).
 INSTALL_BIN ?= $(RELEASE_BIN)/transcript-fsck

@@ -2,8 +2,15 @@
 public enum FsckError: Error, CustomStringConvertible, Sendable {
     case databaseNotFound(path: String)
     case notADatabase(path: String, detail: String)
+    /// The database file itself cannot be opened for reading by this user (its mode or owner), before SQLite is asked.
+    case databaseUnreadable(path: String, errno: Int32)
     case unknownSchema(path: String, detail: String)
     case transcriptsNotFound(path: String)
+    case transcriptsUnreadable(path: String, errno: Int32)
+    /// A WAL database SQLite cannot open where it is: its `-wal` and `-shm` cannot be read or made (a read-only mount).
+    case walFilesUnavailable(path: String, message: String)
+    /// A WAL database this user cannot read: SQLite must create or write its `-shm`, and cannot.
+    case sharedMemoryUnwritable(path: String)
     case database(SQLiteError)
     case io(path: String, detail: String)
     case repairLockBusy(path: String, seconds: Double)
@@ -22,21 +29,52 @@ public enum FsckError: Error, CustomStringConvertible, Sendable {
     public enum HomesFileDefect: Sendable { case nulByte, noHomes }
 
     public var description: String {
+        let (problem, remedy) = parts
+        return remedy.map { "\(problem); \($0)" } ?? problem
+    }
+
+    /// The error as what is wrong and, apart, what to do about it, for a reader that puts the second on a line of its own
+    /// (`doctor`'s fix lines). The remedy is nil where the line says only what is wrong, or words both in one sentence.
+    public var parts: (problem: String, remedy: String?) {
         switch self {
         case .databaseNotFound(let path):
-            "\(path): no such database; pass --db FILE or --home DIR (default $HERMES_HOME or ~/.hermes)"
+            ("\(path): no such database", "pass --db FILE or --home DIR (default $HERMES_HOME or ~/.hermes)")
         case .notADatabase(let path, let detail):
-            "\(path): not a SQLite database (\(detail)); check that --db or --home names the agent's state.db"
+            ("\(path): not a SQLite database (\(detail))", "check that --db or --home names the agent's state.db")
+        case .databaseUnreadable(let path, let code):
+            ("\(path): cannot read the database as this user (\(POSIX.describe(code)))", "run as the agent's user, or make it readable")
+        case .transcriptsNotFound(let path):
+            ("\(path): no such transcripts directory", "pass --transcripts DIR or --home DIR")
+        case .transcriptsUnreadable(let path, let code):
+            ("\(path): cannot read this transcripts directory (\(POSIX.describe(code))), so its sessions cannot be audited",
+             "run as the agent's user, or make it readable")
+        case .walFilesUnavailable(let path, let message):
+            ("\(path): SQLite cannot open it here (\(message)): in WAL mode it needs its -wal and -shm beside it, and this file "
+                + "system is read-only or they are not readable",
+             "audit a copy on a writable disk, or a snapshot taken with the agent stopped (no -wal left), which is read as it is")
+        case .sharedMemoryUnwritable(let path):
+            ("\(path): cannot read it as this user: it is in WAL mode, and SQLite must create or write its -shm file beside it, "
+                + "where this user cannot write",
+             "run as the agent's user (or one with write access to the directory)")
+        case .repairLockBusy(let path, let seconds):
+            ("\(path): another repair holds this lock (waited \(Int(seconds)) s)", "wait for it to finish, then run again")
+        default:
+            (wholeLine, nil)
+        }
+    }
+
+    /// The errors worded as one line.
+    private var wholeLine: String {
+        switch self {
+        case .databaseNotFound, .notADatabase, .databaseUnreadable, .transcriptsNotFound, .transcriptsUnreadable, .walFilesUnavailable,
+             .sharedMemoryUnwritable, .repairLockBusy:
+            parts.problem  // worded in two parts above
         case .unknownSchema(let path, let detail):
             "\(path): unknown schema: \(detail); this does not look like a Hermes state.db, so nothing was read or written"
-        case .transcriptsNotFound(let path):
-            "\(path): no such transcripts directory; pass --transcripts DIR or --home DIR"
         case .database(let error):
             "\(error)"
         case .io(let path, let detail):
             "\(path): \(detail)"
-        case .repairLockBusy(let path, let seconds):
-            "\(path): another repair holds this lock (waited \(Int(seconds)) s); wait for it to finish, then run again"
         case .invalidArgument(let detail):
             detail
         case .repairStopped(let path, let reason, let repaired):
@@ -100,15 +138,11 @@ extension FsckError {
         if error.isNotADatabase {
             self = .notADatabase(path: path, detail: error.message)
         } else if error.isCannotOpen {
-            self = .io(path: path, detail: "SQLite cannot open it here (\(error.message)): in WAL mode it needs its -wal and -shm "
-                       + "beside it, and this file system is read-only or they are not readable; audit a copy on a writable disk, or a "
-                       + "snapshot taken with the agent stopped (no -wal left), which is read as it is")
+            self = .walFilesUnavailable(path: path, message: error.message)
         } else if error.isCorrupt {
             self = .damagedDatabase(path: path, verdict: error.message)
         } else if error.isUnwritableSharedMemory {
-            self = .io(path: path, detail: "cannot read it as this user: it is in WAL mode, and SQLite must create or write its "
-                       + "-shm file beside it, where this user cannot write; run as the agent's user (or one with write access "
-                       + "to the directory)")
+            self = .sharedMemoryUnwritable(path: path)
         } else {
             self = .database(error)
         }

@@ -5,18 +5,30 @@ struct DoctorCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "doctor",
         abstract: "Check the environment and the store, and say what to fix before a scan or a repair.",
-        discussion: "Exit status: 0 every check passed; 1 a warning or a failure (each with what to do)."
+        discussion: """
+        Exit status: 0 every check passed; 1 a check warned or failed (each says what to do); 2 the checks \
+        could not run (bad arguments, a --homes-from file that cannot be read).
+        """
     )
 
     @OptionGroup var store: StoreOptions
 
+    @Option(name: .long, help: "Output format: table or json.")
+    var format: DoctorFormat = .table
+
     func run() throws {
         let stores = try store.stores()
+        if format == .json {
+            let groups = Doctor.run(stores: stores)
+            print(Doctor.jsonDocument(groups).rendered(indent: 2))
+            if Doctor.needsAttention(groups) { throw ExitCode(1) }
+            return
+        }
         let colored = TerminalColor.isWanted(on: 1)
         guard let location = stores.onlyStore else {
             let results = Doctor.run(stores: stores)
             print(Doctor.rendered(results, colored: colored), terminator: "")
-            if results.contains(where: { $0.checks.contains { $0.result != .ok } }) { throw ExitCode(1) }
+            if Doctor.needsAttention(results) { throw ExitCode(1) }
             return
         }
         let checks = Doctor.run(location: location)
@@ -24,3 +36,5 @@ struct DoctorCommand: ParsableCommand {
         if checks.contains(where: { $0.result != .ok }) { throw ExitCode(1) }
     }
 }
+
+extension DoctorFormat: ExpressibleByArgument {}

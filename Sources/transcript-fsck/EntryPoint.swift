@@ -46,8 +46,10 @@ struct TranscriptFsckCommand: ParsableCommand {
         commandName: "transcript-fsck",
         abstract: "Find and repair chat history that an agent's SQLite store lost but its JSONL transcripts kept.",
         discussion: """
-        Exit status: 0 every session is consistent; 1 at least one session is truncated, missing, \
-        diverged or corrupt (scan) or was refused (repair); 2 the command could not run.
+        Exit status: 0 every session is consistent; 1 some session needs attention: it is truncated, missing, \
+        continued (it lost messages and then went on with rows its transcript never saw), diverged or corrupt \
+        (scan), or a repair refused it (it needs a person) or deferred it (it would stall a running agent: stop \
+        the agent and repair again); 2 the command could not run.
         """,
         version: toolVersion,
         subcommands: [ScanCommand.self, RepairCommand.self, ExportCommand.self, DoctorCommand.self]

@@ -9,6 +9,9 @@ struct ExportCommand: ParsableCommand {
         For archiving a session that lives only in the database. Rows are written in the order the agent \
         reads them (row id); scanning the export against the database gives ok. With --output the \
         file appears whole or not at all.
+
+        Exit status: 0 the session was written; 2 it could not be (no such session or no rows, no database, \
+        bad arguments, the output could not be written).
         """
     )
 
@@ -20,7 +23,7 @@ struct ExportCommand: ParsableCommand {
     @Option(name: .long, help: "jsonl or jsonl.gz.")
     var format: TranscriptExporter.Format = .jsonl
 
-    @Option(name: .long, help: ArgumentHelp("Write to this file (default: standard output).", valueName: "file"))
+    @Option(name: .long, help: ArgumentHelp("Write to this file (default: standard output).", valueName: "file"), completion: .file())
     var output: String?
 
     func run() throws {

@@ -57,7 +57,7 @@ struct RepairCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Print the plan and write nothing; exit 1 when there is something to write.")
     var dryRun = false
 
-    @Option(name: .long, help: ArgumentHelp("Write the backup to this new file, or into this directory (default: DB.bak-YYYYmmdd-HHMMSS beside the database).", valueName: "file|dir"))
+    @Option(name: .long, help: ArgumentHelp("Write the backup to this new file, or into this directory (default: DB.bak-YYYYmmdd-HHMMSS beside the database).", valueName: "file|dir"), completion: .file())
     var backup: String?
 
     @Flag(name: .long, help: "Write without making a backup first.")

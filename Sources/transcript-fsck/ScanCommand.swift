@@ -33,10 +33,10 @@ struct ScanCommand: AsyncParsableCommand {
 
     @OptionGroup var threads: JobsOption
 
-    @Option(name: .long, help: ArgumentHelp("Write Prometheus metrics to this file (atomically), for node_exporter's textfile collector.", valueName: "file"))
+    @Option(name: .long, help: ArgumentHelp("Write Prometheus metrics to this file (atomically), for node_exporter's textfile collector.", valueName: "file"), completion: .file())
     var metrics: String?
 
-    @Option(name: .long, help: ArgumentHelp("Incremental audit: read only what changed since the run that wrote this state file, then update it.", valueName: "state-file"))
+    @Option(name: .long, help: ArgumentHelp("Incremental audit: read only what changed since the run that wrote this state file, then update it.", valueName: "state-file"), completion: .file())
     var since: String?
 
     @Option(name: .long, help: ArgumentHelp("Only sessions from this source (cli, telegram, ...); repeatable.", valueName: "source"))

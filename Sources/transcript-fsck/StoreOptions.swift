@@ -9,19 +9,19 @@ import TranscriptFsck
 
 /// Where the stores are; shared by every command that reads a store.
 struct StoreOptions: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("An agent home: a root, whose every profile is audited, or one profile's directory; repeatable (default: $HERMES_HOME, else ~/.hermes).", valueName: "dir"))
+    @Option(name: .long, help: ArgumentHelp("An agent home: a root, whose every profile is audited, or one profile's directory; repeatable (default: $HERMES_HOME, else ~/.hermes).", valueName: "dir"), completion: .directory)
     var home: [String] = []
 
-    @Option(name: .customLong("homes-from"), help: ArgumentHelp("Also every home listed in this file, one a line ('#' starts a comment; - reads standard input).", valueName: "file"))
+    @Option(name: .customLong("homes-from"), help: ArgumentHelp("Also every home listed in this file, one a line ('#' starts a comment; - reads standard input).", valueName: "file"), completion: .file())
     var homesFrom: String?
 
     @Option(name: .long, help: ArgumentHelp("Only this profile of each home (default is the root itself); repeatable (default: every profile the agent lists).", valueName: "name"))
     var profile: [String] = []
 
-    @Option(name: .customLong("db"), help: ArgumentHelp("The SQLite database of one store (default: HOME/state.db).", valueName: "file"))
+    @Option(name: .customLong("db"), help: ArgumentHelp("The SQLite database of one store (default: HOME/state.db).", valueName: "file"), completion: .file())
     var database: String?
 
-    @Option(name: .long, help: ArgumentHelp("A directory searched recursively for *.jsonl and *.jsonl.gz; repeatable (default: HOME/sessions).", valueName: "dir"))
+    @Option(name: .long, help: ArgumentHelp("A directory searched recursively for *.jsonl and *.jsonl.gz; repeatable (default: HOME/sessions).", valueName: "dir"), completion: .directory)
     var transcripts: [String] = []
 
     func validate() throws {
@@ -70,7 +70,7 @@ struct OutputOptions: ParsableArguments {
     @Option(name: .long, help: "Report format: table, json, jsonl, markdown or junit.")
     var format: ReportFormat = .table
 
-    @Option(name: .long, help: ArgumentHelp("Write the report to this file (atomically) and a one-line summary to standard error.", valueName: "file"))
+    @Option(name: .long, help: ArgumentHelp("Write the report to this file (atomically) and a one-line summary to standard error.", valueName: "file"), completion: .file())
     var output: String?
 
     @Flag(name: .shortAndLong, help: "Say more on standard error: timings and each step.")

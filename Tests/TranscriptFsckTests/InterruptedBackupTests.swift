@@ -9,7 +9,7 @@ import Testing
         let session = try TruncatedSession(count: 10, keepNewest: 2, seed: 80)
         #expect(kill(999_999, 0) != 0)  // no such process
         let partial = session.databasePath + ".bak-20261201-120000.partial-999999"
-        for suffix in ["", "-wal"] { FileManager.default.createFile(atPath: partial + suffix, contents: Data(count: 4096)) }
+        for suffix in ["", "-wal"] { #expect(FileManager.default.createFile(atPath: partial + suffix, contents: Data(count: 4096))) }
         let doctor = try CommandRunner.fsck(["doctor", "--home", session.home])
         #expect(doctor.standardOutput.contains("\(partial), \(partial)-wal: left by a backup that was interrupted"), "\(doctor.standardOutput)")
         #expect(doctor.standardOutput.contains("rm '\(partial)' '\(partial)-wal'"))

@@ -23,7 +23,7 @@ import Testing
         let session = try TruncatedSession(count: 10, keepNewest: 2, seed: 71)
         let lock = session.databasePath + ".repair.lock"
         // An earlier root run's lock, root:root 0644, then the store given to the agent's user.
-        FileManager.default.createFile(atPath: lock, contents: nil, attributes: [.posixPermissions: 0o644])
+        #expect(FileManager.default.createFile(atPath: lock, contents: nil, attributes: [.posixPermissions: 0o644]))
         for path in [session.home, session.databasePath, session.databasePath + "-wal", session.databasePath + "-shm"]
             where FileManager.default.fileExists(atPath: path) {
             #expect(chown(path, 65534, 65534) == 0)

@@ -8,7 +8,7 @@ import Darwin
 public enum Doctor {
     /// One check's outcome.
     public struct Check: Sendable {
-        public enum Result: String, Sendable { case ok, warning, failure }
+        public enum Result: String, Sendable, CaseIterable { case ok, warning, failure }
         public let name: String
         public let result: Result
         public let detail: String
@@ -43,7 +43,8 @@ public enum Doctor {
         }
         return [StoreChecks(store: nil, checks: general)] + stores.map { store in
             if let failure = store.unavailable {
-                return StoreChecks(store: store, checks: [Check(name: "profile", result: .failure, detail: "\(failure)", fix: nil)])
+                return StoreChecks(store: store, checks: [Check(name: "profile", result: .failure, detail: failure.parts.problem,
+                                                                fix: failure.parts.remedy)])
             }
             return store.hasNeverRun()
                 ? StoreChecks(store: store, checks: [Check(name: "profile", result: .ok, detail: "\(store.location.database): no state.db and no "
@@ -99,7 +100,10 @@ public enum Doctor {
                     fix: "stop the agent, restore state.db from a backup or run sqlite3's .recover; repair refuses to write a damaged file")
             }
         } catch {
-            add("database", .failure, "\(error)", fix: "point --db or --home at the agent's state.db")
+            // The error's own remedy: what is wrong with the database decides what to do (a missing file, one this user
+            // cannot read, a damaged one), never one advice for all.
+            let failure = FsckError(reading: error, path: database)
+            add("database", .failure, failure.parts.problem, fix: failure.parts.remedy)
         }
 
         for root in location.transcriptRoots {
@@ -112,7 +116,7 @@ public enum Doctor {
                         + (skipped.isEmpty ? "" : "; " + skipped.joined(separator: "; ")),
                     fix: skipped.isEmpty ? nil : "copy linked transcripts into the directory or name their directory with --transcripts")
             } catch {
-                add("transcripts", .failure, "\(error)", fix: "pass --transcripts DIR or --home DIR")
+                add("transcripts", .failure, error.parts.problem, fix: error.parts.remedy)
             }
         }
 
@@ -131,15 +135,20 @@ public enum Doctor {
                     fix: "free space, or pass --backup FILE on another disk")
             }
         }
-        if POSIX.isOnReadOnlyFileSystem(directory.isEmpty ? "/" : directory) {
+        if !POSIX.isDirectory(directory.isEmpty ? "/" : directory) {
+            add("permissions", .failure, "\(directory): no such directory, so there is no store here to repair",
+                fix: "point --home at the agent's home (default $HERMES_HOME, else ~/.hermes), or --db at its state.db")
+        } else if POSIX.isOnReadOnlyFileSystem(directory.isEmpty ? "/" : directory) {
             add("permissions", .failure, "\(directory) is on a read-only file system: scan works, repair cannot write here",
                 fix: "to repair, copy the store to a writable disk, or repair the live store")
         } else if access(directory.isEmpty ? "/" : directory, W_OK) != 0 {
             add("permissions", .failure, "\(directory) is not writable: repair cannot take its lock or write a backup",
-                fix: "run as the user that owns the agent's files")
+                fix: writeAccessFix(for: directory.isEmpty ? "/" : directory))
+        } else if access(database, F_OK) != 0 {
+            add("permissions", .ok, "\(directory) is writable (repair lock, backup, WAL); there is no database in it to write")
         } else if access(database, W_OK) != 0 {
             add("permissions", .failure, "\(database) is not writable by this user: repair cannot write it",
-                fix: "run as the user that owns the agent's files (or, if it was made read-only on purpose, leave it be)")
+                fix: writeAccessFix(for: database) + " (or, if it was made read-only on purpose, leave it be)")
         } else {
             add("permissions", .ok, "\(directory) and \(database) are writable (repair lock, backup, WAL)")
         }
@@ -174,5 +183,15 @@ public enum Doctor {
             add("agent", .ok, "no other process has \(database) open")
         }
         return checks
+    }
+
+    /// What gives this user write access to `path`: an owner who may not write it needs only the permission back; anyone
+    /// else runs as the owner, since a repair must leave the agent's files owned as they are.
+    private static func writeAccessFix(for path: String) -> String {
+        var status = stat()
+        guard stat(path, &status) == 0 else { return "run as the user that owns the agent's files" }
+        if status.st_uid == geteuid() { return "this user owns it but may not write it: chmod u+w '\(path)'" }
+        let owner = getpwuid(status.st_uid).map { String(cString: $0.pointee.pw_name) } ?? "uid \(status.st_uid)"
+        return "run as \(owner), who owns it"
     }
 }

@@ -35,3 +35,44 @@ extension Doctor.Check.Result {
         }
     }
 }
+
+/// How `doctor` prints its checks: aligned lines for people, or one JSON document for programs.
+public enum DoctorFormat: String, Sendable, CaseIterable {
+    case table
+    case json
+}
+
+extension Doctor {
+    /// True when a check warned or failed: the exit status is then 1.
+    public static func needsAttention(_ groups: [StoreChecks]) -> Bool {
+        groups.contains { $0.checks.contains { $0.result != .ok } }
+    }
+
+    /// The JSON document described in Docs/REPORTS.md: the counts, the machine's checks, then each store's, in the
+    /// order they ran. One shape for one store and for many, so that a program reads every run the same way.
+    public static func jsonDocument(_ groups: [StoreChecks]) -> JSONValue {
+        let machine = groups.filter { $0.store == nil }.flatMap(\.checks)
+        let stores = groups.compactMap { group in group.store.map { ($0, group.checks) } }
+        let every = groups.flatMap(\.checks)
+        var summary: [(String, JSONValue)] = [("stores", .integer(stores.count)), ("checks", .integer(every.count))]
+        for result in Check.Result.allCases { summary.append((result.rawValue, .integer(every.filter { $0.result == result }.count))) }
+        return .object([
+            ("summary", .object(summary)),
+            ("checks", .array(machine.map(\.jsonObject))),
+            ("stores", .array(stores.map { store, checks in
+                .object([
+                    ("root", .optional(store.root)), ("profile", .optional(store.profile)),
+                    ("database", .string(store.location.database)),
+                    ("transcripts", .array(store.location.transcriptRoots.map(JSONValue.string))),
+                    ("checks", .array(checks.map(\.jsonObject))),
+                ])
+            })),
+        ])
+    }
+}
+
+extension Doctor.Check {
+    var jsonObject: JSONValue {
+        .object([("name", .string(name)), ("result", .string(result.rawValue)), ("detail", .string(detail)), ("fix", .optional(fix))])
+    }
+}

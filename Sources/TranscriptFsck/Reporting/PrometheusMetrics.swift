@@ -41,13 +41,16 @@ public enum PrometheusMetrics {
                 }
             }
         }
-        metric("sessions", "Sessions by status at the last scan.") { report in
+        // The statuses are named from the type, so that a new one is in the help text as soon as it has samples.
+        let statuses = SessionStatus.allCases.map(\.rawValue)
+        let problems = SessionStatus.allCases.filter(\.isProblem).map(\.rawValue)
+        metric("sessions", "Sessions by status at the last scan: \(statuses.joined(separator: ", ")).") { report in
             SessionStatus.allCases.map { ("status=\"\($0.rawValue)\"", String(report.summary[$0])) }
         }
         metric("missing_messages", "Transcript messages missing from the database, over the problem sessions.") {
             [("", String($0.summary.missingMessages))]
         }
-        metric("problem_sessions", "Sessions that are truncated, missing, continued, diverged or corrupt.") {
+        metric("problem_sessions", "Sessions that need a repair or a person: \(problems.dropLast().joined(separator: ", ")) or \(problems.last!).") {
             [("", String($0.findings.filter { $0.status.isProblem }.count))]
         }
         metric("unread_transcripts", "Entries of the transcripts directories not read (symbolic links, FIFOs): history not audited.") {

@@ -15,6 +15,8 @@ public enum DatabaseReader {
             throw .io(path: path, detail: String(cString: strerror(errno)))
         }
         guard status.st_mode & S_IFMT == S_IFREG else { throw .notADatabase(path: path, detail: "not a regular file") }
+        // Asked first, so that a file this user may not read is not taken for a WAL store whose -wal and -shm it cannot reach.
+        guard access(path, R_OK) == 0 else { throw .databaseUnreadable(path: path, errno: errno) }
         do {
             let connection = try SQLiteConnection(path: path, mode: mode, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
             guard mode == .readOnly else { return connection }

@@ -33,8 +33,7 @@ public struct TranscriptDiscovery: Sendable {
 
     private mutating func walk(directory: String) throws(FsckError) {
         guard let handle = opendir(directory) else {
-            throw .io(path: directory, detail: "cannot read this transcripts directory (\(POSIX.describe(errno))), so its sessions "
-                      + "cannot be audited; run as the agent's user, or make it readable")
+            throw .transcriptsUnreadable(path: directory, errno: errno)
         }
         defer { closedir(handle) }
         var subdirectories: [String] = []
