@@ -156,7 +156,7 @@ MANUAL_DATE     := $(shell date -u -d @$${SOURCE_DATE_EPOCH:-$$(git log -1 --for
 
 $(MANUAL): $(shell find Sources/transcript-fsck -name '*.swift') Manual/sections.mdoc Manual/finish-manual.py
 	$(SWIFT) package generate-manual --multi-page --date $(MANUAL_DATE) >/dev/null
-	python3 Manual/finish-manual.py Manual/sections.mdoc $(GENERATED_MANUAL) $(dir $(MANUAL))
+	python3 Manual/finish-manual.py Manual/sections.mdoc $(GENERATED_MANUAL) $(dir $(MANUAL)) || { rm -rf $(dir $(MANUAL)); exit 1; }
 
 # Every page through mandoc's linter, which must have nothing to say. Only the cross references between the pages are
 # let through: mandoc looks them up among the pages installed on this machine, where these are not yet.

@@ -24,7 +24,7 @@ MAX_LINE = 80
 # Where mandoc sees a sentence end: a word ending in . ! or ?, perhaps closed by ) ] " or ', then a space.
 SENTENCE_END = re.compile(r'(?<=[.!?])(?<!\.\.\.)([)\]"\']*) +')
 EXIT_STATUS = re.compile(r'^Exit status: (0 .*)$')
-STATUS_ITEM = re.compile(r'(?:^|; )([0-9]) ')
+STATUS_ITEM = re.compile(r'(?:^|; )([0-9]{1,3}) ')
 
 
 def fail(message):
@@ -86,7 +86,7 @@ def exit_status_from_description(page, sections):
         starts = list(STATUS_ITEM.finditer(text))
         items = [(match.group(1), text[match.end():starts[number + 1].start() if number + 1 < len(starts) else len(text)])
                  for number, match in enumerate(starts)]
-        if [status for status, _ in items] != sorted(status for status, _ in items) or len(items) < 2:
+        if [status for status, _ in items] != sorted((status for status, _ in items), key=int) or len(items) < 2:
             fail(f"{page}: cannot read the statuses of: Exit status: {found.group(1)}")
         body = [".Bl -tag -width Ds"]
         for status, meaning in items:

@@ -46,7 +46,8 @@ struct RepairCommand: AsyncParsableCommand {
 
         Exit status: 0 every session is consistent (a dry run: nothing to write); 1 some session was refused \
         or deferred (a dry run: also when there is something to write, as git diff --exit-code); 2 the repair \
-        could not run (of several stores: some store could not be repaired); 128+N killed by signal N.
+        could not run (of several stores: some store could not be repaired); 129 interrupted by SIGHUP, \
+        after the report; 130 the same by SIGINT (Ctrl-C); 143 the same by SIGTERM.
         """
     )
 
