@@ -15,4 +15,9 @@ enum LocalTime {
         let count = strftime(&buffer, buffer.count, format, &parts)
         return String(decoding: buffer.prefix(count).map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
+
+    /// Now, through `strftime(format)` in local time.
+    static func formatNow(_ format: String) -> String {
+        self.format(time(nil), format)
+    }
 }

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Brings the database back to the full history the transcripts hold.
 ///
 /// Plan first, write second: every session is read and planned before its transaction begins, the
@@ -184,7 +178,7 @@ public struct StoreRepairer: Sendable {
                 continue
             }
             if !backedUp {
-                outcome.backupPath = try backup(connection)
+                outcome.backupPath = try StoreBackup(database: location.database, options: options).make(from: connection)
                 backedUp = true
             }
             do {
@@ -198,7 +192,7 @@ public struct StoreRepairer: Sendable {
                 observer?.sessionDone(planned: plan.rows.count, inserted: result.inserted, deferred: result.action == .deferred)
                 if let held {
                     pacing.record(plan, held: held)
-                    if live { Self.sleep(WritePacing.pause) }
+                    if live { POSIX.sleep(WritePacing.pause) }
                 }
             } catch {
                 throw .repairStopped(path: location.database, reason: error.reason, sessionsRepaired: repaired)
@@ -212,7 +206,7 @@ public struct StoreRepairer: Sendable {
                 .init(table: $0, failure: nil, skipped: .otherProcessHasTheDatabaseOpen)
             }
         } else {
-            outcome.checks = checkFullText(connection, schema: collected.snapshot.schema)
+            outcome.checks = RepairReport.FullTextCheck.run(on: connection, schema: collected.snapshot.schema)
         }
         outcome.interruptedBy = Interruption.noted  // during the checks: every session was come to, and the report says so
         return outcome
@@ -299,10 +293,6 @@ public struct StoreRepairer: Sendable {
         return (Self.leftAsItWas(plan.sessionID, status, .keptChanging), nil)
     }
 
-    private static func sleep(_ duration: Duration) {
-        usleep(UInt32(max(0, duration.seconds * 1_000_000)))
-    }
-
     private static func result(for plan: SessionRepairPlan, status: SessionStatus) -> RepairReport.Session {
         .init(sessionID: plan.sessionID, status: status, action: plan.createsSession ? .created : .backfilled,
               inserted: plan.rows.count, reason: nil, placement: plan.placement)
@@ -333,102 +323,13 @@ public struct StoreRepairer: Sendable {
         guard verdict == "ok" else { throw .damagedDatabase(path: location.database, verdict: verdict) }
     }
 
-    /// An online backup (SQLite's backup API) of the database as it is before the first write. It is written
-    /// under a temporary name with the database's mode and owner (never wider: the store holds private chats),
-    /// checked, and only then linked to its own name, which it never replaces: a file under a backup's name is
-    /// always a whole, checked copy, even if the repair is killed while it writes.
-    private func backup(_ connection: SQLiteConnection) throws(FsckError) -> String {
-        let path = try backupPath()
-        let temporary = "\(path).partial-\(getpid())"
-        try createPrivately(temporary)
-        let verdict: String
-        do {
-            // Interrupted meanwhile, the process dies of the signal with no full-size partial copy left behind.
-            verdict = try InterruptCleanup.removing([temporary, temporary + "-wal", temporary + "-shm", temporary + "-journal"]) {
-                () throws(SQLiteError) -> String in try connection.backup(to: temporary, busyTimeout: options.busyTimeout)
-            }
-        } catch {
-            unlink(temporary)
-            throw .io(path: path, detail: "backup failed: \(error.message); nothing was written")
-        }
-        guard verdict == "ok" else {
-            unlink(temporary)
-            throw .io(path: path, detail: "backup failed: the copy fails PRAGMA integrity_check (\(verdict)); nothing was written")
-        }
-        // link(2), unlike rename(2), fails rather than replace a file that took the name meanwhile.
-        guard link(temporary, path) == 0 else {
-            let reason = POSIX.describe(errno)
-            unlink(temporary)
-            throw .io(path: path, detail: "cannot name the backup: \(reason); nothing was written")
-        }
-        unlink(temporary)
-        return path
-    }
-
     /// True when `--backup` names a directory, which a run over several stores needs: one file cannot hold their backups.
-    public static func backupGoesIntoDirectory(_ path: String) -> Bool { POSIX.isDirectory(path) }
+    public static func backupGoesIntoDirectory(_ path: String) -> Bool { StoreBackup.goesIntoDirectory(path) }
 
-    /// Where the backup goes: `--backup FILE`, which must not exist; or, in `--backup DIR` or beside the database, the
-    /// default name `state.db.bak-YYYYmmdd-HHMMSS`, with `-1`, `-2`, ... when that is taken.
-    private func backupPath() throws(FsckError) -> String {
-        var directory: String?
-        if let given = options.backupPath {
-            var status = stat()
-            let exists = stat(given, &status) == 0
-            guard exists, status.st_mode & S_IFMT == S_IFDIR else {
-                if exists { throw .io(path: given, detail: "the backup file exists already; name a new one (or a directory), nothing was written") }
-                return given
-            }
-            directory = given
-        }
-        let fileName = options.backupNamePrefix + (location.database.split(separator: "/").last.map(String.init) ?? "state.db")
-        let base = (directory.map { ($0.hasSuffix("/") ? $0 : $0 + "/") + fileName } ?? location.database) + ".bak-" + Self.timestamp()
-        var path = base
-        var suffix = 1
-        while access(path, F_OK) == 0 {
-            path = "\(base)-\(suffix)"
-            suffix += 1
-        }
-        return path
-    }
-
-    /// Creates `path`, which must not exist, with the database's permission bits and owner.
-    private func createPrivately(_ path: String) throws(FsckError) {
-        var database = stat()
-        guard stat(location.database, &database) == 0 else {
-            throw .io(path: location.database, detail: "cannot read its permissions: \(POSIX.describe(errno)); nothing was written")
-        }
-        let descriptor = POSIX.createNew(path, like: database, mask: 0o666)
-        guard descriptor >= 0 else {
-            throw .io(path: path, detail: "cannot create the backup: \(POSIX.describe(errno)); nothing was written")
-        }
-        POSIX.close(descriptor)
-    }
-
-    /// Runs each FTS5 table's own `integrity-check` inside a transaction that is rolled back.
-    private func checkFullText(_ connection: SQLiteConnection, schema: StoreSchema) -> [RepairReport.FullTextCheck] {
-        schema.fullTextTables.map { table in
-            let name = SQLiteText.quotedIdentifier(table)
-            do {
-                try connection.inTransaction {
-                    try connection.execute("INSERT INTO \(name)(\(name)) VALUES ('integrity-check')")
-                    return .rollback
-                }
-                return .init(table: table, failure: nil)
-            } catch {
-                return .init(table: table, failure: "\(error)")
-            }
-        }
-    }
-
-    static func now() -> Double {
-        var time = timespec()
-        clock_gettime(CLOCK_REALTIME, &time)
-        return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
-    }
+    static func now() -> Double { POSIX.secondsSinceEpoch() }
 
     /// `YYYYmmdd-HHMMSS` in local time.
     static func timestamp() -> String {
-        LocalTime.format(time(nil), "%Y%m%d-%H%M%S")
+        LocalTime.formatNow("%Y%m%d-%H%M%S")
     }
 }

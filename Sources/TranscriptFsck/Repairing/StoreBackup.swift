@@ -1,0 +1,86 @@
+/// The repair's backup: an online copy (SQLite's backup API) of the database as it is before the first write.
+///
+/// It is written under a temporary name with the database's mode and owner (never wider: the store holds private
+/// chats), checked, and only then linked to its own name, which it never replaces: a file under a backup's name is
+/// always a whole, checked copy, even if the repair is killed while it writes.
+struct StoreBackup {
+    let database: String
+    /// `--backup FILE|DIR`; nil: beside the database.
+    let given: String?
+    let namePrefix: String
+    let busyTimeout: Duration
+
+    init(database: String, options: StoreRepairer.Options) {
+        self.database = database
+        given = options.backupPath
+        namePrefix = options.backupNamePrefix
+        busyTimeout = options.busyTimeout
+    }
+
+    /// Makes the backup through `connection` and returns its path.
+    func make(from connection: SQLiteConnection) throws(FsckError) -> String {
+        let path = try chooseName()
+        let temporary = "\(path).partial-\(POSIX.processID)"
+        try createPrivately(temporary)
+        let verdict: String
+        do {
+            // Interrupted meanwhile, the process dies of the signal with no full-size partial copy left behind.
+            verdict = try InterruptCleanup.removing([temporary, temporary + "-wal", temporary + "-shm", temporary + "-journal"]) {
+                () throws(SQLiteError) -> String in try connection.backup(to: temporary, busyTimeout: busyTimeout)
+            }
+        } catch {
+            POSIX.removeIfPresent(temporary)
+            throw .io(path: path, detail: "backup failed: \(error.message); nothing was written")
+        }
+        guard verdict == "ok" else {
+            POSIX.removeIfPresent(temporary)
+            throw .io(path: path, detail: "backup failed: the copy fails PRAGMA integrity_check (\(verdict)); nothing was written")
+        }
+        // link(2), unlike rename(2), fails rather than replace a file that took the name meanwhile.
+        if let failure = POSIX.link(temporary, to: path) {
+            POSIX.removeIfPresent(temporary)
+            throw .io(path: path, detail: "cannot name the backup: \(POSIX.describe(failure)); nothing was written")
+        }
+        POSIX.removeIfPresent(temporary)
+        return path
+    }
+
+    /// True when `--backup` names a directory, which a run over several stores needs: one file cannot hold their backups.
+    static func goesIntoDirectory(_ path: String) -> Bool { POSIX.isDirectory(path) }
+
+    /// Where the backup goes: `--backup FILE`, which must not exist; or, in `--backup DIR` or beside the database, the
+    /// default name `state.db.bak-YYYYmmdd-HHMMSS`, with `-1`, `-2`, ... when that is taken.
+    private func chooseName() throws(FsckError) -> String {
+        var directory: String?
+        if let given {
+            guard let status = FileStatus(path: given), status.isDirectory else {
+                if POSIX.exists(given) {
+                    throw .io(path: given, detail: "the backup file exists already; name a new one (or a directory), nothing was written")
+                }
+                return given
+            }
+            directory = given
+        }
+        let fileName = namePrefix + (database.split(separator: "/").last.map(String.init) ?? "state.db")
+        let base = (directory.map { ($0.hasSuffix("/") ? $0 : $0 + "/") + fileName } ?? database) + ".bak-" + StoreRepairer.timestamp()
+        var path = base
+        var suffix = 1
+        while POSIX.exists(path) {
+            path = "\(base)-\(suffix)"
+            suffix += 1
+        }
+        return path
+    }
+
+    /// Creates `path`, which must not exist, with the database's permission bits and owner.
+    private func createPrivately(_ path: String) throws(FsckError) {
+        guard let model = FileStatus(path: database) else {
+            throw .io(path: database, detail: "cannot read its permissions: \(POSIX.describe(POSIX.lastError)); nothing was written")
+        }
+        let descriptor = POSIX.createNew(path, like: model, mask: 0o666)
+        guard descriptor >= 0 else {
+            throw .io(path: path, detail: "cannot create the backup: \(POSIX.describe(POSIX.lastError)); nothing was written")
+        }
+        POSIX.close(descriptor)
+    }
+}
