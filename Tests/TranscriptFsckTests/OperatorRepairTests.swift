@@ -73,9 +73,7 @@ import Testing
         let directory = TemporaryDirectory("interrupt")
         let home = directory.path + "/store"
         let sessions = try KillFixture.build(home: home)
-        let database = home + "/state.db"
-        let initial = try #require(try AgentView.integer(database, "SELECT count(*) FROM messages"))
-        let target = initial + Int64(sessions.prefix(20).reduce(0) { $0 + $1.messages.count - $1.surviving })
+        let target = try KillFixture.rows(of: home, onceRepaired: 20, of: sessions)
         let (process, result) = try KillFixture.signalRepair(home: home, atRows: target, signal, arguments: ["--format", "json"])
         #expect(process.terminationReason == .uncaughtSignal, "\(result.standardOutput)\(result.standardError)")
         #expect(process.terminationStatus == signal)
@@ -99,8 +97,7 @@ import Testing
         let directory = TemporaryDirectory("interrupt-words")
         let home = directory.path + "/store"
         let sessions = try KillFixture.build(home: home, sessions: 60)
-        let initial = try #require(try AgentView.integer(home + "/state.db", "SELECT count(*) FROM messages"))
-        let (_, result) = try KillFixture.signalRepair(home: home, atRows: initial + 1, SIGTERM)
+        let (_, result) = try KillFixture.signalRepair(home: home, atRows: try KillFixture.rows(of: home, onceRepaired: 1, of: sessions), SIGTERM)
         let whole = try KillFixture.checkWholeOrUntouched(home: home, sessions)
         #expect(result.standardOutput.contains("Interrupted by SIGTERM: \(Counted(whole, "session").text) written whole, "
                                                + "\(sessions.count - whole) not come to and left as they were; run the repair again to finish."),

@@ -96,9 +96,8 @@ import Testing
         let home = directory.path + "/store"
         let sessions = try KillFixture.build(home: home)
         let database = home + "/state.db"
-        let initial = try #require(try AgentView.integer(database, "SELECT count(*) FROM messages"))
         // Kill as soon as the commits show that this many sessions are in: always inside the write phase.
-        let target = initial + Int64(sessions.prefix(afterSessions).reduce(0) { $0 + $1.messages.count - $1.surviving })
+        let target = try KillFixture.rows(of: home, onceRepaired: afterSessions, of: sessions)
         #expect(try KillFixture.killRepair(home: home, atRows: target), "the repair finished before it could be killed")
         let repaired = try KillFixture.checkWholeOrUntouched(home: home, sessions)
         #expect(repaired >= afterSessions && repaired < sessions.count, "\(repaired) sessions repaired when killed")

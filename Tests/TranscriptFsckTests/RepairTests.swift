@@ -300,6 +300,7 @@ import Testing
                 held.withLock { $0.failure = "\(error)" }
             }
         }
+        func backupMade() {}
         func sessionDone(planned: Int, inserted: Int, deferred: Bool) {}
         func finish() {}
     }

@@ -3,6 +3,8 @@
 public protocol RepairObserver: Sendable {
     /// The write begins: `sessions` planned, holding `rows` rows to insert.
     func start(sessions: Int, rows: Int)
+    /// The backup is made, just before the first session is written.
+    func backupMade()
     /// One session is done with: of the `planned` rows, `inserted` were (fewer when it was refused or deferred).
     func sessionDone(planned: Int, inserted: Int, deferred: Bool)
     func finish()

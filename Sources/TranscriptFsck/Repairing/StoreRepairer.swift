@@ -179,6 +179,7 @@ public struct StoreRepairer: Sendable {
             }
             if !backedUp {
                 outcome.backupPath = try StoreBackup(database: location.database, options: options).make(from: connection)
+                observer?.backupMade()
                 backedUp = true
             }
             do {

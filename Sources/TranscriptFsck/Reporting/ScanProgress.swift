@@ -1,46 +1,31 @@
-/// A one-line progress display on standard error, redrawn at most five times a second.
+/// A one-line progress display of a scan on standard error: transcripts read, megabytes, the rate.
 ///
-/// Made only when standard error is a terminal: cron mail and CI logs stay clean.
+/// Made only where `StandardError.takesProgress`: cron mail and CI logs stay clean.
 public final class ScanProgress: ScanObserver {
-    private struct State {
-        var files = 0
-        var done = 0
-        var bytes = 0
-        var lastDraw: ContinuousClock.Instant
-        let started: ContinuousClock.Instant
+    private struct Counts {
+        var files = 0, done = 0, bytes = 0
     }
 
-    private let state: Locked<State>
+    private let line = ProgressLine(Counts())
 
-    /// A display when standard error is a terminal, else nil.
+    /// A display when standard error takes one, else nil.
     public static func forStandardErrorIfTerminal() -> ScanProgress? {
         StandardError.takesProgress ? ScanProgress() : nil
     }
 
-    private init() {
-        let now = ContinuousClock.now
-        state = Locked(State(lastDraw: now, started: now))
-    }
-
     public func start(files: Int) {
-        state.withLock { $0.files = files }
+        line.start { $0.files = files }
     }
 
     public func transcriptDone(uncompressedBytes: Int) {
-        let line: String? = state.withLock { state in
-            state.done += 1
-            state.bytes += uncompressedBytes
-            let now = ContinuousClock.now
-            guard now - state.lastDraw > .milliseconds(200) else { return nil }
-            state.lastDraw = now
-            let seconds = max(0.001, (now - state.started).seconds)
-            let megabytes = Double(state.bytes) / 1_048_576
-            return "\rscanning: \(state.done)/\(state.files) transcripts, \(Int(megabytes)) MB, \(Int(megabytes / seconds)) MB/s "
-        }
-        if let line { StandardError.write(line) }
+        line.update({ counts in
+            counts.done += 1
+            counts.bytes += uncompressedBytes
+        }, render: { counts, seconds in
+            let megabytes = Double(counts.bytes) / 1_048_576
+            return "scanning: \(counts.done)/\(counts.files) transcripts, \(Int(megabytes)) MB, \(Int(megabytes / seconds)) MB/s"
+        })
     }
 
-    public func finish() {
-        StandardError.write("\r\u{1B}[K")
-    }
+    public func finish() { line.finish() }
 }

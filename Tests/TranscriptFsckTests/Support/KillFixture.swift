@@ -29,6 +29,12 @@ enum KillFixture {
         return (victim.process, victim.finish())
     }
 
+    /// The rows `home`'s database holds once the first `count` of `sessions` are repaired (they are written in order).
+    static func rows(of home: String, onceRepaired count: Int, of sessions: [Session]) throws -> Int64 {
+        let initial = try AgentView.integer(home + "/state.db", "SELECT count(*) FROM messages") ?? 0
+        return initial + Int64(sessions.prefix(count).reduce(0) { $0 + $1.messages.count - $1.surviving })
+    }
+
     /// After a killed repair: the file is sound, and each session holds its original rows or its whole
     /// transcript, with a counter to match. Returns how many sessions were whole.
     static func checkWholeOrUntouched(home: String, _ sessions: [Session]) throws -> Int {
