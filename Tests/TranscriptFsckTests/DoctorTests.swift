@@ -49,6 +49,15 @@ import Testing
         #expect(!output.contains("run as the user that owns"), "\(output)")
     }
 
+    /// A path is printed as it is named, but an escape sequence in it never reaches the terminal raw.
+    @Test func aPathWithAnEscapeSequenceIsPrintedEscaped() throws {
+        let directory = TemporaryDirectory("doctor")
+        let doctor = try CommandRunner.fsck(["doctor", "--home", directory.file("no\u{1B}[31mwhere")])
+        #expect(doctor.status == 1)
+        #expect(!doctor.standardOutput.contains("\u{1B}"), "\(doctor.standardOutput)")
+        #expect(doctor.standardOutput.contains("no\\u{1B}[31mwhere"), "\(doctor.standardOutput)")
+    }
+
     @Test func aFileThatIsNotADatabaseIsToBeCheckedNotPointedAtAgain() throws {
         let directory = TemporaryDirectory("doctor")
         let database = try directory.write("state.db", text: "not a database, but text\n")

@@ -9,8 +9,11 @@ extension Doctor {
             let text = check.result.rawValue
             var mark = text + String(repeating: " ", count: max(0, markWidth - text.count))
             if colored { mark = check.result.color.wrap(mark) }
-            lines.append("\(mark)  \(check.name + String(repeating: " ", count: width - check.name.count))  \(check.detail)")
-            if let fix = check.fix { lines.append(String(repeating: " ", count: markWidth + 2 + width + 2) + "fix: \(fix)") }
+            // Details and fixes name paths, which may hold anything a file name can, escape sequences too.
+            lines.append("\(mark)  \(check.name + String(repeating: " ", count: width - check.name.count))  \(check.detail.escapingControlCharacters)")
+            if let fix = check.fix {
+                lines.append(String(repeating: " ", count: markWidth + 2 + width + 2) + "fix: \(fix.escapingControlCharacters)")
+            }
         }
         return lines.map { $0 + "\n" }.joined()
     }
