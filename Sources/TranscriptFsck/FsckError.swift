@@ -24,6 +24,8 @@ public enum FsckError: Error, CustomStringConvertible, Sendable {
     case homesFileUnreadable(path: String, errno: Int32)
     case homesFileDefect(path: String, line: Int?, defect: HomesFileDefect)
     case profilesUnlistable(path: String, errno: Int32)
+    /// A repair of several stores was asked to stop (SIGINT, SIGTERM, SIGHUP) before it came to this one.
+    case interruptedBeforeStore(signal: Int32)
 
     /// What is wrong with a `--homes-from` file.
     public enum HomesFileDefect: Sendable { case nulByte, noHomes }
@@ -58,6 +60,9 @@ public enum FsckError: Error, CustomStringConvertible, Sendable {
              "run as the agent's user (or one with write access to the directory)")
         case .repairLockBusy(let path, let seconds):
             ("\(path): another repair holds this lock (waited \(Int(seconds)) s)", "wait for it to finish, then run again")
+        case .interruptedBeforeStore(let signal):
+            ("interrupted (\(SignalName.of(signal))) before this store was come to: nothing of it was read or written",
+             "run the repair again")
         default:
             (wholeLine, nil)
         }
@@ -67,7 +72,7 @@ public enum FsckError: Error, CustomStringConvertible, Sendable {
     private var wholeLine: String {
         switch self {
         case .databaseNotFound, .notADatabase, .databaseUnreadable, .transcriptsNotFound, .transcriptsUnreadable, .walFilesUnavailable,
-             .sharedMemoryUnwritable, .repairLockBusy:
+             .sharedMemoryUnwritable, .repairLockBusy, .interruptedBeforeStore:
             parts.problem  // worded in two parts above
         case .unknownSchema(let path, let detail):
             "\(path): unknown schema: \(detail); this does not look like a Hermes state.db, so nothing was read or written"

@@ -91,7 +91,8 @@ struct RepairCommand: AsyncParsableCommand {
                                             lockBudget: lockBudget == 0 ? nil : .milliseconds(lockBudget), createMissing: createMissing,
                                             agentStopped: agentStopped)
         let logger = output.logger
-        Interruption.tellingOutsideWrites(nothingWritten: InterruptionWords.nothingWritten, someWritten: InterruptionWords.someWritten)
+        Interruption.tellingOutsideWrites(nothingWritten: InterruptionWords.nothingWritten, someWritten: InterruptionWords.someWritten,
+                                         stopping: InterruptionWords.stopping)
         let stores = try store.stores()
         guard let location = stores.onlyStore else { return try await run(stores, options: options, logger: logger) }
         let repairer = StoreRepairer(location: location, options: options) { logger.notice("\($0)") }
@@ -111,13 +112,13 @@ struct RepairCommand: AsyncParsableCommand {
             throw ValidationError("--backup names one file, and this run repairs \(stores.count) stores: name a directory for their backups")
         }
         let progress = output.quiet ? nil : StoreSetProgress.forStandardErrorIfTerminal(verb: "repairing")
-        let set = await StoreSetReport.run(stores, jobs: options.jobs, progress: progress) { store, jobs throws(FsckError) in
+        let set = await Interruption.deferring { await StoreSetReport.run(stores, jobs: options.jobs, progress: progress) { store, jobs throws(FsckError) in
             var options = options
             options.jobs = jobs
             if options.backupPath != nil { options.backupNamePrefix = store.fileNamePrefix }
             let label = store.label
             return try await StoreRepairer(location: store.location, options: options) { logger.notice("\(label): \($0)") }.repair()
-        }
+        } }
         try output.emit(set, logger: logger)
         Interruption.dieOfNotedSignal()
         if set.exitStatus != 0 { throw ExitCode(set.exitStatus) }

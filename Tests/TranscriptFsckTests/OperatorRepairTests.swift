@@ -28,11 +28,11 @@ import Testing
         let dryRun = try CommandRunner.fsck(["repair", "--dry-run", "--create-missing"] + arguments)
         #expect(dryRun.standardOutput.contains("warning: no session of the 1 transcript in \(theirs.home)/sessions is among the "),
                 "\(dryRun.standardOutput)")
-        #expect(dryRun.standardOutput.contains("are they the same store's?"))
+        #expect(dryRun.standardOutput.contains("if they are another store's, --transcripts and --db or --home disagree"))
         let scan = try CommandRunner.fsck(["scan", "--format", "json"] + arguments)
-        #expect(scan.standardOutput.contains("are they the same store's?"))
+        #expect(scan.standardOutput.contains("if they are another store's, --transcripts and --db or --home disagree"))
         let own = try CommandRunner.fsck(["scan", "--home", theirs.home])
-        #expect(!own.standardOutput.contains("same store's"))
+        #expect(!own.standardOutput.contains("another store's"))
     }
 
     /// The second of two repairs waits for the first, then plans from what it left: nothing to write, so no backup
@@ -90,6 +90,52 @@ import Testing
 
         let finish = try CommandRunner.fsck(["repair", "--home", home, "--no-backup"])
         #expect(finish.status == 0)
+        #expect(try KillFixture.checkWholeOrUntouched(home: home, sessions) == sessions.count)
+    }
+
+    /// A root's profiles repaired one after the other: interrupted in the first, the report still has every store, the
+    /// first stopped after its session in flight, the one not begun said to be untouched.
+    @Test func anInterruptedRepairOfSeveralStoresReportsEachAndLeavesTheRestUntouched() throws {
+        let directory = TemporaryDirectory("interrupt-root")
+        let root = directory.path + "/root"
+        let sessions = try KillFixture.build(home: root)
+        let later = try KillFixture.build(home: root + "/profiles/later", sessions: 10)
+        let target = try KillFixture.rows(of: root, onceRepaired: 20, of: sessions)
+        let (process, result) = try KillFixture.signalRepair(home: root, atRows: target, SIGINT, arguments: ["--no-backup", "--profile", "default", "--profile", "later"])
+        #expect(process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGINT, "\(result.standardError)")
+        #expect(result.standardOutput.contains("Interrupted by SIGINT: "), "\(result.standardOutput)")
+        #expect(result.standardError.contains("later: interrupted (SIGINT) before this store was come to: nothing of it was read or written"),
+                "\(result.standardError)")
+        let whole = try KillFixture.checkWholeOrUntouched(home: root, sessions)
+        #expect(whole >= 20 && whole < sessions.count)
+        #expect(try KillFixture.checkWholeOrUntouched(home: root + "/profiles/later", later) == 0)
+    }
+
+    /// SIGHUP ignored when the repair starts (`nohup`) stays ignored, through the backup and the write.
+    @Test func aRepairUnderNohupIgnoresTheHangUp() throws {
+        let directory = TemporaryDirectory("nohup")
+        let home = directory.path + "/store"
+        let sessions = try KillFixture.build(home: home)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", "trap '' HUP; exec '\(CommandRunner.path(of: "transcript-fsck"))' repair --home '\(home)' --jobs 1 >/dev/null 2>&1"]
+        try process.run()
+        // During the backup (its partial copy is there), then during the write.
+        var sent = 0
+        while process.isRunning, sent < 2 {
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: home)) ?? []
+            if sent == 0, names.contains(where: { $0.contains(".partial-") }) || names.contains(where: { $0.contains(".bak-") }) {
+                kill(process.processIdentifier, SIGHUP)
+                sent += 1
+            } else if sent == 1, try AgentView.integer(home + "/state.db", "SELECT count(*) FROM messages") ?? 0
+                        >= KillFixture.rows(of: home, onceRepaired: 1, of: sessions) {
+                kill(process.processIdentifier, SIGHUP)
+                sent += 1
+            }
+            usleep(1000)
+        }
+        process.waitUntilExit()
+        #expect(process.terminationReason == .exit && process.terminationStatus == 0, "\(process.terminationStatus)")
         #expect(try KillFixture.checkWholeOrUntouched(home: home, sessions) == sessions.count)
     }
 

@@ -26,6 +26,7 @@ enum InterruptCleanup {
         var given: [UnsafeMutablePointer<CChar>] = []
         var used = [Bool](repeating: false, count: InterruptCleanup.capacity)
         var previous = InterruptCleanup.signals.map { _ in sigaction() }
+        var installed = false
     }
 
     private static let registrations = Locked(Registrations())
@@ -42,7 +43,12 @@ enum InterruptCleanup {
                 paths[slot] = path
                 slots.append(slot)
             }
-            if state.active == 0 { install(saving: &state.previous) }
+            // Inside a write loop the signals are noted, not fatal (Interruption), and its handler removes these files
+            // itself should a second signal end the process: a handler of ours here would kill a run that is finishing.
+            if state.active == 0 {
+                state.installed = !Interruption.isDeferring
+                if state.installed { state.previous = install() }
+            }
             state.active += 1
             return slots
         }
@@ -54,7 +60,9 @@ enum InterruptCleanup {
                 }
                 state.active -= 1
                 if state.active == 0 {
-                    for (index, signal) in signals.enumerated() { sigaction(signal, &state.previous[index], nil) }
+                    if state.installed {
+                        for (index, signal) in signals.enumerated() { sigaction(signal, &state.previous[index], nil) }
+                    }
                     for path in state.given { free(path) }
                     state.given = []
                 }
@@ -63,17 +71,21 @@ enum InterruptCleanup {
         return try body()
     }
 
-    private static func install(saving previous: inout [sigaction]) {
+    /// Removes every registered file: async-signal-safe, for a handler about to die of its signal.
+    static func removeRegistered() {
+        for index in 0..<capacity { if let path = paths[index] { unlink(path) } }
+    }
+
+    private static func install() -> [sigaction] {
         var action = sigaction()
         #if canImport(Glibc)
         action.__sigaction_handler.sa_handler = { signal in
-            for index in 0..<InterruptCleanup.capacity { if let path = InterruptCleanup.paths[index] { unlink(path) } }
+            InterruptCleanup.removeRegistered()
             Interruption.sayBeforeDying()
             Glibc.signal(signal, SIG_DFL)
             raise(signal)
         }
         #endif
-        sigemptyset(&action.sa_mask)
-        for (index, signal) in signals.enumerated() { sigaction(signal, &action, &previous[index]) }
+        return Interruption.install(action, for: signals)
     }
 }

@@ -20,7 +20,7 @@ public enum Interruption {
     private static let notedSignal = Atomic<Int32>(0)
     private static let wroteAnything = Atomic<Bool>(false)
     /// The lines `tellingOutsideWrites` prints, as static bytes: a handler may not format or allocate.
-    nonisolated(unsafe) private static var lines: (nothingWritten: StaticString, someWritten: StaticString)?
+    nonisolated(unsafe) private static var lines: (nothingWritten: StaticString, someWritten: StaticString, stopping: StaticString)?
 
     private struct Loops {
         var active = 0
@@ -37,28 +37,45 @@ public enum Interruption {
 
     /// Runs `body` (a write loop that asks `noted` before each session) with the signals noted rather than fatal.
     static func deferring<Result, Failure: Error>(_ body: () throws(Failure) -> Result) throws(Failure) -> Result {
+        enter()
+        defer { leave() }
+        return try body()
+    }
+
+    /// Runs `body` (a repair of several stores) with the signals noted rather than fatal from the start, so that a
+    /// signal while one store is read keeps what the others did for the report: each store not yet begun is skipped,
+    /// each being written stops after its session in flight.
+    public static func deferring<Result>(_ body: () async -> Result) async -> Result {
+        enter()
+        defer { leave() }
+        return await body()
+    }
+
+    private static func enter() {
         loops.withLock { state in
             if state.active == 0 { state.previous = installNoting() }
             state.active += 1
         }
-        defer {
-            loops.withLock { state in
-                state.active -= 1
-                guard state.active == 0 else { return }
-                for (index, signal) in signals.enumerated() { sigaction(signal, &state.previous[index], nil) }
-            }
+    }
+
+    private static func leave() {
+        loops.withLock { state in
+            state.active -= 1
+            guard state.active == 0 else { return }
+            for (index, signal) in signals.enumerated() { sigaction(signal, &state.previous[index], nil) }
         }
-        return try body()
     }
 
     /// From now on, a signal outside a write loop prints `nothingWritten` (or `someWritten`, once a session was written)
-    /// on standard error before the process dies of it. Called once, before any thread that could write.
-    public static func tellingOutsideWrites(nothingWritten: StaticString, someWritten: StaticString) {
-        lines = (nothingWritten, someWritten)
+    /// on standard error before the process dies of it, and one noted inside a loop prints `stopping`. Called once,
+    /// before any thread that could write.
+    public static func tellingOutsideWrites(nothingWritten: StaticString, someWritten: StaticString, stopping: StaticString) {
+        lines = (nothingWritten, someWritten, stopping)
         _ = wroteAnything.load(ordering: .relaxed)
         var action = sigaction()
         #if canImport(Glibc)
         action.__sigaction_handler.sa_handler = { signal in
+            InterruptCleanup.removeRegistered()
             Interruption.sayBeforeDying()
             _ = Glibc.signal(signal, SIG_DFL)
             raise(signal)
@@ -79,10 +96,16 @@ public enum Interruption {
         wroteAnything.store(true, ordering: .relaxed)
     }
 
+    /// True while a write loop runs with the signals noted.
+    static var isDeferring: Bool { loops.withLock { $0.active > 0 } }
+
     /// Dies of the noted signal, as the process would have without the handler; returns when no signal was noted.
     public static func dieOfNotedSignal() {
         guard let signal = noted else { return }
-        fflush(nil)  // dying of a signal flushes no stdio buffer: the report would be lost in a pipe
+        // Dying of a signal flushes no stdio buffer: the report would be lost in a pipe. A reader gone (`| head -1`) must
+        // not turn the noted signal into SIGPIPE.
+        _ = Glibc.signal(SIGPIPE, SIG_IGN)
+        fflush(nil)
         _ = Glibc.signal(signal, SIG_DFL)
         // The concurrency runtime's threads may block the signal: raised there, it would stay pending while the process
         // exits with another status.
@@ -99,28 +122,31 @@ public enum Interruption {
         #if canImport(Glibc)
         action.__sigaction_handler.sa_handler = { signal in
             guard Interruption.notedSignal.compareExchange(expected: 0, desired: signal, ordering: .relaxed).exchanged else {
+                InterruptCleanup.removeRegistered()
                 _ = Glibc.signal(signal, SIG_DFL)
                 raise(signal)
                 return
             }
+            if let line = Interruption.lines?.stopping { _ = write(2, line.utf8Start, line.utf8CodeUnitCount) }
         }
         #endif
         return install(action)
     }
 
-    /// Installs `action` for each signal that is not ignored; returns what each had.
-    private static func install(_ action: sigaction) -> [sigaction] {
+    /// Installs `action` for each of `signals` that is not ignored (`nohup`: it stays ignored); returns what each had.
+    static func install(_ action: sigaction, for signals: [Int32] = signals) -> [sigaction] {
         var action = action
         sigemptyset(&action.sa_mask)
         var previous: [sigaction] = []
         for signal in signals {
             var old = sigaction()
-            sigaction(signal, &action, &old)
+            sigaction(signal, nil, &old)
             #if canImport(Glibc)
-            if unsafeBitCast(old.__sigaction_handler.sa_handler, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self) {
-                sigaction(signal, &old, nil)
-            }
+            let ignored = unsafeBitCast(old.__sigaction_handler.sa_handler, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self)
+            #else
+            let ignored = false
             #endif
+            if !ignored { sigaction(signal, &action, nil) }
             previous.append(old)
         }
         return previous

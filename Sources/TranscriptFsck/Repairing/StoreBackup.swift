@@ -45,6 +45,11 @@ struct StoreBackup {
         return path
     }
 
+    /// Fails as the backup would on a name it cannot take (`--backup FILE` that exists), for the dry run.
+    func checkName() throws(FsckError) {
+        _ = try chooseName()
+    }
+
     /// True when `--backup` names a directory, which a run over several stores needs: one file cannot hold their backups.
     static func goesIntoDirectory(_ path: String) -> Bool { POSIX.isDirectory(path) }
 

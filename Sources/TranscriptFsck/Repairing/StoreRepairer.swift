@@ -65,6 +65,7 @@ public struct StoreRepairer: Sendable {
     public func repair(progress: (any ScanObserver)? = nil, writing: (any RepairObserver)? = nil) async throws(FsckError) -> RepairReport {
         let clock = ContinuousClock()
         let started = clock.now
+        if let signal = Interruption.noted { throw .interruptedBeforeStore(signal: signal) }
         try refuseDamage()
         // Taken before the scan: a repair queued behind another plans from what that one left, instead of finding every
         // session it completed "changed while being repaired" (and making a backup with nothing to write).
@@ -105,8 +106,13 @@ public struct StoreRepairer: Sendable {
         let planned = clock.now
         var outcome = WriteOutcome()
         if options.dryRun {
-            // What the write would defer now, by the same tests, before it learns how fast this disk is.
+            // What the write would defer now, by the same tests, before it learns how fast this disk is (so with a budget
+            // of a few ms the write may defer more or fewer than predicted).
             let live = OtherConnections.present(databasePath: location.database)
+            if options.makeBackup, !plans.isEmpty { try StoreBackup(database: location.database, options: options).checkName() }
+            if RepairLock.state(path: location.repairLock) == .held {
+                say("another repair holds \(location.repairLock): this plan is of the store as it is now, before that repair ends")
+            }
             for plan in plans {
                 if let reason = deferral(of: plan, live: live, pacing: WritePacing()) ?? movesDeferred(plan) {
                     results[plan.sessionID] = Self.leftAsItWas(plan.sessionID, results[plan.sessionID]!.status, reason, placement: plan.placement)
@@ -123,7 +129,7 @@ public struct StoreRepairer: Sendable {
                             fullTextChecks: outcome.checks,
                             warnings: collected.report.warnings + BackupLeftovers.find(beside: location.database).map(StoreWarning.interruptedBackupLeft),
                             duration: clock.now - started,
-                            phases: .init(scan: scanned - scanning, plan: planned - scanned, write: (outcome.written ?? planned) - planned),
+                            phases: .init(scan: scanned - scanning, plan: planned - scanned, write: (outcome.written ?? planned) - planned - outcome.backupTime),
                             interruptedBy: outcome.interruptedBy)
     }
 
@@ -131,6 +137,7 @@ public struct StoreRepairer: Sendable {
         var backupPath: String?
         var checks: [RepairReport.FullTextCheck] = []
         var written: ContinuousClock.Instant?
+        var backupTime = Duration.zero
         var interruptedBy: Int32?
     }
 
@@ -172,15 +179,25 @@ public struct StoreRepairer: Sendable {
                     + "leaving the write lock free between them")
                 toldLive = true
             }
-            if let reason = deferral(of: plan, live: live, pacing: pacing) {
+            // Rows that must move are asked about again inside the transaction; asked here too, a session the agent's
+            // presence defers costs no backup and no transaction.
+            if let reason = deferral(of: plan, live: live, pacing: pacing) ?? (live ? movesDeferred(plan) : nil) {
                 results[plan.sessionID] = Self.leftAsItWas(plan.sessionID, status, reason, placement: plan.placement)
                 observer?.sessionDone(planned: plan.rows.count, inserted: 0, deferred: true)
                 continue
             }
             if !backedUp {
+                let backingUp = clock.now
                 outcome.backupPath = try StoreBackup(database: location.database, options: options).make(from: connection)
+                outcome.backupTime = clock.now - backingUp
                 observer?.backupMade()
                 backedUp = true
+                // A signal during the backup (which cannot stop half way) stops the run before the first session.
+                if let signal = Interruption.noted {
+                    outcome.interruptedBy = signal
+                    results[plan.sessionID] = Self.leftAsItWas(plan.sessionID, status, .interrupted(signal: signal), placement: plan.placement)
+                    continue
+                }
             }
             do {
                 let (result, held) = try apply(plan, status: status, writer: writer, planner: planner,

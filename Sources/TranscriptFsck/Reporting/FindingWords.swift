@@ -88,8 +88,8 @@ extension StoreWarning {
                 + "every session was read again and the file rewritten"
         case .noTranscriptMatchesTheDatabase(let directories, let database, let transcripts, let sessions):
             "no session of the \(Counted(transcripts, "transcript").text) in \(directories.joined(separator: ", ")) is among the "
-                + "\(Counted(sessions, "session").text) of \(database): are they the same store's? Check --transcripts against "
-                + "--db or --home before a repair creates them"
+                + "\(Counted(sessions, "session").text) of \(database): if they are another store's, --transcripts and --db or "
+                + "--home disagree (a repair with --create-missing would create every one of them)"
         }
     }
 }

@@ -86,23 +86,25 @@ extension RepairReport: SessionReport {
         var lines: [String] = []
         let notComeTo = sessions.filter { if case .interrupted = $0.reason { true } else { false } }.count
         let deferred = count(.deferred) - notComeTo, refused = count(.refused)
-        if let interruptedBy {
+        if let interruptedBy, notComeTo == 0 {
+            lines.append("Interrupted by \(SignalName.of(interruptedBy)) once every session was written.")
+        } else if let interruptedBy {
             lines.append("Interrupted by \(SignalName.of(interruptedBy)): \(Counted(count(.backfilled) + count(.created), "session").text) "
                          + "written whole, \(notComeTo) not come to and left as \(notComeTo == 1 ? "it was" : "they were"); "
                          + "run the repair again to finish.")
         }
         if deferred > 0 {
-            lines.append("\(Counted(deferred, "session").with(dryRun ? "would be" : "was", dryRun ? "would be" : "were")) deferred: "
-                         + "writing \(deferred == 1 ? "it" : "them") would stall the agent's writes; stop the agent and run the repair again.")
+            lines.append("\(Counted(deferred, "session").with(dryRun ? "would be" : "was", dryRun ? "would be" : "were")) deferred while "
+                         + "another process has the database open (see the reasons above); stop the agent and run the repair again.")
         }
         if refused > 0 {
             lines.append("\(Counted(refused, "session").with(dryRun ? "would be" : "was", dryRun ? "would be" : "were")) refused and left as "
                          + "\(refused == 1 ? "it" : "they") \(dryRun ? (refused == 1 ? "is" : "are") : (refused == 1 ? "was" : "were")); see the reasons above.")
         }
         if dryRun {
-            if insertedMessages > 0 { lines.append("Run again without --dry-run to write (a backup is made first).") }
+            if insertedMessages > 0 { lines.append("Run again without --dry-run to write (a backup is made first, unless --no-backup).") }
             else if deferred == 0, refused == 0 { lines.append("Nothing to write: every repairable session's history is in \(location.database).") }
-        } else if refused == 0, deferred == 0, interruptedBy == nil {
+        } else if refused == 0, deferred == 0, notComeTo == 0 {
             lines.append("Every repairable session's history is in \(location.database).")
         }
         return lines

@@ -45,7 +45,7 @@ extension RepairReason {
             "\(error); nothing was written"
         case .overLockBudget(let rows, let movedRows, let estimate, let budget):
             "\(Counted(rows, "row").text) to insert" + (movedRows > 0 ? " and \(movedRows) to move" : "")
-                + " would hold the write lock about \(Int(estimate.seconds * 1000)) ms, over the \(Int(budget.seconds * 1000)) ms "
+                + " would hold the write lock about \(Int((estimate.seconds * 1000).rounded(.up))) ms, over the \(Int(budget.seconds * 1000)) ms "
                 + "allowed while another process has the database open; stop the agent and run the repair again "
                 + "(or raise --lock-budget)"
         case .leftDeleted:
@@ -121,6 +121,8 @@ enum SignalName {
 public enum InterruptionWords {
     public static let nothingWritten: StaticString =
         "transcript-fsck: interrupted before writing: nothing was written; run the repair again\n"
+    public static let stopping: StaticString =
+        "transcript-fsck: stopping after the session in flight; send the signal again to stop at once\n"
     public static let someWritten: StaticString =
         "transcript-fsck: interrupted between sessions: every session is whole or as it was; scan to see which, or run the repair again\n"
 }
