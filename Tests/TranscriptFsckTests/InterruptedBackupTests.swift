@@ -25,8 +25,8 @@ import Testing
             """)
     }
 
-    /// Starts the repair, waits until each of `directories` holds a partial backup, and sends `signal`.
-    private func interrupt(_ arguments: [String], copyingInto directories: [String], with signal: Int32) throws -> CommandResult {
+    /// Starts the repair, waits until each of `directories` holds a partial backup, and sends `signal` (`times` times).
+    private func interrupt(_ arguments: [String], copyingInto directories: [String], with signal: Int32, times: Int = 1) throws -> CommandResult {
         let repair = try CommandRunner.start("transcript-fsck", ["repair"] + arguments)
         func copying() throws -> Bool {
             try directories.allSatisfy { try FileManager.default.contentsOfDirectory(atPath: $0).contains { $0.contains(".partial-") } }
@@ -37,33 +37,56 @@ import Testing
             started = try copying()
         }
         try #require(started, "the backups never started")
-        usleep(20_000)
-        kill(repair.process.processIdentifier, signal)
+        for _ in 0..<times {
+            usleep(20_000)
+            kill(repair.process.processIdentifier, signal)
+        }
         return repair.finish()
     }
 
+    /// In `directory`: no partial copy, and every backup there whole.
+    private func backups(in directory: String) throws -> [String] {
+        let names = try FileManager.default.contentsOfDirectory(atPath: directory).filter { $0.contains(".bak-") }
+        #expect(names.allSatisfy { !$0.contains(".partial-") }, "\(names)")
+        for name in names { #expect(try AgentView.text(directory + "/" + name, "PRAGMA integrity_check") == "ok") }
+        return names
+    }
+
+    /// A signal during the backup lets it finish (a backup cannot stop half way), then the run stops before the first
+    /// session, says so, and dies of the signal.
     @Test(arguments: [SIGINT, SIGTERM])
-    func aSignalDuringTheBackupLeavesNoPartialCopy(signal: Int32) throws {
+    func aSignalDuringTheBackupStopsTheRunBeforeAnySessionIsWritten(signal: Int32) throws {
         let directory = TemporaryDirectory("interrupt")
         try DemoStore.build(home: directory.path)
         let database = directory.path + "/state.db"
         try pad(database, megabytes: 256)
         let result = try interrupt(["--home", directory.path, "--create-missing"], copyingInto: [directory.path], with: signal)
         #expect(result.status == signal, "\(result.standardError)")
-        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path).allSatisfy { !$0.contains(".bak-") })
+        #expect(try backups(in: directory.path).count == 1)
+        #expect(result.standardOutput.contains("written whole") && result.standardOutput.contains("backup: "), "\(result.standardOutput)")
         #expect(try AgentView.integer(database, "SELECT count(*) FROM messages WHERE session_id = '20260302_101500_d4e5f6'") == 6)
     }
 
-    // Two profiles' backups at once (--jobs 2): each one's partial copy is removed, not only the last registered.
+    /// A second signal stops at once: the partial copy is removed, nothing is written.
+    @Test func aSecondSignalDuringTheBackupStopsAtOnceAndLeavesNoPartialCopy() throws {
+        let directory = TemporaryDirectory("interrupt-twice")
+        try DemoStore.build(home: directory.path)
+        let database = directory.path + "/state.db"
+        try pad(database, megabytes: 256)
+        let result = try interrupt(["--home", directory.path], copyingInto: [directory.path], with: SIGINT, times: 2)
+        #expect(result.status == SIGINT, "\(result.standardError)")
+        #expect(try backups(in: directory.path).isEmpty)
+        #expect(try AgentView.integer(database, "SELECT count(*) FROM messages WHERE session_id = '20260302_101500_d4e5f6'") == 6)
+    }
+
+    // Two profiles' backups at once (--jobs 2): each finishes whole or goes, none is left partial, nothing is written.
     @Test func aSignalDuringTwoProfilesBackupsAtOnceLeavesNeitherPartialCopy() throws {
         let root = try ProfiledRoot([("default", 30, 4), ("coder", 30, 4)])
         for profile in ["default", "coder"] { try pad(root.database(profile), megabytes: 192) }
         let homes = [root.home("default"), root.home("coder")]
         let result = try interrupt(["--home", root.root, "--jobs", "2"], copyingInto: homes, with: SIGINT)
         #expect(result.status == SIGINT, "\(result.standardError)")
-        for home in homes {
-            #expect(try FileManager.default.contentsOfDirectory(atPath: home).allSatisfy { !$0.contains(".bak-") }, "\(home)")
-        }
+        for home in homes { _ = try backups(in: home) }
         #expect(try !root.isWhole("default") && !root.isWhole("coder"))
     }
 }
