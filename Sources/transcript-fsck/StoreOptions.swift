@@ -15,7 +15,7 @@ struct StoreOptions: ParsableArguments {
     @Option(name: .customLong("homes-from"), help: ArgumentHelp("Also every home listed in this file, one a line ('#' starts a comment; - reads standard input).", valueName: "file"), completion: .file())
     var homesFrom: String?
 
-    @Option(name: .long, help: ArgumentHelp("Only this profile of each home (default is the root itself); repeatable (default: every profile the agent lists).", valueName: "name"))
+    @Option(name: .long, help: ArgumentHelp("Only this profile of each home (`default` is the root itself); repeatable. Without it: every profile the agent lists.", valueName: "name"))
     var profile: [String] = []
 
     @Option(name: .customLong("db"), help: ArgumentHelp("The SQLite database of one store (default: HOME/state.db).", valueName: "file"), completion: .file())
