@@ -157,13 +157,16 @@ public struct StoreRepairer: Sendable {
         var lastLook: (at: ContinuousClock.Instant, live: Bool)?
         observer?.start(sessions: plans.count, rows: plans.reduce(0) { $0 + $1.rows.count })
         defer { observer?.finish() }
+        /// Once a signal is noted, `plan` (and so every one after it) is left as it was.
+        func stoppedBySignal(_ plan: SessionRepairPlan, _ status: SessionStatus) -> Bool {
+            guard let signal = Interruption.noted else { return false }
+            outcome.interruptedBy = signal
+            results[plan.sessionID] = Self.leftAsItWas(plan.sessionID, status, .interrupted(signal: signal), placement: plan.placement)
+            return true
+        }
         for plan in plans {
             let status = results[plan.sessionID]!.status
-            if let signal = Interruption.noted {
-                outcome.interruptedBy = signal
-                results[plan.sessionID] = Self.leftAsItWas(plan.sessionID, status, .interrupted(signal: signal), placement: plan.placement)
-                continue
-            }
+            if stoppedBySignal(plan, status) { continue }
             // Asked again as the repair goes on: the agent may start or stop meanwhile. Not before every session:
             // a look stats every descriptor of every process (a third of the write phase over 300 sessions), so an
             // answer serves for 100 ms. Moving rows asks again itself, inside the transaction (`agentPresence`).
@@ -193,11 +196,7 @@ public struct StoreRepairer: Sendable {
                 observer?.backupMade()
                 backedUp = true
                 // A signal during the backup (which cannot stop half way) stops the run before the first session.
-                if let signal = Interruption.noted {
-                    outcome.interruptedBy = signal
-                    results[plan.sessionID] = Self.leftAsItWas(plan.sessionID, status, .interrupted(signal: signal), placement: plan.placement)
-                    continue
-                }
+                if stoppedBySignal(plan, status) { continue }
             }
             do {
                 let (result, held) = try apply(plan, status: status, writer: writer, planner: planner,
