@@ -160,8 +160,7 @@ public struct IncrementalAudit: Sendable {
         } catch {
             switch error {
             case .defect(1, .notAStateFile) where !bytes.isEmpty:
-                throw .io(path: statePath, detail: "is not a transcript-fsck state file; name a new file, or the one an earlier "
-                          + "scan --since wrote; nothing was read or written")
+                throw .notAStateFile(path: statePath)
             case .defect(let line, let defect):
                 return ([], [.stateFileUnreadable(path: statePath, line: line, reason: defect)])
             case .otherVersion(let found):

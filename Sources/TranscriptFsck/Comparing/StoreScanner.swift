@@ -144,8 +144,7 @@ public struct StoreScanner: Sendable {
 
     /// The error for a `--session` that neither store holds.
     func unknownSession(_ id: SessionID) -> FsckError {
-        .invalidArgument("no session \(id.description.debugDescription) in \(location.database) or its transcripts; "
-                         + "'transcript-fsck scan --format jsonl' lists the session ids")
+        .sessionNotFound(id: id, database: location.database)
     }
 
     /// Reads the database first on one worker, and the transcripts with `jobs` workers, each taking the

@@ -31,9 +31,8 @@ public enum TranscriptExporter {
                         // A transcript is UTF-8 JSON: bytes that are not UTF-8 cannot be written back as stored, and
                         // read as text they would come back altered (U+FFFD), which the export promises never to do.
                         if column != "timestamp", let bad = rows.withTextBytes(Int32(index), { $0.flatMap(UTF8Validation.firstError) }) {
-                            throw FsckError.io(path: database, detail: "session \(sessionID), row id \(rows.integer(Int32(columns.count))): its "
-                                + "\(column) is not valid UTF-8 at byte \(bad.offset) (\(bad.reason)), so no transcript can hold it as stored "
-                                + "(nor can the agent's own reader, Python's sqlite3, read it); nothing was written")
+                            throw FsckError.messageNotUTF8(database: database, session: sessionID, rowID: rows.integer(Int32(columns.count)),
+                                                           column: column, byteOffset: bad.offset, reason: bad.reason)
                         }
                         let text = rows.text(Int32(index)) ?? ""
                         switch column {
@@ -55,7 +54,7 @@ public enum TranscriptExporter {
         }
         guard count > 0 else {
             sink.abandon()
-            throw .invalidArgument("\(database): session \(sessionID) has no messages; nothing was written")
+            throw .sessionHasNoMessages(id: sessionID, database: database)
         }
         try sink.finish()
         return count
@@ -92,7 +91,7 @@ private final class ExportSink {
             }
             (self.file, descriptor, name) = (file, file.descriptor, path)
         } else {
-            if gzip, isatty(1) == 1 { throw .invalidArgument("refusing to write gzip data to a terminal; pass --output FILE") }
+            if gzip, isatty(1) == 1 { throw .gzipToTerminal }
             (file, descriptor, name) = (nil, 1, "standard output")
         }
         self.gzip = gzip ? GzipFileWriter(descriptor: descriptor, path: name) : nil

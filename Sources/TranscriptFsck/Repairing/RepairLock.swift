@@ -12,7 +12,7 @@ final class RepairLock {
     private let descriptor: Int32
 
     /// Takes the lock at `path` (`StoreLocation.repairLock`), waiting up to `timeout`; `onWait` is told once if it has to wait.
-    init(path: String, database: String, timeout: Duration, onWait: (String) -> Void) throws(FsckError) {
+    init(path: String, database: String, timeout: Duration, onWait: (RepairNotice) -> Void) throws(FsckError) {
         self.path = path
         descriptor = try Self.openLockFile(path, like: database)
         let clock = ContinuousClock()
@@ -21,14 +21,14 @@ final class RepairLock {
         while flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
             guard errno == EWOULDBLOCK || errno == EINTR else {
                 close(descriptor)
-                throw .io(path: path, detail: "cannot lock: \(String(cString: strerror(errno)))")
+                throw .repairLockUnusable(path: path, .lock(errno: errno))
             }
             guard clock.now < deadline else {
                 close(descriptor)
                 throw .repairLockBusy(path: path, seconds: timeout.seconds)
             }
             if !told {
-                onWait("waiting for \(path): another repair holds it (up to \(Int(timeout.seconds)) s)")
+                onWait(.waitingForRepairLock(path: path, seconds: Int(timeout.seconds)))
                 told = true
             }
             usleep(100_000)
@@ -42,21 +42,20 @@ final class RepairLock {
     private static func openLockFile(_ path: String, like database: String) throws(FsckError) -> Int32 {
         var model = stat()
         guard stat(database, &model) == 0 else {
-            throw .io(path: database, detail: "cannot read its owner and permissions: \(POSIX.describe(errno)); nothing was written")
+            throw .databaseModeUnreadable(path: database, errno: errno)
         }
         var descriptor = POSIX.createNew(path, like: model, mask: 0o666)
         if descriptor < 0, errno == EEXIST { descriptor = open(path, O_RDWR | O_NOFOLLOW | O_CLOEXEC) }
         guard descriptor >= 0 else {
             if errno == ELOOP {
-                throw .io(path: path, detail: "the repair lock is a symbolic link; remove it (the lock is a plain file beside the "
-                          + "database), nothing was written")
+                throw .repairLockUnusable(path: path, .symbolicLink)
             }
-            throw .io(path: path, detail: "cannot open the repair lock: \(POSIX.describe(errno)); nothing was written")
+            throw .repairLockUnusable(path: path, .open(errno: errno))
         }
         var status = stat()
         guard fstat(descriptor, &status) == 0, status.st_mode & S_IFMT == S_IFREG else {
             close(descriptor)
-            throw .io(path: path, detail: "the repair lock is not a regular file; remove it, nothing was written")
+            throw .repairLockUnusable(path: path, .notARegularFile)
         }
         if geteuid() == 0, status.st_uid != model.st_uid || status.st_gid != model.st_gid {
             _ = fchown(descriptor, model.st_uid, model.st_gid)

@@ -23,7 +23,7 @@ final class RepairWriter {
     /// Nil when no other process has the database open, so that no agent holds an id a move would change; else
     /// whether one was seen (false: it cannot be told). Asked with the write lock held.
     private let agentPresence: () -> Bool?
-    private let say: (String) -> Void
+    private let say: (RepairNotice) -> Void
     private var insertStatements: [String: SQLiteStatement] = [:]
     private var moveStatements: (copy: SQLiteStatement, delete: SQLiteStatement)?
     /// Time spent looking for the agent inside the current transaction.
@@ -39,7 +39,7 @@ final class RepairWriter {
     }
 
     init(connection: SQLiteConnection, format: any AgentFormat, busyTimeout: Duration, agentPresence: @escaping () -> Bool?,
-         say: @escaping (String) -> Void) {
+         say: @escaping (RepairNotice) -> Void) {
         self.connection = connection
         self.format = format
         self.busyTimeout = busyTimeout
@@ -269,7 +269,7 @@ final class RepairWriter {
             } catch let error as SQLiteError where error.isBusy {
                 guard clock.now < deadline else { throw error }
                 if !told {
-                    say("waiting for the write lock on \(connection.path) (another connection is writing); session \(sessionID), up to \(Int(busyTimeout.seconds)) s")
+                    say(.waitingForWriteLock(database: connection.path, session: sessionID, seconds: Int(busyTimeout.seconds)))
                     told = true
                 }
                 usleep(UInt32(min(backoff, max(.zero, deadline - clock.now)).seconds * 1_000_000))

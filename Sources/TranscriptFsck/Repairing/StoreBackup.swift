@@ -30,16 +30,16 @@ struct StoreBackup {
             }
         } catch {
             POSIX.removeIfPresent(temporary)
-            throw .io(path: path, detail: "backup failed: \(error.message); nothing was written")
+            throw .backupFailed(path: path, .copy(message: error.message))
         }
         guard verdict == "ok" else {
             POSIX.removeIfPresent(temporary)
-            throw .io(path: path, detail: "backup failed: the copy fails PRAGMA integrity_check (\(verdict)); nothing was written")
+            throw .backupFailed(path: path, .integrity(verdict: verdict))
         }
         // link(2), unlike rename(2), fails rather than replace a file that took the name meanwhile.
         if let failure = POSIX.link(temporary, to: path) {
             POSIX.removeIfPresent(temporary)
-            throw .io(path: path, detail: "cannot name the backup: \(POSIX.describe(failure)); nothing was written")
+            throw .backupFailed(path: path, .name(errno: failure))
         }
         POSIX.removeIfPresent(temporary)
         return path
@@ -60,7 +60,7 @@ struct StoreBackup {
         if let given {
             guard let status = FileStatus(path: given), status.isDirectory else {
                 if POSIX.exists(given) {
-                    throw .io(path: given, detail: "the backup file exists already; name a new one (or a directory), nothing was written")
+                    throw .backupFailed(path: given, .exists)
                 }
                 return given
             }
@@ -80,11 +80,11 @@ struct StoreBackup {
     /// Creates `path`, which must not exist, with the database's permission bits and owner.
     private func createPrivately(_ path: String) throws(FsckError) {
         guard let model = FileStatus(path: database) else {
-            throw .io(path: database, detail: "cannot read its permissions: \(POSIX.describe(POSIX.lastError)); nothing was written")
+            throw .databaseModeUnreadable(path: database, errno: POSIX.lastError)
         }
         let descriptor = POSIX.createNew(path, like: model, mask: 0o666)
         guard descriptor >= 0 else {
-            throw .io(path: path, detail: "cannot create the backup: \(POSIX.describe(POSIX.lastError)); nothing was written")
+            throw .backupFailed(path: path, .create(errno: POSIX.lastError))
         }
         POSIX.close(descriptor)
     }

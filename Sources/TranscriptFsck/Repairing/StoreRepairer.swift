@@ -47,12 +47,12 @@ public struct StoreRepairer: Sendable {
     public let location: StoreLocation
     public let options: Options
     /// Hears the lines to print on standard error (waiting on a lock, and such).
-    public let say: @Sendable (String) -> Void
+    public let say: @Sendable (RepairNotice) -> Void
 
     /// How many times a session is planned again when a live writer changed it meanwhile.
     static let replanAttempts = 3
 
-    public init(location: StoreLocation, options: Options, say: @escaping @Sendable (String) -> Void = { _ in }) {
+    public init(location: StoreLocation, options: Options, say: @escaping @Sendable (RepairNotice) -> Void = { _ in }) {
         self.location = location
         self.options = options
         self.say = say
@@ -111,7 +111,7 @@ public struct StoreRepairer: Sendable {
             let live = OtherConnections.present(databasePath: location.database)
             if options.makeBackup, !plans.isEmpty { try StoreBackup(database: location.database, options: options).checkName() }
             if RepairLock.state(path: location.repairLock) == .held {
-                say("another repair holds \(location.repairLock): this plan is of the store as it is now, before that repair ends")
+                say(.dryRunBesideRepair(lockPath: location.repairLock))
             }
             for plan in plans {
                 if let reason = deferral(of: plan, live: live, pacing: WritePacing()) ?? movesDeferred(plan) {
@@ -178,8 +178,7 @@ public struct StoreRepairer: Sendable {
                 lastLook = (clock.now, live)
             }
             if live, !toldLive {
-                say("another process has \(location.database) open (the agent?): writing one session at a time, "
-                    + "leaving the write lock free between them")
+                say(.agentHasDatabaseOpen(database: location.database))
                 toldLive = true
             }
             // Rows that must move are asked about again inside the transaction; asked here too, a session the agent's
@@ -284,7 +283,7 @@ public struct StoreRepairer: Sendable {
                     plan.predicted = placement
                     return (Self.result(for: plan, status: status), held - looking)
                 case .stale(let changed):
-                    say("session \(plan.sessionID) changed while being repaired; planning it again")
+                    say(.sessionChangedWhileRepaired(plan.sessionID))
                     // As in a scan: transcripts first, then the rows, with a watermark for rows written in between.
                     let watermark = changed.rowIDs.max() ?? 0
                     let scans = transcripts.map { TranscriptScan.scan(path: $0, sessionID: plan.sessionID) }

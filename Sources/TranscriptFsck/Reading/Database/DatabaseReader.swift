@@ -12,7 +12,7 @@ public enum DatabaseReader {
         var status = stat()
         guard stat(path, &status) == 0 else {
             if errno == ENOENT { throw .databaseNotFound(path: path) }
-            throw .io(path: path, detail: String(cString: strerror(errno)))
+            throw .databaseUnstatable(path: path, errno: errno)
         }
         guard status.st_mode & S_IFMT == S_IFREG else { throw .notADatabase(path: path, detail: "not a regular file") }
         // Asked first, so that a file this user may not read is not taken for a WAL store whose -wal and -shm it cannot reach.
