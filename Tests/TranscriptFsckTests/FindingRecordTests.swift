@@ -15,9 +15,17 @@ import Testing
         .diverged(Divergence(row: 3, rowID: 812, databaseRows: 9, afterMessage: 0, transcriptOnly: 4, databaseOnly: 2)),
         .diverged(Divergence(row: 1, rowID: nil, databaseRows: 1, afterMessage: 7, transcriptOnly: 1, databaseOnly: 1)),
         .transcriptsDisagree(first: "a/s.jsonl", second: "b/s.jsonl.gz", message: 12),
-        .unreadable(TranscriptError(path: "s.jsonl.gz", place: .byte(18231), reason: "gzip stream ends early", hint: "restore it")),
-        .unreadable(TranscriptError(path: "s.jsonl", place: .line(41, byteOffset: 9000), reason: "column 3: bad", hint: "fix it")),
-        .unreadable(TranscriptError(path: "s.jsonl", place: .file, reason: "cannot open", hint: "check it")),
+        .unreadable(TranscriptError(path: "s.jsonl.gz", place: .byte(18231), defect: .gzipEndsEarly)),
+        .unreadable(TranscriptError(path: "s.jsonl", place: .line(41, byteOffset: 9000), defect: .notAMessage(column: 3, parserSays: "bad"))),
+        .unreadable(TranscriptError(path: "s.jsonl", place: .file, defect: .cannotOpen(errno: 2))),
+        .unreadable(TranscriptError(path: "s.jsonl", place: .byte(4096), defect: .readFailed(errno: 5))),
+        .unreadable(TranscriptError(path: "s.jsonl.gz", place: .file, defect: .emptyArchive)),
+        .unreadable(TranscriptError(path: "s.jsonl.gz", place: .byte(10), defect: .corruptGzip(zlibMessage: "invalid block type"))),
+        .unreadable(TranscriptError(path: "s.jsonl.gz", place: .byte(10), defect: .zlibOutOfMemory)),
+        .unreadable(TranscriptError(path: "s.jsonl.gz", place: .byte(99), defect: .expandsTooFar(ratio: 1032, mebibytes: 512, storedBytes: 520_000))),
+        .unreadable(TranscriptError(path: "s.jsonl.gz", place: .byte(12), defect: .gzipMakesNoProgress)),
+        .unreadable(TranscriptError(path: "s.jsonl", place: .line(2, byteOffset: 80), defect: .lineTooLong(limitMebibytes: 512))),
+        .unreadable(TranscriptError(path: "s.jsonl", place: .line(2, byteOffset: 80), defect: .noMemoryForLine(mebibytes: 256))),
     ]
 
     @Test(arguments: problems)

@@ -13,8 +13,8 @@ import Testing
         #expect(Problem.diverged(Divergence(row: 3, rowID: 812, databaseRows: 9, afterMessage: 0, transcriptOnly: 4, databaseOnly: 2)).sentence
                 == "database row id 812 (message 3 of 9 in the database) has no match at the start of the transcript; "
                 + "4 transcript messages are not in the database and 2 database rows are not in the transcript")
-        #expect(Problem.unreadable(TranscriptError(path: "s.jsonl.gz", place: .byte(18), reason: "gzip stream ends early", hint: "h")).sentence
-                == "s.jsonl.gz: byte 18: gzip stream ends early")
+        #expect(Problem.unreadable(TranscriptError(path: "s.jsonl.gz", place: .byte(18), defect: .gzipEndsEarly)).sentence
+                == "s.jsonl.gz: byte 18: gzip stream ends early (the file was cut short)")
         #expect(Problem.truncated(kept: 9, of: 10, lost: .older).sentence
                 == "the database holds the newest 9 of 10 messages; the older one is missing")
         #expect(Problem.diverged(Divergence(row: 1, rowID: 5, databaseRows: 1, afterMessage: 2, transcriptOnly: 1, databaseOnly: 1)).sentence

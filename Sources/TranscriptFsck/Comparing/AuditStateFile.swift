@@ -1,17 +1,18 @@
 /// The `--since` state file: a header line, then one line per session, each a JSON array in a fixed order:
 ///
-///     {"format":"transcript-fsck audit state","version":2,"database":"/srv/hermes/state.db"}
+///     {"format":"transcript-fsck audit state","version":4,"database":"/srv/hermes/state.db"}
 ///     ["SESSION", ROWS, NEWEST_ROW_ID, [["PATH", SIZE, MTIME_NS], ...], FINDING]
 ///
 /// SESSION is the id as a string, or `{"bytes": "HEX"}` for an id that is not UTF-8. A run over several stores (a
 /// root's profiles) writes a section per store, each a header line and its sessions' lines.
 ///
-/// FINDING is a `FindingRecord`. A file of another version is read as no state: every session is read again once.
+/// FINDING is a `FindingRecord`; version 4 holds an unreadable transcript's defect as facts (version 3 held its words). A
+/// file of another version is read as no state: every session is read again once.
 ///
 /// Positional lines read with the tool's own JSON scanner, one at a time: version 1, one JSON object decoded with
 /// Codable, took 0.9 s and 170 MB for 50,000 sessions, more than scanning them again.
 enum AuditStateFile {
-    static let version = 3
+    static let version = 4
 
     enum Unreadable: Error {
         case defect(line: Int, StoreWarning.StateFileDefect)

@@ -54,7 +54,7 @@ enum FindingRecord {
         case .transcriptsDisagree(let first, let second, let message):
             .array([.string("transcripts_disagree"), .string(first), .string(second), .integer(message)])
         case .unreadable(let error):
-            .array([.string("unreadable"), .string(error.path), encode(error.place), .string(error.reason), .string(error.hint)])
+            .array([.string("unreadable"), .string(error.path), encode(error.place), encode(error.defect)])
         }
     }
 
@@ -63,6 +63,43 @@ enum FindingRecord {
         case .line(let line, let offset): .array([.string("line"), .integer(line), .integer(offset)])
         case .byte(let offset): .array([.string("byte"), .integer(offset)])
         case .file: .array([.string("file")])
+        }
+    }
+
+    private static func encode(_ defect: TranscriptError.Defect) -> JSONValue {
+        switch defect {
+        case .cannotOpen(let code): .array([.string("cannot_open"), .integer(Int(code))])
+        case .readFailed(let code): .array([.string("read_failed"), .integer(Int(code))])
+        case .emptyArchive: .array([.string("empty_archive")])
+        case .gzipEndsEarly: .array([.string("gzip_ends_early")])
+        case .corruptGzip(let message): .array([.string("corrupt_gzip"), .string(message)])
+        case .zlibOutOfMemory: .array([.string("zlib_out_of_memory")])
+        case .expandsTooFar(let ratio, let mebibytes, let stored):
+            .array([.string("expands_too_far"), .integer(ratio), .integer(mebibytes), .integer(stored)])
+        case .gzipMakesNoProgress: .array([.string("gzip_makes_no_progress")])
+        case .lineTooLong(let limit): .array([.string("line_too_long"), .integer(limit)])
+        case .noMemoryForLine(let mebibytes): .array([.string("no_memory_for_line"), .integer(mebibytes)])
+        case .notAMessage(let column, let parserSays): .array([.string("not_a_message"), .integer(column), .string(parserSays)])
+        }
+    }
+
+    private static func decodeDefect(_ node: JSONNode) -> TranscriptError.Defect? {
+        guard case .array(let f) = node else { return nil }
+        switch (f.first?.string, f.count) {
+        case ("cannot_open", 2): return f[1].integer.map { .cannotOpen(errno: Int32(truncatingIfNeeded: $0)) }
+        case ("read_failed", 2): return f[1].integer.map { .readFailed(errno: Int32(truncatingIfNeeded: $0)) }
+        case ("empty_archive", 1): return .emptyArchive
+        case ("gzip_ends_early", 1): return .gzipEndsEarly
+        case ("corrupt_gzip", 2): return f[1].string.map { .corruptGzip(zlibMessage: $0) }
+        case ("zlib_out_of_memory", 1): return .zlibOutOfMemory
+        case ("expands_too_far", 4):
+            guard let ratio = f[1].integer, let mebibytes = f[2].integer, let stored = f[3].integer else { return nil }
+            return .expandsTooFar(ratio: ratio, mebibytes: mebibytes, storedBytes: stored)
+        case ("gzip_makes_no_progress", 1): return .gzipMakesNoProgress
+        case ("line_too_long", 2): return f[1].integer.map { .lineTooLong(limitMebibytes: $0) }
+        case ("no_memory_for_line", 2): return f[1].integer.map { .noMemoryForLine(mebibytes: $0) }
+        case ("not_a_message", 3): return f[1].integer.flatMap { column in f[2].string.map { .notAMessage(column: column, parserSays: $0) } }
+        default: return nil
         }
     }
 
@@ -104,9 +141,9 @@ enum FindingRecord {
         case ("transcripts_disagree", 4):
             guard let first = f[1].string, let second = f[2].string, let message = f[3].integer else { return nil }
             return .transcriptsDisagree(first: first, second: second, message: message)
-        case ("unreadable", 5):
-            guard let path = f[1].string, let place = decodePlace(f[2]), let reason = f[3].string, let hint = f[4].string else { return nil }
-            return .unreadable(TranscriptError(path: path, place: place, reason: reason, hint: hint))
+        case ("unreadable", 4):
+            guard let path = f[1].string, let place = decodePlace(f[2]), let defect = decodeDefect(f[3]) else { return nil }
+            return .unreadable(TranscriptError(path: path, place: place, defect: defect))
         default:
             return nil
         }

@@ -20,8 +20,7 @@ struct FileDescriptor: ~Copyable {
     init(openingForReading path: String) throws(TranscriptError) {
         let descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else {
-            throw TranscriptError(path: path, place: .file, reason: "cannot open: \(String(cString: strerror(errno)))",
-                                  hint: TranscriptError.hintUnreadable)
+            throw TranscriptError(path: path, place: .file, defect: .cannotOpen(errno: errno))
         }
         rawValue = descriptor
         self.path = path
@@ -34,7 +33,7 @@ struct FileDescriptor: ~Copyable {
         let count = POSIX.read(rawValue, into: buffer)
         guard count >= 0 else {
             throw TranscriptError(path: path, place: .byte(storedOffset),
-                                  reason: "read failed: \(POSIX.describe(errno))", hint: TranscriptError.hintUnreadable)
+                                  defect: .readFailed(errno: errno))
         }
         return count
     }
@@ -93,12 +92,11 @@ struct GzipFileSource: ByteSource, ~Copyable {
             }
             if inputStart == inputEnd, atEndOfFile {
                 if storedBytesRead == 0 {
-                    throw TranscriptError(path: file.path, place: .file, reason: "empty file, not a gzip stream",
-                                          hint: "remove the empty archive or restore it from a backup, then scan again")
+                    throw TranscriptError(path: file.path, place: .file, defect: .emptyArchive)
                 }
                 if inflater.isInsideMember {
                     throw TranscriptError(path: file.path, place: .byte(storedBytesRead),
-                                          reason: "gzip stream ends early (the file was cut short)", hint: TranscriptError.hintDamaged)
+                                          defect: .gzipEndsEarly)
                 }
                 return 0
             }
@@ -110,27 +108,25 @@ struct GzipFileSource: ByteSource, ~Copyable {
             storedBytesRead += step.consumed
             textBytesProduced += step.produced
             if let failure = step.failure {
-                let reason = switch failure {
-                case .corrupt(let message): "corrupt gzip data (\(message))"
-                case .outOfMemory: "zlib ran out of memory"
+                let defect: TranscriptError.Defect = switch failure {
+                case .corrupt(let message): .corruptGzip(zlibMessage: message)
+                case .outOfMemory: .zlibOutOfMemory
                 }
                 // The byte where zlib found the damage; the text before it is still handed out.
-                let error = TranscriptError(path: file.path, place: .byte(storedBytesRead), reason: reason, hint: TranscriptError.hintDamaged)
+                let error = TranscriptError(path: file.path, place: .byte(storedBytesRead), defect: defect)
                 guard step.produced > 0 else { throw error }
                 pendingError = error
                 return step.produced
             }
             if textBytesProduced > limits.expansionGraceBytes, textBytesProduced / max(1, storedBytesRead) > limits.maximumExpansionRatio {
                 throw TranscriptError(path: file.path, place: .byte(storedBytesRead),
-                                      reason: "gzip data expands more than \(limits.maximumExpansionRatio) times "
-                                          + "(\(textBytesProduced >> 20) MiB from \(storedBytesRead) bytes); refused as a likely gzip bomb",
-                                      hint: "inspect the file by hand; a real transcript does not compress this well")
+                                      defect: .expandsTooFar(ratio: limits.maximumExpansionRatio, mebibytes: textBytesProduced >> 20,
+                                                             storedBytes: storedBytesRead))
             }
             if step.produced > 0 { return step.produced }
             if step.consumed == 0, inputStart < inputEnd {
                 // zlib always moves when it has input and room for output; standing still means it cannot go on.
-                throw TranscriptError(path: file.path, place: .byte(storedBytesRead), reason: "gzip stream makes no progress",
-                                      hint: TranscriptError.hintDamaged)
+                throw TranscriptError(path: file.path, place: .byte(storedBytesRead), defect: .gzipMakesNoProgress)
             }
         }
     }

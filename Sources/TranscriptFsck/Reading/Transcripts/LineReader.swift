@@ -55,8 +55,7 @@ struct LineReader {
                 } else {
                     guard capacity < maximumLineBytes else {
                         throw TranscriptError(path: path, place: .line(lineNumber, byteOffset: textOffset),
-                                              reason: "line is longer than the limit of \(maximumLineBytes >> 20) MiB",
-                                              hint: TranscriptError.hintDamaged)
+                                              defect: .lineTooLong(limitMebibytes: maximumLineBytes >> 20))
                     }
                     let larger = min(capacity * 2, maximumLineBytes)
                     guard let moved = realloc(base, larger) else {
@@ -91,6 +90,6 @@ struct LineReader {
 
     private func outOfMemory(lineNumber: Int, textOffset: Int, bytes: Int) -> TranscriptError {
         TranscriptError(path: path, place: .line(lineNumber, byteOffset: textOffset),
-                        reason: "cannot get \(bytes >> 20) MiB of memory for this line", hint: TranscriptError.hintDamaged)
+                        defect: .noMemoryForLine(mebibytes: bytes >> 20))
     }
 }

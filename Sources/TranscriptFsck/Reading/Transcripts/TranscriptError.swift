@@ -1,7 +1,8 @@
-/// Why a transcript could not be read whole; prints as one line naming the file and the place.
+/// Why a transcript could not be read whole: the file, the place and the defect, as facts; worded in Reporting
+/// (`TranscriptErrorWords.swift`) as one line naming the file and the place.
 ///
 /// `sessions/abc.jsonl.gz: byte 18231: gzip stream ends early (the file was cut short); ...`
-public struct TranscriptError: Error, CustomStringConvertible, Sendable, Equatable {
+public struct TranscriptError: Error, Sendable, Equatable {
     /// Where in the file the trouble is.
     public enum Place: Sendable, Equatable {
         /// A 1-based line of the (uncompressed) text, with the byte offset where it starts.
@@ -12,32 +13,32 @@ public struct TranscriptError: Error, CustomStringConvertible, Sendable, Equatab
         case file
     }
 
+    /// What is wrong there.
+    public enum Defect: Sendable, Equatable {
+        case cannotOpen(errno: Int32)
+        case readFailed(errno: Int32)
+        /// A `.jsonl.gz` of no bytes at all.
+        case emptyArchive
+        /// The last gzip member stops before its end: the file was cut short.
+        case gzipEndsEarly
+        case corruptGzip(zlibMessage: String)
+        case zlibOutOfMemory
+        /// Text beyond `ratio` times the bytes read: `mebibytes` MiB from `storedBytes` bytes, refused as a gzip bomb.
+        case expandsTooFar(ratio: Int, mebibytes: Int, storedBytes: Int)
+        case gzipMakesNoProgress
+        case lineTooLong(limitMebibytes: Int)
+        case noMemoryForLine(mebibytes: Int)
+        /// The line is not a JSON message; `parserSays` is the JSON scanner's reason, at the 1-based `column`.
+        case notAMessage(column: Int, parserSays: String)
+    }
+
     public let path: String
     public let place: Place
-    public let reason: String
-    /// What the operator can do about it.
-    public let hint: String
+    public let defect: Defect
 
-    public init(path: String, place: Place, reason: String, hint: String) {
+    public init(path: String, place: Place, defect: Defect) {
         self.path = path
         self.place = place
-        self.reason = reason
-        self.hint = hint
+        self.defect = defect
     }
-
-    /// The place and reason, without the path: for reports that show the path in a column of its own.
-    public var detail: String {
-        switch place {
-        case .line(let line, let offset): return "line \(line) (byte \(offset)): \(reason)"
-        case .byte(let offset): return "byte \(offset): \(reason)"
-        case .file: return reason
-        }
-    }
-
-    public var description: String { "\(path): \(detail); \(hint)" }
-}
-
-extension TranscriptError {
-    static let hintDamaged = "the session is left as it is; restore the file from a backup or fix the named place, then scan again"
-    static let hintUnreadable = "check that the file exists and is readable by this user"
 }

@@ -59,7 +59,7 @@ struct TranscriptReader {
                     return
                 }
                 throw TranscriptError(path: path, place: .line(line.number, byteOffset: line.byteOffset),
-                                      reason: "column \(error.offset + 1): \(error.reason)", hint: TranscriptError.hintDamaged)
+                                      defect: .notAMessage(column: error.offset + 1, parserSays: error.reason))
             }
             switch parsed.kind {
             case .sessionMeta:
