@@ -9,6 +9,9 @@ public struct ScanReport: Sendable {
     public internal(set) var duration: Duration
     /// Sessions an incremental audit (`--since`) took from its state file without reading them again.
     public var unchangedSkipped = 0
+    /// The most memory the process had held when the scan ended (VmHWM), taken then: a report rendered later, or
+    /// after other stores' scans, shows the scan's memory, not the renderer's.
+    public var peakResidentBytes: Int? = PeakMemory.residentBytes()
 
     /// Session counts by status, and the messages missing from the database over all sessions.
     public var summary: Summary { Summary(findings) }

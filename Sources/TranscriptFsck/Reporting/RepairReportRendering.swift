@@ -20,9 +20,10 @@ extension RepairReport: SessionReport {
         }
     }
 
-    public var cases: [(id: String, failure: (kind: String, message: String)?)] {
+    public var cases: [SessionCase] {
         sessions.map { session in
-            (session.sessionID.description, [.refused, .deferred].contains(session.action) ? (session.action.rawValue, session.reason?.sentence ?? "") : nil)
+            SessionCase(id: session.sessionID.description,
+                        failure: [.refused, .deferred].contains(session.action) ? (session.action.rawValue, session.reason?.sentence ?? "") : nil)
         }
     }
 

@@ -12,9 +12,10 @@ extension ScanReport: SessionReport {
 
     public var sessionObjects: [JSONValue] { findings.map { $0.jsonObject() } }
 
-    public var cases: [(id: String, failure: (kind: String, message: String)?)] {
+    public var cases: [SessionCase] {
         findings.map { finding in
-            (finding.sessionID.description, finding.status.isProblem ? (finding.status.rawValue, finding.problem?.sentence ?? "") : nil)
+            SessionCase(id: finding.sessionID.description,
+                        failure: finding.status.isProblem ? (finding.status.rawValue, finding.problem?.sentence ?? "") : nil)
         }
     }
 
@@ -28,7 +29,7 @@ extension ScanReport: SessionReport {
                 ("duration_seconds", .number((duration.seconds * 1000).rounded() / 1000)),
                 ("transcript_bytes", .integer(transcriptBytes)),
                 ("stored_bytes", .integer(storedBytes)),
-                ("peak_rss_bytes", PeakMemory.residentBytes().map(JSONValue.integer) ?? .null),
+                ("peak_rss_bytes", peakResidentBytes.map(JSONValue.integer) ?? .null),
                 ("unchanged_skipped", .integer(unchangedSkipped)),
             ])),
             ("warnings", .array(warnings.map { .string($0.sentence) })),
@@ -101,14 +102,10 @@ extension String {
         self = "\(tenths / 10).\(abs(tenths % 10))"
     }
 
-    /// Seconds with three decimals and never an exponent, as XML's xs:decimal wants.
-    init(milliseconds value: Double) {
-        self = Self.threeDecimals(value)
-    }
-
-    private static func threeDecimals(_ value: Double) -> String {
+    /// Seconds with three decimals (to the millisecond) and never an exponent, as XML's xs:decimal wants.
+    init(secondsToTheMillisecond value: Double) {
         let thousandths = Int((Swift.max(0, value) * 1000).rounded())
         let fraction = String(thousandths % 1000)
-        return "\(thousandths / 1000)." + String(repeating: "0", count: 3 - fraction.count) + fraction
+        self = "\(thousandths / 1000)." + String(repeating: "0", count: 3 - fraction.count) + fraction
     }
 }

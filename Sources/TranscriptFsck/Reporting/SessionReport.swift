@@ -40,8 +40,24 @@ public protocol SessionReport: FormattedReport {
     var duration: Duration { get }
     /// One JSON object per session, in order.
     var sessionObjects: [JSONValue] { get }
-    /// One test case per session: its id, and a failure (kind and message) when it needs attention.
-    var cases: [(id: String, failure: (kind: String, message: String)?)] { get }
+    /// One test case per session, for the JUnit and Markdown reports.
+    var cases: [SessionCase] { get }
+}
+
+/// A session as a test case: its id, and a failure (kind and message) when it needs attention.
+public struct SessionCase: Sendable, Equatable {
+    public struct Failure: Sendable, Equatable {
+        public let kind: String
+        public let message: String
+    }
+
+    public let id: String
+    public let failure: Failure?
+
+    init(id: String, failure: (kind: String, message: String)?) {
+        self.id = id
+        self.failure = failure.map { Failure(kind: $0.kind, message: $0.message) }
+    }
 }
 
 extension SessionReport {
@@ -94,14 +110,14 @@ extension SessionReport {
     }
 
     public func renderedJUnit() -> String {
-        let seconds = String(milliseconds: duration.seconds)
+        let seconds = String(secondsToTheMillisecond: duration.seconds)
         return JUnit.document(tests: cases.count, failures: failures, errors: 0, seconds: seconds,
                               suites: [junitSuite(name: "transcript-fsck \(command) \(location.database)")])
     }
 
     /// This report as one `<testsuite>`: a test case per session.
     func junitSuite(name: String) -> [String] {
-        let seconds = String(milliseconds: duration.seconds)
+        let seconds = String(secondsToTheMillisecond: duration.seconds)
         var lines = ["  <testsuite name=\"\(XML.escaped(name))\" tests=\"\(cases.count)\" failures=\"\(failures)\" errors=\"0\" skipped=\"0\" time=\"\(seconds)\">"]
         for item in cases {
             let open = "    <testcase classname=\"transcript-fsck.\(command)\" name=\"\(XML.escaped(item.id))\" time=\"0\""

@@ -160,6 +160,6 @@ extension StoreSetReport: FormattedReport {
                 suites.append(["  <testsuite name=\"\(XML.escaped(name))\" tests=\"0\" failures=\"0\" errors=\"0\" skipped=\"0\" time=\"0.000\"/>"])
             }
         }
-        return JUnit.document(tests: tests, failures: failures, errors: errors, seconds: String(milliseconds: duration.seconds), suites: suites)
+        return JUnit.document(tests: tests, failures: failures, errors: errors, seconds: String(secondsToTheMillisecond: duration.seconds), suites: suites)
     }
 }
