@@ -113,7 +113,7 @@ public struct IncrementalAudit: Sendable {
         if !changed.isEmpty {
             var fresh = scanner
             fresh.sessionIDs = changed
-            collected = try await fresh.collect(progress: progress)
+            collected = try await fresh.collect(progress: progress, discovery: discovery)
         }
         // One table of entries, updated in place (three copies of it were most of an unchanged run's memory): the
         // sessions read again replace theirs, and without --session the entries of sessions gone are dropped.

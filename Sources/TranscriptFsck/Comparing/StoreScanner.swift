@@ -41,14 +41,16 @@ public struct StoreScanner: Sendable {
 
     /// Reads both stores and compares them, keeping what was read; `filter` is not applied here
     /// (callers that report apply it, so that what is kept covers every session read).
-    public func collect(progress: (any ScanObserver)? = nil) async throws(FsckError) -> Collected {
+    /// `discovery`, when given, is the transcript tree as a caller already walked it (`--since` needs it first, to
+    /// tell which sessions changed), so that the tree is walked once a run.
+    public func collect(progress: (any ScanObserver)? = nil, discovery given: TranscriptDiscovery? = nil) async throws(FsckError) -> Collected {
         let clock = ContinuousClock()
         let started = clock.now
         // Fail on an unusable database before the (possibly long) transcript pass, and note the newest row:
         // rows above it may be written by a live agent after their transcript was read.
         let identity = POSIX.fileIdentity(location.database)
         let watermark = try DatabaseReader.newestRowID(path: location.database)
-        var discovery = try TranscriptDiscovery.find(roots: location.transcriptRoots)
+        var discovery = if let given { given } else { try TranscriptDiscovery.find(roots: location.transcriptRoots) }
         if !sessionIDs.isEmpty {
             let wanted = Set(sessionIDs)
             discovery.transcripts = discovery.transcripts.filter { wanted.contains($0.key) }
