@@ -66,7 +66,7 @@ public struct StoreRepairer: Sendable {
         let clock = ContinuousClock()
         let started = clock.now
         if let signal = Interruption.noted { throw .interruptedBeforeStore(signal: signal) }
-        try refuseDamage()
+        try DatabaseReader.refuseDamage(path: location.database)
         // Taken before the scan: a repair queued behind another plans from what that one left, instead of finding every
         // session it completed "changed while being repaired" (and making a backup with nothing to write).
         let lock = options.dryRun ? nil
@@ -76,7 +76,7 @@ public struct StoreRepairer: Sendable {
         let collected = try await scanner.collect(progress: progress)
         let scanned = clock.now
         let planner = RepairPlanner(format: collected.snapshot.format, lineage: Lineage(sessions: collected.snapshot.sessions),
-                                    createMissing: options.createMissing, named: Set(options.sessionIDs), now: Self.now())
+                                    createMissing: options.createMissing, named: Set(options.sessionIDs), now: POSIX.secondsSinceEpoch())
 
         var results: [SessionID: RepairReport.Session] = [:]
         var plans: [SessionRepairPlan] = []
@@ -284,12 +284,10 @@ public struct StoreRepairer: Sendable {
                     return (Self.result(for: plan, status: status), held - looking)
                 case .stale(let changed):
                     say(.sessionChangedWhileRepaired(plan.sessionID))
-                    // As in a scan: transcripts first, then the rows, with a watermark for rows written in between.
-                    let watermark = changed.rowIDs.max() ?? 0
-                    let scans = transcripts.map { TranscriptScan.scan(path: $0, sessionID: plan.sessionID) }
-                    let current = try writer.currentRows(of: plan.sessionID)
-                    let finding = SessionComparison.compare(sessionID: plan.sessionID, transcripts: scans, database: current,
-                                                            writtenAfterRowID: watermark)
+                    let (finding, current) = try SessionComparison.readAgain(plan.sessionID, transcripts: transcripts,
+                                                                             watermark: changed.rowIDs.max() ?? 0) {
+                        () throws(RepairRefusal) in try writer.currentRows(of: plan.sessionID)
+                    }
                     status = finding.status
                     switch planner.plan(finding, database: current) {
                     case .success(nil):
@@ -327,25 +325,7 @@ public struct StoreRepairer: Sendable {
                      placement: action == .deferred ? placement : [])
     }
 
-    /// A damaged file misleads the plan (an index missing rows hides them from the session's reads, and the repair
-    /// would insert them again), so the repair, dry run included, stops before reading anything else.
-    private func refuseDamage() throws(FsckError) {
-        let verdict: String
-        do {
-            verdict = try DatabaseReader.open(path: location.database, mode: .readOnly).check(.full)
-        } catch {
-            throw FsckError(reading: error, path: location.database)
-        }
-        guard verdict == "ok" else { throw .damagedDatabase(path: location.database, verdict: verdict) }
-    }
-
     /// True when `--backup` names a directory, which a run over several stores needs: one file cannot hold their backups.
     public static func backupGoesIntoDirectory(_ path: String) -> Bool { StoreBackup.goesIntoDirectory(path) }
 
-    static func now() -> Double { POSIX.secondsSinceEpoch() }
-
-    /// `YYYYmmdd-HHMMSS` in local time.
-    static func timestamp() -> String {
-        LocalTime.formatNow("%Y%m%d-%H%M%S")
-    }
 }
