@@ -32,7 +32,7 @@ import Testing
         let directory = TemporaryDirectory("bench")
         let home = directory.path + "/store"
         let summary = try BenchmarkStore.build(home: home, scale: .init(sessions: 60, megabytes: 1, seed: 3))
-        let report = try await StoreScanner(location: .resolve(home: home, database: nil, transcriptRoots: [], environment: [:])).scan()
+        let report = try await StoreRun.scan(home)
         #expect(report.summary[.truncated] == summary.truncatedSessions)
         #expect(report.summary.missingMessages == summary.missingRows)
         let script = URL(fileURLWithPath: FixtureSchema.fixturesDirectory).deletingLastPathComponent().path + "/Benchmarks/reference_scan.py"

@@ -37,7 +37,7 @@ import Testing
         }
 
         func status() async throws -> SessionFinding? {
-            try await StoreScanner(location: .resolve(home: home, database: nil, transcriptRoots: [], environment: [:])).scan()
+            try await StoreRun.scan(home)
                 .findings.first { $0.sessionID == "middle" }
         }
     }

@@ -4,29 +4,7 @@ import Testing
 
 /// `doctor`: each failure, made on real files, gets the fix for what is actually wrong; and `--format json`.
 @Suite struct DoctorTests {
-    /// A copy of a store, closed cleanly (no -wal, no -shm), in a directory other users may enter; owned by root.
-    private func closedCopy(seed: UInt64) throws -> TemporaryDirectory {
-        let session = try TruncatedSession(count: 10, keepNewest: 4, seed: seed)
-        try SQLiteConnection(path: session.databasePath, mode: .readWrite).execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        let copy = TemporaryDirectory("doctor")
-        try FileManager.default.copyItem(atPath: session.databasePath, toPath: copy.file("state.db"))
-        try FileManager.default.copyItem(atPath: session.home + "/sessions", toPath: copy.file("sessions"))
-        #expect(chmod(copy.path, 0o755) == 0)
-        return copy
-    }
-
-    /// Runs transcript-fsck as user nobody, who owns none of the store's files unless a test gives them.
-    private func asNobody(_ arguments: [String]) throws -> CommandResult {
-        try CommandRunner.shell("setpriv --reuid=65534 --regid=65534 --clear-groups "
-                                + ([CommandRunner.path(of: "transcript-fsck")] + arguments).map { "'\($0)'" }.joined(separator: " "))
-    }
-
-    private func doctorAsNobody(_ home: String) throws -> CommandResult { try asNobody(["doctor", "--home", home]) }
-
-    /// Gives the files to user nobody, as the agent's own user's files would be.
-    private func giveToNobody(_ paths: String...) {
-        for path in paths { #expect(chown(path, 65534, 65534) == 0, "\(path)") }
-    }
+    private func doctorAsNobody(_ home: String) throws -> CommandResult { try Nobody.fsck(["doctor", "--home", home]) }
 
     /// The fix line printed under the check named `name`, nil when it has none. A check's line is its result in 7
     /// columns, two spaces, then its name.
@@ -69,7 +47,7 @@ import Testing
 
     @Test(.asNobody)
     func aSharedMemoryFileThisUserCannotMakeSaysToRunAsTheAgentsUser() throws {
-        let copy = try closedCopy(seed: 301)
+        let copy = try TruncatedSession.closedCopy(seed: 301)
         #expect(chmod(copy.file("state.db"), 0o666) == 0)  // readable and writable: only the -shm beside it cannot be made
         let doctor = try doctorAsNobody(copy.path)
         #expect(doctor.status == 1)
@@ -82,8 +60,8 @@ import Testing
 
     @Test(.asNobody)
     func aDatabaseThisUserCannotReadIsSaidSoNotTakenForAReadOnlyMount() throws {
-        let copy = try closedCopy(seed: 302)
-        giveToNobody(copy.path)
+        let copy = try TruncatedSession.closedCopy(seed: 302)
+        Nobody.give(copy.path)
         #expect(chmod(copy.file("state.db"), 0o600) == 0)
         let doctor = try doctorAsNobody(copy.path)
         #expect(doctor.status == 1)
@@ -93,7 +71,7 @@ import Testing
         #expect(!output.contains("file system is read-only"), "\(output)")
         #expect(fix(of: "permissions", in: output) == "run as root, who owns it (or, if it was made read-only on purpose, leave it be)",
                 "\(output)")
-        let scan = try asNobody(["scan", "--home", copy.path])
+        let scan = try Nobody.fsck(["scan", "--home", copy.path])
         #expect(scan.status == 2)
         #expect(scan.standardError.contains("cannot read the database as this user (Permission denied); run as the agent's user"),
                 "\(scan.standardError)")
@@ -101,8 +79,8 @@ import Testing
 
     @Test(.asNobody)
     func aReadOnlyDatabaseItsOwnerMayNotWriteGetsItsPermissionBack() throws {
-        let copy = try closedCopy(seed: 303)
-        giveToNobody(copy.path, copy.file("state.db"))
+        let copy = try TruncatedSession.closedCopy(seed: 303)
+        Nobody.give(copy.path, copy.file("state.db"))
         #expect(chmod(copy.file("state.db"), 0o444) == 0)
         let output = try doctorAsNobody(copy.path).standardOutput
         #expect(fix(of: "permissions", in: output)
@@ -112,8 +90,8 @@ import Testing
 
     @Test(.asNobody)
     func aTranscriptsDirectoryThisUserCannotReadIsToBeMadeReadable() throws {
-        let copy = try closedCopy(seed: 304)
-        giveToNobody(copy.path, copy.file("state.db"))
+        let copy = try TruncatedSession.closedCopy(seed: 304)
+        Nobody.give(copy.path, copy.file("state.db"))
         #expect(chmod(copy.file("sessions"), 0o700) == 0)
         let output = try doctorAsNobody(copy.path).standardOutput
         #expect(output.contains("sessions: cannot read this transcripts directory (Permission denied)"), "\(output)")
@@ -121,7 +99,7 @@ import Testing
     }
 
     @Test func jsonGivesEveryCheckWithItsResultAndFixAndTheCounts() throws {
-        let copy = try closedCopy(seed: 305)  // that no process has open, this one included
+        let copy = try TruncatedSession.closedCopy(seed: 305)  // that no process has open, this one included
         let healthy = try CommandRunner.fsck(["doctor", "--home", copy.path, "--format", "json"])
         #expect(healthy.status == 0, "\(healthy.standardOutput)")
         let document = try #require(try JSONSerialization.jsonObject(with: Data(healthy.standardOutput.utf8)) as? [String: Any])
@@ -184,9 +162,4 @@ import Testing
         #expect(doctor.status == 2)
         #expect(doctor.standardError.contains("--format"), "\(doctor.standardError)")
     }
-}
-
-extension Trait where Self == ConditionTrait {
-    /// The tests that drop to user nobody with setpriv, which only root may do.
-    fileprivate static var asNobody: Self { .enabled(if: geteuid() == 0, "drops to user nobody with setpriv: needs root") }
 }

@@ -47,16 +47,11 @@ import Testing
         }
     }
 
-    func repair(_ home: String) async throws -> RepairReport {
-        try await StoreRepairer(location: .resolve(home: home, database: nil, transcriptRoots: [], environment: [:]),
-                                options: .init(makeBackup: false)).repair()
-    }
-
     func whole(_ messages: [FixtureMessage]) -> [FixtureMessage] { messages }
 
     @Test func aRootThatLostItsOldestMessagesIsRepairedBelowItsContinuationsAndMovesNothing() async throws {
         let chain = try Chain(counts: [12, 8, 6], kept: [{ Array($0.suffix(4)) }, whole, whole])
-        let report = try await repair(chain.home)
+        let report = try await StoreRun.repair(chain.home)
         let root = try #require(report.sessions.first { $0.sessionID == "root" })
         #expect(root.action == .backfilled)
         #expect(root.placement.allSatisfy { !$0.movesRows }, "\(root.placement)")
@@ -65,19 +60,19 @@ import Testing
 
     @Test func aChildThatLostItsOldestMessagesMovesAboveItsAncestorTogetherWithItsContinuation() async throws {
         let chain = try Chain(counts: [6, 12, 6], kept: [whole, { Array($0.suffix(4)) }, whole])
-        let report = try await repair(chain.home)
+        let report = try await StoreRun.repair(chain.home)
         let child = try #require(report.sessions.first { $0.sessionID == "child" })
         #expect(child.action == .backfilled)
         #expect(child.placement.contains(.move(rows: 4, fromRowID: 7)), "\(child.placement)")
         #expect(child.placement.contains(.moveContinuation(sessionID: "grandchild", rows: 6)), "\(child.placement)")
         #expect(try chain.readsWhole())
-        let again = try await repair(chain.home)
+        let again = try await StoreRun.repair(chain.home)
         #expect(again.sessions.allSatisfy { $0.inserted == 0 })
     }
 
     @Test func aRootThatLostItsNewestMessagesPutsItsContinuationsAfterThem() async throws {
         let chain = try Chain(counts: [10, 6, 4], kept: [{ Array($0.prefix(6)) }, whole, whole])
-        let report = try await repair(chain.home)
+        let report = try await StoreRun.repair(chain.home)
         let root = try #require(report.sessions.first { $0.sessionID == "root" })
         #expect(root.placement.contains(.moveContinuation(sessionID: "child", rows: 6)), "\(root.placement)")
         #expect(root.placement.contains(.moveContinuation(sessionID: "grandchild", rows: 4)), "\(root.placement)")
@@ -87,7 +82,7 @@ import Testing
     @Test func aLineageThatWouldNeedRowsMovedWaitsForTheAgentToStop() async throws {
         let chain = try Chain(counts: [6, 12, 6], kept: [whole, { Array($0.suffix(4)) }, whole])
         let agent = try OpenConnection(chain.store.databasePath)
-        let report = try await repair(chain.home)
+        let report = try await StoreRun.repair(chain.home)
         agent.close()
         let child = try #require(report.sessions.first { $0.sessionID == "child" })
         #expect(child.action == .deferred)

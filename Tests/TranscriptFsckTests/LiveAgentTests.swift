@@ -5,12 +5,6 @@ import Testing
 
 /// A repair beside a process that has the database open, as the running agent does.
 @Suite struct LiveAgentTests {
-    /// A python3 process with a sqlite3 connection to `database` (WAL, a row read) until `close()`, as an idle agent.
-    func repair(_ home: String, budget: Duration?) async throws -> RepairReport {
-        try await StoreRepairer(location: .resolve(home: home, database: nil, transcriptRoots: [], environment: [:]),
-                                options: .init(makeBackup: false, lockBudget: budget)).repair()
-    }
-
     @Test func anotherProcessWithTheDatabaseOpenIsSeenAndOurOwnConnectionIsNot() throws {
         let session = try TruncatedSession(count: 10, keepNewest: 2, seed: 21)
         // The fixture's own connection (this process) is open: it does not count.
@@ -57,7 +51,7 @@ import Testing
     @Test func aSessionTooLargeForTheBudgetIsDeferredWhileTheAgentHasTheDatabaseOpen() async throws {
         let session = try TruncatedSession(count: 3000, keepNewest: 4, seed: 22)
         let agent = try OpenConnection(session.databasePath)
-        let deferred = try await repair(session.home, budget: .milliseconds(1))
+        let deferred = try await StoreRun.repair(session.home, .init(makeBackup: false, lockBudget: .milliseconds(1)))
         agent.close()
         let result = try #require(deferred.sessions.first)
         #expect(result.action == .deferred)
@@ -70,7 +64,7 @@ import Testing
         #expect(deferred.needsAttention)
         #expect(try AgentView.integer(session.databasePath, "SELECT count(*) FROM messages") == 4)
         // With the agent gone there is nobody to stall: the same budget lets it through.
-        let written = try await repair(session.home, budget: .milliseconds(1))
+        let written = try await StoreRun.repair(session.home, .init(makeBackup: false, lockBudget: .milliseconds(1)))
         #expect(written.sessions.first?.action == .backfilled)
         #expect(try session.isWhole())
         #expect(!written.fullTextChecks.isEmpty)
@@ -81,7 +75,7 @@ import Testing
         let session = try TruncatedSession(count: 40, keepNewest: 4, seed: 23)
         let agent = try OpenConnection(session.databasePath)
         defer { agent.close() }
-        let report = try await repair(session.home, budget: .milliseconds(100))
+        let report = try await StoreRun.repair(session.home, .init(makeBackup: false, lockBudget: .milliseconds(100)))
         #expect(report.sessions.first?.action == .backfilled)
         #expect(try session.isWhole())
         // The FTS5 integrity-check is an INSERT that holds the write lock over the whole index: not beside the agent.

@@ -88,7 +88,7 @@ import Testing
         #expect(writer.process.terminationStatus == 0)
         let last = try CommandRunner.fsck(["repair", "--home", session.home, "--no-backup"])
         #expect(last.status == 0, "\(last.standardOutput)")
-        let report = try await StoreScanner(location: .resolve(home: session.home, database: nil, transcriptRoots: [], environment: [:])).scan()
+        let report = try await StoreRun.scan(session.home)
         let finding = try #require(report.findings.first { $0.sessionID == "live" })
         #expect(finding.status == .ok, "\(String(describing: finding.problem))")
         #expect(finding.transcriptMessages == 120)

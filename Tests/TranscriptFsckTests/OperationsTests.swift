@@ -147,7 +147,7 @@ import Testing
     @Test func sinceSkipsWhatDidNotChangeAndRereadsWhatDid() async throws {
         let state = directory.file("state.json")
         func scan() async throws -> ScanReport {
-            let scanner = StoreScanner(location: .resolve(home: home, database: nil, transcriptRoots: [], environment: [:]))
+            let scanner = StoreScanner(location: StoreRun.location(home))
             return try await IncrementalAudit(scanner: scanner, statePath: state).run()
         }
         let first = try await scan()

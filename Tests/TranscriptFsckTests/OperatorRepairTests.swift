@@ -42,7 +42,7 @@ import Testing
         let done = TemporaryDirectory("done")
         try FileManager.default.copyItem(atPath: session.home, toPath: done.path + "/home")
         #expect(try CommandRunner.fsck(["repair", "--home", done.path + "/home", "--no-backup"]).status == 0)
-        try SQLiteConnection(path: done.path + "/home/state.db", mode: .readWrite).execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        try StoreFiles.checkpoint(done.path + "/home/state.db")
 
         let lock = open(session.home + "/state.db.repair.lock", O_RDWR | O_CREAT, 0o644)
         defer { close(lock) }

@@ -134,17 +134,16 @@ import Testing
         #expect(typo.standardError.contains("profiles/nope/state.db: no such database"))
     }
 
-    @Test(.enabled(if: ReliabilityTests.isRoot, "drops to user nobody with setpriv: needs root"))
+    @Test(.asNobody)
     func profilesThisUserCannotListOrEnterAreNeverAnAllClear() throws {
         let root = try ProfiledRoot([("default", 12, 12), ("coder", 30, 4)])
         #expect(chmod(root.root, 0o755) == 0)
-        let run = "setpriv --reuid=65534 --regid=65534 --clear-groups '\(CommandRunner.path(of: "transcript-fsck"))' scan --home '\(root.root)'"
         #expect(chmod(root.root + "/profiles", 0o311) == 0)
-        let unlisted = try CommandRunner.shell(run)
+        let unlisted = try Nobody.fsck(["scan", "--home", root.root])
         #expect(unlisted.status == 2, "\(unlisted.standardOutput)")
         #expect(unlisted.standardError.contains("/profiles: cannot list the profiles here: Permission denied"), "\(unlisted.standardError)")
         #expect(chmod(root.root + "/profiles", 0o755) == 0 && chmod(root.home("coder"), 0o000) == 0)
-        let closed = try CommandRunner.shell(run)
+        let closed = try Nobody.fsck(["scan", "--home", root.root])
         #expect(closed.status == 2, "\(closed.standardOutput)")
         #expect(!closed.standardOutput.contains("never run"))
         #expect(chmod(root.home("coder"), 0o755) == 0)

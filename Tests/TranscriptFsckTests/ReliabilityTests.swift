@@ -7,13 +7,8 @@ import Testing
 @Suite struct ReliabilityTests {
     /// Runs `transcript-fsck` under a shell that caps file sizes, as a full disk would.
     func fsckWithFileSizeLimit(kilobytes: Int, _ arguments: [String]) throws -> CommandResult {
-        let quoted = ([CommandRunner.path(of: "transcript-fsck")] + arguments).map { "'\($0)'" }.joined(separator: " ")
         // Ignoring SIGXFSZ turns the over-limit write into an EFBIG error that SQLite reports, as ENOSPC would be.
-        return try CommandRunner.shell("ulimit -f \(kilobytes); trap '' XFSZ; exec \(quoted)")
-    }
-
-    func checkpoint(_ database: String) throws {
-        try SQLiteConnection(path: database, mode: .readWrite).execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        return try CommandRunner.shell("ulimit -f \(kilobytes); trap '' XFSZ; exec \(CommandRunner.shellLine(arguments))")
     }
 
     /// ThreadSanitizer's runtime itself dies of SIGBUS under a file-size limit, so make sanitize's TSan pass skips the ulimit tests.
@@ -24,7 +19,7 @@ import Testing
         let directory = TemporaryDirectory("full")
         let sessions = try KillFixture.build(home: directory.path, sessions: 30)
         let database = directory.path + "/state.db"
-        try checkpoint(database)
+        try StoreFiles.checkpoint(database)
         let size = try FileManager.default.attributesOfItem(atPath: database)[.size] as! Int
         // Room for the database as it is and a little write-ahead log: a few sessions fit, then the disk is "full".
         let result = try fsckWithFileSizeLimit(kilobytes: size / 1024 + 400, ["repair", "--home", directory.path, "--no-backup", "--jobs", "1"])
@@ -45,15 +40,15 @@ import Testing
         let directory = TemporaryDirectory("full")
         try KillFixture.build(home: directory.path, sessions: 30)
         let database = directory.path + "/state.db"
-        try checkpoint(database)
-        let before = try Data(contentsOf: URL(fileURLWithPath: database))
+        try StoreFiles.checkpoint(database)
+        let before = try StoreFiles.bytes(database)
         // Half the database: room for SQLite's 32 KiB shared-memory file and the log, not for a whole copy.
         let result = try fsckWithFileSizeLimit(kilobytes: before.count / 2048, ["repair", "--home", directory.path])
         #expect(result.status == 2)
         #expect(result.standardError.contains("backup failed"))
         #expect(result.standardError.contains("nothing was written"))
-        try checkpoint(database)
-        #expect(try Data(contentsOf: URL(fileURLWithPath: database)) == before)
+        try StoreFiles.checkpoint(database)
+        #expect(try StoreFiles.bytes(database) == before)
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.contains(".bak-") }
         #expect(leftovers.isEmpty, "a partial backup was left: \(leftovers)")
     }
@@ -71,14 +66,14 @@ import Testing
         defer { _ = try? shell("umount -l '\(directory.path)'") }
         let home = directory.path + "/store"
         try DemoStore.build(home: home)
-        try checkpoint(home + "/state.db")
-        let before = try Data(contentsOf: URL(fileURLWithPath: home + "/state.db"))
+        try StoreFiles.checkpoint(home + "/state.db")
+        let before = try StoreFiles.bytes(home + "/state.db")
         #expect(try shell("mount -o remount,ro '\(directory.path)'") == 0)
         let result = try CommandRunner.fsck(["repair", "--home", home, "--no-backup"])
         #expect(result.status == 2)
         #expect(result.standardError.split(separator: "\n").count == 1)
         #expect(result.standardError.contains(home))
-        #expect(try Data(contentsOf: URL(fileURLWithPath: home + "/state.db")) == before)
+        #expect(try StoreFiles.bytes(home + "/state.db") == before)
     }
 
     @Test func aDatabaseWithAnIndexMissingRowsIsRefusedBeforeAnythingIsWritten() throws {
@@ -146,9 +141,7 @@ import Testing
         #expect(result.standardOutput.isEmpty)
     }
 
-    static let isRoot = geteuid() == 0
-
-    @Test(.enabled(if: isRoot, "drops to user nobody with setpriv: needs root"))
+    @Test(.asNobody)
     func anUnreadableTranscriptsDirectoryStopsTheScanInsteadOfHidingItsSessions() throws {
         let session = try TruncatedSession(count: 10, keepNewest: 10, seed: 52)
         try session.store.writeTranscript("hidden", messages: session.messages)
@@ -158,31 +151,25 @@ import Testing
         // nobody may read the store and write its -shm, but not list sessions/private.
         #expect(chmod(session.home, 0o777) == 0 && chmod(session.databasePath, 0o666) == 0 && chmod(hidden, 0o700) == 0)
         for file in ["-wal", "-shm"] { chmod(session.databasePath + file, 0o666) }
-        let result = try CommandRunner.shell("setpriv --reuid=65534 --regid=65534 --clear-groups '\(CommandRunner.path(of: "transcript-fsck"))' "
-                                             + "scan --home '\(session.home)'")
+        let result = try Nobody.fsck(["scan", "--home", session.home])
         #expect(result.status == 2, "\(result.standardOutput)")
         #expect(result.standardError.contains("private: cannot read this transcripts directory (Permission denied)"), "\(result.standardError)")
     }
 
-    @Test(.enabled(if: isRoot, "drops to user nobody with setpriv: needs root"))
+    @Test(.asNobody)
     func aWALDatabaseInADirectoryThisUserCannotWriteSaysWhatIsWrong() throws {
-        let session = try TruncatedSession(count: 10, keepNewest: 4, seed: 55)
-        let copy = TemporaryDirectory("readonly")
         // A closed copy without its -shm: reading it needs one, in a directory that only root may write.
-        try SQLiteConnection(path: session.databasePath, mode: .readWrite).execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        try FileManager.default.copyItem(atPath: session.databasePath, toPath: copy.file("state.db"))
-        try FileManager.default.copyItem(atPath: session.home + "/sessions", toPath: copy.file("sessions"))
-        #expect(chmod(copy.path, 0o755) == 0 && chmod(copy.file("state.db"), 0o644) == 0)
-        let binary = CommandRunner.path(of: "transcript-fsck")
-        let scan = try CommandRunner.shell("setpriv --reuid=65534 --regid=65534 --clear-groups '\(binary)' scan --home '\(copy.path)'")
+        let copy = try TruncatedSession.closedCopy(seed: 55)
+        #expect(chmod(copy.file("state.db"), 0o644) == 0)
+        let scan = try Nobody.fsck(["scan", "--home", copy.path])
         #expect(scan.status == 2)
         #expect(scan.standardError.contains("cannot read it as this user: it is in WAL mode"), "\(scan.standardError)")
         #expect(!scan.standardError.contains("pragma_table_info"))
 
         // Owned by nobody but made read-only: doctor says a repair cannot write it.
-        #expect(chown(copy.path, 65534, 65534) == 0 && chown(copy.file("state.db"), 65534, 65534) == 0)
+        Nobody.give(copy.path, copy.file("state.db"))
         #expect(chmod(copy.file("state.db"), 0o444) == 0)
-        let doctor = try CommandRunner.shell("setpriv --reuid=65534 --regid=65534 --clear-groups '\(binary)' doctor --home '\(copy.path)'")
+        let doctor = try Nobody.fsck(["doctor", "--home", copy.path])
         #expect(doctor.status == 1)
         #expect(doctor.standardOutput.contains("state.db is not writable by this user: repair cannot write it"), "\(doctor.standardOutput)")
     }
@@ -301,7 +288,7 @@ import Testing
         try outside.write("tree/other.jsonl", text: Transcripts.lines(5).joined(separator: "\n") + "\n")
         try FileManager.default.createSymbolicLink(atPath: session.home + "/sessions/stranger.jsonl", withDestinationPath: outside.file("stranger.jsonl"))
         try FileManager.default.createSymbolicLink(atPath: session.home + "/sessions/linked-dir", withDestinationPath: outside.file("tree"))
-        let report = try await StoreScanner(location: .resolve(home: session.home, database: nil, transcriptRoots: [], environment: [:])).scan()
+        let report = try await StoreRun.scan(session.home)
         #expect(report.findings.map(\.sessionID) == ["s"])
         #expect(Set(report.warnings.map(\.sentence)) == [
             session.home + "/sessions/linked-dir: symbolic link to a directory not followed; its transcripts are not audited. "
@@ -363,12 +350,11 @@ import Testing
                      #"{"role": "assistant", "content": "a reply"}"#,
                      #"{"role": "user", "content": "last words"}"#]
         try directory.write("sessions/s.jsonl", text: lines.joined(separator: "\n") + "\n")
-        let location = StoreLocation.resolve(home: directory.path, database: nil, transcriptRoots: [], environment: [:])
-        #expect(try await StoreScanner(location: location).scan().findings.first?.status == .truncated)
-        let report = try await StoreRepairer(location: location, options: .init(makeBackup: false)).repair()
+        #expect(try await StoreRun.scan(directory.path).findings.first?.status == .truncated)
+        let report = try await StoreRun.repair(directory.path)
         #expect(report.insertedMessages == 2)
         #expect(try AgentView.integer(directory.file("state.db"), "SELECT count(*) FROM messages") == 3)
-        #expect(try await StoreScanner(location: location).scan().hasProblems == false)
+        #expect(try await StoreRun.scan(directory.path).hasProblems == false)
     }
 }
 

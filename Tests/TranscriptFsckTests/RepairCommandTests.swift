@@ -5,24 +5,17 @@ import Testing
 
 /// `transcript-fsck repair` as a separate process: beside other writers, under SIGKILL, and its exit statuses.
 @Suite struct RepairCommandTests {
-    func fileBytes(_ path: String) throws -> Data { try Data(contentsOf: URL(fileURLWithPath: path)) }
-
-    /// Folds the WAL into the database file so that the file alone holds the store.
-    func checkpoint(_ database: String) throws {
-        try SQLiteConnection(path: database, mode: .readWrite).execute("PRAGMA wal_checkpoint(TRUNCATE)")
-    }
-
     @Test func dryRunLeavesTheFileByteIdentical() throws {
         let directory = TemporaryDirectory("demo")
         try DemoStore.build(home: directory.path)
         let database = directory.path + "/state.db"
-        try checkpoint(database)
-        let before = try fileBytes(database)
+        try StoreFiles.checkpoint(database)
+        let before = try StoreFiles.bytes(database)
         let result = try CommandRunner.fsck(["repair", "--home", directory.path, "--dry-run"])
         #expect(result.status == 1, "three sessions are refused")
         #expect(result.standardOutput.contains("plan: backfill"))
         #expect(result.standardOutput.contains("994 rows before row id"))
-        #expect(try fileBytes(database) == before)
+        #expect(try StoreFiles.bytes(database) == before)
         let backups = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.contains(".bak-") }
         #expect(backups.isEmpty)
     }

@@ -26,7 +26,7 @@ import Testing
         #expect(FileManager.default.createFile(atPath: lock, contents: nil, attributes: [.posixPermissions: 0o644]))
         for path in [session.home, session.databasePath, session.databasePath + "-wal", session.databasePath + "-shm"]
             where FileManager.default.fileExists(atPath: path) {
-            #expect(chown(path, 65534, 65534) == 0)
+            Nobody.give(path)
         }
         let repair = try CommandRunner.fsck(["repair", "--home", session.home, "--no-backup"])
         #expect(repair.status == 0, "\(repair.standardOutput)\(repair.standardError)")

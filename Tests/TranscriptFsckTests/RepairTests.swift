@@ -5,16 +5,6 @@ import Testing
 
 /// Backfills on real SQLite files with the Hermes schema and its FTS triggers.
 @Suite struct RepairTests {
-    @discardableResult
-    func repair(_ home: String, _ options: StoreRepairer.Options = .init(makeBackup: false)) async throws -> RepairReport {
-        let location = StoreLocation.resolve(home: home, database: nil, transcriptRoots: [], environment: [:])
-        return try await StoreRepairer(location: location, options: options).repair()
-    }
-
-    func scan(_ home: String) async throws -> ScanReport {
-        try await StoreScanner(location: .resolve(home: home, database: nil, transcriptRoots: [], environment: [:])).scan()
-    }
-
     func conversation(_ count: Int, seed: UInt64 = 11) -> [FixtureMessage] {
         var generator = ConversationGenerator(seed: seed)
         return generator.conversation(count: count, start: 1_772_000_000)
@@ -23,7 +13,7 @@ import Testing
     @Test(arguments: FixtureSchema.allCases)
     func pathAIsRepairedToTheExactSequence(schema: FixtureSchema) async throws {
         let session = try TruncatedSession(count: 120, keepNewest: 6, seed: 11, schema: schema, flushDelay: 0.4)
-        let report = try await repair(session.home)
+        let report = try await StoreRun.repair(session.home)
         #expect(report.sessions.map(\.action) == [.backfilled])
         #expect(report.insertedMessages == 114)
         #expect(try session.isWhole())
@@ -34,14 +24,14 @@ import Testing
         // Flushed a day later: the surviving rows' timestamps are far after every transcript time.
         let session = try TruncatedSession(count: 996, keepNewest: 2, seed: 12, schema: schema, format: .gzip(members: 2),
                                            flushDelay: 86_400)
-        let report = try await repair(session.home)
+        let report = try await StoreRun.repair(session.home)
         #expect(report.insertedMessages == 994)
         #expect(try session.isWhole())
     }
 
     @Test func rowsMissingInTheMiddleGoBetweenTheirNeighbours() async throws {
         let session = try TruncatedSession(count: 60, seed: 13, kept: { Array($0[..<20]) + Array($0[30..<45]) + Array($0[50...]) })
-        #expect(try await repair(session.home).insertedMessages == 15)
+        #expect(try await StoreRun.repair(session.home).insertedMessages == 15)
         #expect(try session.isWhole())
     }
 
@@ -49,14 +39,14 @@ import Testing
         let session = try TruncatedSession(count: 30, seed: 14, edit: { messages in
             for index in [0, 1, 7, 8, 9, 28] { messages[index].timestamp = nil }
         }, kept: { Array($0[10..<20]) })
-        try await repair(session.home)
+        try await StoreRun.repair(session.home)
         #expect(try session.isWhole())
     }
 
     @Test func transcriptTimesLaterThanTheSurvivingRowsAreClampedBeforeThem() async throws {
         // Clocks disagree: the database rows carry times an hour before the transcript's.
         let session = try TruncatedSession(count: 20, keepNewest: 3, seed: 15, flushDelay: -3_600)
-        try await repair(session.home)
+        try await StoreRun.repair(session.home)
         #expect(try session.isWhole())
     }
 
@@ -66,7 +56,7 @@ import Testing
         let messages = conversation(25)
         try store.writeTranscript("legacy", messages: messages,
                                   sessionMeta: #"{"role": "session_meta", "platform": "discord", "model": "hermes-4", "timestamp": "2026-02-01T10:00:00"}"#)
-        let report = try await repair(directory.path, .init(makeBackup: false, createMissing: true))
+        let report = try await StoreRun.repair(directory.path, .init(makeBackup: false, createMissing: true))
         #expect(report.sessions.map(\.action) == [.created])
         #expect(try AgentView.matches(store.databasePath, session: "legacy", messages))
         let connection = try SQLiteConnection(path: store.databasePath, mode: .readOnly)
@@ -85,12 +75,12 @@ import Testing
         let messages = conversation(12)
         try store.writeTranscript("nulls", messages: messages,
                                   sessionMeta: #"{"role": "session_meta", "platform": "cli", "archived": null, "session_kind": null}"#)
-        let report = try await repair(directory.path, .init(makeBackup: false, createMissing: true))
+        let report = try await StoreRun.repair(directory.path, .init(makeBackup: false, createMissing: true))
         #expect(report.sessions.map(\.action) == [.created])
         #expect(try AgentView.integer(store.databasePath, "SELECT archived FROM sessions WHERE id = 'nulls'") == 0)
         #expect(try AgentView.text(store.databasePath, "SELECT session_kind FROM sessions WHERE id = 'nulls'") == "chat")
         #expect(try AgentView.matches(store.databasePath, session: "nulls", messages))
-        #expect(try await scan(directory.path).summary[.ok] == 1)
+        #expect(try await StoreRun.scan(directory.path).summary[.ok] == 1)
     }
 
     @Test func aSessionRowThatCannotBeCreatedRefusesTheSessionAndWritesNoMessage() async throws {
@@ -101,7 +91,7 @@ import Testing
         try store.connection.execute(
             "PRAGMA writable_schema = ON; UPDATE sqlite_master SET sql = replace(sql, 'NOT NULL DEFAULT ''x''', 'NOT NULL') WHERE name = 'sessions'")
         try store.writeTranscript("strict", messages: conversation(8))
-        let report = try await repair(directory.path, .init(makeBackup: false, createMissing: true))
+        let report = try await StoreRun.repair(directory.path, .init(makeBackup: false, createMissing: true))
         let result = try #require(report.sessions.first)
         #expect(result.action == .refused)
         guard case .sessionRowRefused(let sqlite)? = result.reason else {
@@ -115,32 +105,32 @@ import Testing
     @Test func messagesWithoutTheirSessionRowAreMissingAndTheRepairGivesThemOne() async throws {
         let session = try TruncatedSession(count: 20, keepNewest: 20, seed: 42)
         try session.store.connection.execute("DELETE FROM sessions WHERE id = 's'")
-        let before = try await scan(session.home)
+        let before = try await StoreRun.scan(session.home)
         #expect(before.summary[.missing] == 1)
         #expect(before.findings.first?.problem == .noSessionRow(messages: 20))
-        let report = try await repair(session.home)
+        let report = try await StoreRun.repair(session.home)
         #expect(report.sessions.map(\.action) == [.created])
         #expect(report.insertedMessages == 0)
         #expect(try AgentView.integer(session.databasePath, "SELECT message_count FROM sessions WHERE id = 's'") == 20)
         #expect(try AgentView.integer(session.databasePath, "SELECT count(*) FROM messages WHERE session_id = 's'") == 20)
-        #expect(try await scan(session.home).summary[.ok] == 1)
+        #expect(try await StoreRun.scan(session.home).summary[.ok] == 1)
     }
 
     @Test func rowsWithNeitherASessionRowNorATranscriptAreNamedInAWarning() async throws {
         let session = try TruncatedSession(count: 12, keepNewest: 12, seed: 43)
         try session.store.connection.execute("DELETE FROM sessions WHERE id = 's'")
         try FileManager.default.removeItem(atPath: session.store.sessionsDirectory + "/s.jsonl")
-        let report = try await scan(session.home)
+        let report = try await StoreRun.scan(session.home)
         let finding = try #require(report.findings.first)
         #expect(finding.status == .databaseOnly)
         #expect(finding.warnings == [.rowsWithoutSessionRow(rows: 12)])
-        #expect(try await repair(session.home).sessions.first?.action == .unchanged)
+        #expect(try await StoreRun.repair(session.home).sessions.first?.action == .unchanged)
     }
 
     @Test(arguments: FixtureSchema.allCases)
     func countersAreRightAfterTheBackfill(schema: FixtureSchema) async throws {
         let session = try TruncatedSession(count: 80, keepNewest: 10, seed: 16, schema: schema)
-        try await repair(session.home)
+        try await StoreRun.repair(session.home)
         #expect(try AgentView.integer(session.databasePath, "SELECT message_count FROM sessions WHERE id = 's'") == 80)
         #expect(try AgentView.integer(session.databasePath, "SELECT tool_call_count FROM sessions WHERE id = 's'")
                 == Int64(session.messages.reduce(0) { $0 + $1.toolCalls.count }))
@@ -152,7 +142,7 @@ import Testing
                                            edit: { $0[2].content = .text("the zyxwvutsrq incident report") })
         let search = "SELECT count(*) FROM messages_fts WHERE messages_fts MATCH 'zyxwvutsrq'"
         #expect(try AgentView.integer(session.databasePath, search) == 0)
-        let report = try await repair(session.home)
+        let report = try await StoreRun.repair(session.home)
         #expect(try AgentView.integer(session.databasePath, search) == 1)
         #expect(!report.fullTextChecks.isEmpty)
         #expect(report.fullTextChecks.allSatisfy { $0.failure == nil })
@@ -161,18 +151,18 @@ import Testing
     @Test func secondRunInsertsNothingAndScanIsClean() async throws {
         let session = try TruncatedSession(count: 50, keepNewest: 5, seed: 18)
         try session.store.writeTranscript("legacy", messages: conversation(10, seed: 3))
-        #expect(try await repair(session.home, .init(makeBackup: false, createMissing: true)).insertedMessages == 55)
-        let again = try await repair(session.home)
+        #expect(try await StoreRun.repair(session.home, .init(makeBackup: false, createMissing: true)).insertedMessages == 55)
+        let again = try await StoreRun.repair(session.home)
         #expect(again.insertedMessages == 0)
         #expect(again.sessions.allSatisfy { $0.action == .unchanged })
-        #expect(try await scan(session.home).hasProblems == false)
+        #expect(try await StoreRun.scan(session.home).hasProblems == false)
     }
 
     @Test func demoStoreIsConsistentAfterRepairExceptWhatNeedsAPerson() async throws {
         let directory = TemporaryDirectory("demo")
         let planted = try DemoStore.build(home: directory.path)
-        let report = try await repair(directory.path, .init(makeBackup: false, createMissing: true))
-        let after = try await scan(directory.path)
+        let report = try await StoreRun.repair(directory.path, .init(makeBackup: false, createMissing: true))
+        let after = try await StoreRun.scan(directory.path)
         for session in planted {
             let status = after.findings.first { $0.sessionID == session.sessionID }?.status
             // A session that went on after its transcript ended holds the transcript and more once repaired.
@@ -195,7 +185,7 @@ import Testing
         messages.append(contentsOf: conversation(5, seed: 99))
         try store.writeTranscript("d", messages: messages)
         let before = try AgentView.rows(store.databasePath, session: "d")
-        let report = try await repair(directory.path)
+        let report = try await StoreRun.repair(directory.path)
         #expect(report.sessions.map(\.action) == [.refused])
         guard case .needsAPerson(.diverged(let divergence))? = report.sessions[0].reason else {
             Issue.record("refused without the finding's problem: \(report.sessions[0])")
@@ -208,7 +198,7 @@ import Testing
     @Test func unusualSessionIDsAreRepaired() async throws {
         let session = try TruncatedSession("x'); DELETE FROM messages; -- \"quoted\" and spaced", count: 12, keepNewest: 2, seed: 19)
         try session.store.addMessages("bystander", conversation(4, seed: 5))
-        try await repair(session.home)
+        try await StoreRun.repair(session.home)
         #expect(try session.isWhole())
         #expect(try AgentView.rows(session.databasePath, session: "bystander").count == 4)
     }
@@ -225,7 +215,7 @@ import Testing
             return lines
         }
         let before = try dump(database)
-        let report = try await repair(directory.path, .init(backupPath: directory.path + "/before.db"))
+        let report = try await StoreRun.repair(directory.path, .init(backupPath: directory.path + "/before.db"))
         #expect(report.backupPath == directory.path + "/before.db")
         #expect(try dump(directory.path + "/before.db") == before)
         #expect(try dump(database).count == before.count + report.insertedMessages)
@@ -235,7 +225,7 @@ import Testing
     @Test func defaultBackupIsNamedWithTheTimeBesideTheDatabase() async throws {
         let directory = TemporaryDirectory("demo")
         try DemoStore.build(home: directory.path)
-        let report = try await repair(directory.path, .init())
+        let report = try await StoreRun.repair(directory.path, .init())
         let backup = try #require(report.backupPath)
         #expect(backup.hasPrefix(directory.path + "/state.db.bak-"))
         #expect(backup.count == (directory.path + "/state.db.bak-YYYYmmdd-HHMMSS").count)
@@ -248,7 +238,7 @@ import Testing
         #expect(chmod(directory.path + "/state.db", 0o600) == 0)
         let previous = umask(0o022)
         defer { umask(previous) }
-        let report = try await repair(directory.path, .init())
+        let report = try await StoreRun.repair(directory.path, .init())
         let backup = try #require(report.backupPath)
         var status = stat()
         #expect(stat(backup, &status) == 0)
@@ -267,7 +257,7 @@ import Testing
         try #require(watch >= 0)
         defer { close(watch) }
         try #require(inotify_add_watch(watch, directory.path, UInt32(IN_CREATE | IN_MOVED_TO)) >= 0)
-        _ = try await repair(directory.path, .init(backupPath: directory.path + "/before.db"))
+        _ = try await StoreRun.repair(directory.path, .init(backupPath: directory.path + "/before.db"))
         var created: [String] = []
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
         let count = buffer.withUnsafeMutableBytes { read(watch, $0.baseAddress, $0.count) }
@@ -311,7 +301,7 @@ import Testing
         let database = directory.path + "/state.db"
         let holder = ExclusiveHolder(database: database)
         let clock = ContinuousClock()
-        let repairer = StoreRepairer(location: .resolve(home: directory.path, database: nil, transcriptRoots: [], environment: [:]),
+        let repairer = StoreRepairer(location: StoreRun.location(directory.path),
                                      options: .init(busyTimeout: .seconds(1)))
         do {
             _ = try await repairer.repair(writing: holder)
@@ -327,18 +317,18 @@ import Testing
 
     @Test func nothingToRepairMakesNoBackup() async throws {
         let session = try TruncatedSession(count: 5, keepNewest: 5, seed: 20)
-        let report = try await repair(session.home, .init())
+        let report = try await StoreRun.repair(session.home, .init())
         #expect(report.backupPath == nil)
     }
 
     @Test func dryRunPlansWithoutWriting() async throws {
         let directory = TemporaryDirectory("demo")
         try DemoStore.build(home: directory.path)
-        let report = try await repair(directory.path, .init(dryRun: true, createMissing: true))
+        let report = try await StoreRun.repair(directory.path, .init(dryRun: true, createMissing: true))
         #expect(report.dryRun)
         #expect(report.insertedMessages == 1234)
         #expect(report.backupPath == nil)
-        #expect(try await scan(directory.path).summary[.truncated] == 4)
+        #expect(try await StoreRun.scan(directory.path).summary[.truncated] == 4)
     }
 }
 

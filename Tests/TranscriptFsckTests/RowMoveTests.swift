@@ -8,10 +8,6 @@ import Testing
 /// in free ids between two rows. Only where there is none do the rows after a gap get new ids, every value kept,
 /// and only with no other process holding the database open.
 @Suite struct RowMoveTests {
-    func repair(_ home: String, _ options: StoreRepairer.Options = .init(makeBackup: false)) async throws -> RepairReport {
-        try await StoreRepairer(location: .resolve(home: home, database: nil, transcriptRoots: [], environment: [:]), options: options).repair()
-    }
-
     /// Every column of the session's message rows but `display_order` (and `id` unless asked), in id order.
     func rows(_ database: String, session: String, withIDs: Bool = false) throws -> [[String?]] {
         let connection = try SQLiteConnection(path: database, mode: .readOnly)
@@ -37,7 +33,7 @@ import Testing
                 platform_message_id = 'tg-' || id, api_content = 'sent ' || id, observed = 1
             """)
         let before = try rows(session.databasePath, session: "s", withIDs: true)
-        let report = try await repair(session.home)
+        let report = try await StoreRun.repair(session.home)
         #expect(report.sessions.first?.placement == [.insert(rows: 20, firstMessage: 1, anchor: .before(rowID: 1), flags: nil,
                                                              ids: .init(first: -20, last: -1))])
         #expect(report.sessions.first?.placement.first?.sentence == "20 rows before row id 1 (messages 1-20, ids -20 to -1)")
@@ -54,7 +50,7 @@ import Testing
         try session.store.addMessages("s", Array(session.messages.suffix(5)))
         try session.store.connection.execute("DELETE FROM messages WHERE session_id = 'other'")
         let before = try rows(session.databasePath, session: "s", withIDs: true)
-        let report = try await repair(session.home)
+        let report = try await StoreRun.repair(session.home)
         #expect(report.sessions.first?.placement.contains(where: \.movesRows) == false, "\(report.sessions)")
         #expect(Set(try rows(session.databasePath, session: "s", withIDs: true)).isSuperset(of: before))
         #expect(try session.isWhole())
@@ -66,7 +62,7 @@ import Testing
             UPDATE messages SET reasoning = 'thought ' || id, token_count = id * 7, platform_message_id = 'tg-' || id, observed = 1
             """)
         let before = try rows(session.databasePath, session: "s")
-        let report = try await repair(session.home)
+        let report = try await StoreRun.repair(session.home)
         #expect(report.sessions.first?.placement.last == .move(rows: 5, fromRowID: 6))
         #expect(report.sessions.first?.placement.last?.sentence == "5 rows from row id 6 on get new ids behind them, every value kept")
         let after = try rows(session.databasePath, session: "s")
@@ -76,7 +72,7 @@ import Testing
 
     @Test func displayOrderDerivedFromTheOldIDIsDerivedAgain() async throws {
         let session = try middleGap(seed: 6, schema: .late)
-        _ = try await repair(session.home)
+        _ = try await StoreRun.repair(session.home)
         let order = try SQLiteConnection(path: session.databasePath, mode: .readOnly)
             .prepare("SELECT count(*) FROM messages WHERE display_order != id").singleInteger()
         #expect(order == 0)
@@ -85,7 +81,7 @@ import Testing
     @Test(arguments: FixtureSchema.allCases)
     func theFullTextIndexFollowsTheMovedRows(schema: FixtureSchema) async throws {
         let session = try middleGap(seed: 7, schema: schema)
-        let report = try await repair(session.home)
+        let report = try await StoreRun.repair(session.home)
         #expect(report.sessions.first?.placement.contains(where: \.movesRows) == true)
         #expect(!report.fullTextChecks.isEmpty)
         #expect(report.fullTextChecks.allSatisfy { $0.failure == nil }, "\(report.fullTextChecks)")
@@ -106,7 +102,7 @@ import Testing
         try store.addMessages("s", Array(messages[8..<10]))
         try store.addSessionMetaRow("s", at: messages[10].timestamp!)
         try store.addMessages("s", Array(messages[10...]))
-        _ = try await repair(directory.path)
+        _ = try await StoreRun.repair(directory.path)
         #expect(try AgentView.matches(store.databasePath, session: "s", messages))
         let roles = try SQLiteConnection(path: store.databasePath, mode: .readOnly).prepare(
             "SELECT group_concat(role, ',') FROM (SELECT role FROM messages WHERE session_id = 's' ORDER BY id) WHERE 1")
@@ -122,7 +118,7 @@ import Testing
         let session = try middleGap(seed: 9)
         try SQLiteConnection(path: session.databasePath, mode: .readWrite).execute(table)
         let before = try rows(session.databasePath, session: "s", withIDs: true)
-        let report = try await repair(session.home)
+        let report = try await StoreRun.repair(session.home)
         #expect(report.sessions.first?.action == .refused)
         #expect(report.sessions.first?.reason == .rowsCannotMove(rows: 5, .referencingTable("bookmarks")))
         #expect(try rows(session.databasePath, session: "s", withIDs: true) == before)
@@ -137,7 +133,7 @@ import Testing
         let session = try middleGap(seed: 10)
         try SQLiteConnection(path: session.databasePath, mode: .readWrite).execute("CREATE TABLE audit (what TEXT); \(trigger);")
         let before = try rows(session.databasePath, session: "s", withIDs: true)
-        let report = try await repair(session.home)
+        let report = try await StoreRun.repair(session.home)
         #expect(report.sessions.first?.action == .refused)
         #expect(report.sessions.first?.reason == .rowsCannotMove(rows: 5, .trigger("messages_audit", writes: ["audit"])))
         #expect(report.sessions.first?.reason?.sentence.contains("trigger messages_audit runs when message rows are inserted or deleted and writes audit") == true)
@@ -153,7 +149,7 @@ import Testing
             INSERT INTO pins SELECT id FROM messages;
             CREATE TRIGGER \(name) AFTER DELETE ON messages BEGIN DELETE FROM pins WHERE message_id = old.id; END;
             """)
-        let report = try await repair(session.home)
+        let report = try await StoreRun.repair(session.home)
         #expect(report.sessions.first?.action == .refused, "\(report.sessions)")
         #expect(try AgentView.integer(session.databasePath, "SELECT count(*) FROM pins") == 10)
     }
@@ -165,7 +161,7 @@ import Testing
             CREATE TABLE edit_log (id INTEGER);
             CREATE TRIGGER log_edits AFTER UPDATE ON messages BEGIN INSERT INTO edit_log VALUES (new.id); END;
             """)
-        let report = try await repair(session.home)
+        let report = try await StoreRun.repair(session.home)
         #expect(report.sessions.first?.reason == .rowsCannotMove(rows: 5, .trigger("log_edits", writes: ["edit_log"])))
     }
 
@@ -175,7 +171,7 @@ import Testing
             CREATE TABLE audit (what TEXT);
             CREATE TRIGGER messages_audit AFTER DELETE ON messages BEGIN INSERT INTO audit VALUES (old.content); END;
             """)
-        let report = try await repair(session.home)
+        let report = try await StoreRun.repair(session.home)
         #expect(report.sessions.first?.action == .backfilled)
         #expect(try AgentView.integer(session.databasePath, "SELECT count(*) FROM audit") == 0)
         #expect(try session.isWhole())
@@ -184,7 +180,7 @@ import Testing
     @Test func rowsOnlyAfterEveryRowMoveNothing() async throws {
         let session = try TruncatedSession(count: 20, seed: 12, kept: { Array($0.prefix(15)) })
         let before = try rows(session.databasePath, session: "s")
-        let report = try await repair(session.home)
+        let report = try await StoreRun.repair(session.home)
         #expect(report.sessions.first?.placement == [.insert(rows: 5, firstMessage: 16, anchor: .after(rowID: 15), flags: nil, ids: nil)])
         #expect(report.sessions.first?.placement.map(\.sentence) == ["5 rows after row id 15 (messages 16-20)"])
         #expect(Array(try rows(session.databasePath, session: "s").prefix(15)) == before)
@@ -197,7 +193,7 @@ import Testing
         try session.store.connection.execute("PRAGMA journal_mode = \(journalMode)")
         let before = try rows(session.databasePath, session: "s", withIDs: true)
         let agent = try OpenConnection(session.databasePath)
-        let waiting = try await repair(session.home)
+        let waiting = try await StoreRun.repair(session.home)
         agent.close()
         let result = try #require(waiting.sessions.first)
         #expect(result.action == .deferred)
@@ -205,7 +201,7 @@ import Testing
         #expect(result.reason?.sentence.contains("stop the agent and run the repair again") == true)
         #expect(waiting.needsAttention)
         #expect(try rows(session.databasePath, session: "s", withIDs: true) == before)
-        let written = try await repair(session.home)
+        let written = try await StoreRun.repair(session.home)
         #expect(written.sessions.first?.action == .backfilled)
         #expect(try session.isWhole())
     }
@@ -214,8 +210,8 @@ import Testing
     @Test func aDryRunBesideTheAgentPredictsTheDeferralOfRowsThatMustMove() async throws {
         let session = try middleGap(seed: 15)
         let agent = try OpenConnection(session.databasePath)
-        let predicted = try await repair(session.home, .init(dryRun: true))
-        let written = try await repair(session.home, .init())
+        let predicted = try await StoreRun.repair(session.home, .init(dryRun: true))
+        let written = try await StoreRun.repair(session.home, .init())
         agent.close()
         #expect(written.backupPath == nil, "nothing was written, so no backup was made")
         #expect(predicted.sessions.first?.action == .deferred)
@@ -223,7 +219,7 @@ import Testing
         #expect(written.sessions.first?.reason == predicted.sessions.first?.reason)
         #expect(predicted.needsAttention)
         #expect(predicted.renderedTable(colored: false).contains("1 session would be deferred while another process has the database open"))
-        let alone = try await repair(session.home, .init(dryRun: true))
+        let alone = try await StoreRun.repair(session.home, .init(dryRun: true))
         #expect(alone.sessions.first?.action == .backfilled, "with the agent gone, the rows may move")
     }
 

@@ -5,16 +5,11 @@ import Testing
 
 /// Whole-store scans on real SQLite files built with each schema generation.
 @Suite struct StoreScanTests {
-    func scan(_ home: String, sessions: [String] = [], jobs: Int = 2) async throws -> ScanReport {
-        let location = StoreLocation.resolve(home: home, database: nil, transcriptRoots: [], environment: [:])
-        return try await StoreScanner(location: location, sessionIDs: sessions.map { SessionID($0) }, jobs: jobs).scan()
-    }
-
     @Test(arguments: FixtureSchema.allCases)
     func demoStoreGetsEveryPlantedStatus(schema: FixtureSchema) async throws {
         let directory = TemporaryDirectory("demo")
         let planted = try DemoStore.build(home: directory.path, schema: schema)
-        let report = try await scan(directory.path)
+        let report = try await StoreRun.scan(directory.path, jobs: 2)
         let statuses = Dictionary(uniqueKeysWithValues: report.findings.map { ($0.sessionID.text, $0.status) })
         for session in planted {
             #expect(statuses[session.sessionID] == session.status, "\(session.sessionID): \(session.what)")
@@ -26,7 +21,7 @@ import Testing
 
     @Test func pathATruncationCountsTheOlderMessagesAsMissing() async throws {
         let session = try TruncatedSession(count: 50, keepNewest: 4, seed: 1)
-        let finding = try #require(try await scan(session.home).findings.first)
+        let finding = try #require(try await StoreRun.scan(session.home, jobs: 2).findings.first)
         #expect(finding.status == .truncated)
         #expect(finding.missingMessages == 46)
         #expect(finding.problem == .truncated(kept: 4, of: 50, lost: .older))
@@ -34,7 +29,7 @@ import Testing
 
     @Test func pathBWithAGzipArchiveCountsTheOlderMessagesAsMissing() async throws {
         let session = try TruncatedSession(count: 996, keepNewest: 2, seed: 2, format: .gzip(members: 1), flushDelay: 86_400)
-        let finding = try #require(try await scan(session.home).findings.first)
+        let finding = try #require(try await StoreRun.scan(session.home, jobs: 2).findings.first)
         #expect(finding.status == .truncated)
         #expect(finding.transcriptMessages == 996)
         #expect(finding.databaseMessages == 2)
@@ -45,7 +40,7 @@ import Testing
     func unusualSessionIDsAreBoundAsValues(id: String) async throws {
         let session = try TruncatedSession(id, count: 6, keepNewest: 2, seed: 3)
         for sessions in [[], [id]] {
-            let report = try await scan(session.home, sessions: sessions)
+            let report = try await StoreRun.scan(session.home, sessions: sessions, jobs: 2)
             #expect(report.findings.map(\.sessionID) == [id])
             #expect(report.findings.first?.status == .truncated)
         }
@@ -54,15 +49,15 @@ import Testing
     @Test func sessionFilterScansOnlyTheNamedSessions() async throws {
         let directory = TemporaryDirectory("demo")
         try DemoStore.build(home: directory.path)
-        let report = try await scan(directory.path, sessions: ["20260302_101500_d4e5f6", "20260309_170000_cli001"])
+        let report = try await StoreRun.scan(directory.path, sessions: ["20260302_101500_d4e5f6", "20260309_170000_cli001"], jobs: 2)
         #expect(report.findings.map(\.status) == [.truncated, .databaseOnly])
     }
 
     @Test func oneJobAndTwoJobsAgree() async throws {
         let directory = TemporaryDirectory("demo")
         try DemoStore.build(home: directory.path)
-        let one = try await scan(directory.path, jobs: 1)
-        let two = try await scan(directory.path, jobs: 2)
+        let one = try await StoreRun.scan(directory.path, jobs: 1)
+        let two = try await StoreRun.scan(directory.path, jobs: 2)
         #expect(one.findings == two.findings)
     }
 
@@ -73,14 +68,14 @@ import Testing
                                                                 "--interval", "0.005"])
         var scans = 0
         while writer.process.isRunning || scans == 0 {
-            let report = try await scan(directory.path)
+            let report = try await StoreRun.scan(directory.path, jobs: 2)
             let statuses = Dictionary(uniqueKeysWithValues: report.findings.map { ($0.sessionID.text, $0.status) })
             for session in planted { #expect(statuses[session.sessionID] == session.status) }
             scans += 1
         }
         writer.process.waitUntilExit()
         #expect(writer.process.terminationStatus == 0)
-        let final = try await scan(directory.path)
+        let final = try await StoreRun.scan(directory.path, jobs: 2)
         let live = try #require(final.findings.first { $0.sessionID == "live-session" })
         #expect(live.status == .databaseOnly)
         #expect(live.databaseMessages == 200)

@@ -28,6 +28,11 @@ enum CommandRunner {
         try start(executable, arguments, environment: environment).finish()
     }
 
+    /// `executable` (a built one) and `arguments` as one line for /bin/sh, each word in single quotes.
+    static func shellLine(_ arguments: [String], executable: String = "transcript-fsck") -> String {
+        ([path(of: executable)] + arguments).map { "'\($0)'" }.joined(separator: " ")
+    }
+
     /// Runs `command` with /bin/sh -c and waits for it.
     static func shell(_ command: String) throws -> CommandResult {
         let process = Process()

@@ -1,3 +1,4 @@
+import Foundation
 import StoreFixtures
 @testable import TranscriptFsck
 
@@ -28,4 +29,16 @@ struct TruncatedSession {
 
     /// True when the database now reads back, in the agent's order, as the whole transcript.
     func isWhole() throws -> Bool { try AgentView.matches(databasePath, session: id, messages) }
+
+    /// A copy of a session of 10 messages, 4 of them in the database, closed cleanly (no -wal, no -shm), in a
+    /// directory other users may enter; owned by root.
+    static func closedCopy(seed: UInt64) throws -> TemporaryDirectory {
+        let session = try TruncatedSession(count: 10, keepNewest: 4, seed: seed)
+        try StoreFiles.checkpoint(session.databasePath)
+        let copy = TemporaryDirectory("closed")
+        try FileManager.default.copyItem(atPath: session.databasePath, toPath: copy.file("state.db"))
+        try FileManager.default.copyItem(atPath: session.home + "/sessions", toPath: copy.file("sessions"))
+        guard chmod(copy.path, 0o755) == 0 else { throw POSIXError(.init(rawValue: errno) ?? .EPERM) }
+        return copy
+    }
 }
