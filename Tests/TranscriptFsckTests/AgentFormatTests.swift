@@ -4,12 +4,14 @@ import Testing
 @testable import TranscriptFsck
 
 /// The agent's format is detected once, from the schema, and every question about the store goes to it.
+/// Its tests are of three lanes, so each carries its own tag (Support/Tags.swift).
 @Suite struct AgentFormatTests {
     func detect(_ database: String) throws -> any AgentFormat {
         try DatabaseReader.withSnapshot(path: database) { _, format in format }
     }
 
-    @Test(arguments: [(FixtureSchema.early, "HermesTranscriptEra"), (.middle, "HermesTranscriptEra"), (.late, "HermesDisplayOrder")])
+    @Test(.tags(.store),
+          arguments: [(FixtureSchema.early, "HermesTranscriptEra"), (.middle, "HermesTranscriptEra"), (.late, "HermesDisplayOrder")])
     func eachFixtureGenerationHasItsFormat(schema: FixtureSchema, expected: String) throws {
         let directory = TemporaryDirectory()
         let store = try StoreBuilder(home: directory.path, schema: schema)
@@ -19,7 +21,8 @@ import Testing
     }
 
     /// The stores the released agents create themselves: 0.13.0 (transcripts), 0.16.0 (active, no compacted), 0.19.0.
-    @Test(arguments: [("0.13.0", "HermesTranscriptEra", nil), ("0.16.0", "HermesLiveContext", FlagColumns(active: "active", compacted: nil)),
+    @Test(.tags(.interop),
+          arguments: [("0.13.0", "HermesTranscriptEra", nil), ("0.16.0", "HermesLiveContext", FlagColumns(active: "active", compacted: nil)),
                       ("0.19.0", "HermesLiveContext", FlagColumns(active: "active", compacted: "compacted"))])
     func eachReleasedAgentsOwnStoreHasItsFormat(version: String, expected: String, flags: FlagColumns?) throws {
         let directory = TemporaryDirectory()
@@ -36,7 +39,7 @@ import Testing
         #expect(format.bookkeepingRole == "session_meta")
     }
 
-    @Test func aStoreWithoutTheMessagesTableIsNoKnownGeneration() throws {
+    @Test(.tags(.store)) func aStoreWithoutTheMessagesTableIsNoKnownGeneration() throws {
         let directory = TemporaryDirectory()
         let connection = try SQLiteConnection(path: directory.path + "/state.db", mode: .create)
         try connection.execute("CREATE TABLE sessions (id TEXT PRIMARY KEY)")
@@ -49,7 +52,7 @@ import Testing
 
     /// The flag columns are the ones the store has, whatever the generation: a store with display_order but no
     /// active column (once read as having one, whose SELECT then failed) has none.
-    @Test func aGenerationsFlagsAreTheColumnsTheStoreHas() throws {
+    @Test(.tags(.store)) func aGenerationsFlagsAreTheColumnsTheStoreHas() throws {
         let directory = TemporaryDirectory()
         let connection = try SQLiteConnection(path: directory.path + "/state.db", mode: .create)
         try connection.execute("""
@@ -67,7 +70,7 @@ import Testing
     }
 
     /// What the repair stores for list content, the export reads back as the list; what the agent cannot decode stays text.
-    @Test func encodedContentIsDecodedAsTheAgentDecodesIt() {
+    @Test(.tags(.unit)) func encodedContentIsDecodedAsTheAgentDecodesIt() {
         let list = #"[{"type": "text", "text": "hi"}]"#
         guard case .text(let stored) = HermesMessageValues.content(.json(list)) else {
             Issue.record("list content not stored as text")
@@ -79,7 +82,7 @@ import Testing
         #expect(HermesMessageValues.storedJSON(content: "plain") == nil)
     }
 
-    @Test func aMovedRowHasItsDerivedDisplayOrderDerivedAgain() throws {
+    @Test(.tags(.store)) func aMovedRowHasItsDerivedDisplayOrderDerivedAgain() throws {
         let directory = TemporaryDirectory()
         let late = try detect(StoreBuilder(home: directory.path, schema: .late).databasePath)
         #expect(late.copiedValue(of: "display_order") == "CASE WHEN display_order = id THEN NULL ELSE display_order END")

@@ -9,7 +9,7 @@ import Testing
 /// child lost rows, /retry, /undo and /compress that half failed under a held lock (to be left as they are), deleted
 /// and never-recorded sessions (only `repair --create-missing` or `--session` brings them back), and in rounds that
 /// upgrade to 0.16.0 or later an /undo whose target id is read before a repair and written after it.
-@Suite struct AgentInteropTests {
+@Suite(.tags(.interop)) struct AgentInteropTests {
     static let interop = InteropScripts.directory + "/interop.py"
 
     func round(_ arguments: String) throws -> CommandResult {

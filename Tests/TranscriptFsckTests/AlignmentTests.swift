@@ -1,7 +1,7 @@
 import Testing
 @testable import TranscriptFsck
 
-@Suite struct AlignmentTests {
+@Suite(.tags(.unit)) struct AlignmentTests {
     let transcript: [MessageFingerprint] = [1, 2, 3, 4, 5, 6, 7, 8]
 
     @Test func sameSequenceIsIdentical() {

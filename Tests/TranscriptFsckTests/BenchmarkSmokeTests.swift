@@ -5,7 +5,7 @@ import Testing
 
 /// A small run of what `make bench` uses: the generator is deterministic, and the reference audits
 /// agree with the scan on the store it makes.
-@Suite struct BenchmarkSmokeTests {
+@Suite(.tags(.store)) struct BenchmarkSmokeTests {
     @Test func generatorIsDeterministicAndPlantsBothPaths() throws {
         let first = TemporaryDirectory("bench"), second = TemporaryDirectory("bench")
         let scale = BenchmarkStore.Scale(sessions: 120, megabytes: 2, seed: 7)

@@ -3,7 +3,7 @@ import Testing
 @testable import TranscriptFsck
 
 /// What the tool says of itself: help, the metrics' HELP lines, and the shell completion of paths.
-@Suite struct CommandLineHelpTests {
+@Suite(.tags(.store)) struct CommandLineHelpTests {
     @Test func theTopLevelHelpSaysWhatContinuedAndDeferredMean() throws {
         let help = try CommandRunner.fsck(["--help"])
         #expect(help.status == 0)

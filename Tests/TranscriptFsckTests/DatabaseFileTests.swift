@@ -4,7 +4,7 @@ import Testing
 @testable import TranscriptFsck
 
 /// A database with a damaged page is called damaged, in one line that says what to do, by scan and repair alike.
-@Suite struct DamagedDatabaseTests {
+@Suite(.tags(.store)) struct DamagedDatabaseTests {
     @Test func onePageOverwrittenIsADamagedDatabaseNotAnotherFile() throws {
         let session = try TruncatedSession(count: 400, keepNewest: 300, seed: 72)
         let connection = try SQLiteConnection(path: session.databasePath, mode: .readWrite)
@@ -27,7 +27,7 @@ import Testing
 }
 
 /// A store on a read-only mount (a backup, a ZFS or LVM snapshot, a restic mount: the safe place to audit).
-@Suite struct ReadOnlySnapshotTests {
+@Suite(.tags(.store)) struct ReadOnlySnapshotTests {
     @Test(.enabled(if: geteuid() == 0, "needs root: it bind-mounts the store read-only"))
     func aCleanlyClosedWALStoreOnAReadOnlyMountIsAudited() throws {
         let directory = TemporaryDirectory("snapshot")
@@ -53,7 +53,7 @@ import Testing
 }
 
 /// The export writes the database's rows back as the agent's transcript: exactly as stored, or not at all.
-@Suite struct ExportExactnessTests {
+@Suite(.tags(.store)) struct ExportExactnessTests {
     @Test func aRowThatIsNotUTF8IsRefusedWithItsIDNotAltered() throws {
         let session = try TruncatedSession(count: 4, keepNewest: 4, seed: 81)
         try session.store.connection.execute("INSERT INTO messages (session_id, role, content, timestamp) "

@@ -5,7 +5,7 @@ import Testing
 
 /// A transcript of which the database has no trace: deleted by the user (the agent's delete leaves transcripts
 /// behind), or never recorded. Neither is created unless asked, and only the second fails the audit.
-@Suite struct DeletionTests {
+@Suite(.tags(.store)) struct DeletionTests {
     /// Three sessions written one after the other; the middle one is `middle`'s fate.
     struct Store {
         let directory = TemporaryDirectory("deletion")

@@ -3,7 +3,7 @@ import Testing
 @testable import TranscriptFsck
 
 /// `doctor`: each failure, made on real files, gets the fix for what is actually wrong; and `--format json`.
-@Suite struct DoctorTests {
+@Suite(.tags(.store)) struct DoctorTests {
     private func doctorAsNobody(_ home: String) throws -> CommandResult { try Nobody.fsck(["doctor", "--home", home]) }
 
     /// The fix line printed under the check named `name`, nil when it has none. A check's line is its result in 7

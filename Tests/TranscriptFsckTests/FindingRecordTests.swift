@@ -2,7 +2,7 @@ import Testing
 @testable import TranscriptFsck
 
 /// The `--since` state file keeps whole findings: every problem and warning must come back as it went in.
-@Suite struct FindingRecordTests {
+@Suite(.tags(.unit)) struct FindingRecordTests {
     static let problems: [Problem?] = [
         nil,
         .truncated(kept: 2, of: 996, lost: .older),

@@ -2,7 +2,7 @@ import Testing
 @testable import TranscriptFsck
 
 /// Reporting is the one place a finding's facts become words; these are the sentences people and JSON see.
-@Suite struct FindingWordsTests {
+@Suite(.tags(.unit)) struct FindingWordsTests {
     @Test func everyProblemIsOneSentenceWithItsFacts() {
         #expect(Problem.truncated(kept: 2, of: 996, lost: .older).sentence
                 == "the database holds the newest 2 of 996 messages; the 994 older ones are missing")

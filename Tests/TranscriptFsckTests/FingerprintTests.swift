@@ -3,7 +3,7 @@ import Testing
 @testable import TranscriptFsck
 
 /// A message must fingerprint the same from a transcript line and from the row the agent wrote for it.
-@Suite struct FingerprintTests {
+@Suite(.tags(.unit)) struct FingerprintTests {
     func lineFingerprint(_ line: String) throws -> MessageFingerprint {
         let scan = try Transcripts.scan(text: line + "\n")
         #expect(scan.error == nil)
@@ -135,7 +135,7 @@ import Testing
 }
 
 /// The timestamp the agent writes, and reading it back.
-@Suite struct TranscriptTimestampTests {
+@Suite(.tags(.unit)) struct TranscriptTimestampTests {
     @Test func writesMicrosecondsLikePythonIsoformatAndOmitsThemWhenZero() {
         let withFraction = TranscriptTimestamp.localISO8601(1_772_000_000.512345)
         #expect(withFraction.hasSuffix(".512345"))
@@ -156,7 +156,7 @@ import Testing
 
 /// The string scan in C (CScan: 32, 16 and 1 byte at a time) against a plain reading of RFC 8259 and UTF-8, on strings
 /// made of the bytes that matter, long enough for every path.
-@Suite struct StringScanTests {
+@Suite(.tags(.unit)) struct StringScanTests {
     /// Where the string ends and whether it holds escapes, read a byte at a time; nil when it is not well-formed.
     private func reference(_ body: [UInt8], validatingUTF8: Bool) -> (end: Int, escaped: Bool)? {
         var index = 0, escaped = false

@@ -4,7 +4,7 @@ import Testing
 @testable import TranscriptFsck
 
 /// Every input the fuzzer was seeded with or ever crashed on goes through the reader on every test run.
-@Suite struct FuzzRegressionTests {
+@Suite(.tags(.unit)) struct FuzzRegressionTests {
     static let fuzzDirectory = URL(fileURLWithPath: FixtureSchema.fixturesDirectory).deletingLastPathComponent().appendingPathComponent("Fuzz").path
 
     static var inputs: [String] {

@@ -5,7 +5,7 @@ import Testing
 
 /// A store written by Python's own json and sqlite3 modules, as FORMAT.md says the agent writes it,
 /// read back by Python the way the agent reads it: the Swift fixtures only imitate those encoders.
-@Suite struct InteropTests {
+@Suite(.tags(.store)) struct InteropTests {
     static let scripts = InteropScripts.directory
 
     @Test func scalarContentAndAnEscapedSessionMetaRoleAreReadAndWrittenAsTheAgentDoes() throws {

@@ -4,7 +4,7 @@ import Testing
 @testable import TranscriptFsck
 
 /// A backup cut short leaves no full-size partial copy, and one a killed run left is named until it is removed.
-@Suite struct InterruptedBackupTests {
+@Suite(.tags(.store)) struct InterruptedBackupTests {
     @Test func aPartialCopyLeftByAKilledRunIsNamedByDoctorAndTheNextRepair() throws {
         let session = try TruncatedSession(count: 10, keepNewest: 2, seed: 80)
         #expect(kill(999_999, 0) != 0)  // no such process

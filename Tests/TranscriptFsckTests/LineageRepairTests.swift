@@ -6,6 +6,7 @@ import Testing
 /// A compression lineage (root -> child -> grandchild through `parent_session_id`) is read by the agent with one
 /// query across its sessions, `WHERE session_id IN (root..tip) ORDER BY id`: a repair keeps every ancestor's rows
 /// below every descendant's.
+/// Its tests are of two lanes, so each carries its own tag (Support/Tags.swift).
 @Suite struct LineageRepairTests {
     /// Three sessions, each continuing the one before; `kept` says which messages of each the database holds.
     struct Chain {
@@ -49,7 +50,7 @@ import Testing
 
     func whole(_ messages: [FixtureMessage]) -> [FixtureMessage] { messages }
 
-    @Test func aRootThatLostItsOldestMessagesIsRepairedBelowItsContinuationsAndMovesNothing() async throws {
+    @Test(.tags(.store)) func aRootThatLostItsOldestMessagesIsRepairedBelowItsContinuationsAndMovesNothing() async throws {
         let chain = try Chain(counts: [12, 8, 6], kept: [{ Array($0.suffix(4)) }, whole, whole])
         let report = try await StoreRun.repair(chain.home)
         let root = try #require(report.sessions.first { $0.sessionID == "root" })
@@ -58,7 +59,7 @@ import Testing
         #expect(try chain.readsWhole())
     }
 
-    @Test func aChildThatLostItsOldestMessagesMovesAboveItsAncestorTogetherWithItsContinuation() async throws {
+    @Test(.tags(.store)) func aChildThatLostItsOldestMessagesMovesAboveItsAncestorTogetherWithItsContinuation() async throws {
         let chain = try Chain(counts: [6, 12, 6], kept: [whole, { Array($0.suffix(4)) }, whole])
         let report = try await StoreRun.repair(chain.home)
         let child = try #require(report.sessions.first { $0.sessionID == "child" })
@@ -70,7 +71,7 @@ import Testing
         #expect(again.sessions.allSatisfy { $0.inserted == 0 })
     }
 
-    @Test func aRootThatLostItsNewestMessagesPutsItsContinuationsAfterThem() async throws {
+    @Test(.tags(.store)) func aRootThatLostItsNewestMessagesPutsItsContinuationsAfterThem() async throws {
         let chain = try Chain(counts: [10, 6, 4], kept: [{ Array($0.prefix(6)) }, whole, whole])
         let report = try await StoreRun.repair(chain.home)
         let root = try #require(report.sessions.first { $0.sessionID == "root" })
@@ -79,7 +80,7 @@ import Testing
         #expect(try chain.readsWhole())
     }
 
-    @Test func aLineageThatWouldNeedRowsMovedWaitsForTheAgentToStop() async throws {
+    @Test(.tags(.store)) func aLineageThatWouldNeedRowsMovedWaitsForTheAgentToStop() async throws {
         let chain = try Chain(counts: [6, 12, 6], kept: [whole, { Array($0.suffix(4)) }, whole])
         let agent = try OpenConnection(chain.store.databasePath)
         let report = try await StoreRun.repair(chain.home)
@@ -90,7 +91,7 @@ import Testing
         #expect(try AgentView.integer(chain.store.databasePath, "SELECT count(*) FROM messages") == 16)
     }
 
-    @Test func sessionsWhoseParentsFormACycleAreTakenAsLineagesOfTheirOwn() {
+    @Test(.tags(.unit)) func sessionsWhoseParentsFormACycleAreTakenAsLineagesOfTheirOwn() {
         var sessions: [SessionID: DatabaseSession] = [:]
         for (id, parent) in [("a", "b"), ("b", "a"), ("c", "a"), ("d", nil)] as [(SessionID, SessionID?)] {
             sessions[id] = DatabaseSession()

@@ -4,8 +4,9 @@ import Testing
 @testable import TranscriptFsck
 
 /// A repair beside a process that has the database open, as the running agent does.
+/// Its tests are of two lanes, so each carries its own tag (Support/Tags.swift).
 @Suite struct LiveAgentTests {
-    @Test func anotherProcessWithTheDatabaseOpenIsSeenAndOurOwnConnectionIsNot() throws {
+    @Test(.tags(.store)) func anotherProcessWithTheDatabaseOpenIsSeenAndOurOwnConnectionIsNot() throws {
         let session = try TruncatedSession(count: 10, keepNewest: 2, seed: 21)
         // The fixture's own connection (this process) is open: it does not count.
         #expect(!OtherConnections.present(databasePath: session.databasePath))
@@ -17,23 +18,23 @@ import Testing
         #expect(!OtherConnections.present(databasePath: session.databasePath))
     }
 
-    @Test func noSharedMemoryFileMeansNoOtherConnection() {
+    @Test(.tags(.unit)) func noSharedMemoryFileMeansNoOtherConnection() {
         #expect(!OtherConnections.present(databasePath: "/nonexistent/state.db"))
     }
 
-    @Test func lockLinesAreReadAsTheKernelWritesThem() throws {
+    @Test(.tags(.unit)) func lockLinesAreReadAsTheKernelWritesThem() throws {
         let held = try #require(OtherConnections.Lock("1: POSIX  ADVISORY  READ 15831 fe:00:16229735 128 128"))
         #expect((held.pid, held.major, held.minor, held.inode, held.start, held.end) == (15831, 0xfe, 0, 16229735, 128, 128))
         #expect(OtherConnections.Lock("2: POSIX  ADVISORY  WRITE 99 08:01:5 0 EOF")?.end == nil)
         #expect(OtherConnections.Lock("1: -> POSIX  ADVISORY  WRITE 15832 fe:00:16229735 128 128") == nil)
     }
 
-    @Test func thePauseOutlastsTheLongestSleepOfSQLitesBusyHandler() {
+    @Test(.tags(.unit)) func thePauseOutlastsTheLongestSleepOfSQLitesBusyHandler() {
         // SQLite's default busy handler sleeps 1, 2, 5, 10, 15, 20, 25, 25, 25, 50, 50, then 100 ms at most.
         #expect(WritePacing.pause == .milliseconds(105))
     }
 
-    @Test func theEstimateCountsInsertsAndMovesAndLearnsFromTheHolds() throws {
+    @Test(.tags(.unit)) func theEstimateCountsInsertsAndMovesAndLearnsFromTheHolds() throws {
         var pacing = WritePacing()
         var expected = DatabaseSession()
         for id in 1...4 { expected.append(fingerprint: UInt64(id), rowID: Int64(id), timestamp: 0, flags: nil) }
@@ -48,7 +49,7 @@ import Testing
         #expect(pacing.estimate(plan) > .milliseconds(150))  // measured twice as slow: 206 ms
     }
 
-    @Test func aSessionTooLargeForTheBudgetIsDeferredWhileTheAgentHasTheDatabaseOpen() async throws {
+    @Test(.tags(.store)) func aSessionTooLargeForTheBudgetIsDeferredWhileTheAgentHasTheDatabaseOpen() async throws {
         let session = try TruncatedSession(count: 3000, keepNewest: 4, seed: 22)
         let agent = try OpenConnection(session.databasePath)
         let deferred = try await StoreRun.repair(session.home, .init(makeBackup: false, lockBudget: .milliseconds(1)))
@@ -71,7 +72,7 @@ import Testing
         #expect(written.fullTextChecks.allSatisfy { $0.skipped == nil && $0.failure == nil })
     }
 
-    @Test func smallSessionsAreWrittenBesideTheAgent() async throws {
+    @Test(.tags(.store)) func smallSessionsAreWrittenBesideTheAgent() async throws {
         let session = try TruncatedSession(count: 40, keepNewest: 4, seed: 23)
         let agent = try OpenConnection(session.databasePath)
         defer { agent.close() }

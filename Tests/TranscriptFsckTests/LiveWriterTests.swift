@@ -4,6 +4,7 @@ import Testing
 @testable import TranscriptFsck
 
 /// Scans and repairs beside a process that writes the way the agent does.
+/// Its tests are of two lanes, so each carries its own tag (Support/Tags.swift).
 @Suite struct LiveWriterTests {
     /// Row `id` was written at time `id`; the transcript last at `transcriptWritten`.
     func scan(_ fingerprints: [MessageFingerprint], rows: [MessageFingerprint], rowIDs: [Int64], watermark: Int64,
@@ -17,7 +18,7 @@ import Testing
         return SessionComparison.compare(sessionID: "s", transcripts: [transcript], database: database, writtenAfterRowID: watermark)
     }
 
-    @Test func rowsWrittenAfterTheTranscriptWasReadDoNotMakeATruncatedSessionDiverge() {
+    @Test(.tags(.unit)) func rowsWrittenAfterTheTranscriptWasReadDoNotMakeATruncatedSessionDiverge() {
         // The transcript was read with messages 1...5; the agent then wrote row 6 before appending it to the transcript.
         let finding = scan([1, 2, 3, 4, 5], rows: [4, 5, 6], rowIDs: [10, 11, 12], watermark: 11)
         #expect(finding.status == .truncated)
@@ -25,7 +26,7 @@ import Testing
         #expect(finding.inFlightRows == 1)
     }
 
-    @Test func rowsFromBeforeTheTranscriptReadAreTheSessionGoingOn() {
+    @Test(.tags(.unit)) func rowsFromBeforeTheTranscriptReadAreTheSessionGoingOn() {
         // Row 12 was there before the transcript was read and the transcript never held it: written after an upgrade.
         let finding = scan([1, 2, 3, 4, 5], rows: [4, 5, 6], rowIDs: [10, 11, 12], watermark: 12)
         #expect(finding.status == .continued)
@@ -33,14 +34,14 @@ import Testing
         #expect(finding.inFlightRows == 0)
     }
 
-    @Test func aNewRowThatEqualsAMissingMessageIsNeverLeftOut() {
+    @Test(.tags(.unit)) func aNewRowThatEqualsAMissingMessageIsNeverLeftOut() {
         // Row 12 holds the same as message 2: it stays in the comparison, not left out as in flight, and needs a person.
         let finding = scan([1, 2, 3, 4, 5], rows: [4, 5, 2], rowIDs: [10, 11, 12], watermark: 11)
         #expect(finding.status == .diverged)
         #expect(finding.inFlightRows == 0)
     }
 
-    @Test func rowsWrittenBeforeTheTranscriptWasLastWrittenAreRowsItDropped() {
+    @Test(.tags(.unit)) func rowsWrittenBeforeTheTranscriptWasLastWrittenAreRowsItDropped() {
         // The transcript was rewritten (/undo, /retry) at time 20, after rows 10-12: row 12 is a turn it dropped.
         let finding = scan([1, 2, 3, 4, 5], rows: [4, 5, 6], rowIDs: [10, 11, 12], watermark: 12, transcriptWritten: 20)
         #expect(finding.status == .diverged)
@@ -48,7 +49,7 @@ import Testing
         #expect(finding.problem?.sentence.contains("a turn the transcript dropped") == true)
     }
 
-    @Test func historyTheAgentWroteASecondTimeIsNamedAndNeedsAPerson() {
+    @Test(.tags(.unit)) func historyTheAgentWroteASecondTimeIsNamedAndNeedsAPerson() {
         // hermes-agent 0.17.0's /compress after /resume flushes the history it loaded (rows 10-11) into the session again.
         let finding = scan([1, 2, 3, 4, 5], rows: [4, 5, 4, 5], rowIDs: [10, 11, 12, 13], watermark: 13)
         #expect(finding.status == .diverged)
@@ -56,7 +57,7 @@ import Testing
         #expect(finding.problem?.sentence.contains("delete this session's repeated rows (its rows with ids 12 to 13)") == true)
     }
 
-    @Test func rowsWhoseTranscriptTimeIsUnknownAreNotTakenForTheSessionGoingOn() {
+    @Test(.tags(.unit)) func rowsWhoseTranscriptTimeIsUnknownAreNotTakenForTheSessionGoingOn() {
         var transcript = TranscriptScan(sessionID: "s", path: "s.jsonl")
         transcript.fingerprints = [1, 2, 3]
         var database = DatabaseSession()
@@ -67,13 +68,13 @@ import Testing
         #expect(SessionComparison.compare(sessionID: "s", transcripts: [transcript], database: database).status == .diverged)
     }
 
-    @Test func aRowThatEqualsAMessageDueAfterTheSurvivorsDiverges() {
+    @Test(.tags(.unit)) func aRowThatEqualsAMessageDueAfterTheSurvivorsDiverges() {
         // Row 12 holds message 5, which belongs after the rows the transcript explains: it may be that message, out of order.
         let finding = scan([1, 2, 3, 4, 5], rows: [3, 9, 5], rowIDs: [10, 11, 12], watermark: 12)
         #expect(finding.status == .diverged)
     }
 
-    @Test func repairBesideAnAgentWritingKeepsEveryMessageOnceInOrder() async throws {
+    @Test(.tags(.store)) func repairBesideAnAgentWritingKeepsEveryMessageOnceInOrder() async throws {
         let session = try TruncatedSession("live", count: 60, keepNewest: 4, seed: 41)
         let transcript = session.home + "/sessions/live.jsonl"
         let writer = try CommandRunner.start("fsck-fixtures", ["append-messages", session.databasePath, "live", "60",

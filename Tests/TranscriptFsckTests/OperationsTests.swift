@@ -5,7 +5,7 @@ import Testing
 
 /// What cron jobs, operators and Makefiles use: report formats, files written atomically, metrics,
 /// incremental audits, filters, export, doctor.
-@Suite struct OperationsTests {
+@Suite(.tags(.store)) struct OperationsTests {
     @Test(.enabled(if: geteuid() == 0, "makes a character device with mknod: needs root"))
     func aDeviceOrAFifoIsWrittenNotReplaced() throws {
         let directory = TemporaryDirectory("demo")

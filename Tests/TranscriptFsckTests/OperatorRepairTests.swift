@@ -5,7 +5,7 @@ import Testing
 
 /// What an operator at a terminal or a script sees of a repair: the dry run's exit status and words, a repair queued
 /// behind another, an interrupted repair, the progress line.
-@Suite struct OperatorRepairTests {
+@Suite(.tags(.store)) struct OperatorRepairTests {
     @Test func aDryRunWithWorkExitsOneAndSaysWhatWouldHappenThenZeroOnceRepaired() throws {
         let session = try TruncatedSession(count: 40, keepNewest: 3, seed: 22)
         let dryRun = try CommandRunner.fsck(["repair", "--home", session.home, "--dry-run"])

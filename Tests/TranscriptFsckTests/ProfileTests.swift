@@ -5,6 +5,7 @@ import Testing
 
 /// A root's profiles are stores of their own (Hermes 0.13.0 on): a scan of the root audits each, a repair repairs each,
 /// and one store's damage is that store's finding.
+/// Its tests are of two lanes, so each carries its own tag (Support/Tags.swift).
 @Suite struct ProfileTests {
     private func json(_ result: CommandResult) throws -> [String: Any] {
         try #require(try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
@@ -16,7 +17,7 @@ import Testing
     }
 
     // The false all-clear: the root is whole, a profile beside it is not.
-    @Test func aRootWhoseProfileLostHistoryFailsTheAuditAndNamesTheProfile() throws {
+    @Test(.tags(.store)) func aRootWhoseProfileLostHistoryFailsTheAuditAndNamesTheProfile() throws {
         let root = try ProfiledRoot([("default", 12, 12), ("coder", 30, 4), ("writer", 10, 10)])
         let table = try CommandRunner.fsck(["scan", "--home", root.root])
         #expect(table.status == 1, "\(table.standardOutput)")
@@ -34,7 +35,7 @@ import Testing
         #expect(try stores(document)["coder"]?["database"] as? String == root.database("coder"))
     }
 
-    @Test func aHomeThatIsOneProfileIsThatProfileAloneAsTheAgentResolvesIt() throws {
+    @Test(.tags(.store)) func aHomeThatIsOneProfileIsThatProfileAloneAsTheAgentResolvesIt() throws {
         let root = try ProfiledRoot([("default", 30, 4), ("coder", 12, 12)])
         for environment in [["HERMES_HOME": root.home("coder")], [:]] {
             let arguments = environment.isEmpty ? ["--home", root.home("coder")] : []
@@ -45,7 +46,7 @@ import Testing
         }
     }
 
-    @Test func profileNarrowsTheRunAsTheAgentSpellsNames() throws {
+    @Test(.tags(.store)) func profileNarrowsTheRunAsTheAgentSpellsNames() throws {
         let root = try ProfiledRoot([("default", 30, 4), ("coder", 12, 12), ("writer", 10, 10)])
         let coder = try CommandRunner.fsck(["scan", "--home", root.root, "--profile", " Coder ", "--format", "json"])
         #expect(coder.status == 0)
@@ -65,7 +66,7 @@ import Testing
         }
     }
 
-    @Test func aProfileThatNeverRanIsNothingToAuditAndDirectoriesTheAgentIgnoresAreIgnored() throws {
+    @Test(.tags(.store)) func aProfileThatNeverRanIsNothingToAuditAndDirectoriesTheAgentIgnoresAreIgnored() throws {
         let root = try ProfiledRoot([("default", 12, 12), ("fresh", 0, 0), ("coder", 10, 10)])
         for ignored in ["Upper", "-dash", "default"] {
             try FileManager.default.createDirectory(atPath: root.root + "/profiles/\(ignored)/sessions", withIntermediateDirectories: true)
@@ -80,7 +81,7 @@ import Testing
         #expect(table.standardOutput.contains("Every store is consistent (3 stores)."))
     }
 
-    @Test func aProfileThatNeverRanNamedAloneIsNothingToAuditToo() throws {
+    @Test(.tags(.store)) func aProfileThatNeverRanNamedAloneIsNothingToAuditToo() throws {
         let root = try ProfiledRoot([("default", 12, 12), ("fresh", 0, 0)])
         for arguments in [["--home", root.home("fresh")], ["--home", root.root, "--profile", "fresh"]] {
             let scan = try CommandRunner.fsck(["scan"] + arguments)
@@ -93,7 +94,7 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: root.database("fresh")))
     }
 
-    @Test func ofManyHomesOneThatLacksTheProfileNamedIsThatHomesFailure() throws {
+    @Test(.tags(.store)) func ofManyHomesOneThatLacksTheProfileNamedIsThatHomesFailure() throws {
         let first = try ProfiledRoot([("default", 12, 12), ("coder", 30, 4)], label: "home-a")
         let second = try ProfiledRoot([("default", 12, 12)], label: "home-b")
         let result = try CommandRunner.fsck(["scan", "--home", first.root, "--home", second.root, "--profile", "coder", "--format", "json"])
@@ -107,7 +108,7 @@ import Testing
         #expect(try CommandRunner.fsck(["scan", "--home", second.root, "--profile", "coder"]).status == 2)
     }
 
-    @Test func theNextCommandNamesTheStoreItIsFor() throws {
+    @Test(.tags(.store)) func theNextCommandNamesTheStoreItIsFor() throws {
         let directory = TemporaryDirectory("spaced")
         let root = try ProfiledRoot([("default", 12, 12), ("coder", 30, 4)], in: directory)
         let spaced = directory.path + "/it's here"
@@ -123,7 +124,7 @@ import Testing
     }
 
     // What the agent could not have made is never "never ran": a link to a state.db that is gone, a home that is not there.
-    @Test func aStoreThatCannotBeLookedAtIsAFailureNotAProfileThatNeverRan() throws {
+    @Test(.tags(.store)) func aStoreThatCannotBeLookedAtIsAFailureNotAProfileThatNeverRan() throws {
         let root = try ProfiledRoot([("default", 12, 12), ("gone", 0, 0)])
         #expect(symlink("/nonexistent/state.db", root.database("gone")) == 0)
         let linked = try CommandRunner.fsck(["scan", "--home", root.root, "--format", "json"])
@@ -134,7 +135,7 @@ import Testing
         #expect(typo.standardError.contains("profiles/nope/state.db: no such database"))
     }
 
-    @Test(.asNobody)
+    @Test(.tags(.store), .asNobody)
     func profilesThisUserCannotListOrEnterAreNeverAnAllClear() throws {
         let root = try ProfiledRoot([("default", 12, 12), ("coder", 30, 4)])
         #expect(chmod(root.root, 0o755) == 0)
@@ -149,7 +150,7 @@ import Testing
         #expect(chmod(root.home("coder"), 0o755) == 0)
     }
 
-    @Test func aListOfHomesThatListsNoneIsAnErrorNotTheDefaultHome() throws {
+    @Test(.tags(.store)) func aListOfHomesThatListsNoneIsAnErrorNotTheDefaultHome() throws {
         let root = try ProfiledRoot([("default", 12, 12)])
         for (name, text) in [("empty", ""), ("comments", "# none found tonight\n\n"), ("nul", "\(root.root)\u{0}junk\n")] {
             let list = root.directory.file(name + ".txt")
@@ -161,7 +162,7 @@ import Testing
         #expect(try CommandRunner.fsck(["scan", "--home", ""]).status == 2)
     }
 
-    @Test func oneStoreSpeltManyWaysIsAuditedOnce() throws {
+    @Test(.tags(.store)) func oneStoreSpeltManyWaysIsAuditedOnce() throws {
         let root = try ProfiledRoot([("default", 30, 4), ("coder", 12, 12)])
         let link = root.directory.path + "-link"
         #expect(symlink(root.root, link) == 0)
@@ -172,7 +173,7 @@ import Testing
         #expect(summary["stores"] == 2 && summary["missing_messages"] == 26, "\(summary)")
     }
 
-    @Test func backupNamesOfTwoStoresNeverMeet() {
+    @Test(.tags(.unit)) func backupNamesOfTwoStoresNeverMeet() {
         func prefix(_ label: String) -> String {
             NamedStore(location: StoreLocation(database: "/x/state.db", transcriptRoots: []), root: nil, profile: nil, label: label,
                        mayNeverHaveRun: false, unavailable: nil).fileNamePrefix
@@ -183,7 +184,7 @@ import Testing
         #expect(prefix("a%2F") != prefix("a/"))
     }
 
-    @Test func oneStoreThatCannotBeReadIsThatStoresOutcomeAndTheWorstExitStatus() throws {
+    @Test(.tags(.store)) func oneStoreThatCannotBeReadIsThatStoresOutcomeAndTheWorstExitStatus() throws {
         let root = try ProfiledRoot([("default", 30, 4), ("broken", 10, 10), ("coder", 10, 10)])
         try Data("this is not a database, it only sits where one should be".utf8).write(to: URL(fileURLWithPath: root.database("broken")))
         let result = try CommandRunner.fsck(["scan", "--home", root.root, "--format", "json"])
@@ -204,7 +205,7 @@ import Testing
         #expect(xml.components(separatedBy: "<testsuite ").count - 1 == 3)
     }
 
-    @Test func aRepairOfTheRootRepairsEveryProfileEachWithItsOwnLockAndBackup() throws {
+    @Test(.tags(.store)) func aRepairOfTheRootRepairsEveryProfileEachWithItsOwnLockAndBackup() throws {
         let root = try ProfiledRoot([("default", 30, 4), ("coder", 40, 6), ("writer", 10, 10), ("fresh", 0, 0)])
         let dry = try CommandRunner.fsck(["repair", "--home", root.root, "--dry-run", "--format", "json"])
         #expect(dry.status == 1, "a dry run with something to write exits 1: \(dry.standardError)")
@@ -227,7 +228,7 @@ import Testing
         #expect(file.status == 2 && file.standardError.contains("name a directory for their backups"))
     }
 
-    @Test func sessionNamesASessionOfOneStore() throws {
+    @Test(.tags(.store)) func sessionNamesASessionOfOneStore() throws {
         let root = try ProfiledRoot([("default", 30, 4), ("coder", 40, 6)])
         let ambiguous = try CommandRunner.fsck(["repair", "--home", root.root, "--session", "s"])
         #expect(ambiguous.status == 2)
@@ -238,7 +239,7 @@ import Testing
         #expect(try root.isWhole("coder") && !root.isWhole("default"))
     }
 
-    @Test func sinceKeepsAStateSectionPerStore() throws {
+    @Test(.tags(.store)) func sinceKeepsAStateSectionPerStore() throws {
         let root = try ProfiledRoot([("default", 12, 12), ("coder", 30, 4)])
         let state = root.directory.file("audit.state")
         #expect(try CommandRunner.fsck(["scan", "--home", root.root, "--since", state]).status == 1)
@@ -260,7 +261,7 @@ import Testing
         #expect(try self.stores(json(both)).values.allSatisfy { ($0["scan"] as? [String: Any])?["unchanged_skipped"] as? Int == 1 })
     }
 
-    @Test func manyHomesInOneRunEachNamedByItsRoot() throws {
+    @Test(.tags(.store)) func manyHomesInOneRunEachNamedByItsRoot() throws {
         let first = try ProfiledRoot([("default", 12, 12)], label: "home-a")
         let second = try ProfiledRoot([("default", 30, 4), ("coder", 10, 10)], label: "home-b")
         let list = first.directory.file("homes.txt")
@@ -285,7 +286,7 @@ import Testing
         #expect(mixed.status == 2 && mixed.standardError.contains("--db and --transcripts name one store's files"))
     }
 
-    @Test func doctorListsTheProfilesItFoundAndChecksEach() throws {
+    @Test(.tags(.store)) func doctorListsTheProfilesItFoundAndChecksEach() throws {
         let root = try ProfiledRoot([("default", 12, 12), ("coder", 10, 10), ("fresh", 0, 0)])
         try FileManager.default.createDirectory(atPath: root.root + "/profiles/Not.A.Name", withIntermediateDirectories: true)
         let result = try CommandRunner.fsck(["doctor", "--home", root.root])
@@ -295,7 +296,7 @@ import Testing
         #expect(result.standardOutput.contains("this profile has never run a session"))
     }
 
-    @Test func exportReadsTheProfileItIsGiven() throws {
+    @Test(.tags(.store)) func exportReadsTheProfileItIsGiven() throws {
         let root = try ProfiledRoot([("default", 12, 12), ("coder", 10, 10)])
         let coder = try CommandRunner.fsck(["export", "--home", root.root, "--profile", "coder", "--session", "s"])
         #expect(coder.status == 0, "\(coder.standardError)")
@@ -304,7 +305,7 @@ import Testing
         #expect(home.standardOutput.split(separator: "\n").count == 12)
     }
 
-    @Test func profileNamesAndPlacesAreTheAgents() {
+    @Test(.tags(.unit)) func profileNamesAndPlacesAreTheAgents() {
         #expect(HermesProfiles.place(home: "/srv/hermes/profiles/coder").root == "/srv/hermes")
         #expect(HermesProfiles.place(home: "/srv/hermes/profiles/coder/").profile == "coder")
         #expect(HermesProfiles.place(home: "/opt/data").profile == "default")

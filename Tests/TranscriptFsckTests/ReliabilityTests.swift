@@ -4,7 +4,7 @@ import Testing
 @testable import TranscriptFsck
 
 /// Faults around the tool: a full disk, a read-only file system, a database that vanishes, links that leave the store.
-@Suite struct ReliabilityTests {
+@Suite(.tags(.store)) struct ReliabilityTests {
     /// Runs `transcript-fsck` under a shell that caps file sizes, as a full disk would.
     func fsckWithFileSizeLimit(kilobytes: Int, _ arguments: [String]) throws -> CommandResult {
         // Ignoring SIGXFSZ turns the over-limit write into an EFBIG error that SQLite reports, as ENOSPC would be.
@@ -359,7 +359,7 @@ import Testing
 }
 
 /// A single huge message (issue 17, case 11): the scan held it twice and the repair eleven times.
-@Suite struct HugeMessageMemoryTests {
+@Suite(.tags(.store)) struct HugeMessageMemoryTests {
     /// Sanitizers' shadow memory makes resident size meaningless; make sanitize skips these.
     @Test(.disabled(if: ProcessInfo.processInfo.environment["TRANSCRIPT_FSCK_SANITIZER"] != nil, "RSS under a sanitizer"))
     func aHugeMessageIsHeldOnceByTheScanAndTwiceByTheRepair() throws {

@@ -4,7 +4,7 @@ import Testing
 @testable import TranscriptFsck
 
 /// `transcript-fsck repair` as a separate process: beside other writers, under SIGKILL, and its exit statuses.
-@Suite struct RepairCommandTests {
+@Suite(.tags(.store)) struct RepairCommandTests {
     @Test func dryRunLeavesTheFileByteIdentical() throws {
         let directory = TemporaryDirectory("demo")
         try DemoStore.build(home: directory.path)

@@ -4,7 +4,7 @@ import Testing
 @testable import TranscriptFsck
 
 /// The repair lock beside the database: never followed through a link, and owned as the database is.
-@Suite struct RepairLockTests {
+@Suite(.tags(.store)) struct RepairLockTests {
     @Test func aLinkPlantedAtTheLocksNameIsRefusedAndNothingIsCreatedWhereItPoints() throws {
         let session = try TruncatedSession(count: 10, keepNewest: 2, seed: 70)
         let target = session.directory.file("nologin")

@@ -4,7 +4,7 @@ import Testing
 @testable import TranscriptFsck
 
 /// Backfills on real SQLite files with the Hermes schema and its FTS triggers.
-@Suite struct RepairTests {
+@Suite(.tags(.store)) struct RepairTests {
     func conversation(_ count: Int, seed: UInt64 = 11) -> [FixtureMessage] {
         var generator = ConversationGenerator(seed: seed)
         return generator.conversation(count: count, start: 1_772_000_000)
@@ -333,7 +333,7 @@ import Testing
 }
 
 /// Where backfilled rows' timestamps go.
-@Suite struct TimestampPlacementTests {
+@Suite(.tags(.unit)) struct TimestampPlacementTests {
     @Test func ownTimesAreKeptWhenTheyFit() {
         #expect(TimestampPlacement.place([1, 2, 3], after: nil, before: 10, fallback: 0) == [1, 2, 3])
     }

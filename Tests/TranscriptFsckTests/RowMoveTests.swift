@@ -7,7 +7,7 @@ import Testing
 /// inactive), so rows it can see keep their ids wherever there is room: below the lowest id for the oldest messages,
 /// in free ids between two rows. Only where there is none do the rows after a gap get new ids, every value kept,
 /// and only with no other process holding the database open.
-@Suite struct RowMoveTests {
+@Suite(.tags(.store)) struct RowMoveTests {
     /// Every column of the session's message rows but `display_order` (and `id` unless asked), in id order.
     func rows(_ database: String, session: String, withIDs: Bool = false) throws -> [[String?]] {
         let connection = try SQLiteConnection(path: database, mode: .readOnly)

@@ -4,7 +4,7 @@ import Testing
 @testable import TranscriptFsck
 
 /// `transcript-fsck scan` as a program: exit status, output formats, and its one-line errors.
-@Suite struct ScanCommandTests {
+@Suite(.tags(.store)) struct ScanCommandTests {
     @Test func cleanStoreExitsZero() throws {
         let session = try TruncatedSession(count: 12, keepNewest: 12, seed: 5)
         let result = try CommandRunner.fsck(["scan", "--home", session.home])

@@ -2,7 +2,7 @@ import Testing
 import TranscriptFsck
 
 /// Session ids are their bytes: what SQLite and the file system compare, not what Swift's `String` does.
-@Suite struct SessionIDTests {
+@Suite(.tags(.unit)) struct SessionIDTests {
     @Test func idsAreEqualOnlyWhenTheirBytesAre() {
         #expect(SessionID("caf\u{E9}") != SessionID("cafe\u{301}"))
         #expect(Set([SessionID("caf\u{E9}"), SessionID("cafe\u{301}")]).count == 2)

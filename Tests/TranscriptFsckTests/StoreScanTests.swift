@@ -4,7 +4,7 @@ import Testing
 @testable import TranscriptFsck
 
 /// Whole-store scans on real SQLite files built with each schema generation.
-@Suite struct StoreScanTests {
+@Suite(.tags(.store)) struct StoreScanTests {
     @Test(arguments: FixtureSchema.allCases)
     func demoStoreGetsEveryPlantedStatus(schema: FixtureSchema) async throws {
         let directory = TemporaryDirectory("demo")

@@ -4,7 +4,8 @@ import Testing
 
 /// `make torture`: the long fault runs, off unless TRANSCRIPT_FSCK_TORTURE is set. `make test` runs short versions
 /// of each (RepairCommandTests, LiveWriterTests, ReliabilityTests).
-@Suite(.enabled(if: ProcessInfo.processInfo.environment["TRANSCRIPT_FSCK_TORTURE"] != nil, "set TRANSCRIPT_FSCK_TORTURE=1 (make torture)"))
+@Suite(.tags(.store),
+       .enabled(if: ProcessInfo.processInfo.environment["TRANSCRIPT_FSCK_TORTURE"] != nil, "set TRANSCRIPT_FSCK_TORTURE=1 (make torture)"))
 struct TortureTests {
     /// Kill points over one large repair; each is a fresh copy of the store killed after a seeded number of committed rows.
     @Test func repairSurvivesFiftyKillPoints() throws {

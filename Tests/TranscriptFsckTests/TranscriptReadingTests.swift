@@ -3,24 +3,25 @@ import Testing
 @testable import TranscriptFsck
 
 /// The transcript reader: plain and gzip files, damage, and the edges of the line format.
+/// Its tests are of two lanes (the large files are `store`), so each carries its own tag (Support/Tags.swift).
 @Suite struct TranscriptReadingTests {
     let text = Transcripts.lines(40).joined(separator: "\n") + "\n"
 
-    @Test func plainFileCountsEveryMessageLine() throws {
+    @Test(.tags(.unit)) func plainFileCountsEveryMessageLine() throws {
         let scan = try Transcripts.scan(text: text)
         #expect(scan.error == nil)
         #expect(scan.messageCount == 40)
         #expect(scan.uncompressedBytes == text.utf8.count)
     }
 
-    @Test func gzipGivesTheSameMessagesAsThePlainFile() throws {
+    @Test(.tags(.unit)) func gzipGivesTheSameMessagesAsThePlainFile() throws {
         let plain = try Transcripts.scan(text: text)
         let gzip = try Transcripts.scan(Transcripts.gzip(text), name: "s.jsonl.gz")
         #expect(gzip.error == nil)
         #expect(gzip.fingerprints == plain.fingerprints)
     }
 
-    @Test(arguments: [2, 3, 7])
+    @Test(.tags(.unit), arguments: [2, 3, 7])
     func multiMemberGzipIsReadToTheEnd(members: Int) throws {
         let plain = try Transcripts.scan(text: text)
         let gzip = try Transcripts.scan(Transcripts.gzip(text, members: members), name: "s.jsonl.gz")
@@ -28,7 +29,7 @@ import Testing
         #expect(gzip.fingerprints == plain.fingerprints)
     }
 
-    @Test func truncatedGzipIsAnErrorNamingTheByteOffset() throws {
+    @Test(.tags(.unit)) func truncatedGzipIsAnErrorNamingTheByteOffset() throws {
         let archive = try Transcripts.gzip(text)
         let scan = try Transcripts.scan(Array(archive.prefix(archive.count / 2)), name: "s.jsonl.gz")
         let error = try #require(scan.error)
@@ -37,7 +38,7 @@ import Testing
         #expect(error.description.contains("s.jsonl.gz: byte \(archive.count / 2)"))
     }
 
-    @Test func gzipPaddedWithZerosIsReadAsGzipAndPythonReadIt() throws {
+    @Test(.tags(.store)) func gzipPaddedWithZerosIsReadAsGzipAndPythonReadIt() throws {
         let lines = Transcripts.lines(40)
         let archive = try Transcripts.gzip(lines.joined(separator: "\n") + "\n", members: 3) + [UInt8](repeating: 0, count: 70_000)
         let directory = TemporaryDirectory("padded")
@@ -49,7 +50,7 @@ import Testing
         #expect(python.standardOutput == "40\n", "\(python.standardError)")
     }
 
-    @Test func damageInALaterGzipMemberIsNamedAtItsByteAndTheMessagesBeforeItCount() throws {
+    @Test(.tags(.unit)) func damageInALaterGzipMemberIsNamedAtItsByteAndTheMessagesBeforeItCount() throws {
         // Enough text that the damage lies well past the first 256 KiB read; 40 members, one damaged at its header.
         let lines = Transcripts.lines(4000, seed: 9)
         let text = Array((lines.joined(separator: "\n") + "\n").utf8)
@@ -69,7 +70,7 @@ import Testing
         #expect(scan.messageCount == whole, "\(scan.messageCount) messages counted, \(whole) lie before the damage")
     }
 
-    @Test func gzipCutAtEveryFewBytesIsNeverReadAsWhole() throws {
+    @Test(.tags(.unit)) func gzipCutAtEveryFewBytesIsNeverReadAsWhole() throws {
         let archive = try Transcripts.gzip(Transcripts.lines(5).joined(separator: "\n") + "\n")
         for length in stride(from: 1, to: archive.count, by: 7) {
             let scan = try Transcripts.scan(Array(archive.prefix(length)), name: "s.jsonl.gz")
@@ -77,7 +78,7 @@ import Testing
         }
     }
 
-    @Test func corruptGzipDataIsAnError() throws {
+    @Test(.tags(.unit)) func corruptGzipDataIsAnError() throws {
         var archive = try Transcripts.gzip(text)
         for index in stride(from: 20, to: archive.count - 8, by: 3) { archive[index] ^= 0x5A }
         let scan = try Transcripts.scan(archive, name: "s.jsonl.gz")
@@ -85,28 +86,28 @@ import Testing
         #expect(error.reason.contains("gzip"))
     }
 
-    @Test func dataThatIsNotGzipIsAnError() throws {
+    @Test(.tags(.unit)) func dataThatIsNotGzipIsAnError() throws {
         let scan = try Transcripts.scan(text: text, name: "s.jsonl.gz")
         let error = try #require(scan.error)
         #expect(error.reason.contains("corrupt gzip data"))
         #expect(error.place == .byte(0))
     }
 
-    @Test func unfinishedLastLineIsAWarningAndNotCounted() throws {
+    @Test(.tags(.unit)) func unfinishedLastLineIsAWarningAndNotCounted() throws {
         let scan = try Transcripts.scan(text: text + #"{"role": "user", "content": "half"#)
         #expect(scan.error == nil)
         #expect(scan.messageCount == 40)
         #expect(scan.unfinishedLastLine == 41)
     }
 
-    @Test func completeLastLineWithoutNewlineIsCounted() throws {
+    @Test(.tags(.unit)) func completeLastLineWithoutNewlineIsCounted() throws {
         let scan = try Transcripts.scan(text: text + #"{"role": "user", "content": "whole"}"#)
         #expect(scan.error == nil)
         #expect(scan.messageCount == 41)
         #expect(scan.unfinishedLastLine == nil)
     }
 
-    @Test func badLineInTheMiddleIsCorruptWithItsLineNumber() throws {
+    @Test(.tags(.unit)) func badLineInTheMiddleIsCorruptWithItsLineNumber() throws {
         var lines = Transcripts.lines(10)
         lines[4] = #"{"role": "user", "content": "oops",}"#
         let scan = try Transcripts.scan(text: lines.joined(separator: "\n") + "\n")
@@ -115,7 +116,7 @@ import Testing
         #expect(error.description.contains("line 5"))
     }
 
-    @Test func invalidUTF8IsCorrupt() throws {
+    @Test(.tags(.unit)) func invalidUTF8IsCorrupt() throws {
         var bytes = Array(#"{"role": "user", "content": "caf"#.utf8)
         bytes += [0xC3, 0x28]
         bytes += Array("\"}\n".utf8)
@@ -124,35 +125,35 @@ import Testing
         #expect(error.reason.contains("invalid UTF-8"))
     }
 
-    @Test func nulByteInsideAStringIsCorrupt() throws {
+    @Test(.tags(.unit)) func nulByteInsideAStringIsCorrupt() throws {
         let scan = try Transcripts.scan(Array(#"{"role": "user", "content": "a"#.utf8) + [0] + Array("\"}\n".utf8))
         #expect(try #require(scan.error).reason.contains("control character"))
     }
 
-    @Test func emptyPlainFileHasNoMessages() throws {
+    @Test(.tags(.unit)) func emptyPlainFileHasNoMessages() throws {
         let scan = try Transcripts.scan([])
         #expect(scan.error == nil)
         #expect(scan.messageCount == 0)
     }
 
-    @Test func fileOfBlankLinesHasNoMessages() throws {
+    @Test(.tags(.unit)) func fileOfBlankLinesHasNoMessages() throws {
         let scan = try Transcripts.scan(text: "\n\n  \n\r\n\n")
         #expect(scan.error == nil)
         #expect(scan.messageCount == 0)
     }
 
-    @Test func emptyGzipFileIsCorrupt() throws {
+    @Test(.tags(.unit)) func emptyGzipFileIsCorrupt() throws {
         let scan = try Transcripts.scan([], name: "s.jsonl.gz")
         #expect(try #require(scan.error).reason.contains("empty file"))
     }
 
-    @Test func sessionMetaLineIsNotAMessage() throws {
+    @Test(.tags(.unit)) func sessionMetaLineIsNotAMessage() throws {
         let meta = #"{"role": "session_meta", "platform": "telegram", "tools": ["terminal"]}"#
         let scan = try Transcripts.scan(text: meta + "\n" + text)
         #expect(scan.messageCount == 40)
     }
 
-    @Test func validJSONThatIsNotAMessageIsCorrupt() throws {
+    @Test(.tags(.unit)) func validJSONThatIsNotAMessageIsCorrupt() throws {
         for line in ["[1, 2, 3]", "42", "\"text\"", #"{"content": "no role"}"#, #"{"role": 7}"#] {
             let scan = try Transcripts.scan(text: line + "\n")
             let error = try #require(scan.error, "\(line) was accepted")
@@ -160,14 +161,14 @@ import Testing
         }
     }
 
-    @Test func nestingTheAgentCanReadIsRead() throws {
+    @Test(.tags(.unit)) func nestingTheAgentCanReadIsRead() throws {
         let nested = String(repeating: "[", count: 900) + String(repeating: "]", count: 900)
         let scan = try Transcripts.scan(text: #"{"role": "user", "content": "x", "extra": "# + nested + "}\n")
         #expect(scan.error == nil)
         #expect(scan.messageCount == 1)
     }
 
-    @Test func nestingDeeperThanTheAgentCanReadIsCorruptAtItsLine() throws {
+    @Test(.tags(.unit)) func nestingDeeperThanTheAgentCanReadIsCorruptAtItsLine() throws {
         // json.dumps and json.loads recurse once a level and stop at Python's recursion limit: the agent wrote no such line.
         let nested = String(repeating: "[", count: 10_000) + String(repeating: "]", count: 10_000)
         let scan = try Transcripts.scan(text: #"{"role": "user", "content": "x"}"# + "\n" + #"{"role": "user", "content": "x", "extra": "# + nested + "}\n")
@@ -177,7 +178,7 @@ import Testing
         #expect(scan.messageCount == 1)
     }
 
-    @Test func fiftyMegabyteLineIsOneMessage() throws {
+    @Test(.tags(.store)) func fiftyMegabyteLineIsOneMessage() throws {
         let big = String(repeating: "abcdefgh", count: 50 * 1024 * 1024 / 8)
         let line = #"{"role": "tool", "tool_call_id": "c1", "content": ""# + big + "\"}\n"
         let scan = try Transcripts.scan(text: text + line + text)
@@ -185,14 +186,14 @@ import Testing
         #expect(scan.messageCount == 81)
     }
 
-    @Test func lineLongerThanTheLimitIsRefusedNotBuffered() throws {
+    @Test(.tags(.store)) func lineLongerThanTheLimitIsRefusedNotBuffered() throws {
         let directory = TemporaryDirectory()
         let path = try directory.write("s.jsonl", text: #"{"role": "user", "content": ""# + String(repeating: "z", count: 3 << 20) + "\"}\n")
         let reader = TranscriptReader(path: path, limits: ReadLimits(maximumLineBytes: 2 << 20))
         #expect(throws: TranscriptError.self) { _ = try reader.read(onMessage: { _, _, _, _ in }) }
     }
 
-    @Test func gzipBombIsRefusedPastTheExpansionLimit() throws {
+    @Test(.tags(.store)) func gzipBombIsRefusedPastTheExpansionLimit() throws {
         let directory = TemporaryDirectory()
         let path = directory.file("bomb.jsonl.gz")
         try GzipFileWriter.write([UInt8](repeating: 0x20, count: 64 << 20), toPath: path)
@@ -206,7 +207,7 @@ import Testing
         #expect(TranscriptScan.scan(path: archive, sessionID: "ok", limits: limits).error == nil)
     }
 
-    @Test func hundredMegabyteLineIsOneMessage() throws {
+    @Test(.tags(.store)) func hundredMegabyteLineIsOneMessage() throws {
         let directory = TemporaryDirectory()
         let path = directory.file("s.jsonl.gz")
         let line = #"{"role": "tool", "tool_call_id": "c1", "content": ""# + String(repeating: "0123456789abcdef", count: 100 << 16) + "\"}\n"
@@ -216,7 +217,7 @@ import Testing
         #expect(scan.messageCount == 41)
     }
 
-    @Test func missingFileIsAnErrorNotACrash() {
+    @Test(.tags(.unit)) func missingFileIsAnErrorNotACrash() {
         let scan = TranscriptScan.scan(path: "/nonexistent/s.jsonl", sessionID: "s")
         #expect(scan.error?.reason.contains("cannot open") == true)
     }
