@@ -2,6 +2,7 @@
 #   make demo         build, generate a demo store from Fixtures/, audit it
 #   make repair-demo  copy the demo store, repair the copy, audit it again
 #   make test         every test (unit, CLI, fault injection, the released agent's round trip)
+#   make test-unit    the unit-tagged tests alone (no database, process or agent): seconds after a build
 #   make bench        the benchmark suite (see Docs/PERFORMANCE.md); make bench-agent, -startup, -since, -huge, -homes: one part
 #   make torture      the long fault-injection runs; make fuzz, make sanitize (see Docs/RELIABILITY.md)
 #   make audit        scan the store at HERMES_HOME (or DB, TRANSCRIPTS); fails on problems
@@ -21,7 +22,7 @@ SUDO       := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 DEBUG_BIN   = .build/debug
 RELEASE_BIN = .build/release
 
-.PHONY: all deps test-deps build release demo man-lint repair-demo test bench bench-agent bench-startup bench-since bench-huge bench-homes fuzz torture sanitize audit repair install dist dist-check deb wheel packages-check clean
+.PHONY: all deps test-deps build release demo man-lint repair-demo test test-unit bench bench-agent bench-startup bench-since bench-huge bench-homes fuzz torture sanitize audit repair install dist dist-check deb wheel packages-check clean
 
 all: build
 
@@ -82,6 +83,16 @@ test: test-deps
 	if grep -q ': warning: ' .build/build-tests.log; then \
 		echo "compiler warnings (there must be none):"; grep ': warning: ' .build/build-tests.log | sort -u; exit 1; fi
 	$(SWIFT) test --skip-build
+
+# The unit lane alone: logic in this process, no database, no child process, no agent (Tag.unit in
+# Tests/TranscriptFsckTests/Support/Tags.swift). Swift 6.3's --filter matches test ids, not tags, so
+# Tests/tagged-tests.py reads the tags from the built tests and names the unit ones; it fails on a test in no lane.
+TEST_BINARY = $$($(SWIFT) build --show-bin-path)/transcript-fsckPackageTests.xctest
+test-unit: deps
+	$(SWIFT) build --build-tests
+	@filter=$$(python3 Tests/tagged-tests.py unit "$(TEST_BINARY)") || exit 1; \
+	echo "$(SWIFT) test --skip-build --filter <the $$(echo "$$filter" | tr '|' '\n' | wc -l) tests tagged unit>"; \
+	$(SWIFT) test --skip-build --filter "$$filter"
 
 bench: release bench-agent bench-startup bench-since bench-huge bench-homes
 	python3 Benchmarks/run.py $(BENCH_ARGS)
