@@ -28,6 +28,23 @@ public struct IncrementalAudit: Sendable {
         var finding: SessionFinding
     }
 
+    /// Audits the store as `scan --since STATE_FILE` does: the sessions that changed are read again, the others' findings
+    /// come from the state file, and the state file is rewritten for the next run.
+    ///
+    /// A session counts as unchanged when its transcripts' paths, sizes and modification times and its database rows'
+    /// count and newest id are those the state file holds for it. A session new or touched is read as a full scan reads
+    /// it, one gone is dropped from the state. The report is the one a full scan would give, with
+    /// ``ScanReport/unchangedSkipped`` saying how many findings were taken over.
+    ///
+    /// The state file keeps a section per store (keyed by the database's resolved path), and this run replaces only its
+    /// own. It is written only when something differs, atomically (a temporary file renamed over it), and never over the
+    /// store's own files. No lock is taken: the database is only read, as a scan reads it. A missing state file starts
+    /// the store afresh; so does one of another version or one that cannot be read, with a warning in the report.
+    ///
+    /// - Returns: The scan's report, with the warnings of the state file's reading first.
+    /// - Throws: ``FsckError`` as ``StoreScanner/scan(progress:)`` does (no database, unreadable transcripts, an unknown
+    ///   `--session`, ...), ``FsckError/notAStateFile(path:)`` when the state file holds something else, and
+    ///   ``FsckError/output(_:)`` when it cannot be written; the state file is then left as it was.
     public func run(progress: (any ScanObserver)? = nil) async throws(FsckError) -> ScanReport {
         let clock = ContinuousClock()
         let started = clock.now

@@ -60,8 +60,37 @@ public struct StoreRepairer: Sendable {
 
     /// Scans the store, plans every session, and (unless a dry run) writes each plan in a transaction of its own.
     ///
+    /// The entry point of `transcript-fsck repair`, for one store. In order:
+    ///
+    /// - The database's own integrity check runs first (dry run included): a damaged file stops the run before anything
+    ///   else is read, since its indexes could hide rows that the repair would then insert again.
+    /// - Unless a dry run, the repair lock (`state.db.repair.lock`, an exclusive `flock`) is taken before the scan and
+    ///   held to the end, waiting up to `Options.busyTimeout` for another run of the tool. The agent takes no such lock:
+    ///   against it, SQLite's locking and the re-check inside each session's transaction are what protect the store.
+    /// - The scan and the plans are made with no write lock held; transcripts are never read while one is.
+    /// - Each session is all or nothing: written in one transaction that re-checks the plan against the rows as they are
+    ///   then (a session the agent changed meanwhile is scanned and planned again, a few times at most), committed
+    ///   whole or rolled back, never half written. A session that would hold the write lock longer than
+    ///   `Options.lockBudget` (a longer budget when no agent is seen), or whose rows would need new ids while another
+    ///   process has the database open, is deferred: left as it was, for a run with the agent stopped.
+    /// - The backup (unless `Options.makeBackup` is false) is made just before the first session is written, so a run
+    ///   with nothing to write makes none: a checked online copy, linked to its name only when whole (`StoreBackup`).
+    ///   A dry run only checks that its name can be taken.
+    ///
     /// `progress` hears the scan, `writing` the write. A SIGINT, SIGTERM or SIGHUP during the write stops it after the
     /// session in flight: the sessions not come to are deferred, and the report says by which signal (`interruptedBy`).
+    /// One noted before the store is begun throws ``FsckError/interruptedBeforeStore(signal:)``.
+    ///
+    /// Sessions the plan refuses (a diverged one, say) are left as they were and named in the report with the reason;
+    /// they do not make it throw.
+    ///
+    /// - Returns: Every session's status, action and reason, the backup's path, the full-text index checks and timings.
+    /// - Throws: ``FsckError`` when the run cannot go on: ``FsckError/damagedDatabase(path:verdict:)``, the lock
+    ///   (``FsckError/repairLockBusy(path:seconds:)``, ``FsckError/repairLockUnusable(path:_:)``), the backup
+    ///   (``FsckError/backupFailed(path:_:)``: nothing has been written), the scan's errors (no database, unreadable
+    ///   transcripts, an unknown `--session`), and ``FsckError/repairStopped(path:reason:sessionsRepaired:)`` when a
+    ///   write fails as no later session could fare better (a full disk, a read-only file): the sessions before it
+    ///   stay written, the one in flight is rolled back, the rest are untouched.
     public func repair(progress: (any ScanObserver)? = nil, writing: (any RepairObserver)? = nil) async throws(FsckError) -> RepairReport {
         let clock = ContinuousClock()
         let started = clock.now
