@@ -115,7 +115,7 @@ LIBRARY_SOURCES = $(shell find Sources/TranscriptFsck -name '*.swift')
 $(FUZZ_BIN): $(LIBRARY_SOURCES) Fuzz/FuzzTranscriptReader.swift Sources/CScan/scan.c
 	@mkdir -p .build/fuzz
 	clang -c -O2 -g -fsanitize=address -I Sources/CScan/include Sources/CScan/scan.c -o .build/fuzz/cscan.o
-	swiftc -sanitize=fuzzer,address -parse-as-library -O -g -module-name TranscriptFsck \
+	swiftc -sanitize=fuzzer,address -parse-as-library -O -g -module-name TranscriptFsck -package-name transcript_fsck \
 		-I Sources/CSQLite -I Sources/CZlib -I Sources/CScan/include $(LIBRARY_SOURCES) Fuzz/FuzzTranscriptReader.swift \
 		.build/fuzz/cscan.o -o $@
 

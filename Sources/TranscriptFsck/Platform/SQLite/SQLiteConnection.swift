@@ -118,9 +118,6 @@ public final class SQLiteConnection {
         }
     }
 
-    /// The rowid of the last row this connection inserted.
-    public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
-
     /// Copies the whole database, page by page, into a new file at `destination` (SQLite's online backup).
     ///
     /// Other connections may keep writing meanwhile; the copy is one consistent snapshot.

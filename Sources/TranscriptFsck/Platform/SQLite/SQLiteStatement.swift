@@ -114,8 +114,6 @@ public final class SQLiteStatement {
         sqlite3_clear_bindings(handle)
     }
 
-    public var columnCount: Int32 { sqlite3_column_count(handle) }
-
     public func isNull(_ column: Int32) -> Bool { sqlite3_column_type(handle, column) == SQLITE_NULL }
 
     public func integer(_ column: Int32) -> Int64 { sqlite3_column_int64(handle, column) }

@@ -11,15 +11,15 @@ import Darwin
 /// try writer.write(Array(line.utf8))
 /// try writer.close()
 /// ```
-public final class GzipFileWriter {
-    public let path: String
+package final class GzipFileWriter {
+    package let path: String
     private let descriptor: Int32
     private var deflater: GzipDeflater? = GzipDeflater()
     private var isClosed = false
 
     private let ownsDescriptor: Bool
 
-    public init(path: String) throws(FileFailure) {
+    package init(path: String) throws(FileFailure) {
         self.path = path
         descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw FileFailure(path: path, reason: .create(errno: errno)) }
@@ -27,7 +27,7 @@ public final class GzipFileWriter {
     }
 
     /// Writes to an open descriptor (standard output) that the caller keeps open.
-    public init(descriptor: Int32, path: String) {
+    package init(descriptor: Int32, path: String) {
         self.path = path
         self.descriptor = descriptor
         ownsDescriptor = false
@@ -37,19 +37,19 @@ public final class GzipFileWriter {
         if !isClosed, ownsDescriptor { POSIX.close(descriptor) }
     }
 
-    public func write(_ bytes: [UInt8]) throws(FileFailure) {
+    package func write(_ bytes: [UInt8]) throws(FileFailure) {
         if deflater == nil { deflater = GzipDeflater() }
         try compress(bytes, finish: false)
     }
 
     /// Ends the current member; later writes start a new one.
-    public func finishMember() throws(FileFailure) {
+    package func finishMember() throws(FileFailure) {
         guard deflater != nil else { return }
         try compress([], finish: true)
         deflater = nil
     }
 
-    public func close() throws(FileFailure) {
+    package func close() throws(FileFailure) {
         try finishMember()
         isClosed = true
         guard ownsDescriptor else { return }
@@ -59,7 +59,7 @@ public final class GzipFileWriter {
     }
 
     /// Writes `bytes` to a new file at `path`, split evenly into `members` concatenated gzip members.
-    public static func write(_ bytes: [UInt8], toPath path: String, members: Int = 1) throws(FileFailure) {
+    package static func write(_ bytes: [UInt8], toPath path: String, members: Int = 1) throws(FileFailure) {
         let writer = try GzipFileWriter(path: path)
         let memberSize = max(1, (bytes.count + members - 1) / max(1, members))
         var offset = 0

@@ -6,13 +6,13 @@ import Darwin
 
 /// The reader's entry points for the fuzzer and for the regression inputs it found: whatever the
 /// bytes, reading them must end in messages or a `TranscriptError`, never a crash.
-public enum FuzzHarness {
+package enum FuzzHarness {
     /// Small limits, so that the fuzzer explores the limits' edges rather than allocating gigabytes.
     static let limits = ReadLimits(maximumLineBytes: 4 << 20, maximumExpansionRatio: 200, expansionGraceBytes: 1 << 20)
 
     /// Writes the bytes to a scratch file whose name ends in `name`'s suffix, scans it, and removes it.
     @discardableResult
-    public static func readFile(_ bytes: UnsafeRawBufferPointer, name: String) -> TranscriptScan {
+    package static func readFile(_ bytes: UnsafeRawBufferPointer, name: String) -> TranscriptScan {
         let suffix = name.hasSuffix(".gz") ? ".jsonl.gz" : ".jsonl"
         var template = Array(((getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp") + "/transcript-fsck-fuzz-XXXXXX" + suffix).utf8CString)
         let descriptor = mkstemps(&template, Int32(suffix.utf8.count))
@@ -25,7 +25,7 @@ public enum FuzzHarness {
     }
 
     /// Runs one line through UTF-8 validation, the message parser and the fingerprinter, as the reader does.
-    public static func parseLine(_ bytes: UnsafeRawBufferPointer) {
+    package static func parseLine(_ bytes: UnsafeRawBufferPointer) {
         guard UTF8Validation.firstError(in: bytes) == nil else { return }
         var scanner = JSONScanner(bytes)
         var fingerprinter = MessageFingerprinter()
