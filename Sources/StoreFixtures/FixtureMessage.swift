@@ -1,9 +1,4 @@
 import TranscriptFsck
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// A chat message as a test or the demo plants it in either store.
 public struct FixtureMessage: Sendable, Equatable {

@@ -56,6 +56,8 @@ public enum FsckError: Error, Sendable {
         case exists
         case create(errno: Int32)
         case copy(message: String)
+        /// Another connection held the database for all of `--busy-timeout`.
+        case lockedThroughout(message: String, seconds: Int)
         case integrity(verdict: String)
         case name(errno: Int32)
     }

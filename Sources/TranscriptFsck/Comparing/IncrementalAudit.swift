@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// `scan --since STATE_FILE`: reads again only the sessions whose transcripts (size, modification
 /// time) or database rows (count, newest id) changed since the audit that wrote the state file, and
 /// takes the others' findings from it. The state file is rewritten atomically after each run.
@@ -166,12 +160,10 @@ public struct IncrementalAudit: Sendable {
     /// unreadable (said in the warnings). A file that is not a state file at all is refused, never replaced: `--since`
     /// names a file it would overwrite.
     private static func loadStates(_ statePath: String) throws(FsckError) -> (states: [State], warnings: [StoreWarning]) {
-        let descriptor = open(statePath, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else {
-            return ([], errno == ENOENT ? [] : [.stateFileUnopenable(path: statePath, errno: errno)])
+        let bytes: [UInt8]
+        do { bytes = try FileDescriptor.contents(of: statePath) } catch {
+            return ([], error == .notFound ? [] : [.stateFileUnopenable(path: statePath, errno: error.rawValue)])
         }
-        defer { POSIX.close(descriptor) }
-        let bytes = POSIX.readToEnd(descriptor)
         do {
             return (try AuditStateFile.decode(bytes), [])
         } catch {

@@ -118,7 +118,7 @@ public struct StoreScanner: Sendable {
         let unknown = findings.values.filter { $0.problem == .noRows(transcriptMessages: $0.transcriptMessages, sessionRowExists: false) }
         guard !unknown.isEmpty else { return }
         do {
-            let connection = try DatabaseReader.open(path: location.database)
+            let connection = try StoreDatabase.open(path: location.database)
             let evidence = DeletionEvidence(connection: connection)
             // The transcripts' local times, as this machine's zone reads them, moved to the database's clock.
             let offset = DeletionEvidence.transcriptClockOffset(findings.keys.sorted().map { findings[$0]! }) { id in

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// `transcript-fsck doctor`: checks the environment and the store, and says what to fix.
 public enum Doctor {
     /// One check's outcome.
@@ -70,7 +64,7 @@ public enum Doctor {
 
         let database = location.database
         do {
-            let connection = try DatabaseReader.open(path: database)
+            let connection = try StoreDatabase.open(path: database)
             let format = try AgentFormats.detect(StoreSchema.read(from: connection), path: database)
             let schema = format.schema
             let journal = try connection.prepare("PRAGMA journal_mode")
@@ -121,13 +115,8 @@ public enum Doctor {
         }
 
         let directory = database.contains("/") ? String(database[..<database.lastIndex(of: "/")!]) : "."
-        var status = stat()
-        var space = statvfs()
-        if stat(database, &status) == 0, statvfs(directory.isEmpty ? "/" : directory, &space) == 0 {
-            var needed = Int(status.st_size)
-            var wal = stat()
-            if stat(database + "-wal", &wal) == 0 { needed += Int(wal.st_size) }
-            let free = Int(space.f_bavail) * Int(space.f_frsize)
+        if let status = try? FileStatus(path: database), let free = try? POSIX.availableBytes(on: directory.isEmpty ? "/" : directory) {
+            let needed = status.size + ((try? FileStatus(path: database + "-wal"))?.size ?? 0)
             if free > needed * 2 {
                 add("disk", .ok, "\(directory): \(free >> 20) MiB free; a backup needs about \(needed < 1 << 20 ? "\(max(1, needed >> 10)) KiB" : "\(needed >> 20) MiB")")
             } else {
@@ -141,12 +130,12 @@ public enum Doctor {
         } else if POSIX.isOnReadOnlyFileSystem(directory.isEmpty ? "/" : directory) {
             add("permissions", .failure, "\(directory) is on a read-only file system: scan works, repair cannot write here",
                 fix: "to repair, copy the store to a writable disk, or repair the live store")
-        } else if access(directory.isEmpty ? "/" : directory, W_OK) != 0 {
+        } else if (try? POSIX.checkAccess(directory.isEmpty ? "/" : directory, write: true)) == nil {
             add("permissions", .failure, "\(directory) is not writable: repair cannot take its lock or write a backup",
                 fix: writeAccessFix(for: directory.isEmpty ? "/" : directory))
-        } else if access(database, F_OK) != 0 {
+        } else if !POSIX.exists(database) {
             add("permissions", .ok, "\(directory) is writable (repair lock, backup, WAL); there is no database in it to write")
-        } else if access(database, W_OK) != 0 {
+        } else if (try? POSIX.checkAccess(database, write: true)) == nil {
             add("permissions", .failure, "\(database) is not writable by this user: repair cannot write it",
                 fix: writeAccessFix(for: database) + " (or, if it was made read-only on purpose, leave it be)")
         } else {
@@ -188,10 +177,8 @@ public enum Doctor {
     /// What gives this user write access to `path`: an owner who may not write it needs only the permission back; anyone
     /// else runs as the owner, since a repair must leave the agent's files owned as they are.
     private static func writeAccessFix(for path: String) -> String {
-        var status = stat()
-        guard stat(path, &status) == 0 else { return "run as the user that owns the agent's files" }
-        if status.st_uid == geteuid() { return "this user owns it but may not write it: chmod u+w '\(path)'" }
-        let owner = getpwuid(status.st_uid).map { String(cString: $0.pointee.pw_name) } ?? "uid \(status.st_uid)"
-        return "run as \(owner), who owns it"
+        guard let status = try? FileStatus(path: path) else { return "run as the user that owns the agent's files" }
+        if status.isOwnedByThisUser { return "this user owns it but may not write it: chmod u+w '\(path)'" }
+        return "run as \(status.ownerName), who owns it"
     }
 }

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Writes a session's database rows as a transcript in the agent's format, in the agent's order (`ORDER BY id`),
 /// so that a session kept only in the database can be archived, and scanning the export against the database
 /// gives `ok`. Content the agent stored JSON-encoded (`"\0json:"`) is written as the value it encodes.
@@ -91,7 +85,7 @@ private final class ExportSink {
             }
             (self.file, descriptor, name) = (file, file.descriptor, path)
         } else {
-            if gzip, isatty(1) == 1 { throw .gzipToTerminal }
+            if gzip, FileDescriptor.standardOutput.isTerminal { throw .gzipToTerminal }
             (file, descriptor, name) = (nil, 1, "standard output")
         }
         self.gzip = gzip ? GzipFileWriter(descriptor: descriptor, path: name) : nil

@@ -1,16 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// The transcript timestamp the agent writes: `datetime.fromtimestamp(t).isoformat()`, local time
 /// without a zone, with microseconds unless they are zero (as Python leaves them out).
 ///
 /// `TimestampParser` reads it back.
 public enum TranscriptTimestamp {
     public static func localISO8601(_ epoch: Double) -> String {
-        var seconds = time_t(epoch.rounded(.down))
+        var seconds = Int(epoch.rounded(.down))
         var microseconds = Int(((epoch - Double(seconds)) * 1_000_000).rounded())
         if microseconds == 1_000_000 { seconds += 1; microseconds = 0 }
         let base = LocalTime.format(seconds, "%Y-%m-%dT%H:%M:%S")

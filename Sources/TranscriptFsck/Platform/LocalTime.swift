@@ -7,8 +7,8 @@ import Darwin
 /// Times in the machine's local zone, as the agent writes them and as backup names carry them.
 enum LocalTime {
     /// `seconds` since the epoch through `strftime(format)` in local time.
-    static func format(_ seconds: time_t, _ format: String) -> String {
-        var seconds = seconds
+    static func format(_ seconds: Int, _ format: String) -> String {
+        var seconds = time_t(seconds)
         var parts = tm()
         localtime_r(&seconds, &parts)
         var buffer = [CChar](repeating: 0, count: 64)
@@ -18,6 +18,6 @@ enum LocalTime {
 
     /// Now, through `strftime(format)` in local time.
     static func formatNow(_ format: String) -> String {
-        self.format(time(nil), format)
+        self.format(Int(time(nil)), format)
     }
 }

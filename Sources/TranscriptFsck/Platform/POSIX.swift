@@ -61,41 +61,27 @@ enum POSIX {
         #endif
     }
 
-    /// The names in `directory` but `.` and `..`, decoded as UTF-8; nil when it cannot be read. (Discovery, which must
-    /// tell a name that is not UTF-8, reads its directories itself.)
-    static func entryNames(in directory: String) -> [String]? {
-        guard let handle = opendir(directory) else { return nil }
+    /// The names in `directory` but `.` and `..`, as the bytes they are (a name need not be UTF-8).
+    static func entryNameBytes(in directory: String) throws(Errno) -> [[UInt8]] {
+        guard let handle = opendir(directory) else { throw .current }
         defer { closedir(handle) }
-        var names: [String] = []
+        var names: [[UInt8]] = []
         while let entry = readdir(handle) {
-            let name = withUnsafeBytes(of: entry.pointee.d_name) { String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self) }
-            if name != ".", name != ".." { names.append(name) }
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { Array($0.prefix { $0 != 0 }) }
+            if name != [UInt8(ascii: ".")], name != [UInt8(ascii: "."), UInt8(ascii: ".")] { names.append(name) }
         }
         return names
+    }
+
+    /// `entryNameBytes(in:)` decoded as UTF-8 (a name that is not gets U+FFFD).
+    static func entryNames(in directory: String) throws(Errno) -> [String] {
+        try entryNameBytes(in: directory).map { String(decoding: $0, as: UTF8.self) }
     }
 
     /// True when `path` lies on a file system mounted read-only (`statvfs`'s `ST_RDONLY`).
     static func isOnReadOnlyFileSystem(_ path: String) -> Bool {
         var status = statvfs()
         return statvfs(path, &status) == 0 && status.f_flag & UInt(ST_RDONLY) != 0
-    }
-
-    /// Everything left to read from `descriptor`, to its end.
-    static func readToEnd(_ descriptor: Int32) -> [UInt8] {
-        var bytes: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 20)
-        while true {
-            let count = chunk.withUnsafeMutableBytes { read(descriptor, into: $0) }
-            if count <= 0 { break }
-            bytes += chunk.prefix(count)
-        }
-        return bytes
-    }
-
-    /// 0 when `path` names something, itself (`lstat`: a link that points nowhere is something), else the errno.
-    static func linkStatusError(_ path: String) -> Int32 {
-        var status = stat()
-        return lstat(path, &status) == 0 ? 0 : errno
     }
 
     /// `path` made absolute with every link resolved (`realpath`); as given when it cannot be (it does not exist).

@@ -25,10 +25,10 @@ enum ProcFile {
     /// True when a process other than `me` has one of `files` open, by `/proc/PID/fd`. A process whose descriptors
     /// cannot be read (another user's) is passed over.
     static func anotherProcessHasOpen(_ files: [FileIdentity], except me: Int) -> Bool {
-        for name in POSIX.entryNames(in: "/proc") ?? [] {
+        for name in ((try? POSIX.entryNames(in: "/proc")) ?? []) {
             guard let pid = Int(name), pid != me else { continue }
             let directory = "/proc/\(name)/fd"
-            for number in POSIX.entryNames(in: directory) ?? [] {
+            for number in ((try? POSIX.entryNames(in: directory)) ?? []) {
                 if let open = POSIX.fileIdentity("\(directory)/\(number)"), files.contains(open) { return true }
             }
         }

@@ -1,9 +1,4 @@
 import CScan
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// A JSON syntax error at a byte offset of the text being scanned.
 struct JSONSyntaxError: Error, Equatable {
@@ -288,7 +283,7 @@ struct JSONScanner {
     private mutating func scanWord(_ word: StaticString, kind: JSONKind) throws(JSONSyntaxError) -> JSONSpan {
         let start = position
         let length = word.utf8CodeUnitCount
-        guard count - position >= length, memcmp(base + position, word.utf8Start, length) == 0 else {
+        guard count - position >= length, Memory.equal(base + position, word.utf8Start, count: length) else {
             throw fail("invalid literal (expected \(word))")
         }
         position += length
@@ -408,7 +403,7 @@ struct JSONScanner {
         let count = raw.count
         while index < count {
             // Copy the run up to the next backslash in one go.
-            let escape = memchr(base + index, 0x5C, count - index).map { base.distance(to: UnsafeRawPointer($0)) } ?? count
+            let escape = Memory.firstOffset(of: 0x5C, in: base + index, count: count - index).map { index + $0 } ?? count
             if escape > index { output.append(UnsafeRawBufferPointer(start: base + index, count: escape - index)) }
             index = escape
             guard index < count else { return }

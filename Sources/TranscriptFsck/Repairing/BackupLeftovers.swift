@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// The partial copies of backups that were interrupted before they were named (`state.db.bak-...partial-PID` and its
 /// `-wal`, `-shm`), which a process killed outright (SIGKILL, a power cut) cannot remove itself.
 enum BackupLeftovers {
@@ -13,11 +7,11 @@ enum BackupLeftovers {
         let directory = slash.map { String(database[..<$0]) }.map { $0.isEmpty ? "/" : $0 } ?? "."
         let prefix = String(database[(slash.map { database.index(after: $0) } ?? database.startIndex)...]) + ".bak-"
         var found: [String] = []
-        for name in POSIX.entryNames(in: directory) ?? [] {
+        for name in (try? POSIX.entryNames(in: directory)) ?? [] {
             let parts = name.split(separator: ".partial-", omittingEmptySubsequences: false)
             guard name.hasPrefix(prefix), parts.count == 2 else { continue }
             let digits = parts[1].prefix { $0.isNumber }
-            guard let pid = Int32(digits), kill(pid, 0) != 0, errno == ESRCH else { continue }
+            guard let pid = Int32(digits), !POSIX.processExists(pid) else { continue }
             found.append(directory == "/" ? "/" + name : directory + "/" + name)
         }
         return found.sorted()

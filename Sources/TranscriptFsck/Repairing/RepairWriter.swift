@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Writes repair plans into the database: one `BEGIN IMMEDIATE` transaction per session, all of
 /// its rows or none, checked against the plan before and against the transcript after.
 ///
@@ -257,24 +251,19 @@ final class RepairWriter {
 
     /// Runs `body`, retrying with backoff while another connection holds the write lock, up to `busyTimeout`.
     private func withWriteLock(for sessionID: SessionID, _ body: () throws -> Void) throws {
-        let clock = ContinuousClock()
-        let deadline = clock.now + busyTimeout
-        var backoff = Duration.milliseconds(25)
-        var told = false
-        while true {
-            let remaining = deadline - clock.now
-            connection.setBusyTimeout(milliseconds: Int32(max(0, min(1_000, remaining.seconds * 1_000))))
+        var lastRefusal: SQLiteError?
+        let written: Void? = try retry(
+            until: .now + busyTimeout, backoff: .doubling(from: .milliseconds(25), upTo: .seconds(1)),
+            onFirstWait: { say(.waitingForWriteLock(database: connection.path, session: sessionID, seconds: Int(busyTimeout.seconds))) }
+        ) { remaining in
+            connection.setBusyTimeout(milliseconds: Int32(min(1_000, remaining.seconds * 1_000)))
             do {
                 return try body()
             } catch let error as SQLiteError where error.isBusy {
-                guard clock.now < deadline else { throw error }
-                if !told {
-                    say(.waitingForWriteLock(database: connection.path, session: sessionID, seconds: Int(busyTimeout.seconds)))
-                    told = true
-                }
-                usleep(UInt32(min(backoff, max(.zero, deadline - clock.now)).seconds * 1_000_000))
-                backoff = min(backoff * 2, .seconds(1))
+                lastRefusal = error
+                return nil
             }
         }
+        if written == nil, let lastRefusal { throw lastRefusal }
     }
 }

@@ -30,7 +30,9 @@ struct StoreBackup {
             }
         } catch {
             POSIX.removeIfPresent(temporary)
-            throw .backupFailed(path: path, .copy(message: error.message))
+            let locked = error.code == .busy || error.code == .locked
+            throw .backupFailed(path: path, locked ? .lockedThroughout(message: error.message, seconds: Int(busyTimeout.seconds))
+                                                   : .copy(message: error.message))
         }
         guard verdict == "ok" else {
             POSIX.removeIfPresent(temporary)
@@ -58,7 +60,7 @@ struct StoreBackup {
     private func chooseName() throws(FsckError) -> String {
         var directory: String?
         if let given {
-            guard let status = FileStatus(path: given), status.isDirectory else {
+            guard (try? FileStatus(path: given))?.isDirectory == true else {
                 if POSIX.exists(given) {
                     throw .backupFailed(path: given, .exists)
                 }
@@ -79,13 +81,10 @@ struct StoreBackup {
 
     /// Creates `path`, which must not exist, with the database's permission bits and owner.
     private func createPrivately(_ path: String) throws(FsckError) {
-        guard let model = FileStatus(path: database) else {
-            throw .databaseModeUnreadable(path: database, errno: POSIX.lastError)
+        let model: FileStatus
+        do { model = try FileStatus(path: database) } catch { throw .databaseModeUnreadable(path: database, errno: error.rawValue) }
+        do { try FileDescriptor(creatingNew: path, like: model, mask: 0o666).close() } catch {
+            throw .backupFailed(path: path, .create(errno: error.rawValue))
         }
-        let descriptor = POSIX.createNew(path, like: model, mask: 0o666)
-        guard descriptor >= 0 else {
-            throw .backupFailed(path: path, .create(errno: POSIX.lastError))
-        }
-        POSIX.close(descriptor)
     }
 }

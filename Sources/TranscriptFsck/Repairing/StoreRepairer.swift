@@ -175,7 +175,7 @@ public struct StoreRepairer: Sendable {
     private func write(_ plans: [SessionRepairPlan], collected: StoreScanner.Collected, planner: RepairPlanner,
                        results: inout [SessionID: RepairReport.Session], observer: (any RepairObserver)?) throws(FsckError) -> WriteOutcome {
         let clock = ContinuousClock()
-        let connection = try DatabaseReader.open(path: location.database, mode: .readWrite)
+        let connection = try StoreDatabase.open(path: location.database, mode: .readWrite)
         let writer = RepairWriter(connection: connection, format: collected.snapshot.format, busyTimeout: options.busyTimeout,
                                   agentPresence: { [self] in agentPresence(holdingLock: true) }, say: say)
         var outcome = WriteOutcome()
@@ -285,7 +285,7 @@ public struct StoreRepairer: Sendable {
     /// inside its transaction), read on a connection of its own that is closed before anything is written.
     private func predictPlacement(_ plans: inout [SessionRepairPlan]) throws(FsckError) {
         guard !plans.isEmpty else { return }
-        let connection = try DatabaseReader.open(path: location.database)
+        let connection = try StoreDatabase.open(path: location.database)
         do {
             var lowestTaken: Int64?
             for index in plans.indices {

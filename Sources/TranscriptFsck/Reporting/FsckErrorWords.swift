@@ -124,6 +124,7 @@ extension FsckError {
         case .exists: "the backup file exists already; name a new one (or a directory), nothing was written"
         case .create(let code): "cannot create the backup: \(POSIX.describe(code)); nothing was written"
         case .copy(let message): "backup failed: \(message); nothing was written"
+        case .lockedThroughout(let message, let seconds): "backup failed: \(message) for \(seconds) s (--busy-timeout); nothing was written"
         case .integrity(let verdict): "backup failed: the copy fails PRAGMA integrity_check (\(verdict)); nothing was written"
         case .name(let code): "cannot name the backup: \(POSIX.describe(code)); nothing was written"
         }

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Lays out rows in aligned columns; numeric columns are right-aligned.
 struct TextTable {
     let headers: [String]
@@ -34,6 +28,6 @@ public enum TerminalColor: String, Sendable {
 
     /// True when output to `descriptor` should be coloured: it is a terminal and NO_COLOR (no-color.org) is unset.
     public static func isWanted(on descriptor: Int32) -> Bool {
-        isatty(descriptor) == 1 && getenv("NO_COLOR") == nil
+        FileDescriptor(rawValue: descriptor).isTerminal && POSIX.environment("NO_COLOR") == nil
     }
 }

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Which stores a run looks at, from the command line: agent homes (each with its profiles), or one store's files.
 ///
 /// A home is a root unless its parent directory is named `profiles`: a root's stores are its default profile and
@@ -126,29 +120,35 @@ public struct NamedStore: Sendable {
     /// link to one that is gone), and its transcript folders hold no transcript. Anything it cannot tell is no.
     func hasNeverRun() -> Bool {
         let home = location.database.hasSuffix("/state.db") ? String(location.database.dropLast("/state.db".count)) : ""
-        guard mayNeverHaveRun, POSIX.entryNames(in: home.isEmpty ? "/" : home) != nil,
-              POSIX.linkStatusError(location.database) == ENOENT else { return false }
+        guard mayNeverHaveRun, (try? POSIX.entryNames(in: home.isEmpty ? "/" : home)) != nil,
+              Self.nameError(location.database) == .notFound else { return false }
         var roots: [String] = []
         for root in location.transcriptRoots {
-            switch POSIX.linkStatusError(root) {
-            case ENOENT: continue
-            case 0 where POSIX.entryNames(in: root) != nil: roots.append(root)
+            switch Self.nameError(root) {
+            case .notFound?: continue
+            case nil where (try? POSIX.entryNames(in: root)) != nil: roots.append(root)
             default: return false
             }
         }
         guard let discovery = try? TranscriptDiscovery.find(roots: roots) else { return false }
         return discovery.transcripts.isEmpty && discovery.unread.isEmpty
     }
+
+    /// Why `path` names nothing itself (`lstat`: a link that points nowhere is something); nil when it names something.
+    private static func nameError(_ path: String) -> Errno? {
+        do { _ = try FileStatus(linkAt: path); return nil } catch { return error }
+    }
 }
 
 extension StoreSelection {
     /// `--homes-from`: one home a line; blank lines and lines starting with `#` are passed over. `-` is standard input.
     public static func homes(listedIn path: String) throws(FsckError) -> [String] {
-        let descriptor = path == "-" ? 0 : open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else { throw .homesFileUnreadable(path: path, errno: errno) }
-        defer { if descriptor != 0 { POSIX.close(descriptor) } }
+        let bytes: [UInt8]
+        do { bytes = try path == "-" ? FileDescriptor.standardInput.readToEnd() : FileDescriptor.contents(of: path) } catch {
+            throw .homesFileUnreadable(path: path, errno: error.rawValue)
+        }
         var homes: [String] = []
-        for (index, line) in POSIX.readToEnd(descriptor).split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
+        for (index, line) in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
             guard !line.contains(0) else { throw .homesFileDefect(path: path, line: index + 1, defect: .nulByte) }
             var home = String(decoding: line, as: UTF8.self)[...]
             while home.first?.isWhitespace == true { home.removeFirst() }

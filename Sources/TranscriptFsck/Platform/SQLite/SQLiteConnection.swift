@@ -130,23 +130,20 @@ public final class SQLiteConnection {
             throw SQLiteError(code: sqlite3_errcode(target.handle),
                               message: String(cString: sqlite3_errmsg(target.handle)), path: destination)
         }
-        let clock = ContinuousClock()
-        let deadline = clock.now + busyTimeout
+        let deadline = ContinuousClock.now + busyTimeout
         // A step waits in this connection's busy handler for the read lock: no longer than the backup may wait.
         setBusyTimeout(milliseconds: Int32(min(busyTimeout, .seconds(1)).seconds * 1000))
-        var code: Int32
+        var code: SQLiteResultCode
         repeat {
-            code = sqlite3_backup_step(backup, -1)
-            if code == SQLITE_BUSY || code == SQLITE_LOCKED {
-                guard clock.now < deadline else { break }
-                sqlite3_sleep(50)
-            }
-        } while code == SQLITE_OK || code == SQLITE_BUSY || code == SQLITE_LOCKED
-        let finish = sqlite3_backup_finish(backup)
-        guard code == SQLITE_DONE, finish == SQLITE_OK else {
-            let failure = code == SQLITE_DONE ? finish : code
-            let waited = failure == SQLITE_BUSY || failure == SQLITE_LOCKED ? " for \(Int(busyTimeout.seconds)) s (--busy-timeout)" : ""
-            throw SQLiteError(code: failure, message: String(cString: sqlite3_errstr(failure)) + waited,
+            code = retry(until: deadline, backoff: .constant(.milliseconds(50))) { _ in
+                let step = SQLiteResultCode(rawValue: sqlite3_backup_step(backup, -1))
+                return step.isBusy ? nil : step
+            } ?? .busy
+        } while code == .ok
+        let finish = SQLiteResultCode(rawValue: sqlite3_backup_finish(backup))
+        guard code == .done, finish == .ok else {
+            let failure = code == .done ? finish : code
+            throw SQLiteError(code: failure.rawValue, message: String(cString: sqlite3_errstr(failure.rawValue)),
                               statement: "backup to \(destination)", path: path)
         }
         return try target.check(.full)

@@ -4,8 +4,8 @@ import CSQLite
 ///
 /// It prints as one line: `state.db: database is locked (code 5) in BEGIN IMMEDIATE`.
 public struct SQLiteError: Error, CustomStringConvertible, Sendable, Equatable {
-    /// The primary result code (`SQLITE_BUSY`, `SQLITE_CORRUPT`, ...).
-    public let code: Int32
+    /// The extended result code (`SQLITE_BUSY`, `SQLITE_READONLY_DIRECTORY`, ...).
+    public let code: SQLiteResultCode
     /// SQLite's own message for the failure.
     public let message: String
     /// The statement that failed, if any.
@@ -14,30 +14,30 @@ public struct SQLiteError: Error, CustomStringConvertible, Sendable, Equatable {
     public let path: String
 
     public init(code: Int32, message: String, statement: String? = nil, path: String) {
-        self.code = code
+        self.code = SQLiteResultCode(rawValue: code)
         self.message = message
         self.statement = statement
         self.path = path
     }
 
     /// True when another connection holds a lock that we waited on in vain.
-    public var isBusy: Bool { code & 0xFF == SQLITE_BUSY || code & 0xFF == SQLITE_LOCKED }
+    public var isBusy: Bool { code.isBusy }
 
     /// True when the storage itself failed (disk full, I/O error, read-only or vanished file): no later write can succeed.
     public var isStorageFailure: Bool {
-        [SQLITE_FULL, SQLITE_IOERR, SQLITE_READONLY, SQLITE_CANTOPEN, SQLITE_CORRUPT, SQLITE_NOTADB, SQLITE_PERM].contains(code & 0xFF)
+        [.full, .ioError, .readOnly, .cannotOpen, .corrupt, .notADatabase, .permission].contains(code.primary)
     }
 
     /// True when a WAL database cannot be read because its `-shm` file cannot be created or set up: the directory (or
-    /// the file) is not writable by this user. SQLITE_READONLY_DIRECTORY and SQLITE_READONLY_CANTINIT.
-    public var isUnwritableSharedMemory: Bool { code == SQLITE_READONLY | (6 << 8) || code == SQLITE_READONLY | (5 << 8) }
+    /// the file) is not writable by this user.
+    public var isUnwritableSharedMemory: Bool { code == .readOnlyDirectory || code == .readOnlyCannotInitialize }
 
     /// True when the file is not a database, or a damaged one.
-    public var isNotADatabase: Bool { code & 0xFF == SQLITE_NOTADB }
+    public var isNotADatabase: Bool { code.primary == .notADatabase }
     /// SQLite could not open a file it needs (`SQLITE_CANTOPEN`): the database, or its `-wal` or `-shm`.
-    public var isCannotOpen: Bool { code & 0xFF == SQLITE_CANTOPEN }
+    public var isCannotOpen: Bool { code.primary == .cannotOpen }
     /// The file is a SQLite database with a damaged page (`SQLITE_CORRUPT`).
-    public var isCorrupt: Bool { code & 0xFF == SQLITE_CORRUPT }
+    public var isCorrupt: Bool { code.primary == .corrupt }
 
     public var description: String {
         var text = "\(path): \(message) (code \(code))"

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// The agent's profiles, as `hermes_cli/profiles.py` and `hermes_constants.py` define them (0.13.0 to 0.19.0 alike):
 /// every profile is a home of its own, with its own `state.db` and `sessions/`. The `default` profile is the root
 /// itself; a named one is `<root>/profiles/<name>/`.
@@ -26,8 +20,9 @@ public enum HermesProfiles {
         let directory = root + "/profiles"
         var entries: [String] = []
         if POSIX.isDirectory(directory) {
-            guard let names = POSIX.entryNames(in: directory) else { throw .profilesUnlistable(path: directory, errno: errno) }
-            entries = names
+            do { entries = try POSIX.entryNames(in: directory) } catch {
+                throw .profilesUnlistable(path: directory, errno: error.rawValue)
+            }
         }
         let names = entries.filter { isProfileName($0) && $0 != defaultName }
         for name in names.sorted() where POSIX.isDirectory(directory + "/" + name) {
@@ -40,7 +35,7 @@ public enum HermesProfiles {
     public static func passedOver(root: String) -> [String] {
         let directory = root + "/profiles"
         let listed = Set(((try? list(root: root)) ?? []).map(\.name))
-        return (POSIX.entryNames(in: directory) ?? []).filter { !listed.contains($0) }.sorted()
+        return ((try? POSIX.entryNames(in: directory)) ?? []).filter { !listed.contains($0) }.sorted()
     }
 
     /// The root and profile name of a home, as `get_default_hermes_root` and `get_active_profile_name` see it: a

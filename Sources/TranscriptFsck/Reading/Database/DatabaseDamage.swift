@@ -5,7 +5,7 @@ extension DatabaseReader {
     static func refuseDamage(path: String) throws(FsckError) {
         let verdict: String
         do {
-            verdict = try open(path: path, mode: .readOnly).check(.full)
+            verdict = try StoreDatabase.open(path: path, mode: .readOnly).check(.full)
         } catch {
             throw FsckError(reading: error, path: path)
         }

@@ -1,52 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Reads `state.db` without writing to it, safely beside the agent writing to it (WAL).
 public enum DatabaseReader {
-    /// Opens the database for reading; never creates it.
-    public static func open(path: String, mode: SQLiteConnection.Mode = .readOnly,
-                            busyTimeoutMilliseconds: Int32 = 30_000) throws(FsckError) -> SQLiteConnection {
-        var status = stat()
-        guard stat(path, &status) == 0 else {
-            if errno == ENOENT { throw .databaseNotFound(path: path) }
-            throw .databaseUnstatable(path: path, errno: errno)
-        }
-        guard status.st_mode & S_IFMT == S_IFREG else { throw .notADatabase(path: path, detail: "not a regular file") }
-        // Asked first, so that a file this user may not read is not taken for a WAL store whose -wal and -shm it cannot reach.
-        guard access(path, R_OK) == 0 else { throw .databaseUnreadable(path: path, errno: errno) }
-        do {
-            let connection = try SQLiteConnection(path: path, mode: mode, busyTimeoutMilliseconds: busyTimeoutMilliseconds)
-            guard mode == .readOnly else { return connection }
-            do {
-                _ = try connection.prepare("SELECT count(*) FROM sqlite_master").singleInteger()
-                return connection
-            } catch where error.isCannotOpen {
-                return try openSnapshot(path: path, busyTimeoutMilliseconds: busyTimeoutMilliseconds, cause: error)
-            }
-        } catch {
-            throw FsckError(error, path: path)
-        }
-    }
-
-    /// A WAL store on a read-only file system (a backup, a ZFS or LVM snapshot, a restic mount: the safe place to
-    /// audit) cannot be read as usual: SQLite must create its `-shm` beside it. Cleanly closed, with no `-wal` left or an
-    /// empty one, the file holds everything and cannot change there, so it is read as immutable. With a `-wal` holding
-    /// pages, that would read stale data: refused with what to do.
-    private static func openSnapshot(path: String, busyTimeoutMilliseconds: Int32, cause: SQLiteError) throws(SQLiteError) -> SQLiteConnection {
-        var wal = stat()
-        if stat(path + "-wal", &wal) == 0, wal.st_size > 0 { throw cause }
-        let connection = try SQLiteConnection(path: path, mode: .readOnly, busyTimeoutMilliseconds: busyTimeoutMilliseconds, immutable: true)
-        _ = try connection.prepare("SELECT count(*) FROM sqlite_master").singleInteger()
-        return connection
-    }
-
     /// Opens the database read-only, detects the agent's format from its schema, and runs `body` inside one read
     /// transaction, so that everything `body` reads is one consistent snapshot.
     static func withSnapshot<Result>(path: String, _ body: (SQLiteConnection, any AgentFormat) throws -> Result) throws(FsckError) -> Result {
-        let connection = try open(path: path)
+        let connection = try StoreDatabase.open(path: path)
         let format = try AgentFormats.detect(StoreSchema.read(from: connection), path: path)
         do {
             var result: Result?
@@ -155,7 +112,7 @@ public enum DatabaseReader {
         while try rows.step() {
             let sameSession: Bool = rows.withTextBytes(0) { bytes in
                 guard let bytes, let currentID, bytes.count == currentID.bytes.count else { return false }
-                return bytes.isEmpty || memcmp(bytes.baseAddress!, currentID.bytes, bytes.count) == 0
+                return bytes.isEmpty || Memory.equal(bytes.baseAddress!, currentID.bytes, count: bytes.count)
             }
             if !sameSession {
                 flush()
@@ -166,7 +123,7 @@ public enum DatabaseReader {
             }
             let isBookkeeping: Bool = rows.withTextBytes(3 + Int32(MessageFingerprinter.Field.role.index)) { role in
                 guard let role, role.count == bookkeeping.count else { return false }
-                return role.isEmpty || memcmp(role.baseAddress!, bookkeeping, role.count) == 0
+                return role.isEmpty || Memory.equal(role.baseAddress!, bookkeeping, count: role.count)
             }
             if isBookkeeping { continue }
             fingerprinter.begin()

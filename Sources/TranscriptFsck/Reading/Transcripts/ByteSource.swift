@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// A stream of a transcript's bytes as the text was written: plain files as they are, gzip inflated.
 protocol ByteSource: ~Copyable {
     /// Fills the start of `buffer`; returns 0 only at the end of the text.
@@ -12,40 +6,35 @@ protocol ByteSource: ~Copyable {
     var storedBytesRead: Int { get }
 }
 
-/// An open file descriptor, closed when the value goes away.
-struct FileDescriptor: ~Copyable {
-    let rawValue: Int32
+/// A transcript file open for reading, closed when the value goes away; its failures name the file and the offset.
+struct TranscriptFile: ~Copyable {
+    private let descriptor: FileDescriptor
     let path: String
 
-    init(openingForReading path: String) throws(TranscriptError) {
-        let descriptor = open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0 else {
-            throw TranscriptError(path: path, place: .file, defect: .cannotOpen(errno: errno))
+    init(path: String) throws(TranscriptError) {
+        do { descriptor = try FileDescriptor(opening: path) } catch {
+            throw TranscriptError(path: path, place: .file, defect: .cannotOpen(errno: error.rawValue))
         }
-        rawValue = descriptor
         self.path = path
     }
 
-    deinit { close(rawValue) }
+    deinit { descriptor.close() }
 
-    /// Reads up to `buffer.count` bytes; retries on EINTR.
+    /// Reads up to `buffer.count` bytes.
     func read(into buffer: UnsafeMutableRawBufferPointer, storedOffset: Int) throws(TranscriptError) -> Int {
-        let count = POSIX.read(rawValue, into: buffer)
-        guard count >= 0 else {
-            throw TranscriptError(path: path, place: .byte(storedOffset),
-                                  defect: .readFailed(errno: errno))
+        do { return try descriptor.read(into: buffer) } catch {
+            throw TranscriptError(path: path, place: .byte(storedOffset), defect: .readFailed(errno: error.rawValue))
         }
-        return count
     }
 }
 
 /// A plain `.jsonl` file.
 struct PlainFileSource: ByteSource, ~Copyable {
-    private let file: FileDescriptor
+    private let file: TranscriptFile
     private(set) var storedBytesRead = 0
 
     init(path: String) throws(TranscriptError) {
-        file = try FileDescriptor(openingForReading: path)
+        file = try TranscriptFile(path: path)
     }
 
     mutating func read(into buffer: UnsafeMutableRawBufferPointer) throws(TranscriptError) -> Int {
@@ -57,7 +46,7 @@ struct PlainFileSource: ByteSource, ~Copyable {
 
 /// A `.jsonl.gz` file: one or more gzip members, inflated as they are read.
 struct GzipFileSource: ByteSource, ~Copyable {
-    private let file: FileDescriptor
+    private let file: TranscriptFile
     private let inflater = GzipInflater()
     private let input: UnsafeMutableRawBufferPointer
     private var inputStart = 0
@@ -73,7 +62,7 @@ struct GzipFileSource: ByteSource, ~Copyable {
     static let outputChunkSize = 1 << 20
 
     init(path: String, limits: ReadLimits = .standard) throws(TranscriptError) {
-        file = try FileDescriptor(openingForReading: path)
+        file = try TranscriptFile(path: path)
         self.limits = limits
         input = .allocate(byteCount: Self.inputChunkSize, alignment: 16)
     }

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// The reader's entry points for the fuzzer and for the regression inputs it found: whatever the
 /// bytes, reading them must end in messages or a `TranscriptError`, never a crash.
 package enum FuzzHarness {
@@ -14,13 +8,12 @@ package enum FuzzHarness {
     @discardableResult
     package static func readFile(_ bytes: UnsafeRawBufferPointer, name: String) -> TranscriptScan {
         let suffix = name.hasSuffix(".gz") ? ".jsonl.gz" : ".jsonl"
-        var template = Array(((getenv("TMPDIR").map { String(cString: $0) } ?? "/tmp") + "/transcript-fsck-fuzz-XXXXXX" + suffix).utf8CString)
-        let descriptor = mkstemps(&template, Int32(suffix.utf8.count))
-        guard descriptor >= 0 else { return TranscriptScan(sessionID: "fuzz", path: "") }
-        let path = String(decoding: template.dropLast().map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        if let base = bytes.baseAddress { _ = write(descriptor, base, bytes.count) }
-        close(descriptor)
-        defer { unlink(path) }
+        guard let (file, path) = try? FileDescriptor.createTemporary(suffix: suffix) else {
+            return TranscriptScan(sessionID: "fuzz", path: "")
+        }
+        _ = try? file.writeAll(bytes)
+        file.close()
+        defer { POSIX.removeIfPresent(path) }
         return TranscriptScan.scan(path: path, sessionID: "fuzz", limits: limits)
     }
 

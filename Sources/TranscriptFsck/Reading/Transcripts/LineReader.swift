@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// One line of a transcript, without its `\n`; the bytes are valid only inside the callback.
 struct Line {
     let bytes: UnsafeRawBufferPointer
@@ -37,8 +31,8 @@ struct LineReader {
         var capacity = Self.chunkSize
         // malloc and realloc, not allocate and copy: a buffer this large is mapped on its own, and realloc moves its pages
         // (mremap) rather than copying them, so a 300 MB line never holds its old and new buffers at once.
-        guard var base = malloc(capacity) else { throw outOfMemory(lineNumber: 1, textOffset: 0, bytes: capacity) }
-        defer { free(base) }
+        guard var base = Memory.allocate(capacity) else { throw outOfMemory(lineNumber: 1, textOffset: 0, bytes: capacity) }
+        defer { Memory.release(base) }
         var lineStart = 0          // first byte of the current, unfinished line in `buffer`
         var filled = 0             // bytes of `buffer` that hold data
         var lineNumber = 1
@@ -58,7 +52,7 @@ struct LineReader {
                                               defect: .lineTooLong(limitMebibytes: maximumLineBytes >> 20))
                     }
                     let larger = min(capacity * 2, maximumLineBytes)
-                    guard let moved = realloc(base, larger) else {
+                    guard let moved = Memory.resize(base, to: larger) else {
                         throw outOfMemory(lineNumber: lineNumber, textOffset: textOffset, bytes: larger)
                     }
                     base = moved
@@ -77,8 +71,8 @@ struct LineReader {
             var scan = filled
             filled += count
             let text = UnsafeRawPointer(base)
-            while scan < filled, let newline = memchr(text + scan, 0x0A, filled - scan) {
-                let end = text.distance(to: UnsafeRawPointer(newline))
+            while scan < filled, let found = Memory.firstOffset(of: 0x0A, in: text + scan, count: filled - scan) {
+                let end = scan + found
                 try body(Line(bytes: UnsafeRawBufferPointer(start: text + lineStart, count: end - lineStart), number: lineNumber,
                               byteOffset: textOffset + lineStart, endsWithNewline: true))
                 lineNumber += 1

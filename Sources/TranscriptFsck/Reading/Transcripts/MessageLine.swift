@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// The parts of one transcript line that the tool looks at, as places in the line's text.
 struct MessageLine {
     /// A message, or the `session_meta` record (which is not one).
@@ -59,7 +53,7 @@ struct MessageLine {
 
     private mutating func assign(name: UnsafeRawBufferPointer, value: JSONSpan) {
         func equals(_ key: StaticString) -> Bool {
-            name.count == key.utf8CodeUnitCount && memcmp(name.baseAddress!, key.utf8Start, name.count) == 0
+            name.count == key.utf8CodeUnitCount && Memory.equal(name.baseAddress!, key.utf8Start, count: name.count)
         }
         if equals("timestamp") { timestamp = value; return }
         for field in MessageFingerprinter.Field.all where equals(field.name) {

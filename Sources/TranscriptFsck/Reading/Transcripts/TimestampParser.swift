@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Turns a transcript timestamp into epoch seconds, the database's unit.
 ///
 /// Accepts what the agent writes (ISO 8601 local time without a zone, `2026-03-26T13:43:01.512345`),
@@ -82,18 +76,10 @@ enum TimestampParser {
             }
             guard index > start else { return nil }
         }
-        var parts = tm()
-        parts.tm_year = year - 1900
-        parts.tm_mon = month - 1
-        parts.tm_mday = day
-        parts.tm_hour = hour
-        parts.tm_min = minute
-        parts.tm_sec = second
+        let written = CalendarTime(year: year, month: month, day: day, hour: hour, minute: minute, second: second)
         guard (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61 else { return nil }
         if index == text.count {
-            parts.tm_isdst = -1
-            let seconds = mktime(&parts)
-            return seconds == -1 ? nil : Double(seconds) + fraction
+            return written.secondsSinceEpochInLocalZone.map { Double($0) + fraction }
         }
         var offset = 0
         if skip(UInt8(ascii: "Z")) || skip(UInt8(ascii: "z")) {
@@ -109,6 +95,6 @@ enum TimestampParser {
             return nil
         }
         guard index == text.count else { return nil }
-        return Double(timegm(&parts) - offset) + fraction
+        return Double(written.secondsSinceEpochInUTC - offset) + fraction
     }
 }

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// Finds the transcript files under the transcript directories, by session id.
 public struct TranscriptDiscovery: Sendable {
     /// Session id to its transcript files, in path order.
@@ -23,8 +17,7 @@ public struct TranscriptDiscovery: Sendable {
     public static func find(roots: [String]) throws(FsckError) -> TranscriptDiscovery {
         var discovery = TranscriptDiscovery()
         for root in roots {
-            var status = stat()
-            guard stat(root, &status) == 0, status.st_mode & S_IFMT == S_IFDIR else { throw .transcriptsNotFound(path: root) }
+            guard (try? FileStatus(path: root))?.isDirectory == true else { throw .transcriptsNotFound(path: root) }
             try discovery.walk(directory: root)
         }
         for id in discovery.transcripts.keys { discovery.transcripts[id]!.sort() }
@@ -32,41 +25,37 @@ public struct TranscriptDiscovery: Sendable {
     }
 
     private mutating func walk(directory: String) throws(FsckError) {
-        guard let handle = opendir(directory) else {
-            throw .transcriptsUnreadable(path: directory, errno: errno)
+        let names: [[UInt8]]
+        do { names = try POSIX.entryNameBytes(in: directory) } catch {
+            throw .transcriptsUnreadable(path: directory, errno: error.rawValue)
         }
-        defer { closedir(handle) }
         var subdirectories: [String] = []
-        while let entry = readdir(handle) {
-            let raw = withUnsafeBytes(of: entry.pointee.d_name) { Array($0.prefix { $0 != 0 }) }
+        for raw in names {
             let valid = String(validating: raw, as: UTF8.self)
             let lossy = valid ?? String(decoding: raw, as: UTF8.self)
-            if lossy == "." || lossy == ".." { continue }
             let path = directory.hasSuffix("/") ? directory + lossy : directory + "/" + lossy
-            var status = stat()
+            let status: FileStatus
             if valid != nil {
-                guard lstat(path, &status) == 0 else { continue }
+                guard let found = try? FileStatus(linkAt: path) else { continue }
+                status = found
             } else {
                 // The name's own bytes: under its repaired spelling it would not be found.
-                let bytes = Array(directory.utf8) + (directory.hasSuffix("/") ? [] : [UInt8(ascii: "/")]) + raw + [0]
-                guard bytes.withUnsafeBufferPointer({ $0.withMemoryRebound(to: CChar.self) { lstat($0.baseAddress!, &status) } }) == 0 else { continue }
-            }
-            let kind = status.st_mode & S_IFMT
-            if valid == nil {
-                if kind == S_IFDIR || TranscriptReader.isTranscript(lossy) { unread.append(.nameNotUTF8(path)) }
+                let bytes = Array(directory.utf8) + (directory.hasSuffix("/") ? [] : [UInt8(ascii: "/")]) + raw
+                guard let found = try? FileStatus(linkAtBytes: bytes) else { continue }
+                if found.isDirectory || TranscriptReader.isTranscript(lossy) { unread.append(.nameNotUTF8(path)) }
                 continue
             }
-            switch kind {
-            case S_IFDIR:
+            switch status.kind {
+            case .directory:
                 subdirectories.append(path)
-            case S_IFREG where TranscriptReader.isTranscript(lossy):
+            case .regularFile where TranscriptReader.isTranscript(lossy):
                 transcripts[SessionID(TranscriptReader.sessionID(fromFileName: lossy)), default: []].append(path)
-                stamps[path] = FileStamp(size: Int(status.st_size), modified: POSIX.modifiedNanoseconds(status))
-            case S_IFLNK where TranscriptReader.isTranscript(lossy):
+                stamps[path] = FileStamp(size: status.size, modified: status.modifiedNanoseconds)
+            case .symbolicLink where TranscriptReader.isTranscript(lossy):
                 unread.append(.file(path))
-            case S_IFLNK where stat(path, &status) == 0 && status.st_mode & S_IFMT == S_IFDIR:
+            case .symbolicLink where (try? FileStatus(path: path))?.isDirectory == true:
                 unread.append(.directory(path))
-            case S_IFIFO, S_IFSOCK, S_IFCHR, S_IFBLK:
+            case .fifo, .socket, .characterDevice, .blockDevice:
                 if TranscriptReader.isTranscript(lossy) { unread.append(.notAFile(path)) }
             default:
                 continue
