@@ -36,7 +36,7 @@ import Testing
 
     /// The canonical form of the JSON text `json`, as a parsed tree writes it.
     func treeCanonical(_ json: String) throws -> String {
-        let node = try #require(Array(json.utf8).withUnsafeBytes { JSONNode.parse($0) })
+        let node = try #require(Array(json.utf8).withUnsafeBytes { ParsedJSON.parse($0) })
         var output: [UInt8] = []
         node.writeCanonical(to: &output)
         return String(decoding: output, as: UTF8.self)

@@ -104,7 +104,7 @@ struct JSONScanner {
     }
 
     /// How deep arrays and objects may nest. Python's `json.loads` (the agent's reader) recurses once a level and stops
-    /// at its recursion limit, 1,000 frames; the trees built from a value (`JSONNode`) are freed recursively, so a
+    /// at its recursion limit, 1,000 frames; the trees built from a value (`ParsedJSON`) are freed recursively, so a
     /// value nested deeper than the stack allows would crash the scan instead of naming the line.
     static let maximumDepth = 1_000
 

@@ -1,4 +1,5 @@
 /// A JSON document to print: members keep the order they are given in, so reports read the same every run.
+/// Not `ParsedJSON`, the tree the tool reads: this one is built from Swift values, and from JSON text already valid.
 public indirect enum JSONValue: Sendable, Equatable {
     case null
     case bool(Bool)

@@ -27,7 +27,7 @@ enum HermesMessageValues {
     static func storedJSON(content text: String) -> String? {
         guard text.utf8.starts(with: AgentContent.jsonPrefix) else { return nil }
         let json = String(decoding: text.utf8.dropFirst(AgentContent.jsonPrefix.count), as: UTF8.self)
-        return Array(json.utf8).withUnsafeBytes { JSONNode.parse($0) } == nil ? nil : json
+        return Array(json.utf8).withUnsafeBytes { ParsedJSON.parse($0) } == nil ? nil : json
     }
 
     /// `json.dumps(value) if value else None`.
@@ -36,7 +36,7 @@ enum HermesMessageValues {
         case .null: return .null
         case .json(let text):
             let isEmpty = Array(text.utf8).withUnsafeBytes { bytes in
-                switch JSONNode.parse(bytes) {
+                switch ParsedJSON.parse(bytes) {
                 case .array(let elements)?: elements.isEmpty
                 case .object(let members)?: members.isEmpty
                 default: false
