@@ -30,7 +30,8 @@ enum HermesMessageValues {
         return Array(json.utf8).withUnsafeBytes { ParsedJSON.parse($0) } == nil ? nil : json
     }
 
-    /// `json.dumps(value) if value else None`.
+    /// `json.dumps(value) if value else None`; a text value in the canonical spelling (JSON/JSONStringEscaping.swift),
+    /// which `json.loads` reads back as the same string.
     static func encoded(_ value: TranscriptMessage.Value) -> SQLiteStatement.Value {
         switch value {
         case .null: return .null
