@@ -38,13 +38,13 @@ import Testing
                        .deletedByTheUser(freedIDs: 24), .neverRecorded(beforeTheDatabase: true), .neverRecorded(beforeTheDatabase: false)],
             session: SessionFacts(hasSessionRow: true, source: "telegram", startedAt: 1_772_355_600.25), alignment: nil)
         let text = FindingRecord.encode(finding).rendered()
-        let node = try #require(Array(text.utf8).withUnsafeBytes { JSONNode.parse($0) })
+        let node = try #require(Array(text.utf8).withUnsafeBytes { ParsedJSON.parse($0) })
         #expect(FindingRecord.decode(node, sessionID: finding.sessionID) == finding)
     }
 
     @Test func aRecordWithAnUnknownProblemIsNotAFinding() throws {
         let text = #"["truncated",["lost_in_space",1],null,[],1,0,1,[],null]"#
-        let node = try #require(Array(text.utf8).withUnsafeBytes { JSONNode.parse($0) })
+        let node = try #require(Array(text.utf8).withUnsafeBytes { ParsedJSON.parse($0) })
         #expect(FindingRecord.decode(node, sessionID: "s") == nil)
     }
 }

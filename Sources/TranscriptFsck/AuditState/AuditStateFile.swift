@@ -69,16 +69,16 @@ enum AuditStateFile {
         id.isUTF8 ? .string(id.text) : .object([("bytes", .string(id.hexadecimal))])
     }
 
-    private static func sessionID(_ node: JSONNode) -> SessionID? {
+    private static func sessionID(_ node: ParsedJSON) -> SessionID? {
         if let text = node.string { return SessionID(text) }
         return node["bytes"]?.string.flatMap(SessionID.init(hexadecimal:))
     }
 
-    private static func parse(_ line: ArraySlice<UInt8>) -> JSONNode? {
-        line.withUnsafeBytes { JSONNode.parse($0) }
+    private static func parse(_ line: ArraySlice<UInt8>) -> ParsedJSON? {
+        line.withUnsafeBytes { ParsedJSON.parse($0) }
     }
 
-    private static func entry(_ node: JSONNode) -> (id: SessionID, entry: IncrementalAudit.Entry)? {
+    private static func entry(_ node: ParsedJSON) -> (id: SessionID, entry: IncrementalAudit.Entry)? {
         guard case .array(let fields) = node, fields.count == 5, let id = sessionID(fields[0]), let rows = fields[1].integer,
               let newest = fields[2].integer, case .array(let files) = fields[3],
               let finding = FindingRecord.decode(fields[4], sessionID: id) else { return nil }

@@ -17,7 +17,7 @@ enum FindingRecord {
                 finding.session.map { .array([.bool($0.hasSessionRow), .optional($0.source), $0.startedAt.map(JSONValue.number) ?? .null]) } ?? .null])
     }
 
-    static func decode(_ node: JSONNode, sessionID: SessionID) -> SessionFinding? {
+    static func decode(_ node: ParsedJSON, sessionID: SessionID) -> SessionFinding? {
         guard case .array(let fields) = node, fields.count == 9, let status = fields[0].string.flatMap(SessionStatus.init(rawValue:)),
               let paths = fields[3].strings, let transcriptMessages = fields[4].integer, let databaseMessages = fields[5].integer,
               let missing = fields[6].integer, case .array(let warningNodes) = fields[7] else { return nil }
@@ -83,7 +83,7 @@ enum FindingRecord {
         }
     }
 
-    private static func decodeDefect(_ node: JSONNode) -> TranscriptError.Defect? {
+    private static func decodeDefect(_ node: ParsedJSON) -> TranscriptError.Defect? {
         guard case .array(let f) = node else { return nil }
         switch (f.first?.string, f.count) {
         case ("cannot_open", 2): return f[1].integer.map { .cannotOpen(errno: Int32(truncatingIfNeeded: $0)) }
@@ -113,7 +113,7 @@ enum FindingRecord {
         }
     }
 
-    private static func decodeProblem(_ node: JSONNode) -> Problem? {
+    private static func decodeProblem(_ node: ParsedJSON) -> Problem? {
         guard case .array(let f) = node, let kind = f.first?.string else { return nil }
         switch (kind, f.count) {
         case ("truncated", 4):
@@ -149,7 +149,7 @@ enum FindingRecord {
         }
     }
 
-    private static func decodePlace(_ node: JSONNode) -> TranscriptError.Place? {
+    private static func decodePlace(_ node: ParsedJSON) -> TranscriptError.Place? {
         guard case .array(let f) = node else { return nil }
         switch (f.first?.string, f.count) {
         case ("line", 3): return f[1].integer.flatMap { line in f[2].integer.map { .line(line, byteOffset: $0) } }
@@ -159,7 +159,7 @@ enum FindingRecord {
         }
     }
 
-    private static func decodeWarning(_ node: JSONNode) -> SessionWarning? {
+    private static func decodeWarning(_ node: ParsedJSON) -> SessionWarning? {
         guard case .array(let f) = node else { return nil }
         switch (f.first?.string, f.count) {
         case ("unfinished_last_line", 3): return f[1].string.flatMap { path in f[2].integer.map { .unfinishedLastLine(path: path, line: $0) } }

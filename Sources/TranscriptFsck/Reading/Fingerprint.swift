@@ -86,7 +86,7 @@ struct MessageFingerprinter {
     mutating func addJSON(_ field: Field, _ span: JSONSpan?, in scanner: JSONScanner) {
         guard let span, span.kind != .null else { return addAbsent(field) }
         if field == .content, span.kind != .string {
-            return addContent(JSONNode.parse(scanner.bytes(of: span)).map(AgentContent.comparable) ?? .absent)
+            return addContent(ParsedJSON.parse(scanner.bytes(of: span)).map(AgentContent.comparable) ?? .absent)
         }
         switch span.kind {
         case .string where span.hasEscapes && Self.isStreamed(field, scanner.bytes(of: span)):

@@ -20,19 +20,19 @@ enum AgentContent {
         case absent
         case text([UInt8])
         /// An object that is not a multimodal envelope, by its canonical JSON.
-        case object(JSONNode)
+        case object(ParsedJSON)
     }
 
     /// Content stored as text in the database: the JSON-encoded form is decoded, anything else is the text.
     static func comparable(storedText text: UnsafeRawBufferPointer) -> Comparable? {
         guard text.count >= jsonPrefix.count, text.prefix(jsonPrefix.count).elementsEqual(jsonPrefix) else { return nil }
         // The agent reads undecodable JSON back as the raw string; so does the comparison.
-        guard let node = JSONNode.parse(UnsafeRawBufferPointer(rebasing: text[jsonPrefix.count...])) else { return nil }
+        guard let node = ParsedJSON.parse(UnsafeRawBufferPointer(rebasing: text[jsonPrefix.count...])) else { return nil }
         return comparable(node)
     }
 
     /// Content as a transcript line holds it (a JSON value).
-    static func comparable(_ node: JSONNode) -> Comparable {
+    static func comparable(_ node: ParsedJSON) -> Comparable {
         switch node {
         case .null: return .absent
         case .string(let text): return .text(text)
@@ -58,7 +58,7 @@ enum AgentContent {
     }
 
     /// The flush's text for list content: text parts and `[screenshot]` for images, joined by newlines.
-    static func flattened(_ parts: [JSONNode]) -> [UInt8]? {
+    static func flattened(_ parts: [ParsedJSON]) -> [UInt8]? {
         var pieces: [[UInt8]] = []
         for part in parts {
             guard case .string(let type)? = part["type"] else { continue }
@@ -73,7 +73,7 @@ enum AgentContent {
     }
 
     /// A multimodal tool result's text: its `text_summary`, else its text parts, else a fixed marker.
-    private static func multimodalSummary(_ node: JSONNode) -> [UInt8]? {
+    private static func multimodalSummary(_ node: ParsedJSON) -> [UInt8]? {
         guard case .bool(true)? = node["_multimodal"], case .array(let parts)? = node["content"] else { return nil }
         if let summary = node["text_summary"], summary.isTruthy { return pythonString(summary) }
         let texts = parts.compactMap { part -> [UInt8]? in
@@ -85,7 +85,7 @@ enum AgentContent {
     }
 
     /// `str(value)` for the values a text part holds in practice; a missing text is "".
-    private static func pythonString(_ node: JSONNode?) -> [UInt8] {
+    private static func pythonString(_ node: ParsedJSON?) -> [UInt8] {
         switch node {
         case .string(let text)?: text
         case .number(let literal)?: literal
@@ -96,7 +96,7 @@ enum AgentContent {
     }
 }
 
-extension JSONNode {
+extension ParsedJSON {
     /// Python's truth value of the decoded value.
     var isTruthy: Bool {
         switch self {

@@ -27,16 +27,17 @@ enum HermesMessageValues {
     static func storedJSON(content text: String) -> String? {
         guard text.utf8.starts(with: AgentContent.jsonPrefix) else { return nil }
         let json = String(decoding: text.utf8.dropFirst(AgentContent.jsonPrefix.count), as: UTF8.self)
-        return Array(json.utf8).withUnsafeBytes { JSONNode.parse($0) } == nil ? nil : json
+        return Array(json.utf8).withUnsafeBytes { ParsedJSON.parse($0) } == nil ? nil : json
     }
 
-    /// `json.dumps(value) if value else None`.
+    /// `json.dumps(value) if value else None`; a text value in the canonical spelling (JSON/JSONStringEscaping.swift),
+    /// which `json.loads` reads back as the same string.
     static func encoded(_ value: TranscriptMessage.Value) -> SQLiteStatement.Value {
         switch value {
         case .null: return .null
         case .json(let text):
             let isEmpty = Array(text.utf8).withUnsafeBytes { bytes in
-                switch JSONNode.parse(bytes) {
+                switch ParsedJSON.parse(bytes) {
                 case .array(let elements)?: elements.isEmpty
                 case .object(let members)?: members.isEmpty
                 default: false

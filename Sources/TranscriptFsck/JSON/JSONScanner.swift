@@ -45,65 +45,6 @@ struct DiscardingSink: JSONTokenSink {
     @inline(__always) mutating func string(_ raw: UnsafeRawBufferPointer, hasEscapes: Bool) {}
 }
 
-/// Writes a value's canonical form: no white space, strings decoded and re-escaped one way.
-///
-/// Two texts that a JSON parser reads as the same value give the same bytes here, whatever
-/// escapes (`\u00e9` or raw UTF-8) or spacing their writers used; member order is kept.
-struct CanonicalJSONSink: JSONTokenSink {
-    var output: [UInt8]
-    /// Where an escaped string is decoded, kept between strings.
-    private var decoded: [UInt8] = []
-
-    init(output: [UInt8]) { self.output = output }
-
-    mutating func structural(_ byte: UInt8) { output.append(byte) }
-
-    mutating func literal(_ bytes: UnsafeRawBufferPointer) { output.append(contentsOf: bytes) }
-
-    mutating func string(_ raw: UnsafeRawBufferPointer, hasEscapes: Bool) {
-        output.append(UInt8(ascii: "\""))
-        if hasEscapes {
-            decoded.removeAll(keepingCapacity: true)
-            JSONScanner.decodeString(raw, into: &decoded)
-            decoded.withUnsafeBytes { Self.appendEscaped($0, to: &output) }
-        } else {
-            // A string the scanner read with no escape holds no quote, backslash or control byte: it is canonical.
-            output.append(contentsOf: raw)
-        }
-        output.append(UInt8(ascii: "\""))
-    }
-
-    /// Appends `text` (decoded) as a JSON string, quotes included.
-    static func appendQuoted(_ text: [UInt8], to output: inout [UInt8]) {
-        output.append(UInt8(ascii: "\""))
-        text.withUnsafeBytes { appendEscaped($0, to: &output) }
-        output.append(UInt8(ascii: "\""))
-    }
-
-    private static let hexDigits = Array("0123456789abcdef".utf8)
-
-    private static func appendEscaped(_ text: UnsafeRawBufferPointer, to output: inout [UInt8]) {
-        guard let base = text.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return }
-        var index = 0
-        while index < text.count {
-            // The run up to the next quote, backslash or control byte, found by the string scan's C loop.
-            var invalid: Int32 = 0
-            let stop = index + cscan_string_body(base + index, text.count - index, 0, &invalid)
-            output.append(contentsOf: UnsafeRawBufferPointer(rebasing: text[index..<stop]))
-            guard stop < text.count else { return }
-            let byte = base[stop]
-            if byte < 0x20 {
-                output.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"),
-                                           hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0xF)]])
-            } else {
-                output.append(UInt8(ascii: "\\"))
-                output.append(byte)
-            }
-            index = stop + 1
-        }
-    }
-}
-
 /// A validating JSON tokenizer over bytes already in memory: strict RFC 8259 plus the
 /// `NaN` and `Infinity` literals that Python's `json.dumps` writes. It checks UTF-8 only when asked
 /// (`validatingUTF8`), in the strings it reads, where alone a text it reads whole can hold bytes of 0x80 and above;
@@ -158,7 +99,7 @@ struct JSONScanner {
     }
 
     /// How deep arrays and objects may nest. Python's `json.loads` (the agent's reader) recurses once a level and stops
-    /// at its recursion limit, 1,000 frames; the trees built from a value (`JSONNode`) are freed recursively, so a
+    /// at its recursion limit, 1,000 frames; the trees built from a value (`ParsedJSON`) are freed recursively, so a
     /// value nested deeper than the stack allows would crash the scan instead of naming the line.
     static let maximumDepth = 1_000
 

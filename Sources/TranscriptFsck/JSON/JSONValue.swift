@@ -1,4 +1,5 @@
 /// A JSON document to print: members keep the order they are given in, so reports read the same every run.
+/// Not `ParsedJSON`, the tree the tool reads: this one is built from Swift values, and from JSON text already valid.
 public indirect enum JSONValue: Sendable, Equatable {
     case null
     case bool(Bool)
@@ -56,41 +57,5 @@ public indirect enum JSONValue: Sendable, Equatable {
 
     private static func writeString(_ value: String, to output: inout String) {
         output += quoted(value)
-    }
-
-    /// A JSON string literal for `text`, escaped as Python's `json.dumps` escapes it; with `asciiOnly`,
-    /// every non-ASCII character becomes a `\u` escape (surrogate pairs past U+FFFF), as `ensure_ascii=True` does.
-    public static func quoted(_ text: String, asciiOnly: Bool = false) -> String {
-        // Most text (ids, paths, counts' names) needs no escape: one pass over its bytes, then it is copied as it is.
-        let limit: UInt8 = asciiOnly ? 0x7F : 0xFF
-        if !text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 > limit }) {
-            return "\"" + text + "\""
-        }
-        var output = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": output += "\\\""
-            case "\\": output += "\\\\"
-            case "\n": output += "\\n"
-            case "\r": output += "\\r"
-            case "\t": output += "\\t"
-            case "\u{08}": output += "\\b"
-            case "\u{0C}": output += "\\f"
-            case _ where scalar.value < 0x20 || (asciiOnly && scalar.value > 0x7F):
-                if scalar.value > 0xFFFF {
-                    let value = scalar.value - 0x10000
-                    output += hex4(0xD800 + (value >> 10)) + hex4(0xDC00 + (value & 0x3FF))
-                } else {
-                    output += hex4(scalar.value)
-                }
-            default: output.unicodeScalars.append(scalar)
-            }
-        }
-        return output + "\""
-    }
-
-    private static func hex4(_ value: UInt32) -> String {
-        let hex = String(value, radix: 16)
-        return "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
     }
 }

@@ -1,14 +1,15 @@
-/// A parsed JSON value, for the few values the tool must look inside (list content, say).
+/// A parsed JSON value, for the few values the tool must look inside (list content, the state file).
 /// Strings are kept decoded; numbers as their text.
-indirect enum JSONNode: Equatable {
+/// Not `JSONValue`, the tree the tool writes: this one keeps what it read as bytes, so its canonical form is the file's.
+indirect enum ParsedJSON: Equatable {
     case null
     case bool(Bool)
     case number([UInt8])
     case string([UInt8])
-    case array([JSONNode])
-    case object([(key: [UInt8], value: JSONNode)])
+    case array([ParsedJSON])
+    case object([(key: [UInt8], value: ParsedJSON)])
 
-    static func == (lhs: JSONNode, rhs: JSONNode) -> Bool {
+    static func == (lhs: ParsedJSON, rhs: ParsedJSON) -> Bool {
         switch (lhs, rhs) {
         case (.null, .null): true
         case (.bool(let a), .bool(let b)): a == b
@@ -20,7 +21,7 @@ indirect enum JSONNode: Equatable {
     }
 
     /// The member's value; for a repeated key the last one, as Python's json keeps it.
-    subscript(key: String) -> JSONNode? {
+    subscript(key: String) -> ParsedJSON? {
         guard case .object(let members) = self else { return nil }
         let name = Array(key.utf8)
         return members.last { $0.key == name }?.value
@@ -53,7 +54,7 @@ indirect enum JSONNode: Equatable {
     }
 
     /// Parses one whole JSON value; nil when `text` is not exactly one.
-    static func parse(_ text: UnsafeRawBufferPointer) -> JSONNode? {
+    static func parse(_ text: UnsafeRawBufferPointer) -> ParsedJSON? {
         var scanner = JSONScanner(text)
         var builder = JSONTreeSink()
         do {
@@ -66,15 +67,15 @@ indirect enum JSONNode: Equatable {
     }
 }
 
-/// Builds a `JSONNode` from the scanner's tokens.
+/// Builds a `ParsedJSON` from the scanner's tokens.
 private struct JSONTreeSink: JSONTokenSink {
     private enum Open {
-        case array([JSONNode])
-        case object([(key: [UInt8], value: JSONNode)], pendingKey: [UInt8]?)
+        case array([ParsedJSON])
+        case object([(key: [UInt8], value: ParsedJSON)], pendingKey: [UInt8]?)
     }
 
     private var stack: [Open] = []
-    private(set) var root: JSONNode?
+    private(set) var root: ParsedJSON?
 
     mutating func structural(_ byte: UInt8) {
         switch byte {
@@ -108,7 +109,7 @@ private struct JSONTreeSink: JSONTokenSink {
         }
     }
 
-    private mutating func add(_ node: JSONNode) {
+    private mutating func add(_ node: ParsedJSON) {
         switch stack.last {
         case nil: root = node
         case .array(var elements)?:
@@ -124,7 +125,7 @@ private struct JSONTreeSink: JSONTokenSink {
 }
 
 /// The scalar values of a node, for positional records (the `--since` state file).
-extension JSONNode {
+extension ParsedJSON {
     var string: String? {
         guard case .string(let bytes) = self else { return nil }
         return String(decoding: bytes, as: UTF8.self)
