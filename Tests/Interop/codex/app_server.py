@@ -19,7 +19,9 @@ Protocol facts used (from `codex app-server generate-json-schema --experimental`
   thread/read {threadId, includeTurns}; thread/turns/list {threadId, cursor, limit, sortDirection, itemsView};
   items: thread/items/list (0.163.0) or thread/turns/items/list (0.133.0).
 """
-import json, os, queue, subprocess, sys, threading, time
+import json, os, subprocess, sys, threading, time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 ALL_SOURCE_KINDS = ["cli", "vscode", "exec", "appServer", "subAgent", "subAgentReview", "subAgentCompact",
                     "subAgentThreadSpawn", "subAgentOther", "unknown"]
@@ -182,9 +184,16 @@ def summary_of_thread(t):
     return {k: t.get(k) for k in keys if k in t}
 
 
-def views(codex_bin, codex_home, only_db_list=False, with_turns=True):
+def quiet_args():
+    """The mock provider's -c overrides with a loopback port nothing listens on: listing and reading
+    threads needs no model, and the overrides also keep the plugin sync and update check off."""
+    from mock_model import codex_config_args
+    return codex_config_args("http://127.0.0.1:9/v1")
+
+
+def views(codex_bin, codex_home, only_db_list=False, with_turns=True, extra_args=None):
     result = {"list": {}, "threads": {}}
-    with AppServer(codex_bin, codex_home) as s:
+    with AppServer(codex_bin, codex_home, extra_args=quiet_args() if extra_args is None else extra_args) as s:
         result["serverInfo"] = s.init_result
         result["list"]["stateDbOnly"] = s.list_threads(True)
         result["list"]["archivedStateDbOnly"] = s.list_threads(True, archived=True)
@@ -210,6 +219,8 @@ def views(codex_bin, codex_home, only_db_list=False, with_turns=True):
 def main():
     if len(sys.argv) < 3:
         sys.exit(__doc__)
+    from mock_model import isolate_network
+    isolate_network()
     codex_bin, home = sys.argv[1], sys.argv[2]
     print(json.dumps(views(codex_bin, home, only_db_list="--only-db-list" in sys.argv,
                            with_turns="--no-turns" not in sys.argv), indent=1))

@@ -19,7 +19,7 @@ import json, os, re, subprocess, sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from mock_model import MockModel  # noqa: E402
+from mock_model import MockModel, isolate_network  # noqa: E402
 from app_server import AppServer  # noqa: E402
 
 
@@ -144,6 +144,7 @@ def make(codex_bin, out_dir, archive=True):
 def main():
     if len(sys.argv) < 3:
         sys.exit(__doc__)
+    isolate_network()
     manifest = make(sys.argv[1], sys.argv[2], archive="--no-archive" not in sys.argv)
     print(json.dumps({k: manifest[k] for k in ("version", "home", "threads", "checks")}, indent=1))
 

@@ -156,12 +156,40 @@ class MockModel:
 
 
 def codex_config_args(base_url):
+    """Points codex at the mock, and turns off what would reach past loopback: the plugin marketplace
+    sync (both pinned versions run `git ls-remote https://github.com/openai/plugins...` at start-up with
+    plugins on), apps, and the update check."""
     return ["-c", f"model_providers.mock.base_url={base_url}",
             "-c", "model_providers.mock.wire_api=responses",
             "-c", "model_providers.mock.env_key=MOCK_KEY",
             "-c", "model_providers.mock.name=mock",
             "-c", "model_provider=mock",
-            "-c", "model=mock-model"]
+            "-c", "model=mock-model",
+            "-c", "features.plugins=false",
+            "-c", "features.remote_plugin=false",
+            "-c", "features.apps=false",
+            "-c", "check_for_update_on_startup=false"]
+
+
+ISOLATED_ENV = "TRANSCRIPT_FSCK_CODEX_NETNS"
+
+
+def isolate_network():
+    """Re-runs this program in a network namespace of its own with only loopback up (unshare -n, as root),
+    so neither codex nor the mock can reach past 127.0.0.1 whatever codex tries. A no-op when already
+    isolated, or when unshare is missing or not allowed (then the -c overrides above are the only guard)."""
+    import shutil
+    if os.environ.get(ISOLATED_ENV) or os.environ.get("TRANSCRIPT_FSCK_CODEX_NO_NETNS"):
+        return
+    if os.geteuid() != 0 or not shutil.which("unshare") or not shutil.which("ip"):
+        return
+    import subprocess
+    probe = subprocess.run(["unshare", "-n", "ip", "link", "set", "lo", "up"], capture_output=True)
+    if probe.returncode != 0:
+        return
+    os.environ[ISOLATED_ENV] = "1"
+    os.execvp("unshare", ["unshare", "-n", "sh", "-c", 'ip link set lo up && exec "$@"', "sh",
+                          sys.executable, *sys.argv])
 
 
 def main():
