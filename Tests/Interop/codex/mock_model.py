@@ -10,6 +10,8 @@ Every request is appended to a JSONL log, one object per request:
   {"n": 1, "method": "POST", "path": "/v1/responses", "headers": {...}, "body": <JSON or text>}
 so a test can check, for instance, that a resumed turn sent the whole earlier conversation in "input".
 
+MOCK_DELAY_SECONDS (or MockModel(delay=...)) holds each /responses answer that long before sending it.
+
 The reply's text is "mock reply N: <last user text>" (N counts POST /v1/responses from 1), so a turn's
 answer can be told from another's on disk.
 
@@ -114,6 +116,9 @@ class _Handler(BaseHTTPRequestHandler):
             {"type": "response.completed", "response": {"id": resp_id, "status": "completed",
                                                         "output": [message], "usage": usage}},
         ]
+        if self.server.delay:
+            # hold the turn open (a test looks at CODEX_HOME while codex is mid-turn)
+            time.sleep(self.server.delay)
         payload = b"".join(_sse(e) for e in events)
         self.send_response(200)
         self.send_header("content-type", "text/event-stream")
@@ -125,13 +130,14 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 class MockModel:
-    def __init__(self, log_path):
+    def __init__(self, log_path, delay=0.0):
         self.log_path = os.path.abspath(log_path)
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
         self.server.log_path = self.log_path
         self.server.lock = threading.Lock()
         self.server.count = 0
         self.server.responses = 0
+        self.server.delay = float(delay or os.environ.get("MOCK_DELAY_SECONDS") or 0)
         self.port = self.server.server_address[1]
         self.base_url = f"http://127.0.0.1:{self.port}/v1"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
