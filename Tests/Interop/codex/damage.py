@@ -5,7 +5,8 @@ Usage: damage.py CODEX_BIN OUT_DIR [--only baseline,a,b,c,d,e,f,g] [--json]
 For each experiment: make a home with make_threads.py (threads "one", "two" (2 turns), "archived"), damage
 it with codex not running, then look, in this order:
   doctor1   `codex doctor --json` (its state.* checks), before any app-server start
-  start1    `codex app-server`: thread/list useStateDbOnly=true, then false (the scan), then true again;
+  start1    `codex app-server`: thread/list useStateDbOnly=true; thread/read of each made thread; the list
+            again; thread/list useStateDbOnly=false (the scan); useStateDbOnly=true again;
             thread/read (includeTurns false and true) and thread/turns/list for every thread id known
   db1       what the databases hold after start1 (describe_home.py)
   start2    a second app-server start: thread/list useStateDbOnly=true, reads again: what start1 repaired
@@ -186,6 +187,14 @@ def app_server_start(codex_bin, home, known_ids, full=True):
         res["listDbOnly"] = ids_of(s.list_threads(True))
         res["listDbOnlyArchived"] = ids_of(s.list_threads(True, archived=True))
         if full:
+            # a read by id before any scan: does reading one thread repair its row?
+            res["readFirst"] = {}
+            for tid in known_ids:
+                r = s.call("thread/read", {"threadId": tid, "includeTurns": False})
+                res["readFirst"][tid] = ({"error": r["error"].get("message")} if "error" in r else
+                                         {"ok": True, "path": r.get("thread", {}).get("path")})
+            res["listDbOnlyAfterRead"] = ids_of(s.list_threads(True))
+            res["listDbOnlyArchivedAfterRead"] = ids_of(s.list_threads(True, archived=True))
             scan = s.list_threads(False)
             res["listScan"] = ids_of(scan)
             res["listScanArchived"] = ids_of(s.list_threads(False, archived=True))
@@ -293,8 +302,10 @@ def summarize(obs):
 
     return {
         "experiment": obs["experiment"], "version": obs["version"], "damage": obs["damage"],
-        "start1": {k: nm(s1.get(k)) for k in ("listDbOnly", "listDbOnlyArchived", "listScan", "listScanArchived",
+        "start1": {k: nm(s1.get(k)) for k in ("listDbOnly", "listDbOnlyArchived", "listDbOnlyAfterRead",
+                                             "listDbOnlyArchivedAfterRead", "listScan", "listScanArchived",
                                              "listDbOnlyAfterScan", "listDbOnlyArchivedAfterScan")},
+        "readFirst": {names.get(k, k): v.get("error") or "ok" for k, v in s1.get("readFirst", {}).items()},
         "start2": {k: nm(s2.get(k)) for k in ("listDbOnly", "listDbOnlyArchived")},
         "threads": per_thread,
         "rowsDamaged": dbs(obs["dbDamaged"]), "rowsAfter1": dbs(obs["db1"]), "rowsAfter2": dbs(obs["db2"]),
