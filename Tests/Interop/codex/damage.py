@@ -20,6 +20,8 @@ Experiments:
   d         delete thread "one"'s rollout file; its row stays (stale row)
   e         move thread "one"'s rollout into archived_sessions/ by hand (row still says not archived, old path)
   f         delete state_5.sqlite (and its -wal/-shm); rollouts and thread_history_1.sqlite stay
+  c2        c, then a new turn on thread "two" (`codex exec resume`) before looking: does the writer catch up?
+  c3        only the cursor set back to the end of turn 1 (turn 2's rows kept), then a new turn on "two"
   g         the home moved: copy it to a new path and delete the old one (rows keep the old absolute paths)
 Writes OUT_DIR/<exp>/observations.json and prints a summary per experiment (JSON with --json, else text).
 """
@@ -32,7 +34,7 @@ from app_server import AppServer, quiet_args  # noqa: E402
 import describe_home  # noqa: E402
 import make_threads  # noqa: E402
 
-EXPERIMENTS = ["baseline", "a", "b", "c", "d", "e", "f", "g"]
+EXPERIMENTS = ["baseline", "a", "b", "c", "c2", "c3", "d", "e", "f", "g"]
 
 
 # ---------- damage ----------
@@ -93,6 +95,32 @@ def damage_c(home, manifest, out):
                     "next_rollout_ordinal = ? WHERE thread_id = ?", (prev[3], prev[2] + 1, tid))
     return {"thread": tid, "deletedTurn": last[0], "deletedItems": items, "cursorBefore": list(before),
             "cursorAfter": [prev[3], prev[2] + 1]}
+
+
+def resume_two(codex_bin, home, manifest, out):
+    """A third turn on thread "two" through the real CLI, with the mock model."""
+    from mock_model import MockModel
+    tid = by_name(manifest, "two")["id"]
+    with MockModel(os.path.join(out, "resume-mock.jsonl")) as m:
+        r = subprocess.run([codex_bin, "exec", *m.codex_args(), "--skip-git-repo-check", "-C", manifest["work"],
+                            "--json", "resume", tid, "thread two, turn three: and now?"],
+                           env=make_threads.codex_env(home), capture_output=True, text=True, timeout=180,
+                           stdin=subprocess.DEVNULL)
+    return {"resumeRc": r.returncode, "resumeStderrTail": r.stderr[-300:] if r.returncode else ""}
+
+
+def damage_c3(home, manifest, out):
+    hist = os.path.join(home, "thread_history_1.sqlite")
+    if not os.path.exists(hist):
+        return {"notApplicable": "no thread_history_1.sqlite in this version's home (no paginated threads)"}
+    tid = by_name(manifest, "two")["id"]
+    with db(hist) as con:
+        turns = con.execute("SELECT turn_id, rollout_end_ordinal, rollout_end_byte_offset FROM thread_turns "
+                            "WHERE thread_id = ? ORDER BY rollout_ordinal", (tid,)).fetchall()
+        prev = turns[-2]
+        con.execute("UPDATE thread_history_projection_state SET next_rollout_byte_offset = ?, "
+                    "next_rollout_ordinal = ? WHERE thread_id = ?", (prev[2], prev[1] + 1, tid))
+    return {"thread": tid, "cursorAfter": [prev[2], prev[1] + 1], "rowsKept": True}
 
 
 def damage_d(home, manifest, out):
@@ -239,7 +267,8 @@ def run_experiment(codex_bin, out_root, name):
     known = [t["id"] for t in manifest["threads"]]
     obs = {"experiment": name, "version": manifest["version"],
            "threads": {t["name"]: t["id"] for t in manifest["threads"]}, "dbBefore": db_view(home)}
-    fn = {"a": damage_a, "c": damage_c, "d": damage_d, "e": damage_e, "f": damage_f, "g": damage_g}.get(name)
+    fn = {"a": damage_a, "c": damage_c, "c2": damage_c, "c3": damage_c3, "d": damage_d, "e": damage_e,
+          "f": damage_f, "g": damage_g}.get(name)
     if name == "b":
         obs["damage"] = damage_b(home, manifest, out, codex_bin)
         known.append(obs["damage"]["restoredThread"])
@@ -249,6 +278,8 @@ def run_experiment(codex_bin, out_root, name):
         home = obs["damage"].get("newHome", home)
     else:
         obs["damage"] = None
+    if name in ("c2", "c3") and not obs["damage"].get("notApplicable"):
+        obs["damage"].update(resume_two(codex_bin, home, manifest, out))
     if obs["damage"] and obs["damage"].get("notApplicable"):
         obs["skipped"] = obs["damage"]["notApplicable"]
     else:
