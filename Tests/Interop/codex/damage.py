@@ -15,6 +15,7 @@ Experiments:
   baseline  no damage
   a         DELETE one threads row (thread "one")
   b         copy a rollout from another home (made by the same binary) into sessions/YYYY/MM/DD/ ("restored")
+  b2        b, then `codex migrate-rollouts --json` and `--apply --json` (where the CLI has it) before looking
   c         paginated thread "two": delete its last turn's thread_turns/thread_items rows and set
             thread_history_projection_state back to the end of turn 1 (n/a where there is no thread_history_1.sqlite)
   d         delete thread "one"'s rollout file; its row stays (stale row)
@@ -22,6 +23,7 @@ Experiments:
   f         delete state_5.sqlite (and its -wal/-shm); rollouts and thread_history_1.sqlite stay
   c2        c, then a new turn on thread "two" (`codex exec resume`) before looking: does the writer catch up?
   c3        only the cursor set back to the end of turn 1 (turn 2's rows kept), then a new turn on "two"
+  f2        delete state_5.sqlite and thread_history_1.sqlite (each with its -wal/-shm)
   g         the home moved: copy it to a new path and delete the old one (rows keep the old absolute paths)
 Writes OUT_DIR/<exp>/observations.json and prints a summary per experiment (JSON with --json, else text).
 """
@@ -34,7 +36,7 @@ from app_server import AppServer, quiet_args  # noqa: E402
 import describe_home  # noqa: E402
 import make_threads  # noqa: E402
 
-EXPERIMENTS = ["baseline", "a", "b", "c", "c2", "c3", "d", "e", "f", "g"]
+EXPERIMENTS = ["baseline", "a", "b", "b2", "c", "c2", "c3", "d", "e", "f", "f2", "g"]
 
 
 # ---------- damage ----------
@@ -147,6 +149,32 @@ def damage_f(home, manifest, out):
             os.remove(p)
             gone.append(os.path.basename(p))
     return {"deleted": gone}
+
+
+def damage_f2(home, manifest, out):
+    gone = damage_f(home, manifest, out)["deleted"]
+    for suffix in ("", "-wal", "-shm"):
+        p = os.path.join(home, "thread_history_1.sqlite" + suffix)
+        if os.path.exists(p):
+            os.remove(p)
+            gone.append(os.path.basename(p))
+    return {"deleted": gone}
+
+
+def migrate_rollouts(codex_bin, home):
+    if not make_threads.has_subcommand(codex_bin, "migrate-rollouts"):
+        return {"migrateRollouts": "no such subcommand in this version"}
+    out = {}
+    for key, extra in (("report", []), ("apply", ["--apply"])):
+        r = subprocess.run([codex_bin, "migrate-rollouts", *quiet_args(), "--json", *extra],
+                           env=make_threads.codex_env(home), capture_output=True, text=True, timeout=180,
+                           stdin=subprocess.DEVNULL)
+        try:
+            out[key] = [{k: o.get(k) for k in ("thread_id", "status", "message")}
+                        for o in json.loads(r.stdout).get("outcomes", [])]
+        except ValueError:
+            out[key] = {"rc": r.returncode, "stdout": r.stdout[-300:], "stderr": r.stderr[-300:]}
+    return {"migrateRollouts": out}
 
 
 def damage_g(home, manifest, out):
@@ -268,11 +296,13 @@ def run_experiment(codex_bin, out_root, name):
     obs = {"experiment": name, "version": manifest["version"],
            "threads": {t["name"]: t["id"] for t in manifest["threads"]}, "dbBefore": db_view(home)}
     fn = {"a": damage_a, "c": damage_c, "c2": damage_c, "c3": damage_c3, "d": damage_d, "e": damage_e,
-          "f": damage_f, "g": damage_g}.get(name)
-    if name == "b":
+          "f": damage_f, "f2": damage_f2, "g": damage_g}.get(name)
+    if name in ("b", "b2"):
         obs["damage"] = damage_b(home, manifest, out, codex_bin)
         known.append(obs["damage"]["restoredThread"])
         obs["threads"]["restored"] = obs["damage"]["restoredThread"]
+        if name == "b2":
+            obs["damage"].update(migrate_rollouts(codex_bin, home))
     elif fn:
         obs["damage"] = fn(home, manifest, out)
         home = obs["damage"].get("newHome", home)
