@@ -16,6 +16,8 @@ Experiments:
   a         DELETE one threads row (thread "one")
   b         copy a rollout from another home (made by the same binary) into sessions/YYYY/MM/DD/ ("restored")
   b2        b, then `codex migrate-rollouts --json` and `--apply --json` (where the CLI has it) before looking
+  b3        b, plus a thread_history_projection_state row (cursor 0, 0) for the restored thread: does a
+            reader project a paginated thread from a cursor at the start?
   c         paginated thread "two": delete its last turn's thread_turns/thread_items rows and set
             thread_history_projection_state back to the end of turn 1 (n/a where there is no thread_history_1.sqlite)
   d         delete thread "one"'s rollout file; its row stays (stale row)
@@ -24,6 +26,7 @@ Experiments:
   c2        c, then a new turn on thread "two" (`codex exec resume`) before looking: does the writer catch up?
   c3        only the cursor set back to the end of turn 1 (turn 2's rows kept), then a new turn on "two"
   f2        delete state_5.sqlite and thread_history_1.sqlite (each with its -wal/-shm)
+  f3        f2, then a new turn on thread "two": does the writer project the whole rollout?
   g         the home moved: copy it to a new path and delete the old one (rows keep the old absolute paths)
 Writes OUT_DIR/<exp>/observations.json and prints a summary per experiment (JSON with --json, else text).
 """
@@ -36,7 +39,7 @@ from app_server import AppServer, quiet_args  # noqa: E402
 import describe_home  # noqa: E402
 import make_threads  # noqa: E402
 
-EXPERIMENTS = ["baseline", "a", "b", "b2", "c", "c2", "c3", "d", "e", "f", "f2", "g"]
+EXPERIMENTS = ["baseline", "a", "b", "b2", "b3", "c", "c2", "c3", "d", "e", "f", "f2", "f3", "g"]
 
 
 # ---------- damage ----------
@@ -296,19 +299,24 @@ def run_experiment(codex_bin, out_root, name):
     obs = {"experiment": name, "version": manifest["version"],
            "threads": {t["name"]: t["id"] for t in manifest["threads"]}, "dbBefore": db_view(home)}
     fn = {"a": damage_a, "c": damage_c, "c2": damage_c, "c3": damage_c3, "d": damage_d, "e": damage_e,
-          "f": damage_f, "f2": damage_f2, "g": damage_g}.get(name)
-    if name in ("b", "b2"):
+          "f": damage_f, "f2": damage_f2, "f3": damage_f2, "g": damage_g}.get(name)
+    if name in ("b", "b2", "b3"):
         obs["damage"] = damage_b(home, manifest, out, codex_bin)
         known.append(obs["damage"]["restoredThread"])
         obs["threads"]["restored"] = obs["damage"]["restoredThread"]
         if name == "b2":
             obs["damage"].update(migrate_rollouts(codex_bin, home))
+        if name == "b3":
+            with db(os.path.join(home, "thread_history_1.sqlite")) as con:
+                con.execute("INSERT INTO thread_history_projection_state (thread_id, next_rollout_byte_offset, "
+                            "next_rollout_ordinal) VALUES (?, 0, 0)", (obs["damage"]["restoredThread"],))
+            obs["damage"]["projectionStateInserted"] = [0, 0]
     elif fn:
         obs["damage"] = fn(home, manifest, out)
         home = obs["damage"].get("newHome", home)
     else:
         obs["damage"] = None
-    if name in ("c2", "c3") and not obs["damage"].get("notApplicable"):
+    if name in ("c2", "c3", "f3") and not obs["damage"].get("notApplicable"):
         obs["damage"].update(resume_two(codex_bin, home, manifest, out))
     if obs["damage"] and obs["damage"].get("notApplicable"):
         obs["skipped"] = obs["damage"]["notApplicable"]
