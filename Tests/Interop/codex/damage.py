@@ -306,7 +306,9 @@ def run_experiment(codex_bin, out_root, name):
         obs["threads"]["restored"] = obs["damage"]["restoredThread"]
         if name == "b2":
             obs["damage"].update(migrate_rollouts(codex_bin, home))
-        if name == "b3":
+        if name == "b3" and not os.path.exists(os.path.join(home, "thread_history_1.sqlite")):
+            obs["damage"]["notApplicable"] = "no thread_history_1.sqlite in this version's home"
+        elif name == "b3":
             with db(os.path.join(home, "thread_history_1.sqlite")) as con:
                 con.execute("INSERT INTO thread_history_projection_state (thread_id, next_rollout_byte_offset, "
                             "next_rollout_ordinal) VALUES (?, 0, 0)", (obs["damage"]["restoredThread"],))
