@@ -3,14 +3,14 @@ import TranscriptFsck
 
 /// Writes one message the way the running agent does: session row ensured, row inserted, counter bumped.
 /// The caller owns the transaction.
-public struct AgentWriter {
-    public let connection: SQLiteConnection
+package struct AgentWriter {
+    package let connection: SQLiteConnection
 
-    public init(connection: SQLiteConnection) {
+    package init(connection: SQLiteConnection) {
         self.connection = connection
     }
 
-    public func append(sessionID: String, role: String, content: String, at time: Double = Date().timeIntervalSince1970) throws {
+    package func append(sessionID: String, role: String, content: String, at time: Double = Date().timeIntervalSince1970) throws {
         try connection.prepare("INSERT OR IGNORE INTO sessions (id, source, started_at) VALUES (?, 'cli', ?)")
             .run([.text(sessionID), .real(time)])
         try connection.prepare("INSERT INTO messages (session_id, role, content, timestamp) VALUES (?, ?, ?, ?)")

@@ -4,17 +4,17 @@ import TranscriptFsck
 /// A Hermes-style store at a chosen scale for benchmarks: many sessions, most transcripts gzip,
 /// a realistic mix of message sizes and tool calls, and a few percent of sessions truncated by
 /// both failure paths. The same seed and scale give the same store.
-public enum BenchmarkStore {
-    public struct Scale: Sendable {
-        public var sessions: Int
+package enum BenchmarkStore {
+    package struct Scale: Sendable {
+        package var sessions: Int
         /// Uncompressed transcript text to aim for, in total.
-        public var megabytes: Int
-        public var seed: UInt64
+        package var megabytes: Int
+        package var seed: UInt64
         /// Rows written as an agent serving a hundred chats at once writes them, eight messages of each in turn, so
         /// that sessions interleave in row id order as in a real store (not each session's rows in one run).
-        public var interleaved: Bool
+        package var interleaved: Bool
 
-        public init(sessions: Int, megabytes: Int, seed: UInt64, interleaved: Bool = false) {
+        package init(sessions: Int, megabytes: Int, seed: UInt64, interleaved: Bool = false) {
             self.sessions = sessions
             self.megabytes = megabytes
             self.seed = seed
@@ -23,15 +23,15 @@ public enum BenchmarkStore {
     }
 
     /// What was built.
-    public struct Summary: Sendable {
-        public var sessions = 0
-        public var messages = 0
-        public var transcriptBytes = 0
-        public var truncatedSessions = 0
-        public var missingRows = 0
+    package struct Summary: Sendable {
+        package var sessions = 0
+        package var messages = 0
+        package var transcriptBytes = 0
+        package var truncatedSessions = 0
+        package var missingRows = 0
     }
 
-    public static func build(home: String, scale: Scale, schema: FixtureSchema = .early) throws -> Summary {
+    package static func build(home: String, scale: Scale, schema: FixtureSchema = .early) throws -> Summary {
         let store = try StoreBuilder(home: home, schema: schema)
         try store.connection.execute("PRAGMA synchronous = OFF")
         var generator = ConversationGenerator(seed: scale.seed)

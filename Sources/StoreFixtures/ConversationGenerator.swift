@@ -1,8 +1,8 @@
 /// Makes realistic conversations from a seed: the same seed gives the same messages on every machine.
-public struct ConversationGenerator: Sendable {
+package struct ConversationGenerator: Sendable {
     private var random: SplitMix64
 
-    public init(seed: UInt64) {
+    package init(seed: UInt64) {
         random = SplitMix64(seed: seed)
     }
 
@@ -16,7 +16,7 @@ public struct ConversationGenerator: Sendable {
     private static let tools = ["read_file", "write_file", "terminal", "web_search", "search_files", "patch"]
 
     /// `count` messages starting at `start` (epoch seconds): user turns, assistant replies, tool calls and results.
-    public mutating func conversation(count: Int, start: Double, sizeScale: Int = 1) -> [FixtureMessage] {
+    package mutating func conversation(count: Int, start: Double, sizeScale: Int = 1) -> [FixtureMessage] {
         var messages: [FixtureMessage] = []
         var clock = start
         var pendingCalls: [FixtureMessage.ToolCall] = []
@@ -49,7 +49,7 @@ public struct ConversationGenerator: Sendable {
     }
 
     /// `count` words of filler text.
-    public mutating func text(words count: Int) -> String {
+    package mutating func text(words count: Int) -> String {
         var words: [String] = []
         words.reserveCapacity(count)
         for _ in 0..<count { words.append(Self.words[random.next(upTo: Self.words.count)]) }
@@ -57,7 +57,7 @@ public struct ConversationGenerator: Sendable {
     }
 
     /// A number in `0..<bound`.
-    public mutating func next(upTo bound: Int) -> Int { random.next(upTo: bound) }
+    package mutating func next(upTo bound: Int) -> Int { random.next(upTo: bound) }
 }
 
 /// A small, fast, seedable generator (Steele, Lea and Flood's SplitMix64).

@@ -2,17 +2,17 @@ import Foundation
 import TranscriptFsck
 
 /// A small store with one session of every kind the scan tells apart, built the same way every time.
-public enum DemoStore {
+package enum DemoStore {
     /// A planted session and the status a correct scan gives it.
-    public struct Planted: Sendable, Equatable {
-        public let sessionID: String
-        public let status: SessionStatus
-        public let what: String
+    package struct Planted: Sendable, Equatable {
+        package let sessionID: String
+        package let status: SessionStatus
+        package let what: String
     }
 
     /// Builds the demo store in `home` (which must not hold one yet) and returns what was planted.
     @discardableResult
-    public static func build(home: String, schema: FixtureSchema = .early, seed: UInt64 = 2026) throws -> [Planted] {
+    package static func build(home: String, schema: FixtureSchema = .early, seed: UInt64 = 2026) throws -> [Planted] {
         let store = try StoreBuilder(home: home, schema: schema)
         var generator = ConversationGenerator(seed: seed)
         var planted: [Planted] = []

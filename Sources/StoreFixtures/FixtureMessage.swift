@@ -1,15 +1,15 @@
 import TranscriptFsck
 
 /// A chat message as a test or the demo plants it in either store.
-public struct FixtureMessage: Sendable, Equatable {
+package struct FixtureMessage: Sendable, Equatable {
     /// A tool call of an assistant message.
-    public struct ToolCall: Sendable, Equatable {
-        public var id: String
-        public var name: String
+    package struct ToolCall: Sendable, Equatable {
+        package var id: String
+        package var name: String
         /// The arguments as the model wrote them: JSON text inside a string.
-        public var arguments: String
+        package var arguments: String
 
-        public init(id: String, name: String, arguments: String) {
+        package init(id: String, name: String, arguments: String) {
             self.id = id
             self.name = name
             self.arguments = arguments
@@ -17,21 +17,21 @@ public struct FixtureMessage: Sendable, Equatable {
     }
 
     /// The content: a string, null, or a list of text parts (multimodal).
-    public enum Content: Sendable, Equatable {
+    package enum Content: Sendable, Equatable {
         case text(String)
         case null
         case parts([String])
     }
 
-    public var role: String
-    public var content: Content
-    public var toolCalls: [ToolCall] = []
-    public var toolCallID: String?
-    public var toolName: String?
+    package var role: String
+    package var content: Content
+    package var toolCalls: [ToolCall] = []
+    package var toolCallID: String?
+    package var toolName: String?
     /// Epoch seconds; nil writes no timestamp.
-    public var timestamp: Double?
+    package var timestamp: Double?
 
-    public init(role: String, content: Content, toolCalls: [ToolCall] = [], toolCallID: String? = nil,
+    package init(role: String, content: Content, toolCalls: [ToolCall] = [], toolCallID: String? = nil,
                 toolName: String? = nil, timestamp: Double?) {
         self.role = role
         self.content = content
@@ -42,7 +42,7 @@ public struct FixtureMessage: Sendable, Equatable {
     }
 
     /// The line the agent appends: `json.dumps(message, ensure_ascii=False)`.
-    public func transcriptLine() -> String {
+    package func transcriptLine() -> String {
         var members = [("role", PythonJSON.string(role, asciiOnly: false))]
         members.append(("content", contentJSON(asciiOnly: false)))
         if !toolCalls.isEmpty { members.append(("tool_calls", toolCallsJSON(asciiOnly: false))) }
@@ -54,7 +54,7 @@ public struct FixtureMessage: Sendable, Equatable {
 
     /// The `content` column the agent's flush (0.13/0.14 `run_agent`) stores: the string, or the text parts
     /// joined by newlines.
-    public var databaseContent: String? {
+    package var databaseContent: String? {
         switch content {
         case .text(let text): text
         case .null: nil
@@ -64,7 +64,7 @@ public struct FixtureMessage: Sendable, Equatable {
 
     /// The `content` column `SessionDB` itself stores for the message (and every agent from 0.15.0 on):
     /// the string, or `"\0json:" + json.dumps(parts)`.
-    public var encodedDatabaseContent: String? {
+    package var encodedDatabaseContent: String? {
         switch content {
         case .text(let text): text
         case .null: nil
@@ -73,7 +73,7 @@ public struct FixtureMessage: Sendable, Equatable {
     }
 
     /// The `tool_calls` column: `json.dumps(tool_calls)` or NULL when there are none.
-    public var databaseToolCalls: String? { toolCalls.isEmpty ? nil : toolCallsJSON(asciiOnly: true) }
+    package var databaseToolCalls: String? { toolCalls.isEmpty ? nil : toolCallsJSON(asciiOnly: true) }
 
     private func contentJSON(asciiOnly: Bool) -> String {
         switch content {
@@ -99,12 +99,12 @@ public struct FixtureMessage: Sendable, Equatable {
 }
 
 /// JSON text as Python's `json.dumps` writes it, with its `", "` and `": "` separators.
-public enum PythonJSON {
-    public static func object(_ members: [(String, String)]) -> String {
+package enum PythonJSON {
+    package static func object(_ members: [(String, String)]) -> String {
         "{" + members.map { "\"\($0.0)\": \($0.1)" }.joined(separator: ", ") + "}"
     }
 
-    public static func string(_ text: String, asciiOnly: Bool) -> String {
+    package static func string(_ text: String, asciiOnly: Bool) -> String {
         JSONValue.quoted(text, asciiOnly: asciiOnly)
     }
 }

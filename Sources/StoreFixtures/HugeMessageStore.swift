@@ -3,10 +3,10 @@ import TranscriptFsck
 
 /// A store whose one session (`huge`) holds a message of many megabytes, lost from the database with the one before
 /// it: the transcript has 4 messages, the database the newest 2. For the memory a huge message costs (`make bench`).
-public enum HugeMessageStore {
+package enum HugeMessageStore {
     /// Builds it in `home` (replaced); returns the size of the large message's content in bytes.
     @discardableResult
-    public static func build(home: String, megabytes: Int, schema: FixtureSchema = .late) throws -> Int {
+    package static func build(home: String, megabytes: Int, schema: FixtureSchema = .late) throws -> Int {
         try? FileManager.default.removeItem(atPath: home)
         let store = try StoreBuilder(home: home, schema: schema)
         var generator = ConversationGenerator(seed: 11)

@@ -3,23 +3,23 @@ import TranscriptFsck
 
 /// Builds a Hermes store on disk: `state.db` from a checked-in schema, transcripts under `sessions/`,
 /// and database rows written the way the agent writes them.
-public final class StoreBuilder {
-    public let home: String
-    public let schema: FixtureSchema
-    public let connection: SQLiteConnection
+package final class StoreBuilder {
+    package let home: String
+    package let schema: FixtureSchema
+    package let connection: SQLiteConnection
 
-    public var databasePath: String { home + "/state.db" }
-    public var sessionsDirectory: String { home + "/sessions" }
+    package var databasePath: String { home + "/state.db" }
+    package var sessionsDirectory: String { home + "/sessions" }
 
     /// How a transcript file is stored.
-    public enum TranscriptFormat: Sendable {
+    package enum TranscriptFormat: Sendable {
         case plain
         /// Gzip, split into this many concatenated members.
         case gzip(members: Int)
     }
 
     /// Creates `home`, a WAL-mode database with the schema, and an empty `sessions/`.
-    public init(home: String, schema: FixtureSchema = .early) throws {
+    package init(home: String, schema: FixtureSchema = .early) throws {
         self.home = home
         self.schema = schema
         try FileManager.default.createDirectory(atPath: home + "/sessions", withIntermediateDirectories: true)
@@ -31,7 +31,7 @@ public final class StoreBuilder {
     /// Writes a transcript; returns its path. `lines` are written with `\n` after each, except the
     /// last when `endsWithNewline` is false (a writer that stopped mid-line).
     @discardableResult
-    public func writeTranscript(_ sessionID: String, lines: [String], format: TranscriptFormat = .plain,
+    package func writeTranscript(_ sessionID: String, lines: [String], format: TranscriptFormat = .plain,
                                 subdirectory: String? = nil, endsWithNewline: Bool = true) throws -> String {
         var directory = sessionsDirectory
         if let subdirectory {
@@ -57,7 +57,7 @@ public final class StoreBuilder {
     @discardableResult
     /// The file is dated as the agent leaves it: last modified when its last message was appended (just after the
     /// flush of that message's row), so that rows written later are rows the transcript never saw.
-    public func writeTranscript(_ sessionID: String, messages: [FixtureMessage], sessionMeta: String? = nil,
+    package func writeTranscript(_ sessionID: String, messages: [FixtureMessage], sessionMeta: String? = nil,
                                 format: TranscriptFormat = .plain, subdirectory: String? = nil) throws -> String {
         let path = try writeTranscript(sessionID, lines: (sessionMeta.map { [$0] } ?? []) + messages.map { $0.transcriptLine() },
                                        format: format, subdirectory: subdirectory)
@@ -68,21 +68,21 @@ public final class StoreBuilder {
     }
 
     /// Creates the session row, as the agent does before its first message.
-    public func addSession(_ id: String, source: String = "cli", startedAt: Double, model: String? = "demo-model") throws {
+    package func addSession(_ id: String, source: String = "cli", startedAt: Double, model: String? = "demo-model") throws {
         try connection.prepare("INSERT OR IGNORE INTO sessions (id, source, started_at, model) VALUES (?, ?, ?, ?)")
             .run([.text(id), .text(source), .real(startedAt), model.map { .text($0) } ?? .null])
     }
 
     /// Writes messages as the agent flushes them: session row ensured, row inserted, counters bumped,
     /// all in one transaction. Rows get `timestamp + flushDelay` (flush time), or a fixed time when the message has none.
-    public func addMessages(_ sessionID: String, _ messages: [FixtureMessage], flushDelay: Double = 0.25,
+    package func addMessages(_ sessionID: String, _ messages: [FixtureMessage], flushDelay: Double = 0.25,
                             source: String = "cli") throws {
         try addMessages([(sessionID, messages)], flushDelay: flushDelay, source: source)
     }
 
     /// Writes several sessions' messages in one transaction; with `interleavedTurns`, that many messages of each session
     /// in turn, as an agent serving them all at once writes them, so that their rows interleave in row id order.
-    public func addMessages(_ sessions: [(String, [FixtureMessage])], flushDelay: Double = 0.25, source: String = "cli",
+    package func addMessages(_ sessions: [(String, [FixtureMessage])], flushDelay: Double = 0.25, source: String = "cli",
                             interleavedTurns: Int? = nil) throws {
         let insert = try connection.prepare("""
             INSERT INTO messages (session_id, role, content, tool_call_id, tool_calls, tool_name, timestamp)
@@ -113,7 +113,7 @@ public final class StoreBuilder {
 
     /// The row 0.13.0's gateway writes for a transcript's `session_meta` entry (role `session_meta`, no content),
     /// through `SessionDB.append_message`: it counts in `message_count` like any row.
-    public func addSessionMetaRow(_ sessionID: String, at time: Double, source: String = "cli") throws {
+    package func addSessionMetaRow(_ sessionID: String, at time: Double, source: String = "cli") throws {
         try connection.inTransaction(.immediate) {
             try addSession(sessionID, source: source, startedAt: time)
             try connection.prepare("INSERT INTO messages (session_id, role, content, timestamp) VALUES (?, 'session_meta', NULL, ?)")

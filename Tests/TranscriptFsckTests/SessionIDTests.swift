@@ -1,5 +1,5 @@
 import Testing
-import TranscriptFsck
+@testable import TranscriptFsck
 
 /// Session ids are their bytes: what SQLite and the file system compare, not what Swift's `String` does.
 @Suite(.tags(.unit)) struct SessionIDTests {

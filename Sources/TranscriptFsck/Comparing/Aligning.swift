@@ -10,7 +10,7 @@ extension Alignment {
     /// or a turn the user threw away and took again (/retry keeps the user's message, and a /retry whose database
     /// write failed leaves the discarded turn in the database), and that needs a person. Whether they were written
     /// after the transcript is the comparison's question (`SessionComparison`), which has their times.
-    public static func align(transcript: [MessageFingerprint], database: [MessageFingerprint]) -> Alignment {
+    static func align(transcript: [MessageFingerprint], database: [MessageFingerprint]) -> Alignment {
         if transcript == database { return .identical }
         if database.count < transcript.count, let matches = latestEmbedding(of: database, in: transcript) {
             return .databaseIsSubsequence(transcriptIndexOfRow: matches)

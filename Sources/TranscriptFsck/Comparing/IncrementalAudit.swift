@@ -2,8 +2,8 @@
 /// time) or database rows (count, newest id) changed since the audit that wrote the state file, and
 /// takes the others' findings from it. The state file is rewritten atomically after each run.
 public struct IncrementalAudit: Sendable {
-    public let scanner: StoreScanner
-    public let statePath: String
+    let scanner: StoreScanner
+    let statePath: String
 
     public init(scanner: StoreScanner, statePath: String) {
         self.scanner = scanner

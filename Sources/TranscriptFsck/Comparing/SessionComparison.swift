@@ -1,11 +1,11 @@
 /// Compares one session's transcripts with its database rows and gives the verdict.
-public enum SessionComparison {
+enum SessionComparison {
     /// Compares; `writtenAfterRowID` is the highest row id before the transcripts were read, when known.
     ///
     /// Rows above it at the end of the session may have been written by the live agent after its
     /// transcript was read. If the session only looks wrong because of them, it is judged without them,
     /// provided none of them could be one of the messages a repair would insert (no duplicate can result).
-    public static func compare(sessionID: SessionID, transcripts: [TranscriptScan], database: DatabaseSession?,
+    static func compare(sessionID: SessionID, transcripts: [TranscriptScan], database: DatabaseSession?,
                                writtenAfterRowID watermark: Int64? = nil) -> SessionFinding {
         let full = compare(sessionID: sessionID, transcripts: transcripts, database: database)
         guard let watermark, let database, [.diverged, .databaseAhead, .continued].contains(full.status) else { return full }

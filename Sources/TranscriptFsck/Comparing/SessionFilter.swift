@@ -5,9 +5,9 @@
 /// `statuses` keeps only findings with these statuses. Summaries, metrics and the exit status are
 /// computed over the sessions that match.
 public struct SessionFilter: Sendable, Equatable {
-    public var sources: [String] = []
-    public var startedAfter: Double?
-    public var statuses: [SessionStatus] = []
+    var sources: [String] = []
+    var startedAfter: Double?
+    var statuses: [SessionStatus] = []
 
     public init(sources: [String] = [], startedAfter: Double? = nil, statuses: [SessionStatus] = []) {
         self.sources = sources
@@ -15,7 +15,7 @@ public struct SessionFilter: Sendable, Equatable {
         self.statuses = statuses
     }
 
-    public var isEmpty: Bool { sources.isEmpty && startedAfter == nil && statuses.isEmpty }
+    var isEmpty: Bool { sources.isEmpty && startedAfter == nil && statuses.isEmpty }
 
     func matches(_ finding: SessionFinding) -> Bool {
         if !statuses.isEmpty, !statuses.contains(finding.status) { return false }

@@ -10,12 +10,12 @@ import Synchronization
 /// that looks like a problem is read again from the database once all transcripts are read, and
 /// judged on that newer read.
 public struct StoreScanner: Sendable {
-    public var location: StoreLocation
+    var location: StoreLocation
     /// Only these sessions, when not empty.
-    public var sessionIDs: [SessionID] = []
+    var sessionIDs: [SessionID] = []
     /// Transcripts read at once.
-    public var jobs = 1
-    public var filter = SessionFilter()
+    var jobs = 1
+    var filter = SessionFilter()
 
     public init(location: StoreLocation, sessionIDs: [SessionID] = [], jobs: Int = 1, filter: SessionFilter = SessionFilter()) {
         self.location = location
@@ -31,19 +31,19 @@ public struct StoreScanner: Sendable {
     }
 
     /// Everything a scan read, kept for a repair to plan from.
-    public struct Collected: Sendable {
-        public let report: ScanReport
-        public let snapshot: DatabaseSnapshot
+    struct Collected: Sendable {
+        let report: ScanReport
+        let snapshot: DatabaseSnapshot
         /// Each session's transcript files.
-        public let transcripts: [SessionID: [String]]
-        public let stamps: [String: FileStamp]
+        let transcripts: [SessionID: [String]]
+        let stamps: [String: FileStamp]
     }
 
     /// Reads both stores and compares them, keeping what was read; `filter` is not applied here
     /// (callers that report apply it, so that what is kept covers every session read).
     /// `discovery`, when given, is the transcript tree as a caller already walked it (`--since` needs it first, to
     /// tell which sessions changed), so that the tree is walked once a run.
-    public func collect(progress: (any ScanObserver)? = nil, discovery given: TranscriptDiscovery? = nil) async throws(FsckError) -> Collected {
+    func collect(progress: (any ScanObserver)? = nil, discovery given: TranscriptDiscovery? = nil) async throws(FsckError) -> Collected {
         let clock = ContinuousClock()
         let started = clock.now
         // Fail on an unusable database before the (possibly long) transcript pass, and note the newest row:

@@ -3,11 +3,11 @@ public enum Doctor {
     /// One check's outcome.
     public struct Check: Sendable {
         public enum Result: String, Sendable, CaseIterable { case ok, warning, failure }
-        public let name: String
+        let name: String
         public let result: Result
-        public let detail: String
+        let detail: String
         /// What to do, when the result is not ok.
-        public let fix: String?
+        let fix: String?
     }
 
     public static func run(location: StoreLocation) -> [Check] {
@@ -16,8 +16,8 @@ public enum Doctor {
 
     /// One store's checks, under its name; the machine's own come first, with no name.
     public struct StoreChecks: Sendable {
-        public let store: NamedStore?
-        public let checks: [Check]
+        let store: NamedStore?
+        let checks: [Check]
     }
 
     /// Several stores (a root's profiles, many homes): the machine's checks and the profiles found in each root, then

@@ -2,8 +2,8 @@
 /// without a zone, with microseconds unless they are zero (as Python leaves them out).
 ///
 /// `TimestampParser` reads it back.
-public enum TranscriptTimestamp {
-    public static func localISO8601(_ epoch: Double) -> String {
+package enum TranscriptTimestamp {
+    package static func localISO8601(_ epoch: Double) -> String {
         var seconds = Int(epoch.rounded(.down))
         var microseconds = Int(((epoch - Double(seconds)) * 1_000_000).rounded())
         if microseconds == 1_000_000 { seconds += 1; microseconds = 0 }

@@ -1,5 +1,5 @@
 /// How a session's database rows line up with its transcript's messages, compared as sequences of fingerprints.
-public enum Alignment: Equatable, Sendable {
+enum Alignment: Equatable, Sendable {
     /// The same messages in the same order.
     case identical
     /// Every database row matches a transcript message, in order, and some messages have no row.

@@ -1,5 +1,5 @@
 /// One step of where a repair puts a session's rows.
-public enum PlacementStep: Sendable, Equatable {
+enum PlacementStep: Sendable, Equatable {
     /// `rows` transcript messages from `firstMessage` (1-based) on, inserted at `anchor`, with flags taken from
     /// their neighbours (nil: live), under `ids` (nil: new ids above every row).
     case insert(rows: Int, firstMessage: Int, anchor: Anchor, flags: RowFlags?, ids: IDs?)
@@ -9,7 +9,7 @@ public enum PlacementStep: Sendable, Equatable {
     /// the lineage still reads in order.
     case moveContinuation(sessionID: SessionID, rows: Int)
 
-    public enum Anchor: Sendable, Equatable {
+    enum Anchor: Sendable, Equatable {
         /// The session had no rows.
         case alone
         case after(rowID: Int64)
@@ -17,13 +17,13 @@ public enum PlacementStep: Sendable, Equatable {
     }
 
     /// The ids inserted rows take: from `first` to `last`, ascending (free ids, not always consecutive).
-    public struct IDs: Sendable, Equatable {
-        public let first: Int64
-        public let last: Int64
+    struct IDs: Sendable, Equatable {
+        let first: Int64
+        let last: Int64
     }
 
     /// True for a step that gives existing rows new ids.
-    public var movesRows: Bool {
+    var movesRows: Bool {
         switch self {
         case .insert: false
         case .move, .moveContinuation: true

@@ -34,7 +34,7 @@ public indirect enum Problem: Sendable, Equatable {
     }
 
     /// The status a session with this problem has.
-    public var status: SessionStatus {
+    var status: SessionStatus {
         switch self {
         case .truncated: .truncated
         case .noRows, .noSessionRow: .missing
@@ -48,12 +48,12 @@ public indirect enum Problem: Sendable, Equatable {
 /// Where a database parts from its transcript.
 public struct Divergence: Sendable, Equatable {
     /// The first row with no counterpart: its place among the session's `databaseRows` rows, and its id.
-    public let row: Int
-    public let rowID: Int64?
-    public let databaseRows: Int
+    let row: Int
+    let rowID: Int64?
+    let databaseRows: Int
     /// The transcript message after which that row has no match; 0 for the start of the transcript.
-    public let afterMessage: Int
+    let afterMessage: Int
     /// Messages of the transcript not in the database, and rows of the database not in the transcript.
-    public let transcriptOnly: Int
-    public let databaseOnly: Int
+    let transcriptOnly: Int
+    let databaseOnly: Int
 }

@@ -1,7 +1,7 @@
 /// What a repair did (or, in a dry run, would do) to each session.
 public struct RepairReport: Sendable {
     /// The outcome for one session.
-    public enum Action: String, Sendable, CaseIterable {
+    enum Action: String, Sendable, CaseIterable {
         /// Missing rows were inserted into an existing session.
         case backfilled
         /// The session row was created and all its messages inserted.
@@ -15,26 +15,26 @@ public struct RepairReport: Sendable {
         case unchanged
     }
 
-    public struct Session: Sendable {
-        public let sessionID: SessionID
-        public let status: SessionStatus
-        public let action: Action
-        public let inserted: Int
+    struct Session: Sendable {
+        let sessionID: SessionID
+        let status: SessionStatus
+        let action: Action
+        let inserted: Int
         /// Why it was refused or deferred (or left unchanged by the repair itself).
-        public let reason: RepairReason?
+        let reason: RepairReason?
         /// Where the rows went (or would go).
-        public let placement: [PlacementStep]
+        let placement: [PlacementStep]
     }
 
     /// The result of one FTS5 `integrity-check`.
-    public struct FullTextCheck: Sendable, Equatable {
-        public let table: String
+    struct FullTextCheck: Sendable, Equatable {
+        let table: String
         /// Nil when the check passed or was skipped.
-        public let failure: String?
+        let failure: String?
         /// Why the check did not run, when it did not.
-        public var skipped: Skip? = nil
+        var skipped: Skip? = nil
 
-        public enum Skip: Sendable, Equatable {
+        enum Skip: Sendable, Equatable {
             /// The check is an `INSERT` that holds the write lock while it reads the whole index (about a second for
             /// 300,000 rows): too long beside a live agent under a lock budget.
             case otherProcessHasTheDatabaseOpen
@@ -42,15 +42,15 @@ public struct RepairReport: Sendable {
     }
 
     public let location: StoreLocation
-    public let dryRun: Bool
-    public let backupPath: String?
-    public let sessions: [Session]
-    public let fullTextChecks: [FullTextCheck]
-    public let warnings: [StoreWarning]
+    let dryRun: Bool
+    let backupPath: String?
+    let sessions: [Session]
+    let fullTextChecks: [FullTextCheck]
+    let warnings: [StoreWarning]
     public let duration: Duration
     public let phases: Phases
     /// The signal (SIGINT, SIGTERM, SIGHUP) that stopped the write before every session was come to.
-    public var interruptedBy: Int32? = nil
+    var interruptedBy: Int32? = nil
 
     /// Where the time went: reading both stores, planning, and writing (the wait for another repair, the backup and the FTS
     /// checks excluded).
@@ -60,9 +60,9 @@ public struct RepairReport: Sendable {
         public let write: Duration
     }
 
-    public var insertedMessages: Int { sessions.reduce(0) { $0 + $1.inserted } }
+    var insertedMessages: Int { sessions.reduce(0) { $0 + $1.inserted } }
 
-    public func count(_ action: Action) -> Int { sessions.filter { $0.action == action }.count }
+    func count(_ action: Action) -> Int { sessions.filter { $0.action == action }.count }
 
     /// True when a session was refused or deferred, or a full-text index failed its check, or (a dry run) there is
     /// something to write: the exit status is then 1, as `git diff --exit-code` says there are changes.

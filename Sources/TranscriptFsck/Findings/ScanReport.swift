@@ -3,29 +3,29 @@ public struct ScanReport: Sendable {
     public let location: StoreLocation
     public internal(set) var findings: [SessionFinding]
     /// Store-wide notes (links not followed, an unreadable state file).
-    public internal(set) var warnings: [StoreWarning]
+    var warnings: [StoreWarning]
     public let transcriptBytes: Int
-    public let storedBytes: Int
+    let storedBytes: Int
     public internal(set) var duration: Duration
     /// Sessions an incremental audit (`--since`) took from its state file without reading them again.
-    public var unchangedSkipped = 0
+    var unchangedSkipped = 0
     /// The most memory the process had held when the scan ended (VmHWM), taken then: a report rendered later, or
     /// after other stores' scans, shows the scan's memory, not the renderer's.
-    public var peakResidentBytes: Int? = PeakMemory.residentBytes()
+    var peakResidentBytes: Int? = PeakMemory.residentBytes()
 
     /// Session counts by status, and the messages missing from the database over all sessions.
-    public var summary: Summary { Summary(findings) }
+    var summary: Summary { Summary(findings) }
 
     /// True when any session is truncated, missing, continued, diverged or corrupt, or some transcript was not read:
     /// exit status 1, never all clear.
     public var hasProblems: Bool { findings.contains { $0.status.isProblem } || !unreadTranscripts.isEmpty }
     /// The store-wide warnings that leave history unaudited (transcripts not read).
-    public var unreadTranscripts: [StoreWarning] { warnings.filter(\.leavesHistoryUnread) }
+    var unreadTranscripts: [StoreWarning] { warnings.filter(\.leavesHistoryUnread) }
 
-    public struct Summary: Sendable, Equatable {
-        public var sessions = 0
-        public var byStatus: [SessionStatus: Int] = [:]
-        public var missingMessages = 0
+    struct Summary: Sendable, Equatable {
+        var sessions = 0
+        var byStatus: [SessionStatus: Int] = [:]
+        var missingMessages = 0
 
         init(_ findings: [SessionFinding]) {
             sessions = findings.count
@@ -35,6 +35,6 @@ public struct ScanReport: Sendable {
             }
         }
 
-        public subscript(status: SessionStatus) -> Int { byStatus[status] ?? 0 }
+        subscript(status: SessionStatus) -> Int { byStatus[status] ?? 0 }
     }
 }

@@ -1,27 +1,27 @@
 /// What the scan found for one session.
 public struct SessionFinding: Sendable, Equatable {
-    public let sessionID: SessionID
-    public let status: SessionStatus
+    let sessionID: SessionID
+    let status: SessionStatus
     /// Why the session is not ok; nil when its status is not a problem. Its `status` is the finding's.
-    public let problem: Problem?
+    let problem: Problem?
     /// The transcript compared (the longer one when a session has several); nil when there is none.
-    public let transcriptPath: String?
+    let transcriptPath: String?
     /// Every transcript file found for the session.
-    public let transcriptPaths: [String]
-    public let transcriptMessages: Int
-    public internal(set) var databaseMessages: Int
+    let transcriptPaths: [String]
+    let transcriptMessages: Int
+    var databaseMessages: Int
     /// Transcript messages that the database lacks.
-    public let missingMessages: Int
+    let missingMessages: Int
     /// Things worth knowing that do not change the status (an unfinished last line, say).
-    public internal(set) var warnings: [SessionWarning]
+    var warnings: [SessionWarning]
     /// What the session row says, for filters; nil when the database holds nothing of the session.
-    public let session: SessionFacts?
+    let session: SessionFacts?
     /// Where the rows line up; nil when there is nothing to align (or the finding was taken from an audit's state
     /// file). With `inFlightRows`, it aligns the rows before those.
-    public let alignment: Alignment?
+    let alignment: Alignment?
     /// Rows at the end of the session written after the transcripts were read (a live agent), left out
     /// of the comparison: the transcript read could not hold them yet.
-    public internal(set) var inFlightRows = 0
+    var inFlightRows = 0
 }
 
 extension SessionFinding {

@@ -22,7 +22,7 @@ public enum SessionStatus: String, Sendable, CaseIterable, Codable {
     case databaseAhead = "database_ahead"
 
     /// True for the statuses that make `scan` exit 1.
-    public var isProblem: Bool {
+    var isProblem: Bool {
         switch self {
         case .truncated, .missing, .continued, .diverged, .corrupt: true
         case .ok, .deleted, .databaseOnly, .databaseAhead: false

@@ -1,7 +1,7 @@
 /// Something about the whole store worth knowing that changes no session's status.
-public enum StoreWarning: Sendable, Equatable {
+enum StoreWarning: Sendable, Equatable {
     /// True for a warning that leaves history unaudited, so that the scan must not report all clear (exit 1).
-    public var leavesHistoryUnread: Bool {
+    var leavesHistoryUnread: Bool {
         if case .notRead = self { return true }
         return false
     }
@@ -22,7 +22,7 @@ public enum StoreWarning: Sendable, Equatable {
     /// transcripts of another store (`--transcripts` and `--db` or `--home` disagree), whose sessions a repair would create.
     case noTranscriptMatchesTheDatabase(transcriptsDirectory: [String], database: String, transcripts: Int, databaseSessions: Int)
 
-    public enum StateFileDefect: Sendable, Equatable {
+    enum StateFileDefect: Sendable, Equatable {
         case notAStateFile
         case notASessionEntry
     }

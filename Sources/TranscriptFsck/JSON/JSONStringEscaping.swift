@@ -75,7 +75,7 @@ struct CanonicalJSONSink: JSONTokenSink {
 extension JSONValue {
     /// A JSON string literal for `text`, escaped as Python's `json.dumps` escapes it; with `asciiOnly`,
     /// every non-ASCII character becomes a `\u` escape (surrogate pairs past U+FFFF), as `ensure_ascii=True` does.
-    public static func quoted(_ text: String, asciiOnly: Bool = false) -> String {
+    package static func quoted(_ text: String, asciiOnly: Bool = false) -> String {
         // Most text (ids, paths, counts' names) needs no escape: one pass over its bytes, then it is copied as it is.
         let limit: UInt8 = asciiOnly ? 0x7F : 0xFF
         if !text.utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") || $0 > limit }) {

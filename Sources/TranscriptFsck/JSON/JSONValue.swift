@@ -14,7 +14,7 @@ public indirect enum JSONValue: Sendable, Equatable {
     public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool { lhs.rendered() == rhs.rendered() }
 
     /// `nil` as JSON null.
-    public static func optional(_ text: String?) -> JSONValue { text.map(JSONValue.string) ?? .null }
+    static func optional(_ text: String?) -> JSONValue { text.map(JSONValue.string) ?? .null }
 
     /// The JSON text; `indent` > 0 puts each member on its own line.
     public func rendered(indent: Int = 0) -> String {

@@ -1,6 +1,6 @@
 /// Writes a whole file in one go, as `OutputFile` does: readers see the old version or the new one, never a part.
-public enum AtomicFile {
-    public static func write(_ bytes: [UInt8], to path: String, protecting protected: [(name: String, path: String)] = []) throws(FileFailure) {
+enum AtomicFile {
+    static func write(_ bytes: [UInt8], to path: String, protecting protected: [(name: String, path: String)] = []) throws(FileFailure) {
         let file = try OutputFile(path: path, protecting: protected)
         var failure: FileFailure?
         bytes.withUnsafeBytes { buffer in

@@ -1,6 +1,6 @@
 extension Duration {
     /// The duration as seconds, for rates and reports.
-    public var seconds: Double {
+    var seconds: Double {
         Double(components.seconds) + Double(components.attoseconds) / 1e18
     }
 }

@@ -1,7 +1,7 @@
 /// Why a file the tool writes (a report, metrics, the `--since` state, an export, a gzip archive) could not be
 /// written, as facts: `FsckError` words it, with what to do, for the operator.
 public struct FileFailure: Error, Sendable, Equatable {
-    public enum Reason: Sendable, Equatable {
+    enum Reason: Sendable, Equatable {
         /// The target is a symbolic link to a regular file (following it, as root, writes where its owner points).
         case symbolicLink
         /// The target is one of the store's own files (named: "database", "WAL file", ...).
@@ -15,6 +15,6 @@ public struct FileFailure: Error, Sendable, Equatable {
         case rename(temporary: String, errno: Int32)
     }
 
-    public let path: String
-    public let reason: Reason
+    let path: String
+    let reason: Reason
 }

@@ -30,7 +30,7 @@ public enum Interruption {
     private static let loops = Locked(Loops())
 
     /// The signal that asked the run to stop, if one came during a write.
-    public static var noted: Int32? {
+    static var noted: Int32? {
         let signal = notedSignal.load(ordering: .relaxed)
         return signal == 0 ? nil : signal
     }

@@ -8,8 +8,8 @@ import Darwin
 ///
 /// Not `getrusage`: on Linux its maximum carries over from the parent of a forked child, so a
 /// small tool started by a large process would report the parent's size.
-public enum PeakMemory {
-    public static func residentBytes() -> Int? {
+enum PeakMemory {
+    static func residentBytes() -> Int? {
         ProcFile.firstLine(in: "/proc/self/status") { line in
             guard line.hasPrefix("VmHWM:") else { return nil }
             return Int(line.dropFirst(6).filter(\.isNumber)).map { $0 * 1024 }

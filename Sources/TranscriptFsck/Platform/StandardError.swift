@@ -13,11 +13,11 @@ public enum StandardError {
     }
 
     /// True when standard error is a terminal.
-    public static var isTerminal: Bool { isatty(2) == 1 }
+    static var isTerminal: Bool { isatty(2) == 1 }
 
     /// True when a progress line redrawn in place belongs on standard error: a terminal that can redraw one (not
     /// `TERM=dumb`, an editor's shell), and no `NO_COLOR` (whoever sets it asks for plain, unanimated output).
-    public static var takesProgress: Bool {
+    static var takesProgress: Bool {
         isTerminal && getenv("NO_COLOR") == nil && getenv("TERM").map { String(cString: $0) != "dumb" } ?? true
     }
 }

@@ -2,7 +2,7 @@
 ///
 /// Timestamps are left out (the database's are flush times); everything else that the agent
 /// writes from the transcript is in: role, content, tool_call_id, tool_name, tool_calls.
-public typealias MessageFingerprint = UInt64
+typealias MessageFingerprint = UInt64
 
 /// Builds fingerprints from either store's representation of a message, so that the same
 /// message gives the same fingerprint whether it was read from JSONL or from SQLite.

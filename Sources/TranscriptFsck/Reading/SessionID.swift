@@ -5,16 +5,16 @@
 /// reading, merging two ids with each other and with a real `a\u{FFFD}`. Bytes keep every one apart.
 public struct SessionID: Hashable, Comparable, Sendable, CustomStringConvertible, ExpressibleByStringLiteral {
     /// The id's bytes as stored: UTF-8 nearly always, but SQLite keeps TEXT as it was given.
-    public let bytes: [UInt8]
+    let bytes: [UInt8]
 
     public init(_ text: String) { bytes = Array(text.utf8) }
-    public init(bytes: some Sequence<UInt8>) { self.bytes = Array(bytes) }
+    init(bytes: some Sequence<UInt8>) { self.bytes = Array(bytes) }
     public init(stringLiteral text: String) { self.init(text) }
 
     /// The id as text, with U+FFFD for bytes that are not UTF-8 (see `isUTF8`).
-    public var text: String { String(decoding: bytes, as: UTF8.self) }
+    package var text: String { String(decoding: bytes, as: UTF8.self) }
 
-    public var isUTF8: Bool { String(validating: bytes, as: UTF8.self) != nil }
+    var isUTF8: Bool { String(validating: bytes, as: UTF8.self) != nil }
 
     /// The id for people: its text, with `\xNN` for each byte that is not UTF-8, so that no two ids look alike.
     public var description: String {
@@ -36,12 +36,12 @@ public struct SessionID: Hashable, Comparable, Sendable, CustomStringConvertible
     }
 
     /// The id's bytes in hexadecimal, for machine output of an id that is not UTF-8.
-    public var hexadecimal: String {
+    var hexadecimal: String {
         bytes.map { ($0 < 0x10 ? "0" : "") + String($0, radix: 16) }.joined()
     }
 
     /// The id written as `hexadecimal`; nil for text that is not such digits.
-    public init?(hexadecimal: String) {
+    init?(hexadecimal: String) {
         let digits = Array(hexadecimal.utf8)
         guard digits.count % 2 == 0 else { return nil }
         var bytes: [UInt8] = []

@@ -1,18 +1,18 @@
 /// Where a session store lives: the database file and the directories holding transcripts.
 public struct StoreLocation: Sendable, Equatable {
     public var database: String
-    public var transcriptRoots: [String]
+    var transcriptRoots: [String]
 
-    public init(database: String, transcriptRoots: [String]) {
+    init(database: String, transcriptRoots: [String]) {
         self.database = database
         self.transcriptRoots = transcriptRoots
     }
 
     /// The file whose `flock` keeps two repairs of this store apart (`RepairLock`).
-    public var repairLock: String { database + ".repair.lock" }
+    var repairLock: String { database + ".repair.lock" }
 
     /// The store's own files, with what each is: never an output of the tool's.
-    public var ownFiles: [(name: String, path: String)] {
+    var ownFiles: [(name: String, path: String)] {
         [("database", ""), ("WAL file", "-wal"), ("shared-memory file", "-shm"), ("journal", "-journal")].map { ($0.0, database + $0.1) }
             + [("repair lock", repairLock)]
     }
@@ -42,7 +42,7 @@ public struct StoreLocation: Sendable, Equatable {
     }
 
     /// `$HERMES_HOME`, else `~/.hermes`: the home the agent uses when it is given none.
-    public static func defaultHome(environment: [String: String]) -> String {
+    static func defaultHome(environment: [String: String]) -> String {
         environment["HERMES_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? (environment["HOME"] ?? ".") + "/.hermes"
     }
 }

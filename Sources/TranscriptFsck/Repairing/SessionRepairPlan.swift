@@ -3,57 +3,57 @@
 /// Every released agent reads a session `ORDER BY id`, and a lineage across its sessions the same way, so each run
 /// of lost messages (a gap) must take ids between its neighbours' (`IDPlacement`, decided again inside the write
 /// transaction from the ids in use then). Existing rows keep their ids wherever there is room.
-public struct SessionRepairPlan: Sendable {
+struct SessionRepairPlan: Sendable {
     /// A transcript message to insert, with the timestamp and flags that place it. The message itself is read again
     /// when its session is written (`readMessages`): plans for every session are made first, and holding all their
     /// messages would take the sum of every lost message's size, not the largest.
-    public struct Row: Sendable {
-        public let transcriptIndex: Int
+    struct Row: Sendable {
+        let transcriptIndex: Int
         /// How many tool calls the message carries (what the agent adds to `tool_call_count`).
-        public let toolCalls: Int
-        public let timestamp: Double
+        let toolCalls: Int
+        let timestamp: Double
         /// The `active`/`compacted` flags it gets; nil leaves the columns' defaults (a live row).
-        public let flags: RowFlags?
+        let flags: RowFlags?
 
-        public var isLive: Bool { flags?.isLive ?? true }
+        var isLive: Bool { flags?.isLive ?? true }
     }
 
     /// A run of consecutive missing messages and the existing row they go before.
-    public struct Gap: Sendable {
+    struct Gap: Sendable {
         /// nil: after every row of the session.
-        public let beforeRowID: Int64?
-        public let rows: [Row]
+        let beforeRowID: Int64?
+        let rows: [Row]
     }
 
-    public let sessionID: SessionID
-    public let transcriptPath: String
+    let sessionID: SessionID
+    let transcriptPath: String
     /// How many messages the transcript held when planned: the first of `finalFingerprints`.
-    public let transcriptMessages: Int
+    let transcriptMessages: Int
     /// Set when the database has no session row: the row to insert, column by column.
-    public let sessionRow: [(column: String, value: SQLiteStatement.Value)]?
-    public let gaps: [Gap]
+    let sessionRow: [(column: String, value: SQLiteStatement.Value)]?
+    let gaps: [Gap]
     /// The session's rows as the plan saw them; the write goes ahead only if they are still so.
-    public let expected: DatabaseSession
+    let expected: DatabaseSession
     /// What the session must read back as once the rows are in: the transcript's whole sequence, then
     /// the rows the transcript never saw (the session went on, or a live agent wrote them meanwhile).
-    public let finalFingerprints: [MessageFingerprint]
+    let finalFingerprints: [MessageFingerprint]
     /// The sessions this one continues, parent first, and those that continue it, nearest first (`Lineage`).
-    public let ancestors: [SessionID]
-    public let descendants: [SessionID]
+    let ancestors: [SessionID]
+    let descendants: [SessionID]
     /// Where the rows were found to go when the plan was made; the write decides again inside its transaction.
     var predicted: IDPlacement?
 
     /// Where the rows go, a step per run of consecutive rows, for the dry run and the report.
-    public var placement: [PlacementStep] { predicted?.steps(for: self) ?? [] }
+    var placement: [PlacementStep] { predicted?.steps(for: self) ?? [] }
 
-    public var createsSession: Bool { sessionRow != nil }
-    public var rows: [Row] { gaps.flatMap(\.rows) }
+    var createsSession: Bool { sessionRow != nil }
+    var rows: [Row] { gaps.flatMap(\.rows) }
     /// How many existing rows get new ids, as predicted.
-    public var movedRows: Int { predicted?.totalMovedRows ?? 0 }
+    var movedRows: Int { predicted?.totalMovedRows ?? 0 }
     /// What the agent adds to `message_count` and `tool_call_count` for these rows: live rows only, as
     /// `archive_and_compact` counts the live set.
-    public var liveRowCount: Int { rows.count { $0.isLive } }
-    public var toolCallCount: Int { rows.filter(\.isLive).reduce(0) { $0 + $1.toolCalls } }
+    var liveRowCount: Int { rows.count { $0.isLive } }
+    var toolCallCount: Int { rows.filter(\.isLive).reduce(0) { $0 + $1.toolCalls } }
 
     /// The rows' messages in full, by transcript index, read again from the transcript; refused when the transcript no
     /// longer begins with the messages planned from (a live agent appending to it changes nothing planned).
@@ -75,15 +75,15 @@ public struct SessionRepairPlan: Sendable {
 }
 
 /// Why a session will not be repaired; the session is left exactly as it was.
-public struct RepairRefusal: Error, Sendable {
-    public let reason: RepairReason
+struct RepairRefusal: Error, Sendable {
+    let reason: RepairReason
 
-    public init(_ reason: RepairReason) {
+    init(_ reason: RepairReason) {
         self.reason = reason
     }
 
     /// True when no later session could fare better (disk full, read-only file): the run stops.
-    public var stopsTheRun: Bool {
+    var stopsTheRun: Bool {
         if case .storageFailed = reason { return true }
         return false
     }

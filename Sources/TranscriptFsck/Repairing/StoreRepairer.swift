@@ -10,21 +10,21 @@
 /// ```
 public struct StoreRepairer: Sendable {
     public struct Options: Sendable {
-        public var dryRun = false
+        var dryRun = false
         /// Where to write the backup; nil picks `state.db.bak-YYYYmmdd-HHMMSS` beside the database.
         public var backupPath: String?
-        public var makeBackup = true
-        public var busyTimeout: Duration = .seconds(30)
+        var makeBackup = true
+        var busyTimeout: Duration = .seconds(30)
         public var sessionIDs: [SessionID] = []
         public var jobs = 1
         /// The longest one session may hold the write lock while another process has the database open; nil: no limit.
-        public var lockBudget: Duration? = .milliseconds(150)
+        var lockBudget: Duration? = .milliseconds(150)
         /// The operator says every agent that uses the store is stopped: rows may get new ids where it cannot be told
         /// whether another process has the database open (a container). One that is seen still defers them.
-        public var agentStopped = false
+        var agentStopped = false
         /// Create the sessions of which the database has no trace and that the evidence says were never recorded.
         /// Sessions the user deleted come back only when named in `sessionIDs`.
-        public var createMissing = false
+        var createMissing = false
         /// Put before the backup's default name (`coder.state.db.bak-...`), so that the backups of several stores in one
         /// `--backup DIR` are told apart by name, not by the order they were made in.
         public var backupNamePrefix = ""
@@ -44,10 +44,10 @@ public struct StoreRepairer: Sendable {
         }
     }
 
-    public let location: StoreLocation
-    public let options: Options
+    let location: StoreLocation
+    let options: Options
     /// Hears the lines to print on standard error (waiting on a lock, and such).
-    public let say: @Sendable (RepairNotice) -> Void
+    let say: @Sendable (RepairNotice) -> Void
 
     /// How many times a session is planned again when a live writer changed it meanwhile.
     static let replanAttempts = 3

@@ -9,7 +9,7 @@ struct Counted {
     }
 
     /// `1 session` or `3 sessions`.
-    var text: String { "\(count) \(count == 1 ? singular : singular + "s")" }
+    package var text: String { "\(count) \(count == 1 ? singular : singular + "s")" }
 
     /// `1 session was` / `3 sessions were`, and the like: the form of the verb for this count.
     func with(_ singularVerb: String, _ pluralVerb: String) -> String { text + " " + (count == 1 ? singularVerb : pluralVerb) }

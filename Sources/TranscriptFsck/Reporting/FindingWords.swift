@@ -1,6 +1,6 @@
 /// The words for a finding's facts: the one place a `Problem` or `SessionWarning` becomes a sentence.
 extension Problem {
-    public var sentence: String {
+    var sentence: String {
         switch self {
         case .truncated(let kept, let total, let lost):
             let missing = total - kept
@@ -43,7 +43,7 @@ extension Problem {
 }
 
 extension SessionWarning {
-    public var sentence: String {
+    var sentence: String {
         switch self {
         case .unfinishedLastLine(let path, let line):
             "\(path): line \(line): the last line is unfinished (the writer stopped mid-line); not counted"
@@ -65,7 +65,7 @@ extension SessionWarning {
 }
 
 extension StoreWarning {
-    public var sentence: String {
+    var sentence: String {
         switch self {
         case .notRead(.notAFile(let path)):
             "\(path): not a file (a FIFO, socket or device), not read; its session is not audited. Replace it with the transcript"

@@ -7,7 +7,7 @@ extension FsckError: CustomStringConvertible {
 
     /// The error as what is wrong and, apart, what to do about it, for a reader that puts the second on a line of its own
     /// (`doctor`'s fix lines). The remedy is nil where the line says only what is wrong, or words both in one sentence.
-    public var parts: (problem: String, remedy: String?) {
+    var parts: (problem: String, remedy: String?) {
         switch self {
         case .databaseNotFound(let path):
             ("\(path): no such database", "pass --db FILE or --home DIR (default $HERMES_HOME or ~/.hermes)")

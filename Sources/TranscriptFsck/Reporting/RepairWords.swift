@@ -1,6 +1,6 @@
 /// The words for what a repair did and why: the one place a `RepairReason` or a `PlacementStep` becomes a sentence.
 extension RepairReason {
-    public var sentence: String {
+    var sentence: String {
         switch self {
         case .needsAPerson(let problem):
             "\(problem.status.rawValue): \(problem.sentence)"
@@ -62,7 +62,7 @@ extension RepairReason {
 }
 
 extension RowMoveHazard {
-    public var sentence: String {
+    var sentence: String {
         switch self {
         case .referencingTable(let table): "table \(table) references message rows by id"
         case .trigger(let name, let writes):
@@ -73,7 +73,7 @@ extension RowMoveHazard {
 }
 
 extension PlacementStep {
-    public var sentence: String {
+    var sentence: String {
         switch self {
         case .insert(let rows, let first, let anchor, let flags, let ids):
             let messages = (rows == 1 ? "message \(first)" : "messages \(first)-\(first + rows - 1)")
@@ -96,7 +96,7 @@ extension PlacementStep {
 }
 
 extension RepairReport.FullTextCheck.Skip {
-    public var sentence: String {
+    var sentence: String {
         switch self {
         case .otherProcessHasTheDatabaseOpen:
             "another process has the database open and the check would hold the write lock for the whole index; "

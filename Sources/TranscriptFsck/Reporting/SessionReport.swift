@@ -46,13 +46,13 @@ public protocol SessionReport: FormattedReport {
 
 /// A session as a test case: its id, and a failure (kind and message) when it needs attention.
 public struct SessionCase: Sendable, Equatable {
-    public struct Failure: Sendable, Equatable {
-        public let kind: String
-        public let message: String
+    struct Failure: Sendable, Equatable {
+        let kind: String
+        let message: String
     }
 
-    public let id: String
-    public let failure: Failure?
+    let id: String
+    let failure: Failure?
 
     init(id: String, failure: (kind: String, message: String)?) {
         self.id = id

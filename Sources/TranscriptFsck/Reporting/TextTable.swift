@@ -6,7 +6,7 @@ struct TextTable {
     /// A colour for each row's first cell, when printing to a terminal.
     var colors: [TerminalColor?] = []
 
-    func rendered(colored: Bool = false) -> String {
+    public func rendered(colored: Bool = false) -> String {
         let all = [headers] + rows.map { $0.map(\.escapingControlCharacters) }
         let widths = headers.indices.map { column in all.map { $0[column].count }.max() ?? 0 }
         return all.enumerated().map { index, row in

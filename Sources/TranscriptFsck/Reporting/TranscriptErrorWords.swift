@@ -2,7 +2,7 @@ extension TranscriptError: CustomStringConvertible {
     public var description: String { "\(path): \(detail); \(hint)" }
 
     /// The place and reason, without the path: for reports that show the path in a column of its own.
-    public var detail: String {
+    var detail: String {
         switch place {
         case .line(let line, let offset): "line \(line) (byte \(offset)): \(reason)"
         case .byte(let offset): "byte \(offset): \(reason)"

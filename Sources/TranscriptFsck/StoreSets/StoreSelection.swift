@@ -4,11 +4,11 @@
 /// every named profile the agent lists; a profile's home is that profile alone, as the agent resolves `HERMES_HOME`.
 /// `--db` or `--transcripts` name one store's files, and its profiles are not looked for.
 public struct StoreSelection: Sendable {
-    public var homes: [String]
-    public var database: String?
-    public var transcriptRoots: [String]
+    var homes: [String]
+    var database: String?
+    var transcriptRoots: [String]
     /// Only these profiles of each home's root (`default` is the root itself).
-    public var profiles: [String]
+    var profiles: [String]
 
     public init(homes: [String] = [], database: String? = nil, transcriptRoots: [String] = [], profiles: [String] = []) {
         self.homes = homes
@@ -95,8 +95,8 @@ public struct StoreSelection: Sendable {
 public struct NamedStore: Sendable {
     public let location: StoreLocation
     /// The agent root and profile the store was found as; nil when `--db` or `--transcripts` named its files.
-    public let root: String?
-    public let profile: String?
+    let root: String?
+    let profile: String?
     /// What a person is shown: the profile when the run has one root; the root, and the profile if not the default, when
     /// it has several; the database when files were named.
     public let label: String

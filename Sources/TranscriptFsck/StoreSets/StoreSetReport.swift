@@ -1,7 +1,7 @@
 /// A scan or a repair of several stores (a root's profiles, many homes): each store's own report, or why it has none.
 /// One store's failure is that store's outcome, never the end of the run.
 public struct StoreSetReport<Report: SessionReport>: Sendable {
-    public enum Outcome: Sendable {
+    enum Outcome: Sendable {
         case report(Report)
         /// A profile with no `state.db` and no transcripts: it has never run a session.
         case neverRan
@@ -10,18 +10,18 @@ public struct StoreSetReport<Report: SessionReport>: Sendable {
 
     public struct Entry: Sendable {
         public let store: NamedStore
-        public let outcome: Outcome
+        let outcome: Outcome
 
-        public var report: Report? { if case .report(let report) = outcome { report } else { nil } }
-        public var failure: FsckError? { if case .failed(let error) = outcome { error } else { nil } }
+        var report: Report? { if case .report(let report) = outcome { report } else { nil } }
+        var failure: FsckError? { if case .failed(let error) = outcome { error } else { nil } }
     }
 
     public let entries: [Entry]
     /// Run-wide notes (an unreadable `--since` state file).
-    public let warnings: [StoreWarning]
+    let warnings: [StoreWarning]
     public let duration: Duration
 
-    public init(entries: [Entry], warnings: [StoreWarning] = [], duration: Duration) {
+    init(entries: [Entry], warnings: [StoreWarning] = [], duration: Duration) {
         self.entries = entries
         self.warnings = warnings
         self.duration = duration

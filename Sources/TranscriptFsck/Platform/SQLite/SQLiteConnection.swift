@@ -6,9 +6,9 @@ import CSQLite
 /// let db = try SQLiteConnection(path: "state.db", mode: .readOnly)
 /// let count = try db.prepare("SELECT count(*) FROM messages").singleInteger()
 /// ```
-public final class SQLiteConnection {
+package final class SQLiteConnection {
     /// How the file is opened.
-    public enum Mode: Sendable {
+    package enum Mode: Sendable {
         /// Never writes; reads a live WAL database beside its writer.
         case readOnly
         /// Reads and writes an existing database; never creates one.
@@ -17,14 +17,14 @@ public final class SQLiteConnection {
         case create
     }
 
-    public let path: String
+    let path: String
     /// Opened as a snapshot that cannot change (`immutable`): SQLite reads the file alone, and reports no journal mode.
-    public let isImmutable: Bool
+    let isImmutable: Bool
     let handle: OpaquePointer
 
     /// `immutable`: the file cannot change while it is open (a read-only snapshot), so SQLite takes no lock and needs
     /// no `-shm`; read-only only.
-    public init(path: String, mode: Mode, busyTimeoutMilliseconds: Int32 = 30_000, immutable: Bool = false) throws(SQLiteError) {
+    package init(path: String, mode: Mode, busyTimeoutMilliseconds: Int32 = 30_000, immutable: Bool = false) throws(SQLiteError) {
         self.path = path
         isImmutable = immutable && mode == .readOnly
         var flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI
@@ -51,17 +51,17 @@ public final class SQLiteConnection {
     }
 
     /// Changes how long a statement waits on another connection's lock before failing with SQLITE_BUSY.
-    public func setBusyTimeout(milliseconds: Int32) {
+    func setBusyTimeout(milliseconds: Int32) {
         sqlite3_busy_timeout(handle, milliseconds)
     }
 
     /// Compiles one statement.
-    public func prepare(_ sql: String) throws(SQLiteError) -> SQLiteStatement {
+    package func prepare(_ sql: String) throws(SQLiteError) -> SQLiteStatement {
         try SQLiteStatement(connection: self, sql: sql)
     }
 
     /// Runs one or more statements that take no parameters and return no rows worth reading.
-    public func execute(_ sql: String) throws(SQLiteError) {
+    package func execute(_ sql: String) throws(SQLiteError) {
         var errorMessage: UnsafeMutablePointer<CChar>?
         let code = sqlite3_exec(handle, sql, nil, nil, &errorMessage)
         guard code == SQLITE_OK else {
@@ -72,10 +72,10 @@ public final class SQLiteConnection {
     }
 
     /// What a transaction closure decides.
-    public enum TransactionCompletion: Sendable { case commit, rollback }
+    package enum TransactionCompletion: Sendable { case commit, rollback }
 
     /// The kind of `BEGIN`.
-    public enum TransactionKind: String, Sendable {
+    package enum TransactionKind: String, Sendable {
         /// Takes a snapshot at the first read; many readers at once.
         case deferred = "DEFERRED"
         /// Takes the write lock at once, so no reader-to-writer upgrade can deadlock.
@@ -90,7 +90,7 @@ public final class SQLiteConnection {
     ///     return .commit
     /// }
     /// ```
-    public func inTransaction(_ kind: TransactionKind = .deferred, _ body: () throws -> TransactionCompletion) throws {
+    package func inTransaction(_ kind: TransactionKind = .deferred, _ body: () throws -> TransactionCompletion) throws {
         try execute("BEGIN \(kind.rawValue)")
         let completion: TransactionCompletion
         do {
@@ -124,7 +124,7 @@ public final class SQLiteConnection {
     /// Copies the database to `destination` (an empty or new file) with SQLite's online backup API, waiting up to
     /// `busyTimeout` for another connection's lock. Returns the copy's `integrity_check` verdict, read before its
     /// connection closes (a second, read-only connection would leave `-wal` and `-shm` files behind).
-    public func backup(to destination: String, busyTimeout: Duration) throws(SQLiteError) -> String {
+    func backup(to destination: String, busyTimeout: Duration) throws(SQLiteError) -> String {
         let target = try SQLiteConnection(path: destination, mode: .create)
         guard let backup = sqlite3_backup_init(target.handle, "main", handle, "main") else {
             throw SQLiteError(code: sqlite3_errcode(target.handle),
@@ -151,12 +151,12 @@ public final class SQLiteConnection {
 
     /// SQLite's own checks of the file. `quick` misses an index that lacks rows of its table, which makes
     /// lookups by session see part of a session; `full` verifies every index too (0.2 s for 150 MB).
-    public enum Check: String, Sendable {
+    enum Check: String, Sendable {
         case quick = "quick_check", full = "integrity_check"
     }
 
     /// The check's first line: "ok", or the first problem it found.
-    public func check(_ kind: Check) throws(SQLiteError) -> String {
+    func check(_ kind: Check) throws(SQLiteError) -> String {
         // "ok", or one row per problem (a row may hold several lines).
         let check = try prepare("PRAGMA \(kind.rawValue)")
         var rows: [String] = []
@@ -165,10 +165,10 @@ public final class SQLiteConnection {
     }
 
     /// True when the SQLite library in use has FTS5, which the agent's full-text triggers need.
-    public static var hasFullTextSearch: Bool { sqlite3_compileoption_used("ENABLE_FTS5") == 1 }
+    static var hasFullTextSearch: Bool { sqlite3_compileoption_used("ENABLE_FTS5") == 1 }
 
     /// The version of the SQLite library in use, such as `3.40.1`.
-    public static var libraryVersion: String { String(cString: sqlite3_libversion()) }
+    static var libraryVersion: String { String(cString: sqlite3_libversion()) }
 
     func error(_ code: Int32, statement: String?) -> SQLiteError {
         SQLiteError(code: code, message: String(cString: sqlite3_errmsg(handle)), statement: statement, path: path)

@@ -5,15 +5,15 @@ import CSQLite
 /// It prints as one line: `state.db: database is locked (code 5) in BEGIN IMMEDIATE`.
 public struct SQLiteError: Error, CustomStringConvertible, Sendable, Equatable {
     /// The extended result code (`SQLITE_BUSY`, `SQLITE_READONLY_DIRECTORY`, ...).
-    public let code: SQLiteResultCode
+    let code: SQLiteResultCode
     /// SQLite's own message for the failure.
-    public let message: String
+    let message: String
     /// The statement that failed, if any.
-    public let statement: String?
+    let statement: String?
     /// The database file the connection concerned.
-    public let path: String
+    let path: String
 
-    public init(code: Int32, message: String, statement: String? = nil, path: String) {
+    init(code: Int32, message: String, statement: String? = nil, path: String) {
         self.code = SQLiteResultCode(rawValue: code)
         self.message = message
         self.statement = statement
@@ -21,23 +21,23 @@ public struct SQLiteError: Error, CustomStringConvertible, Sendable, Equatable {
     }
 
     /// True when another connection holds a lock that we waited on in vain.
-    public var isBusy: Bool { code.isBusy }
+    var isBusy: Bool { code.isBusy }
 
     /// True when the storage itself failed (disk full, I/O error, read-only or vanished file): no later write can succeed.
-    public var isStorageFailure: Bool {
+    var isStorageFailure: Bool {
         [.full, .ioError, .readOnly, .cannotOpen, .corrupt, .notADatabase, .permission].contains(code.primary)
     }
 
     /// True when a WAL database cannot be read because its `-shm` file cannot be created or set up: the directory (or
     /// the file) is not writable by this user.
-    public var isUnwritableSharedMemory: Bool { code == .readOnlyDirectory || code == .readOnlyCannotInitialize }
+    var isUnwritableSharedMemory: Bool { code == .readOnlyDirectory || code == .readOnlyCannotInitialize }
 
     /// True when the file is not a database, or a damaged one.
-    public var isNotADatabase: Bool { code.primary == .notADatabase }
+    var isNotADatabase: Bool { code.primary == .notADatabase }
     /// SQLite could not open a file it needs (`SQLITE_CANTOPEN`): the database, or its `-wal` or `-shm`.
-    public var isCannotOpen: Bool { code.primary == .cannotOpen }
+    var isCannotOpen: Bool { code.primary == .cannotOpen }
     /// The file is a SQLite database with a damaged page (`SQLITE_CORRUPT`).
-    public var isCorrupt: Bool { code.primary == .corrupt }
+    var isCorrupt: Bool { code.primary == .corrupt }
 
     public var description: String {
         var text = "\(path): \(message) (code \(code))"

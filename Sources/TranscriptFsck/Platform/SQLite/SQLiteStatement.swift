@@ -3,10 +3,10 @@ import CSQLite
 /// A compiled statement: bind values, step through rows, reset, repeat.
 ///
 /// Values are always bound, never spliced into SQL text.
-public final class SQLiteStatement {
+package final class SQLiteStatement {
     private let connection: SQLiteConnection
     private let handle: OpaquePointer
-    public let sql: String
+    let sql: String
 
     init(connection: SQLiteConnection, sql: String) throws(SQLiteError) {
         self.connection = connection
@@ -24,7 +24,7 @@ public final class SQLiteStatement {
     }
 
     /// A value to bind to a parameter.
-    public enum Value: Sendable, Equatable {
+    package enum Value: Sendable, Equatable {
         case null
         case integer(Int64)
         case real(Double)
@@ -35,7 +35,7 @@ public final class SQLiteStatement {
     }
 
     /// Binds `values` to the parameters `?1`, `?2`, ... in order, after a reset.
-    public func bind(_ values: [Value]) throws(SQLiteError) {
+    func bind(_ values: [Value]) throws(SQLiteError) {
         reset()
         for (offset, value) in values.enumerated() {
             try bind(value, at: Int32(offset + 1))
@@ -43,7 +43,7 @@ public final class SQLiteStatement {
     }
 
     /// Binds one value to the parameter at a 1-based index.
-    public func bind(_ value: Value, at index: Int32) throws(SQLiteError) {
+    func bind(_ value: Value, at index: Int32) throws(SQLiteError) {
         let code: Int32
         switch value {
         case .null: code = sqlite3_bind_null(handle, index)
@@ -68,7 +68,7 @@ public final class SQLiteStatement {
 
     /// Advances to the next row; false once the statement is done.
     @discardableResult
-    public func step() throws(SQLiteError) -> Bool {
+    func step() throws(SQLiteError) -> Bool {
         let code = sqlite3_step(handle)
         switch code {
         case SQLITE_ROW: return true
@@ -80,7 +80,7 @@ public final class SQLiteStatement {
     /// Runs a statement that returns no rows, with `values` bound in place: SQLite reads the text from the values' own
     /// storage (SQLITE_STATIC), which lives and stays unchanged until the statement has run and its bindings are cleared.
     /// A 300 MB message is then not copied once more for its binding.
-    public func run(_ values: [Value] = []) throws(SQLiteError) {
+    package func run(_ values: [Value] = []) throws(SQLiteError) {
         reset()
         defer { reset() }
         try bindInPlace(values[...], at: 1) { () throws(SQLiteError) in while try step() {} }
@@ -109,25 +109,25 @@ public final class SQLiteStatement {
     }
 
     /// Makes the statement ready to run again, keeping it compiled.
-    public func reset() {
+    func reset() {
         sqlite3_reset(handle)
         sqlite3_clear_bindings(handle)
     }
 
-    public func isNull(_ column: Int32) -> Bool { sqlite3_column_type(handle, column) == SQLITE_NULL }
+    func isNull(_ column: Int32) -> Bool { sqlite3_column_type(handle, column) == SQLITE_NULL }
 
-    public func integer(_ column: Int32) -> Int64 { sqlite3_column_int64(handle, column) }
+    func integer(_ column: Int32) -> Int64 { sqlite3_column_int64(handle, column) }
 
-    public func real(_ column: Int32) -> Double { sqlite3_column_double(handle, column) }
+    package func real(_ column: Int32) -> Double { sqlite3_column_double(handle, column) }
 
-    public func text(_ column: Int32) -> String? {
+    package func text(_ column: Int32) -> String? {
         guard let pointer = sqlite3_column_text(handle, column) else { return nil }
         let count = Int(sqlite3_column_bytes(handle, column))
         return String(decoding: UnsafeBufferPointer(start: pointer, count: count), as: UTF8.self)
     }
 
     /// The column's text as bytes, valid only until the next step or reset; nil for NULL.
-    public func withTextBytes<Result>(_ column: Int32, _ body: (UnsafeRawBufferPointer?) throws -> Result) rethrows -> Result {
+    func withTextBytes<Result>(_ column: Int32, _ body: (UnsafeRawBufferPointer?) throws -> Result) rethrows -> Result {
         guard sqlite3_column_type(handle, column) != SQLITE_NULL, let pointer = sqlite3_column_text(handle, column) else {
             return try body(nil)
         }
@@ -136,7 +136,7 @@ public final class SQLiteStatement {
     }
 
     /// The first column of the first row as an integer, or nil when there is no row.
-    public func singleInteger(_ values: [Value] = []) throws(SQLiteError) -> Int64? {
+    func singleInteger(_ values: [Value] = []) throws(SQLiteError) -> Int64? {
         try bind(values)
         defer { reset() }
         return try step() ? integer(0) : nil

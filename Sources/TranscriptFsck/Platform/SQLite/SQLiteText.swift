@@ -4,7 +4,7 @@ import CSQLite
 enum SQLiteText {
     /// The text a REAL becomes when it is stored into a TEXT-affinity column (SQLite's `%!.15g`):
     /// `1.0e+20`, `0.3` for 0.30000000000000004, `Inf`. NaN is stored as NULL, so it has no text.
-    static func real(_ value: Double) -> String? {
+    package static func real(_ value: Double) -> String? {
         guard !value.isNaN else { return nil }
         // -0.0 is stored as the integer 0 would be rendered as a real: "0.0".
         let stored = value == 0 ? 0 : value

@@ -1,7 +1,7 @@
 /// Everything the tool asks of the agent whose store it reads, answered by one type per generation of that
 /// agent's store and chosen once, from the schema (`AgentFormats.detect`). The reader, planner, writer and exporter
 /// ask it; none of them tests a column or a role itself. Docs/ARCHITECTURE.md says what adding an agent takes.
-public protocol AgentFormat: Sendable {
+protocol AgentFormat: Sendable {
     /// The generation, for people: `Hermes 0.16-0.19 (active flags)`.
     var name: String { get }
     /// The store's tables as read.
@@ -29,15 +29,15 @@ public protocol AgentFormat: Sendable {
 }
 
 /// The columns holding a row's place in the agent's live context.
-public struct FlagColumns: Sendable, Equatable {
+struct FlagColumns: Sendable, Equatable {
     /// 1 while the row is loaded into the live context.
-    public let active: String
+    let active: String
     /// 1 when an in-place compaction archived the row, 0 when the user undid it; nil before compaction existed.
-    public let compacted: String?
+    let compacted: String?
 }
 
 /// The generations the tool knows, newest first: the first whose `recognizes` holds reads the store.
-public enum AgentFormats {
+enum AgentFormats {
     static let known: [any RecognizedFormat.Type] = [HermesDisplayOrder.self, HermesLiveContext.self, HermesTranscriptEra.self]
 
     /// The format of the store whose schema this is; `path` names it in the error when no known generation fits.

@@ -1,20 +1,20 @@
 /// The agent's profiles, as `hermes_cli/profiles.py` and `hermes_constants.py` define them (0.13.0 to 0.19.0 alike):
 /// every profile is a home of its own, with its own `state.db` and `sessions/`. The `default` profile is the root
 /// itself; a named one is `<root>/profiles/<name>/`.
-public enum HermesProfiles {
-    public static let defaultName = "default"
+enum HermesProfiles {
+    static let defaultName = "default"
 
     /// One profile: its name and its home (what the agent sets `HERMES_HOME` to for it).
-    public struct Profile: Sendable, Equatable {
-        public let name: String
-        public let home: String
+    struct Profile: Sendable, Equatable {
+        let name: String
+        let home: String
     }
 
     /// `list_profiles()`: the default (when the root is a directory), then every directory under `profiles/` whose
     /// name `_PROFILE_ID_RE` accepts, in name order, except one named `default`. `is_dir()` follows symbolic links.
     /// A `profiles/` that is there but cannot be listed is an error, as it is to the agent (`iterdir` raises): its
     /// profiles would go unaudited.
-    public static func list(root: String) throws(FsckError) -> [Profile] {
+    static func list(root: String) throws(FsckError) -> [Profile] {
         guard POSIX.isDirectory(root) else { return [] }
         var profiles = [Profile(name: defaultName, home: root)]
         let directory = root + "/profiles"
@@ -32,7 +32,7 @@ public enum HermesProfiles {
     }
 
     /// The entries under `profiles/` that `list_profiles()` passes over (a name it does not accept, `default`, a file).
-    public static func passedOver(root: String) -> [String] {
+    static func passedOver(root: String) -> [String] {
         let directory = root + "/profiles"
         let listed = Set(((try? list(root: root)) ?? []).map(\.name))
         return ((try? POSIX.entryNames(in: directory)) ?? []).filter { !listed.contains($0) }.sorted()
@@ -40,7 +40,7 @@ public enum HermesProfiles {
 
     /// The root and profile name of a home, as `get_default_hermes_root` and `get_active_profile_name` see it: a
     /// home whose parent directory is named `profiles` is that root's named profile; any other is a root.
-    public static func place(home: String) -> (root: String, profile: String) {
+    static func place(home: String) -> (root: String, profile: String) {
         let path = home.count > 1 && home.hasSuffix("/") ? String(home.dropLast()) : home
         let parts = path.split(separator: "/", omittingEmptySubsequences: false)
         let name = parts.last.map(String.init) ?? ""
@@ -53,7 +53,7 @@ public enum HermesProfiles {
 
     /// `normalize_profile_name`: surrounding blanks dropped, lower case (`Default` is `default`); nil when what is
     /// left is not a name the agent accepts (`validate_profile_name`).
-    public static func normalized(_ name: String) -> String? {
+    static func normalized(_ name: String) -> String? {
         let lowered = name[...].trimmingSpaces.lowercased()
         return lowered == defaultName || isProfileName(lowered) ? lowered : nil
     }

@@ -1,5 +1,5 @@
 /// Reads `state.db` without writing to it, safely beside the agent writing to it (WAL).
-public enum DatabaseReader {
+enum DatabaseReader {
     /// Opens the database read-only, detects the agent's format from its schema, and runs `body` inside one read
     /// transaction, so that everything `body` reads is one consistent snapshot.
     static func withSnapshot<Result>(path: String, _ body: (SQLiteConnection, any AgentFormat) throws -> Result) throws(FsckError) -> Result {
@@ -18,14 +18,14 @@ public enum DatabaseReader {
     }
 
     /// Checks the schema and returns the highest message row id (0 for none).
-    public static func newestRowID(path: String) throws(FsckError) -> Int64 {
+    static func newestRowID(path: String) throws(FsckError) -> Int64 {
         try withSnapshot(path: path) { connection, _ in
             try connection.prepare("SELECT coalesce(max(id), 0) FROM messages").singleInteger() ?? 0
         }
     }
 
     /// Each session's row count and newest row id, sessions with a row and no messages included.
-    public static func rowStatistics(path: String) throws(FsckError) -> [SessionID: (count: Int, newest: Int64)] {
+    static func rowStatistics(path: String) throws(FsckError) -> [SessionID: (count: Int, newest: Int64)] {
         try withSnapshot(path: path) { connection, _ in
             var statistics: [SessionID: (count: Int, newest: Int64)] = [:]
             let sessions = try connection.prepare("SELECT id FROM sessions")
@@ -37,7 +37,7 @@ public enum DatabaseReader {
     }
 
     /// Reads every session's rows in one ordered pass over the messages table, or only the given sessions.
-    public static func snapshot(path: String, sessionIDs: [SessionID]? = nil) throws(FsckError) -> DatabaseSnapshot {
+    static func snapshot(path: String, sessionIDs: [SessionID]? = nil) throws(FsckError) -> DatabaseSnapshot {
         try withSnapshot(path: path) { connection, format in
             var sessions: [SessionID: DatabaseSession] = [:]
             if let sessionIDs {

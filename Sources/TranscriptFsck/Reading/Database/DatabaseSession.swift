@@ -6,26 +6,26 @@
 ///
 /// The whole-store pass keeps fingerprints only (8 bytes a row); the sessions that turn out to need
 /// attention are read again in detail, which is what placing rows and naming them needs.
-public struct DatabaseSession: Sendable, Equatable {
-    public var hasSessionRow = false
+struct DatabaseSession: Sendable, Equatable {
+    var hasSessionRow = false
     /// The session row's `source` and `started_at`, when there is a row.
-    public var source: String?
-    public var startedAt: Double?
+    var source: String?
+    var startedAt: Double?
     /// The session it continues (`parent_session_id`): compression ends a session and goes on in a child, and the
     /// agent reads the whole lineage, root to tip, in one `ORDER BY id`.
-    public var parentSessionID: SessionID?
-    public var fingerprints: [MessageFingerprint] = []
-    public var rowIDs: [Int64] = []
-    public var timestamps: [Double] = []
+    var parentSessionID: SessionID?
+    var fingerprints: [MessageFingerprint] = []
+    var rowIDs: [Int64] = []
+    var timestamps: [Double] = []
     /// Each row's `active` and `compacted` flags; nil for a schema without them.
-    public var flags: [RowFlags?] = []
+    var flags: [RowFlags?] = []
 
-    public var messageCount: Int { fingerprints.count }
+    var messageCount: Int { fingerprints.count }
 
-    public init() {}
+    init() {}
 
     /// True when `rowIDs` and `timestamps` are filled in.
-    public var hasDetails: Bool { rowIDs.count == fingerprints.count }
+    var hasDetails: Bool { rowIDs.count == fingerprints.count }
 
     mutating func append(fingerprint: MessageFingerprint, rowID: Int64, timestamp: Double, flags: RowFlags?) {
         fingerprints.append(fingerprint)
@@ -44,23 +44,23 @@ public struct DatabaseSession: Sendable, Equatable {
 }
 
 /// A row's place in the agent's live context (schemas from 0.15.0 on).
-public struct RowFlags: Sendable, Equatable, Hashable {
+struct RowFlags: Sendable, Equatable, Hashable {
     /// Loaded into the live context (`active = 1`).
-    public var active: Int64
+    var active: Int64
     /// Archived by an in-place compaction (`active = 0, compacted = 1`), as opposed to undone by the user (`compacted = 0`).
-    public var compacted: Int64
+    var compacted: Int64
 
-    public static let archived = RowFlags(active: 0, compacted: 1)
-    public static let undone = RowFlags(active: 0, compacted: 0)
+    static let archived = RowFlags(active: 0, compacted: 1)
+    static let undone = RowFlags(active: 0, compacted: 0)
 
-    public var isLive: Bool { active != 0 }
+    var isLive: Bool { active != 0 }
 }
 
 /// Every session of the database, read in one consistent snapshot.
-public struct DatabaseSnapshot: Sendable {
-    public let path: String
+struct DatabaseSnapshot: Sendable {
+    let path: String
     /// What the agent's store means, detected from its schema.
-    public let format: any AgentFormat
-    public var schema: StoreSchema { format.schema }
-    public var sessions: [SessionID: DatabaseSession]
+    let format: any AgentFormat
+    var schema: StoreSchema { format.schema }
+    var sessions: [SessionID: DatabaseSession]
 }

@@ -1,8 +1,8 @@
 /// Opens the agent's `state.db`: read-only for the scan and doctor, for writing for the repair.
-public enum StoreDatabase {
+enum StoreDatabase {
     /// Opens the database, read-only unless `mode` says otherwise; never creates it. A file that is not there, not a
     /// regular file or not readable by this user is refused before SQLite sees it, each with its own error.
-    public static func open(path: String, mode: SQLiteConnection.Mode = .readOnly,
+    static func open(path: String, mode: SQLiteConnection.Mode = .readOnly,
                             busyTimeoutMilliseconds: Int32 = 30_000) throws(FsckError) -> SQLiteConnection {
         let status: FileStatus
         do { status = try FileStatus(path: path) } catch {

@@ -1,26 +1,26 @@
 /// The columns that a particular `state.db` has, read with `PRAGMA table_info`.
 ///
 /// Agent versions differ in their optional columns; the tool reads and writes only the columns that exist.
-public struct StoreSchema: Sendable {
+struct StoreSchema: Sendable {
     /// One column of a table.
-    public struct Column: Sendable, Equatable {
-        public let name: String
-        public let declaredType: String
-        public let isNotNull: Bool
-        public let hasDefault: Bool
-        public let isPrimaryKey: Bool
+    struct Column: Sendable, Equatable {
+        let name: String
+        let declaredType: String
+        let isNotNull: Bool
+        let hasDefault: Bool
+        let isPrimaryKey: Bool
     }
 
-    public let sessionColumns: [Column]
-    public let messageColumns: [Column]
+    let sessionColumns: [Column]
+    let messageColumns: [Column]
     /// FTS5 tables, whose `integrity-check` a repair runs.
-    public let fullTextTables: [String]
+    let fullTextTables: [String]
     /// Why giving a message row a new id (copy, then delete the original) could lose or break something: a table
     /// that references message ids, or a delete trigger that writes anything but the full-text index. Empty when safe.
-    public let rowMoveHazards: [RowMoveHazard]
+    let rowMoveHazards: [RowMoveHazard]
 
-    public func hasMessageColumn(_ name: String) -> Bool { messageColumns.contains { $0.name == name } }
-    public func hasSessionColumn(_ name: String) -> Bool { sessionColumns.contains { $0.name == name } }
+    func hasMessageColumn(_ name: String) -> Bool { messageColumns.contains { $0.name == name } }
+    func hasSessionColumn(_ name: String) -> Bool { sessionColumns.contains { $0.name == name } }
 
     /// For `sessions` and `messages`, the two tables the tool reads.
     func hasColumn(_ name: String, in table: String) -> Bool {

@@ -1,20 +1,20 @@
 /// Finds the transcript files under the transcript directories, by session id.
-public struct TranscriptDiscovery: Sendable {
+struct TranscriptDiscovery: Sendable {
     /// Session id to its transcript files, in path order.
-    public var transcripts: [SessionID: [String]] = [:]
+    var transcripts: [SessionID: [String]] = [:]
     /// Each transcript file's size as stored and its modification time, for scheduling the largest
     /// first and for telling an incremental audit which files changed.
-    public var stamps: [String: FileStamp] = [:]
+    var stamps: [String: FileStamp] = [:]
     /// Symbolic links not followed: a link planted in the directory must not make the tool read or write elsewhere.
     /// What was not read: the scan cannot vouch for those sessions, so it never reports all clear with any (exit 1).
-    public var unread: [UnreadEntry] = []
+    var unread: [UnreadEntry] = []
 
     /// Walks each root recursively. Symbolic links are not followed: a link could lead out of the store. A directory
     /// it cannot read stops the scan: a session it cannot see would otherwise look fine (or `database_only`), and exit
     /// status 0 must mean everything was read. A transcript or directory whose name is not UTF-8 is not read (the agent
     /// names its files from text, so it wrote no such file) and is named in `unread`, so one odd name neither hides nor
     /// stops the audit of every other session.
-    public static func find(roots: [String]) throws(FsckError) -> TranscriptDiscovery {
+    static func find(roots: [String]) throws(FsckError) -> TranscriptDiscovery {
         var discovery = TranscriptDiscovery()
         for root in roots {
             guard (try? FileStatus(path: root))?.isDirectory == true else { throw .transcriptsNotFound(path: root) }
@@ -66,13 +66,13 @@ public struct TranscriptDiscovery: Sendable {
 }
 
 /// A file's size and modification time (nanoseconds since the epoch).
-public struct FileStamp: Sendable, Equatable, Codable {
-    public let size: Int
-    public let modified: Int64
+struct FileStamp: Sendable, Equatable, Codable {
+    let size: Int
+    let modified: Int64
 }
 
 /// An entry of a transcripts directory that discovery does not read: its messages are not audited.
-public enum UnreadEntry: Sendable, Equatable {
+enum UnreadEntry: Sendable, Equatable {
     /// A transcript file's name that is a symbolic link.
     case file(String)
     /// A symbolic link to a directory: the transcripts under it.

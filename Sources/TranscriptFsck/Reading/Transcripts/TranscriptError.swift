@@ -4,7 +4,7 @@
 /// `sessions/abc.jsonl.gz: byte 18231: gzip stream ends early (the file was cut short); ...`
 public struct TranscriptError: Error, Sendable, Equatable {
     /// Where in the file the trouble is.
-    public enum Place: Sendable, Equatable {
+    enum Place: Sendable, Equatable {
         /// A 1-based line of the (uncompressed) text, with the byte offset where it starts.
         case line(Int, byteOffset: Int)
         /// A byte offset in the file as stored (compressed, for gzip).
@@ -14,7 +14,7 @@ public struct TranscriptError: Error, Sendable, Equatable {
     }
 
     /// What is wrong there.
-    public enum Defect: Sendable, Equatable {
+    enum Defect: Sendable, Equatable {
         case cannotOpen(errno: Int32)
         case readFailed(errno: Int32)
         /// A `.jsonl.gz` of no bytes at all.
@@ -32,11 +32,11 @@ public struct TranscriptError: Error, Sendable, Equatable {
         case notAMessage(column: Int, parserSays: String)
     }
 
-    public let path: String
-    public let place: Place
-    public let defect: Defect
+    let path: String
+    let place: Place
+    let defect: Defect
 
-    public init(path: String, place: Place, defect: Defect) {
+    init(path: String, place: Place, defect: Defect) {
         self.path = path
         self.place = place
         self.defect = defect

@@ -1,7 +1,7 @@
 /// One transcript message in full, as a backfill writes it: every key with its value.
-public struct TranscriptMessage: Sendable, Equatable {
+struct TranscriptMessage: Sendable, Equatable {
     /// A member's value, typed the way Python's sqlite3 module would bind it.
-    public enum Value: Sendable, Equatable {
+    enum Value: Sendable, Equatable {
         case null
         case text(String)
         case integer(Int64)
@@ -11,21 +11,21 @@ public struct TranscriptMessage: Sendable, Equatable {
     }
 
     /// Members in the order the line had them; a repeated key keeps its last value.
-    public var members: [(name: String, value: Value)]
+    var members: [(name: String, value: Value)]
     /// The transcript's timestamp as epoch seconds; nil when absent or unreadable.
-    public var timestamp: Double?
+    var timestamp: Double?
     /// The 1-based line the message came from.
-    public var line: Int
+    var line: Int
 
-    public static func == (lhs: TranscriptMessage, rhs: TranscriptMessage) -> Bool {
+    static func == (lhs: TranscriptMessage, rhs: TranscriptMessage) -> Bool {
         lhs.timestamp == rhs.timestamp && lhs.line == rhs.line
             && lhs.members.map(\.name) == rhs.members.map(\.name) && lhs.members.map(\.value) == rhs.members.map(\.value)
     }
 
-    public func value(_ name: String) -> Value? { members.last { $0.name == name }?.value }
+    func value(_ name: String) -> Value? { members.last { $0.name == name }?.value }
 
     /// How many tool calls the message carries (what the agent adds to `tool_call_count`).
-    public var toolCallCount: Int {
+    var toolCallCount: Int {
         guard case .json(let text)? = value("tool_calls") else { return 0 }
         var bytes = Array(text.utf8)
         return bytes.withUnsafeMutableBytes { buffer in

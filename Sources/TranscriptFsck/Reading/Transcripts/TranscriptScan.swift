@@ -1,27 +1,27 @@
 /// What scanning one transcript file found: the fingerprint of each message, in order.
-public struct TranscriptScan: Sendable {
-    public let sessionID: SessionID
-    public let path: String
-    public var fingerprints: [MessageFingerprint] = []
-    public var uncompressedBytes = 0
-    public var storedBytes = 0
+package struct TranscriptScan: Sendable {
+    let sessionID: SessionID
+    let path: String
+    var fingerprints: [MessageFingerprint] = []
+    var uncompressedBytes = 0
+    var storedBytes = 0
     /// The last line, when the writer stopped in the middle of it; it is not counted.
-    public var unfinishedLastLine: Int?
+    var unfinishedLastLine: Int?
     /// Set when the file could not be read whole; the fingerprints then stop before the damage.
-    public var error: TranscriptError?
+    var error: TranscriptError?
     /// When the file was last written (epoch seconds, from its modification time): rows written after it are rows the
     /// transcript never saw. Nil when unknown.
-    public var modified: Double?
+    var modified: Double?
     /// The times the agent gave the first `session_meta` line and the first and last messages (epoch seconds as this
     /// machine's zone reads them), for judging a session the database has no trace of without reading it again.
-    public var sessionMetaTime: Double?
-    public var firstMessageTime: Double?
-    public var lastMessageTime: Double?
+    var sessionMetaTime: Double?
+    var firstMessageTime: Double?
+    var lastMessageTime: Double?
 
-    public var messageCount: Int { fingerprints.count }
+    var messageCount: Int { fingerprints.count }
 
     /// Reads and fingerprints every message of the transcript at `path`.
-    public static func scan(path: String, sessionID: SessionID, limits: ReadLimits = .standard) -> TranscriptScan {
+    static func scan(path: String, sessionID: SessionID, limits: ReadLimits = .standard) -> TranscriptScan {
         var result = TranscriptScan(sessionID: sessionID, path: path)
         result.modified = POSIX.modifiedSeconds(path)
         var fingerprinter = MessageFingerprinter()
