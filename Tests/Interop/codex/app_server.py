@@ -145,14 +145,11 @@ class AppServer:
             return {"error": e.error}
 
     # --- views ---
-    def list_threads(self, state_db_only, archived=False, limit=100):
+    def paged(self, method, params):
+        """Every page of a list method, following nextCursor; the error, if a page fails."""
         out, cursor = [], None
         for _ in range(100):
-            params = {"useStateDbOnly": state_db_only, "archived": archived, "sourceKinds": ALL_SOURCE_KINDS,
-                      "modelProviders": [], "limit": limit}
-            if cursor:
-                params["cursor"] = cursor
-            res = self.call("thread/list", params)
+            res = self.call(method, {**params, "cursor": cursor} if cursor else params)
             if "error" in res:
                 return res
             out.extend(res.get("data", []))
@@ -161,20 +158,13 @@ class AppServer:
                 break
         return out
 
+    def list_threads(self, state_db_only, archived=False, limit=100):
+        return self.paged("thread/list", {"useStateDbOnly": state_db_only, "archived": archived,
+                                          "sourceKinds": ALL_SOURCE_KINDS, "modelProviders": [], "limit": limit})
+
     def list_turns(self, thread_id, limit=50):
-        out, cursor = [], None
-        for _ in range(100):
-            params = {"threadId": thread_id, "limit": limit, "sortDirection": "asc", "itemsView": "full"}
-            if cursor:
-                params["cursor"] = cursor
-            res = self.call("thread/turns/list", params)
-            if "error" in res:
-                return res
-            out.extend(res.get("data", []))
-            cursor = res.get("nextCursor")
-            if not cursor:
-                break
-        return out
+        return self.paged("thread/turns/list", {"threadId": thread_id, "limit": limit, "sortDirection": "asc",
+                                                "itemsView": "full"})
 
 
 def summary_of_thread(t):
