@@ -11,7 +11,7 @@ typealias MessageFingerprint = UInt64
 /// - text is compared decoded, never as escaped bytes;
 /// - tool_calls compare by their canonical JSON, since the transcript holds an array and the
 ///   database its `json.dumps` text;
-/// - content compares in the form the agent stores it (AgentContent): a list by its flattened text,
+/// - content compares in the form the agent stores it (HermesContent): a list by its flattened text,
 ///   whether the database holds that text or the `"\0json:"` encoding, and numbers as SQLite's text;
 /// - NULL, an absent key, JSON null and the empty string are one value for content and
 ///   tool_calls, and an empty tool_calls list is no tool calls, as the agent stores it.
@@ -67,7 +67,7 @@ struct MessageFingerprinter {
     /// A field held as text (a database column, or a decoded JSON string).
     mutating func addText(_ field: Field, _ text: UnsafeRawBufferPointer) {
         if field == .content {
-            if let stored = AgentContent.comparable(storedText: text) { return addContent(stored) }
+            if let stored = HermesContent.comparable(storedText: text) { return addContent(stored) }
             if text.isEmpty { return addAbsent(field) }
             return hasher.combine(tag: field.rawValue, kind: 1, bytes: text)
         }
@@ -86,7 +86,7 @@ struct MessageFingerprinter {
     mutating func addJSON(_ field: Field, _ span: JSONSpan?, in scanner: JSONScanner) {
         guard let span, span.kind != .null else { return addAbsent(field) }
         if field == .content, span.kind != .string {
-            return addContent(ParsedJSON.parse(scanner.bytes(of: span)).map(AgentContent.comparable) ?? .absent)
+            return addContent(ParsedJSON.parse(scanner.bytes(of: span)).map(HermesContent.comparable) ?? .absent)
         }
         switch span.kind {
         case .string where span.hasEscapes && Self.isStreamed(field, scanner.bytes(of: span)):
@@ -129,8 +129,8 @@ struct MessageFingerprinter {
         raw.count > streamedStringBytes && !field.holdsJSON && !(field == .content && raw.starts(with: "\\u0000".utf8))
     }
 
-    /// Content in the form both stores compare by (AgentContent).
-    private mutating func addContent(_ content: AgentContent.Comparable) {
+    /// Content in the form both stores compare by (HermesContent).
+    private mutating func addContent(_ content: HermesContent.Comparable) {
         switch content {
         case .absent:
             addAbsent(.content)

@@ -32,17 +32,12 @@ public struct StoreLocation: Sendable, Equatable {
         }
     }
 
-    /// The Hermes defaults: home is `home`, else `$HERMES_HOME`, else `~/.hermes`; the database
+    /// The Hermes defaults (`HermesLayout`): home is `home`, else `$HERMES_HOME`, else `~/.hermes`; the database
     /// `HOME/state.db` and the transcripts `HOME/sessions`, unless given.
     public static func resolve(home: String?, database: String?, transcriptRoots: [String],
                                environment: [String: String]) -> StoreLocation {
-        let hermesHome = home ?? defaultHome(environment: environment)
-        return StoreLocation(database: database ?? hermesHome + "/state.db",
-                             transcriptRoots: transcriptRoots.isEmpty ? [hermesHome + "/sessions"] : transcriptRoots)
-    }
-
-    /// `$HERMES_HOME`, else `~/.hermes`: the home the agent uses when it is given none.
-    static func defaultHome(environment: [String: String]) -> String {
-        environment["HERMES_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? (environment["HOME"] ?? ".") + "/.hermes"
+        let hermesHome = home ?? HermesLayout.defaultHome(environment: environment)
+        return StoreLocation(database: database ?? HermesLayout.database(inHome: hermesHome),
+                             transcriptRoots: transcriptRoots.isEmpty ? [HermesLayout.transcripts(inHome: hermesHome)] : transcriptRoots)
     }
 }

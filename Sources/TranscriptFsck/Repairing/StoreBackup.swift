@@ -68,7 +68,7 @@ struct StoreBackup {
             }
             directory = given
         }
-        let fileName = namePrefix + (database.split(separator: "/").last.map(String.init) ?? "state.db")
+        let fileName = namePrefix + (database.split(separator: "/").last.map(String.init) ?? HermesLayout.databaseName)
         let base = (directory.map { ($0.hasSuffix("/") ? $0 : $0 + "/") + fileName } ?? database) + ".bak-" + LocalTime.formatNow("%Y%m%d-%H%M%S")
         var path = base
         var suffix = 1

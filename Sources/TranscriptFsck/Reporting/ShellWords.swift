@@ -15,8 +15,8 @@ enum ShellWords {
 extension StoreLocation {
     /// The options that name this store again: `--home` when it is a home's own layout, else its files.
     var namingArguments: [String] {
-        let home = database.hasSuffix("/state.db") ? String(database.dropLast("/state.db".count)) : nil
-        if let home, transcriptRoots == [home + "/sessions"] { return ["--home", home.isEmpty ? "/" : home] }
+        let home = HermesLayout.home(ofDatabase: database)
+        if let home, transcriptRoots == [HermesLayout.transcripts(inHome: home)] { return ["--home", home.isEmpty ? "/" : home] }
         return ["--db", database] + transcriptRoots.flatMap { ["--transcripts", $0] }
     }
 }

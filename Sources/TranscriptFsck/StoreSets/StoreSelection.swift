@@ -24,7 +24,7 @@ public struct StoreSelection: Sendable {
                                                  environment: environment)
             return [NamedStore(location: location, root: nil, profile: nil, label: location.database, mayNeverHaveRun: false, unavailable: nil)]
         }
-        let homes = homes.isEmpty ? [StoreLocation.defaultHome(environment: environment)] : homes
+        let homes = homes.isEmpty ? [HermesLayout.defaultHome(environment: environment)] : homes
         var profilesByRoot: [(root: String, profiles: [HermesProfiles.Profile], listed: Bool)] = []
         var unavailable: [String: FsckError] = [:]
         for home in homes {
@@ -119,7 +119,7 @@ public struct NamedStore: Sendable {
     /// True when this is a profile that has never run: its directory can be read, it holds no `state.db` (not even a
     /// link to one that is gone), and its transcript folders hold no transcript. Anything it cannot tell is no.
     func hasNeverRun() -> Bool {
-        let home = location.database.hasSuffix("/state.db") ? String(location.database.dropLast("/state.db".count)) : ""
+        let home = HermesLayout.home(ofDatabase: location.database) ?? ""
         guard mayNeverHaveRun, (try? POSIX.entryNames(in: home.isEmpty ? "/" : home)) != nil,
               Self.nameError(location.database) == .notFound else { return false }
         var roots: [String] = []

@@ -11,7 +11,7 @@
 ///
 /// The comparison therefore takes a list by its flattened text, whichever way it was stored: two lists that
 /// differ only in their image parts compare equal, which is what the flush itself cannot tell apart.
-enum AgentContent {
+enum HermesContent {
     /// The prefix `SessionDB` puts before JSON-encoded content.
     static let jsonPrefix: [UInt8] = [0, 0x6A, 0x73, 0x6F, 0x6E, 0x3A]  // "\0json:"
 

@@ -19,14 +19,14 @@ enum HermesMessageValues {
     /// and its non-ASCII text stays searchable.
     static func content(_ value: TranscriptMessage.Value) -> SQLiteStatement.Value {
         guard case .json(let text) = value else { return value.sqliteValue }
-        return .text(String(decoding: AgentContent.jsonPrefix, as: UTF8.self) + text)
+        return .text(String(decoding: HermesContent.jsonPrefix, as: UTF8.self) + text)
     }
 
     /// `content(_:)` undone, as `SessionDB._decode_content` does: the JSON text of content stored as `"\0json:" + JSON`;
     /// nil for any other content, and for undecodable JSON, which the agent reads back as the raw string.
     static func storedJSON(content text: String) -> String? {
-        guard text.utf8.starts(with: AgentContent.jsonPrefix) else { return nil }
-        let json = String(decoding: text.utf8.dropFirst(AgentContent.jsonPrefix.count), as: UTF8.self)
+        guard text.utf8.starts(with: HermesContent.jsonPrefix) else { return nil }
+        let json = String(decoding: text.utf8.dropFirst(HermesContent.jsonPrefix.count), as: UTF8.self)
         return Array(json.utf8).withUnsafeBytes { ParsedJSON.parse($0) } == nil ? nil : json
     }
 

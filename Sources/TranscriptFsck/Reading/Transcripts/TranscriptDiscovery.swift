@@ -42,21 +42,21 @@ struct TranscriptDiscovery: Sendable {
                 // The name's own bytes: under its repaired spelling it would not be found.
                 let bytes = Array(directory.utf8) + (directory.hasSuffix("/") ? [] : [UInt8(ascii: "/")]) + raw
                 guard let found = try? FileStatus(linkAtBytes: bytes) else { continue }
-                if found.isDirectory || TranscriptReader.isTranscript(lossy) { unread.append(.nameNotUTF8(path)) }
+                if found.isDirectory || HermesLayout.isTranscript(lossy) { unread.append(.nameNotUTF8(path)) }
                 continue
             }
             switch status.kind {
             case .directory:
                 subdirectories.append(path)
-            case .regularFile where TranscriptReader.isTranscript(lossy):
-                transcripts[SessionID(TranscriptReader.sessionID(fromFileName: lossy)), default: []].append(path)
+            case .regularFile where HermesLayout.isTranscript(lossy):
+                transcripts[SessionID(HermesLayout.sessionID(fromFileName: lossy)), default: []].append(path)
                 stamps[path] = FileStamp(size: status.size, modified: status.modifiedNanoseconds)
-            case .symbolicLink where TranscriptReader.isTranscript(lossy):
+            case .symbolicLink where HermesLayout.isTranscript(lossy):
                 unread.append(.file(path))
             case .symbolicLink where (try? FileStatus(path: path))?.isDirectory == true:
                 unread.append(.directory(path))
             case .fifo, .socket, .characterDevice, .blockDevice:
-                if TranscriptReader.isTranscript(lossy) { unread.append(.notAFile(path)) }
+                if HermesLayout.isTranscript(lossy) { unread.append(.notAFile(path)) }
             default:
                 continue
             }

@@ -15,19 +15,6 @@ struct TranscriptReader {
         var unfinishedLastLine: Int?
     }
 
-    /// True for the file names the tool treats as transcripts.
-    static func isTranscript(_ fileName: String) -> Bool {
-        fileName.hasSuffix(".jsonl") || fileName.hasSuffix(".jsonl.gz")
-    }
-
-    /// The session id a transcript's file name stands for.
-    static func sessionID(fromFileName fileName: String) -> String {
-        for suffix in [".jsonl.gz", ".jsonl"] where fileName.hasSuffix(suffix) {
-            return String(fileName.dropLast(suffix.count))
-        }
-        return fileName
-    }
-
     /// Reads the file; `onMessage` gets the message's index (0-based), its fields and the line.
     func read(
         onMessage: (Int, MessageLine, JSONScanner, Line) -> Void,
