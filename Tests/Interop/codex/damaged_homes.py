@@ -28,7 +28,7 @@ A damage a version's home cannot have (no thread_history_1.sqlite on 0.133.0: b3
 Prints, and writes to OUT_DIR/homes.json:
   {"version", "experiments": {EXP: {"home", "threads": {name: id}, "damage": {...}} or {"notApplicable": why}}}
 """
-import json, os, shutil, sqlite3, sys
+import argparse, json, os, shutil, sys
 from concurrent.futures import ThreadPoolExecutor
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -89,13 +89,13 @@ def make_one(codex_bin, out_root, name, base, donor):
 
 
 def main():
-    if len(sys.argv) < 3:
-        sys.exit(__doc__)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("codex_bin")
+    parser.add_argument("out_dir")
+    parser.add_argument("--only", default=",".join(EXPERIMENTS), help="experiments, comma-separated")
+    args = parser.parse_args()
     isolate_network()
-    codex_bin, out_root = sys.argv[1], os.path.abspath(sys.argv[2])
-    only = EXPERIMENTS
-    if "--only" in sys.argv:
-        only = sys.argv[sys.argv.index("--only") + 1].split(",")
+    codex_bin, out_root, only = args.codex_bin, os.path.abspath(args.out_dir), args.only.split(",")
     os.makedirs(out_root, exist_ok=True)
     with ThreadPoolExecutor(2) as pool:
         base_job = pool.submit(make_threads.make, codex_bin, os.path.join(out_root, "base"))
