@@ -166,6 +166,13 @@ import Testing
         #expect(rollout.defects == [RolloutDefect(path: "/nonexistent/rollout-x.jsonl", place: .file, kind: .unreadable(.cannotOpen(errno: 2)))])
     }
 
+    @Test(.tags(.unit)) func aFileOfGarbageKeepsItsFirstDefectsAndCountsTheRest() throws {
+        let rollout = try read(Array(String(repeating: "not json\n", count: 250).utf8))
+        #expect(rollout.defects.count == Rollout.keptDefects)
+        #expect(rollout.defectsNotKept == 250 - Rollout.keptDefects)
+        #expect(rollout.lineCount == 250)
+    }
+
     // MARK: - the projection against the rollout
 
     func projection(cursor: (Int, Int)?, turns: [(String, Int, Int?)], messages: Int) -> CodexProjection {
@@ -218,6 +225,17 @@ import Testing
     }
 
     // MARK: - homes
+
+    @Test(.tags(.store)) func anIndexWithoutAThreadsTableIsNoCodexIndex() throws {
+        let directory = TemporaryDirectory("codex-index")
+        try SQLiteConnection(path: directory.file("state_5.sqlite"), mode: .create).execute("CREATE TABLE sessions (id TEXT)")
+        #expect {
+            _ = try CodexStateReader.threads(in: directory.file("state_5.sqlite"))
+        } throws: { error in
+            guard case .unknownSchema(_, let detail) = error as? FsckError else { return false }
+            return detail == "no table threads"
+        }
+    }
 
     @Test(.tags(.unit)) func codexHomeIsTakenAsCodexTakesIt() throws {
         let directory = TemporaryDirectory("codex-home")
@@ -282,6 +300,12 @@ import Testing
         #expect(audit.findings == [])
         #expect(Set(audit.threads.map(\.threadID)) == Set(made.threads.values))
         #expect(audit.home.hasHistoryDatabase == (version == "0.163.0"))
+        // The rows as codex wrote them, 0.133.0's archive flag read from the WAL it left (CODEX-FORMAT.md, section 2).
+        let state = try CodexStateReader.read(audit.home)
+        let rows = Dictionary(uniqueKeysWithValues: (state.rows ?? []).map { ($0.id, $0) })
+        #expect(made.threads.mapValues { rows[$0]?.archived } == ["one": false, "two": false, "archived": true])
+        #expect(rows.values.allSatisfy { $0.historyMode == (version == "0.163.0" ? "paginated" : nil) && $0.cliVersion == version })
+        #expect(state.projections.map { Set($0.keys) } == (version == "0.163.0" ? Set(made.threads.values) : nil))
         let rollouts = Dictionary(uniqueKeysWithValues: try audit.home.discoverRollouts().rollouts.map { ($0.threadIDInName ?? "", RolloutReader(path: $0.path).read()) })
         let turns = made.threads.mapValues { rollouts[$0]?.turns.count }
         #expect(turns == ["one": 1, "two": 2, "archived": 1])

@@ -19,8 +19,9 @@ enum CodexStateReader {
         let connection = try StoreDatabase.open(path: path)
         return try reading(connection) {
             let columns = try Self.columns(of: "threads", in: connection)
-            guard ["id", "rollout_path", "archived"].allSatisfy(columns.contains) else {
-                throw Missing(table: "threads", columns: ["id", "rollout_path", "archived"].filter { !columns.contains($0) })
+            let required = ["id", "rollout_path", "archived"]
+            guard required.allSatisfy(columns.contains) else {
+                throw Missing(table: "threads", columns: columns.isEmpty ? [] : required.filter { !columns.contains($0) })
             }
             let wanted = ["id", "rollout_path", "archived", "archived_at", "history_mode", "source", "model_provider", "cwd",
                           "title", "preview", "cli_version", "created_at", "updated_at"]
@@ -89,7 +90,7 @@ enum CodexStateReader {
         }
     }
 
-    /// A table the reader needs lacks columns it cannot do without.
+    /// A table the reader needs lacks columns it cannot do without, or (`columns` empty) is not there.
     private struct Missing: Error {
         let table: String
         let columns: [String]
@@ -104,7 +105,8 @@ enum CodexStateReader {
                 return .commit
             }
         } catch let missing as Missing {
-            throw .unknownSchema(path: connection.path, detail: "table \(missing.table) lacks " + missing.columns.joined(separator: ", "))
+            throw .unknownSchema(path: connection.path, detail: missing.columns.isEmpty ? "no table \(missing.table)"
+                                 : "table \(missing.table) has no column " + missing.columns.joined(separator: ", "))
         } catch {
             throw FsckError(reading: error, path: connection.path)
         }

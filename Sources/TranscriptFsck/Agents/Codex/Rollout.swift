@@ -17,7 +17,11 @@ struct Rollout: Sendable, Equatable {
     var turns: [RolloutTurn] = []
     /// The `event_msg` lines of type `item_completed` (0.163.0), in order.
     var completedItems: [RolloutItem] = []
+    /// The first `keptDefects` defects, in file order (and the one that stopped the read, if any); `defectsNotKept`
+    /// counts the rest, so that a file of garbage costs no more memory than a whole one.
     var defects: [RolloutDefect] = []
+    var defectsNotKept = 0
+    static let keptDefects = 100
     /// False when the read stopped before the end (the file could not be opened or read, a line was too long): the
     /// facts above then cover the lines before the stop only.
     var isReadWhole = true

@@ -40,6 +40,7 @@ private struct Reading {
     }
 
     mutating func defect(_ place: TranscriptError.Place, _ kind: RolloutDefect.Kind) {
+        guard rollout.defects.count < Rollout.keptDefects else { return rollout.defectsNotKept += 1 }
         rollout.defects.append(RolloutDefect(path: rollout.path, place: place, kind: kind))
     }
 
