@@ -26,7 +26,8 @@ enum CodexThreadStatus: String, Sendable, CaseIterable {
 enum CodexProblem: Sendable, Equatable {
     /// The rollout could not be read whole: every defect found, in file order.
     case corruptRollout([RolloutDefect])
-    /// The index has a row and the rollout it names is nowhere in the home.
+    /// The index has a row and no rollout of the thread is in the home or where the row says (a file there that
+    /// holds another thread does not count).
     case staleRow(rolloutPath: String)
     /// More than one rollout holds the thread (`session_meta` id); the first named is the one judged.
     case duplicateRollouts(paths: [String])
