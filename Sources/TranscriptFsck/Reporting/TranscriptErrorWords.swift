@@ -2,16 +2,28 @@ extension TranscriptError: CustomStringConvertible {
     public var description: String { "\(path): \(detail); \(hint)" }
 
     /// The place and reason, without the path: for reports that show the path in a column of its own.
-    var detail: String {
-        switch place {
+    var detail: String { place.prefixing(reason) }
+
+    var reason: String { defect.reason }
+
+    /// What the operator can do about it.
+    var hint: String { defect.hint }
+}
+
+extension TranscriptError.Place {
+    /// `reason` after the place it was found at: `line 3 (byte 120): ...`, `byte 40: ...`, or alone for the file.
+    func prefixing(_ reason: String) -> String {
+        switch self {
         case .line(let line, let offset): "line \(line) (byte \(offset)): \(reason)"
         case .byte(let offset): "byte \(offset): \(reason)"
         case .file: reason
         }
     }
+}
 
+extension TranscriptError.Defect {
     var reason: String {
-        switch defect {
+        switch self {
         case .cannotOpen(let code): "cannot open: \(POSIX.describe(code))"
         case .readFailed(let code): "read failed: \(POSIX.describe(code))"
         case .emptyArchive: "empty file, not a gzip stream"
@@ -27,9 +39,8 @@ extension TranscriptError: CustomStringConvertible {
         }
     }
 
-    /// What the operator can do about it.
     var hint: String {
-        switch defect {
+        switch self {
         case .cannotOpen, .readFailed: "check that the file exists and is readable by this user"
         case .emptyArchive: "remove the empty archive or restore it from a backup, then scan again"
         case .expandsTooFar: "inspect the file by hand; a real transcript does not compress this well"
