@@ -1,6 +1,8 @@
 /// Why a command could not run at all (exit status 2); prints as one line with what to do.
 public enum FsckError: Error, Sendable {
     case databaseNotFound(path: String)
+    /// The home given is a Codex CLI home (`CodexHome.recognize`), which this version does not audit yet.
+    case codexHome(path: String)
     case notADatabase(path: String, detail: String)
     /// The database file itself cannot be opened for reading by this user (its mode or owner), before SQLite is asked.
     case databaseUnreadable(path: String, errno: Int32)

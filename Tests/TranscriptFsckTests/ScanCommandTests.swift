@@ -31,6 +31,22 @@ import Testing
         for session in sessions { #expect(Set(session.keys) == keys) }
     }
 
+    @Test func aCodexHomeIsNamedForWhatItIsAndNothingIsReadOrWritten() throws {
+        let directory = TemporaryDirectory("codex-home")
+        try FileManager.default.createDirectory(atPath: directory.file("sessions/2026/12/03"), withIntermediateDirectories: true)
+        try directory.write("sessions/2026/12/03/rollout-2026-12-03T08-00-00-01a23b37-8e1d-74b1-b8b8-9070f24333af.jsonl", text: "{}\n")
+        for command in [["scan"], ["repair", "--dry-run"], ["repair"], ["export", "--session", "x"]] {
+            let result = try CommandRunner.fsck(command + ["--home", directory.path])
+            #expect(result.status == 2, "\(command): \(result.standardError)")
+            #expect(result.standardError == "transcript-fsck: \(directory.path): a Codex CLI home (state_5.sqlite, rollouts), not a Hermes "
+                    + "one; this version of transcript-fsck audits Hermes homes only; nothing was read or written\n", "\(command)")
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["sessions"])
+        // A Hermes home's missing database is still said as before.
+        let empty = TemporaryDirectory("no-home")
+        #expect(try CommandRunner.fsck(["scan", "--home", empty.path]).standardError.contains("state.db: no such database"))
+    }
+
     @Test func hermesHomeFromTheEnvironmentIsTheDefault() throws {
         let directory = TemporaryDirectory("demo")
         try DemoStore.build(home: directory.path)

@@ -11,6 +11,9 @@ extension FsckError: CustomStringConvertible {
         switch self {
         case .databaseNotFound(let path):
             ("\(path): no such database", "pass --db FILE or --home DIR (default $HERMES_HOME or ~/.hermes)")
+        case .codexHome(let path):
+            ("\(path): a Codex CLI home (state_5.sqlite, rollouts), not a Hermes one",
+             "this version of transcript-fsck audits Hermes homes only; nothing was read or written")
         case .notADatabase(let path, let detail):
             ("\(path): not a SQLite database (\(detail))", "check that --db or --home names the agent's state.db")
         case .databaseUnreadable(let path, let code):
@@ -41,7 +44,7 @@ extension FsckError: CustomStringConvertible {
     /// The errors worded as one line.
     private var wholeLine: String {
         switch self {
-        case .databaseNotFound, .notADatabase, .databaseUnreadable, .transcriptsNotFound, .transcriptsUnreadable, .walFilesUnavailable,
+        case .databaseNotFound, .codexHome, .notADatabase, .databaseUnreadable, .transcriptsNotFound, .transcriptsUnreadable, .walFilesUnavailable,
              .sharedMemoryUnwritable, .repairLockBusy, .interruptedBeforeStore:
             parts.problem  // worded in two parts above
         case .unknownSchema(let path, let detail):

@@ -6,7 +6,13 @@ enum StoreDatabase {
                             busyTimeoutMilliseconds: Int32 = 30_000) throws(FsckError) -> SQLiteConnection {
         let status: FileStatus
         do { status = try FileStatus(path: path) } catch {
-            if error == .notFound { throw .databaseNotFound(path: path) }
+            if error == .notFound {
+                // Pointed at the other agent's home, the operator is told so, not told to look for a state.db.
+                if let home = HermesLayout.home(ofDatabase: path), CodexHome.recognize(home.isEmpty ? "/" : home) != nil {
+                    throw .codexHome(path: home)
+                }
+                throw .databaseNotFound(path: path)
+            }
             throw .databaseUnstatable(path: path, errno: error.rawValue)
         }
         guard status.isRegularFile else { throw .notADatabase(path: path, detail: "not a regular file") }
