@@ -80,14 +80,28 @@ def damage_b(home, manifest, out, codex_bin):
     return {"restoredThread": by_name(donor, "one")["id"], "copiedTo": rel}
 
 
-def damage_c(home, manifest, out):
+NO_HISTORY = {"notApplicable": "no thread_history_1.sqlite in this version's home (no paginated threads)"}
+
+
+def projected_turns(home, manifest):
+    """Thread "two"'s history database, id and projected turns (turn_id, rollout_ordinal, end ordinal, end offset);
+    None when this version keeps no history database."""
     hist = os.path.join(home, "thread_history_1.sqlite")
     if not os.path.exists(hist):
-        return {"notApplicable": "no thread_history_1.sqlite in this version's home (no paginated threads)"}
+        return None
     tid = by_name(manifest, "two")["id"]
     with db(hist) as con:
         turns = con.execute("SELECT turn_id, rollout_ordinal, rollout_end_ordinal, rollout_end_byte_offset "
                             "FROM thread_turns WHERE thread_id = ? ORDER BY rollout_ordinal", (tid,)).fetchall()
+    return hist, tid, turns
+
+
+def damage_c(home, manifest, out):
+    found = projected_turns(home, manifest)
+    if found is None:
+        return NO_HISTORY
+    hist, tid, turns = found
+    with db(hist) as con:
         if len(turns) < 2:
             return {"notApplicable": f"thread two has {len(turns)} projected turns"}
         before = con.execute("SELECT next_rollout_byte_offset, next_rollout_ordinal FROM "
@@ -115,17 +129,15 @@ def resume_two(codex_bin, home, manifest, out):
 
 
 def damage_c3(home, manifest, out):
-    hist = os.path.join(home, "thread_history_1.sqlite")
-    if not os.path.exists(hist):
-        return {"notApplicable": "no thread_history_1.sqlite in this version's home (no paginated threads)"}
-    tid = by_name(manifest, "two")["id"]
+    found = projected_turns(home, manifest)
+    if found is None:
+        return NO_HISTORY
+    hist, tid, turns = found
+    prev = turns[-2]
     with db(hist) as con:
-        turns = con.execute("SELECT turn_id, rollout_end_ordinal, rollout_end_byte_offset FROM thread_turns "
-                            "WHERE thread_id = ? ORDER BY rollout_ordinal", (tid,)).fetchall()
-        prev = turns[-2]
         con.execute("UPDATE thread_history_projection_state SET next_rollout_byte_offset = ?, "
-                    "next_rollout_ordinal = ? WHERE thread_id = ?", (prev[2], prev[1] + 1, tid))
-    return {"thread": tid, "cursorAfter": [prev[2], prev[1] + 1], "rowsKept": True}
+                    "next_rollout_ordinal = ? WHERE thread_id = ?", (prev[3], prev[2] + 1, tid))
+    return {"thread": tid, "cursorAfter": [prev[3], prev[2] + 1], "rowsKept": True}
 
 
 def damage_d(home, manifest, out):
