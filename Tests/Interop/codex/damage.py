@@ -156,24 +156,23 @@ def damage_e(home, manifest, out):
     return {"moved": os.path.relpath(path, home), "to": os.path.relpath(dst, home), "thread": tid}
 
 
-def damage_f(home, manifest, out):
+def delete_database(home, name):
+    """Removes the database `name` with its -wal and -shm; the names of those that were there."""
     gone = []
     for suffix in ("", "-wal", "-shm"):
-        p = os.path.join(home, "state_5.sqlite" + suffix)
+        p = os.path.join(home, name + suffix)
         if os.path.exists(p):
             os.remove(p)
             gone.append(os.path.basename(p))
-    return {"deleted": gone}
+    return gone
+
+
+def damage_f(home, manifest, out):
+    return {"deleted": delete_database(home, "state_5.sqlite")}
 
 
 def damage_f2(home, manifest, out):
-    gone = damage_f(home, manifest, out)["deleted"]
-    for suffix in ("", "-wal", "-shm"):
-        p = os.path.join(home, "thread_history_1.sqlite" + suffix)
-        if os.path.exists(p):
-            os.remove(p)
-            gone.append(os.path.basename(p))
-    return {"deleted": gone}
+    return {"deleted": delete_database(home, "state_5.sqlite") + delete_database(home, "thread_history_1.sqlite")}
 
 
 def migrate_rollouts(codex_bin, home):
