@@ -41,6 +41,11 @@ import Testing
             #expect(result.standardError == "transcript-fsck: \(directory.path): a Codex CLI home (state_5.sqlite, rollouts), not a Hermes "
                     + "one; this version of transcript-fsck audits Hermes homes only; nothing was read or written\n", "\(command)")
         }
+        // doctor says the same, and runs none of a Hermes home's checks on it (its rollouts are no transcripts).
+        let doctor = try CommandRunner.fsck(["doctor", "--home", directory.path])
+        #expect(doctor.status == 1)
+        #expect(doctor.standardOutput.contains("failure  database  \(directory.path): a Codex CLI home"), "\(doctor.standardOutput)")
+        #expect(!doctor.standardOutput.contains("transcripts"), "\(doctor.standardOutput)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["sessions"])
         // A Hermes home's missing database is still said as before.
         let empty = TemporaryDirectory("no-home")

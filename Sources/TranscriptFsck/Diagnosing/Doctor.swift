@@ -98,6 +98,8 @@ public enum Doctor {
             // cannot read, a damaged one), never one advice for all.
             let failure = FsckError(reading: error, path: database)
             add("database", .failure, failure.parts.problem, fix: failure.parts.remedy)
+            // The checks below are a Hermes home's: on a Codex home they would count its rollouts as transcripts.
+            if case .codexHome = failure { return checks }
         }
 
         for root in location.transcriptRoots {
