@@ -133,12 +133,13 @@ package final class SQLiteConnection {
         let deadline = ContinuousClock.now + busyTimeout
         // A step waits in this connection's busy handler for the read lock: no longer than the backup may wait.
         setBusyTimeout(milliseconds: Int32(min(busyTimeout, .seconds(1)).seconds * 1000))
-        var code: SQLiteResultCode
+        var code = SQLiteResultCode.ok
         repeat {
+            // Out of time, the code is the last step's own: busy, or locked.
             code = retry(until: deadline, backoff: .constant(.milliseconds(50))) { _ in
-                let step = SQLiteResultCode(rawValue: sqlite3_backup_step(backup, -1))
-                return step.isBusy ? nil : step
-            } ?? .busy
+                code = SQLiteResultCode(rawValue: sqlite3_backup_step(backup, -1))
+                return code.isBusy ? nil : code
+            } ?? code
         } while code == .ok
         let finish = SQLiteResultCode(rawValue: sqlite3_backup_finish(backup))
         guard code == .done, finish == .ok else {
