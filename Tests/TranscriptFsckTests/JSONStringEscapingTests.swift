@@ -121,3 +121,20 @@ import Testing
         #expect(canonical(Array("\u{08}\t\n\u{0C}\r".utf8)) == #""\u0008\u0009\u000a\u000c\u000d""#)
     }
 }
+
+/// The tree read from bytes, built whole whatever its size.
+@Suite(.tags(.unit)) struct ParsedJSONTests {
+    @Test func aLargeArrayAndObjectAreBuiltWhole() throws {
+        let count = 200_000
+        let array = "[" + (0..<count).map(String.init).joined(separator: ",") + "]"
+        let parsed = try #require(Array(array.utf8).withUnsafeBytes { ParsedJSON.parse($0) })
+        guard case .array(let elements) = parsed else { Issue.record("not an array: \(parsed)"); return }
+        #expect(elements.count == count)
+        #expect(elements.last == .number(Array(String(count - 1).utf8)))
+        let object = "{" + (0..<count).map { "\"k\($0)\":[\($0)]" }.joined(separator: ",") + "}"
+        let members = try #require(Array(object.utf8).withUnsafeBytes { ParsedJSON.parse($0) })
+        guard case .object(let pairs) = members else { Issue.record("not an object"); return }
+        #expect(pairs.count == count)
+        #expect(pairs.last?.value == .array([.number(Array(String(count - 1).utf8))]))
+    }
+}
