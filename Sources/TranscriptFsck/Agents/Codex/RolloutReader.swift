@@ -33,6 +33,9 @@ private struct Reading {
     var rollout: Rollout
     /// Turn id to its place in `rollout.turns`, while the turn has no `task_complete`.
     var openTurns: [String: Int] = [:]
+    /// Places in `rollout.turns` of the turns started, latest last; a turn closed since is dropped when it comes to
+    /// the top, so that finding the latest open turn costs a line no more than its own turn (not every turn before it).
+    var startedTurns: [Int] = []
     var sawFirstLine = false
 
     mutating func finish() {
@@ -63,7 +66,7 @@ private struct Reading {
                 defect(place, .cutShort)
             } else if let invalid = UTF8Validation.firstError(in: line.bytes) {
                 defect(place, .notUTF8(column: invalid.offset + 1))
-            } else if ParsedJSON.parse(line.bytes) != nil {
+            } else if Self.isJSON(line.bytes) {
                 defect(place, .notARolloutLine)
             } else {
                 defect(place, .notJSON(column: error.offset + 1, parserSays: error.reason))
@@ -102,12 +105,13 @@ private struct Reading {
         switch members[0] {
         case "task_started":
             if let turnID { openTurns[turnID] = rollout.turns.count }
+            startedTurns.append(rollout.turns.count)
             rollout.turns.append(RolloutTurn(turnID: turnID, startOrdinal: ordinal, startByteOffset: line.byteOffset))
         case "task_complete":
-            // By its id; a task_complete without one closes the turn that started last.
-            let open = turnID.flatMap { openTurns.removeValue(forKey: $0) }
-                ?? (turnID == nil ? rollout.turns.indices.last { rollout.turns[$0].endOrdinal == nil } : nil)
+            // By its id; a task_complete without one closes the turn that started last and is still open.
+            let open = turnID.flatMap { openTurns.removeValue(forKey: $0) } ?? (turnID == nil ? latestOpenTurn() : nil)
             guard let open else { return }
+            if let id = rollout.turns[open].turnID, openTurns[id] == open { openTurns[id] = nil }
             rollout.turns[open].endOrdinal = ordinal
             rollout.turns[open].endByteOffset = end
         case "item_completed":
@@ -121,6 +125,22 @@ private struct Reading {
         default:
             break
         }
+    }
+
+    /// The place of the turn that started last and has no `task_complete` yet.
+    private mutating func latestOpenTurn() -> Int? {
+        while let last = startedTurns.last, rollout.turns[last].endOrdinal != nil { startedTurns.removeLast() }
+        return startedTurns.last
+    }
+
+    /// Whether the line is one whole JSON value, told without building its tree: a line of millions of values would
+    /// build as many nodes (and `ParsedJSON`'s builder copies an array at each element it adds).
+    static func isJSON(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        var scanner = JSONScanner(bytes)
+        var sink = DiscardingSink()
+        guard (try? scanner.scanValue(into: &sink)) != nil else { return false }
+        scanner.skipWhitespace()
+        return scanner.isAtEnd
     }
 
     /// The string values of the members `names` of the object at `span`, in that order; nil where absent or not a
