@@ -15,6 +15,12 @@ struct RolloutReader {
 
     func read() -> Rollout {
         var reading = Reading(rollout: Rollout(path: path))
+        // A FIFO would wait for a writer at the open, a device would stream without end: only a file is read.
+        if let status = try? FileStatus(path: path), !status.isRegularFile {
+            reading.rollout.isReadWhole = false
+            reading.rollout.defects.append(RolloutDefect(path: path, place: .file, kind: .notAFile))
+            return reading.rollout
+        }
         do {
             var source = try PlainFileSource(path: path)
             reading.rollout.byteSize = try LineReader(path: path, maximumLineBytes: limits.maximumLineBytes)
