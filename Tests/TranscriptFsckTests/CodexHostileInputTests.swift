@@ -482,6 +482,64 @@ import Testing
         }
     }
 
+    /// The `-wal` or `-shm` beside a WAL index is a FIFO, a device or a directory: read, or an error, not a wait.
+    @Test(.tags(.store), arguments: ["fifo-wal", "fifo-shm", "urandom-wal", "zero-shm", "directory-wal", "directory-shm"])
+    func aWALIndexWhoseSidecarIsNoFileIsReadOrRefused(sidecar: String) throws {
+        let home = try Home()
+        let path = try home.rollout(Self.text(Self.lines))
+        try home.state("PRAGMA journal_mode=WAL;")
+        try home.index(rolloutPath: path)
+        let database = home.directory.file(CodexHome.stateDatabaseName)
+        for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: database + suffix) }
+        let target = database + (sidecar.hasSuffix("wal") ? "-wal" : "-shm")
+        switch sidecar {
+        case "fifo-wal", "fifo-shm": #expect(mkfifo(target, 0o600) == 0)
+        case "urandom-wal": try FileManager.default.createSymbolicLink(atPath: target, withDestinationPath: "/dev/urandom")
+        case "zero-shm": try FileManager.default.createSymbolicLink(atPath: target, withDestinationPath: "/dev/zero")
+        default: try FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: false)
+        }
+        let recognized = try #require(CodexHome.recognize(home.path))
+        var outcome: Result<CodexHomeAudit, FsckError>?
+        let time = elapsed {
+            do throws(FsckError) {
+                outcome = .success(try CodexThreadCheck.audit(recognized))
+            } catch {
+                outcome = .failure(error)
+            }
+        }
+        #expect(time < .seconds(20), "\(sidecar): \(time)")
+        if case .success(let audit)? = outcome { #expect(audit.threads.count == 1, "\(sidecar)") }
+        if case .failure(let error)? = outcome { #expect("\(error)".contains(database), "\(sidecar): \(error)") }
+        #expect(outcome != nil)
+    }
+
+    /// Directories nested as deep as a path can name (and deeper, made a level at a time) are walked or skipped, not
+    /// recursed into until the stack ends.
+    @Test(.tags(.store)) func sessionsNestedPastPathMaxAreWalkedWithoutExhaustingTheStack() throws {
+        let home = try Home()
+        try home.rollout(Self.text(Self.lines))
+        var deep = home.directory.file("sessions")
+        for _ in 0..<3_000 {
+            deep += "/d"
+            guard mkdir(deep, 0o700) == 0 else { break }
+        }
+        var audit: CodexHomeAudit?
+        let time = try elapsed { audit = try home.audit() }
+        #expect(time < .seconds(30))
+        #expect(audit?.threads.count == 1)
+    }
+
+    /// A rollout of nothing but newlines: each is a line, and the reader keeps a line's end (8 bytes) for each.
+    @Test(.tags(.store)) func aRolloutOfTenMillionBlankLinesIsReadInBoundedTime() throws {
+        let count = 10_000_000
+        let bytes = Array(Self.lines[0].utf8) + [0x0A] + [UInt8](repeating: 0x0A, count: count)
+        var rollout: Rollout?
+        let time = try elapsed { rollout = try read(bytes) }
+        #expect(rollout?.defects == [])
+        #expect(rollout?.lineCount == count + 1)
+        #expect(time < .seconds(30), "\(time)")
+    }
+
     // MARK: - thread_history_1.sqlite
 
     func projectionFinding(_ sql: String) throws -> CodexThreadFinding {
