@@ -142,7 +142,7 @@ import Testing
     }
 
     @Test(.tags(.unit)) func ordinalsThatAreNoIntCodexCountsAreOutOfStep() throws {
-        let odd = ["9223372036854775808", "9223372036854775807", "-9223372036854775808", "-1", "1.5", "2.0", "1e2", "1e400",
+        let odd = ["9223372036854775808", "9223372036854775807", "-9223372036854775808", "-1", "1.5", "2.0", "1e2", "1e300",
                    "-0.0", "99999999999999999999999999999999", "\"1\"", "null", "true", "[1]", "{}"]
         var lines = Self.lines
         for (index, ordinal) in odd.enumerated() {
@@ -154,6 +154,44 @@ import Testing
         #expect(rollout.defects.allSatisfy { if case .ordinalOutOfStep = $0.kind { true } else { false } }, "\(rollout.defects)")
         #expect(rollout.defects.first?.kind == .ordinalOutOfStep(expected: 10, found: nil))
         #expect(rollout.defects[1].kind == .ordinalOutOfStep(expected: 11, found: Int.max))
+    }
+
+    /// JSON the transcript scanner reads (Python's dialect) and codex's serde_json does not: codex skips such a line,
+    /// so its facts must not count (a session_meta with a NaN names no thread to codex).
+    @Test(.tags(.unit)) func jsonThatCodexsParserRefusesIsNamedAndItsFactsDoNotCount() throws {
+        let meta = Self.lines[0]
+        func with(_ value: String) -> String { meta.replacingOccurrences(of: #""cwd": "/w""#, with: value) }
+        let cases: [(String, CodexJSONDialect.Refusal, String)] = [
+            (with(#""cwd": NaN"#), .nonFiniteNumber, "NaN"),
+            (with(#""cwd": [-Infinity]"#), .nonFiniteNumber, "-Infinity"),
+            (with(#""cwd": 1e400"#), .numberOutOfRange, "1e400"),
+            (with(#""cwd": -2.5E+999"#), .numberOutOfRange, "-2.5E+999"),
+            (with(#""cwd": "\ud800""#), .loneSurrogate, #"\ud800"#),
+            (with(#""cwd": "x\uDC00y""#), .loneSurrogate, #"\uDC00"#),
+            (with(#""cwd": "\ud800\u0041""#), .loneSurrogate, #"\ud800"#),
+            (with(#""\udbff": 1"#), .loneSurrogate, #"\udbff"#),
+            (with(#""cwd": "# + String(repeating: "[", count: 126) + String(repeating: "]", count: 126)), .nestedTooDeep(limit: 128), "[]"),
+        ]
+        for (line, refusal, there) in cases {
+            var lines = Self.lines
+            lines[0] = line
+            let rollout = try read(Self.text(lines))
+            #expect(rollout.threadID == nil, "\(refusal)")
+            guard case .refusedByCodex(let column, let found)? = rollout.defects.first?.kind else {
+                Issue.record("\(refusal): \(rollout.defects)")
+                continue
+            }
+            #expect(found == refusal)
+            #expect(String(decoding: Array(line.utf8).dropFirst(column - 1).prefix(there.utf8.count), as: UTF8.self) == there, "\(refusal)")
+            #expect(rollout.defects.first?.place == .line(1, byteOffset: 0))
+        }
+        // What serde_json reads: a pair, 127 levels (the line, its payload, cwd and 124 more), big integers, small exponents, the words inside strings.
+        var accepted = Self.lines
+        accepted[0] = with(#""cwd": ["\ud83d\ude00", "NaN Infinity \\ud800", 1e308, -1E-400, 123456789012345678901234567890, "#
+                           + String(repeating: "[", count: 124) + String(repeating: "]", count: 124) + "]")
+        let rollout = try read(Self.text(accepted))
+        #expect(rollout.defects == [])
+        #expect(rollout.threadID == Self.threadID)
     }
 
     @Test(.tags(.unit)) func turnsThatNeverEndOrEndWithoutStartingAreRead() throws {

@@ -65,6 +65,7 @@ extension RolloutDefect {
         case .notAFile: "not a regular file (a FIFO, a device or a directory), so not read: codex writes its rollouts as files"
         case .notJSON(let column, let parserSays): "column \(column): \(parserSays)"
         case .notUTF8(let column): "column \(column): not UTF-8"
+        case .refusedByCodex(let column, let refusal): "column \(column): \(refusal.reason), so codex's parser (serde_json) skips the line"
         case .notARolloutLine: "not a rollout line (an object with a string type and an object payload)"
         case .cutShort: "the last line is cut short (the writer stopped in the middle of it)"
         case .noFinalNewline: "the last line has no newline: the next line codex appends would run into it"
@@ -72,6 +73,17 @@ extension RolloutDefect {
         case .sessionMetaWithoutID: "the session_meta line names no thread id"
         case .ordinalOutOfStep(let expected, let found):
             "the line's ordinal is \(found.map(String.init) ?? "not an integer"), where its place makes it \(expected)"
+        }
+    }
+}
+
+extension CodexJSONDialect.Refusal {
+    var reason: String {
+        switch self {
+        case .nonFiniteNumber: "NaN or Infinity, which JSON has not"
+        case .nestedTooDeep(let limit): "nested \(limit) levels deep"
+        case .loneSurrogate: "a \\u escape of half a surrogate pair"
+        case .numberOutOfRange: "a number past a double's range"
         }
     }
 }

@@ -79,6 +79,11 @@ private struct Reading {
             }
             return
         }
+        if let (offset, refusal) = CodexJSONDialect.firstRefusal(in: line.bytes) {
+            // Codex skips the line as one it cannot parse: none of its facts count.
+            sawFirstLine = true
+            return defect(place, .refusedByCodex(column: offset + 1, refusal))
+        }
         if !line.endsWithNewline { defect(place, .noFinalNewline) }
         guard let type = fields.type.flatMap({ Self.text($0, in: scanner) }), let payload = fields.payload, payload.kind == .object else {
             sawFirstLine = true
