@@ -142,7 +142,7 @@ import Testing
     }
 
     @Test(.tags(.unit)) func ordinalsThatAreNoIntCodexCountsAreOutOfStep() throws {
-        let odd = ["9223372036854775808", "9223372036854775807", "-9223372036854775808", "-1", "1.5", "2.0", "1e2", "1e400",
+        let odd = ["9223372036854775808", "9223372036854775807", "-9223372036854775808", "-1", "1.5", "2.0", "1e2", "1e300",
                    "-0.0", "99999999999999999999999999999999", "\"1\"", "null", "true", "[1]", "{}"]
         var lines = Self.lines
         for (index, ordinal) in odd.enumerated() {
@@ -154,6 +154,44 @@ import Testing
         #expect(rollout.defects.allSatisfy { if case .ordinalOutOfStep = $0.kind { true } else { false } }, "\(rollout.defects)")
         #expect(rollout.defects.first?.kind == .ordinalOutOfStep(expected: 10, found: nil))
         #expect(rollout.defects[1].kind == .ordinalOutOfStep(expected: 11, found: Int.max))
+    }
+
+    /// JSON the transcript scanner reads (Python's dialect) and codex's serde_json does not: codex skips such a line,
+    /// so its facts must not count (a session_meta with a NaN names no thread to codex).
+    @Test(.tags(.unit)) func jsonThatCodexsParserRefusesIsNamedAndItsFactsDoNotCount() throws {
+        let meta = Self.lines[0]
+        func with(_ value: String) -> String { meta.replacingOccurrences(of: #""cwd": "/w""#, with: value) }
+        let cases: [(String, CodexJSONDialect.Refusal, String)] = [
+            (with(#""cwd": NaN"#), .nonFiniteNumber, "NaN"),
+            (with(#""cwd": [-Infinity]"#), .nonFiniteNumber, "-Infinity"),
+            (with(#""cwd": 1e400"#), .numberOutOfRange, "1e400"),
+            (with(#""cwd": -2.5E+999"#), .numberOutOfRange, "-2.5E+999"),
+            (with(#""cwd": "\ud800""#), .loneSurrogate, #"\ud800"#),
+            (with(#""cwd": "x\uDC00y""#), .loneSurrogate, #"\uDC00"#),
+            (with(#""cwd": "\ud800\u0041""#), .loneSurrogate, #"\ud800"#),
+            (with(#""\udbff": 1"#), .loneSurrogate, #"\udbff"#),
+            (with(#""cwd": "# + String(repeating: "[", count: 126) + String(repeating: "]", count: 126)), .nestedTooDeep(limit: 128), "[]"),
+        ]
+        for (line, refusal, there) in cases {
+            var lines = Self.lines
+            lines[0] = line
+            let rollout = try read(Self.text(lines))
+            #expect(rollout.threadID == nil, "\(refusal)")
+            guard case .refusedByCodex(let column, let found)? = rollout.defects.first?.kind else {
+                Issue.record("\(refusal): \(rollout.defects)")
+                continue
+            }
+            #expect(found == refusal)
+            #expect(String(decoding: Array(line.utf8).dropFirst(column - 1).prefix(there.utf8.count), as: UTF8.self) == there, "\(refusal)")
+            #expect(rollout.defects.first?.place == .line(1, byteOffset: 0))
+        }
+        // What serde_json reads: a pair, 127 levels (the line, its payload, cwd and 124 more), big integers, small exponents, the words inside strings.
+        var accepted = Self.lines
+        accepted[0] = with(#""cwd": ["\ud83d\ude00", "NaN Infinity \\ud800", 1e308, -1E-400, 123456789012345678901234567890, "#
+                           + String(repeating: "[", count: 124) + String(repeating: "]", count: 124) + "]")
+        let rollout = try read(Self.text(accepted))
+        #expect(rollout.defects == [])
+        #expect(rollout.threadID == Self.threadID)
     }
 
     @Test(.tags(.unit)) func turnsThatNeverEndOrEndWithoutStartingAreRead() throws {
@@ -286,6 +324,341 @@ import Testing
         #expect(rollout?.defects.map(\.kind) == [.notARolloutLine])
         #expect(grown < 200 << 20, "peak resident memory grew by \(grown >> 20) MiB")
         #expect(time < .seconds(10), "\(time)")
+    }
+
+    // MARK: - the home's files
+
+    @Test(.tags(.unit)) func whatIsNoRolloutFileInSessionsIsNotReadAndNamed() throws {
+        let home = try Home()
+        try home.rollout(Self.text(Self.lines))
+        let sessions = home.directory.file(Self.dated)
+        #expect(mkfifo(sessions + "rollout-2026-12-03T08-45-24-fifo.jsonl", 0o600) == 0)
+        try FileManager.default.createSymbolicLink(atPath: sessions + "rollout-2026-12-03T08-45-25-zero.jsonl", withDestinationPath: "/dev/zero")
+        let outside = TemporaryDirectory("codex-outside")
+        try FileManager.default.createSymbolicLink(atPath: sessions + "rollout-2026-12-03T08-45-26-out.jsonl",
+                                                   withDestinationPath: try outside.write("x.jsonl", Self.text(Self.lines)))
+        try FileManager.default.createDirectory(atPath: sessions + "rollout-2026-12-03T08-45-27-dir.jsonl", withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: home.directory.file("sessions/2026/11"), withDestinationPath: "/")
+        // A name that is not UTF-8.
+        let raw = Array((sessions + "rollout-").utf8) + [0xFF, 0xFE] + Array(".jsonl".utf8)
+        let descriptor = (raw + [0]).withUnsafeBufferPointer { $0.withMemoryRebound(to: CChar.self) { open($0.baseAddress!, O_CREAT | O_WRONLY, 0o600) } }
+        #expect(descriptor >= 0)
+        close(descriptor)
+        var audit: CodexHomeAudit?
+        let time = try elapsed { audit = try home.audit() }
+        let found = try #require(audit)
+        #expect(time < .seconds(10))
+        #expect(found.threads.map(\.threadID) == [Self.threadID])
+        #expect(found.unread.count == 5, "\(found.unread)")
+        #expect(found.homeProblems == [.stateDatabaseMissing(rollouts: 1)])
+    }
+
+    /// Handed a FIFO (a rollout swapped for one between discovery and the read), the reader does not wait for a
+    /// writer that never comes: a second thread opens the FIFO after 3 s, so that a reader that blocks comes back late
+    /// rather than never.
+    @Test(.tags(.unit)) func aFIFOIsRefusedWithoutWaitingForAWriter() throws {
+        let directory = TemporaryDirectory("codex-fifo")
+        let fifo = directory.file(Self.rolloutName)
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let unblock = Thread {
+            Thread.sleep(forTimeInterval: 3)
+            let descriptor = open(fifo, O_WRONLY | O_NONBLOCK)
+            if descriptor >= 0 { close(descriptor) }
+        }
+        unblock.start()
+        var rollout: Rollout?
+        let time = elapsed { rollout = RolloutReader(path: fifo).read() }
+        #expect(time < .seconds(2), "the read waited \(time) for a writer")
+        #expect(rollout?.isReadWhole == false)
+        #expect(rollout?.defects.count == 1)
+        #expect(rollout?.defects.first?.place == .file)
+        for device in ["/dev/zero", "/dev/urandom", "/dev/null"] {
+            let read = RolloutReader(path: device).read()
+            #expect(!read.isReadWhole, "\(device)")
+            #expect(read.byteSize == 0, "\(device)")
+        }
+        let directoryRead = RolloutReader(path: directory.path).read()
+        #expect(!directoryRead.isReadWhole)
+    }
+
+    // MARK: - state_5.sqlite
+
+    func auditError(_ home: Home) -> FsckError? {
+        do {
+            _ = try home.audit()
+            return nil
+        } catch {
+            return error as? FsckError
+        }
+    }
+
+    func schemaDetail(_ error: FsckError?) -> String? {
+        guard case .unknownSchema(_, let detail)? = error else { return nil }
+        return detail
+    }
+
+    @Test(.tags(.store)) func anIndexThatIsNoSQLiteOrHasNoThreadsIsAnErrorNamingIt() throws {
+        let garbage = try Home()
+        try garbage.rollout(Self.text(Self.lines))
+        try garbage.directory.write(CodexHome.stateDatabaseName, Array(String(repeating: "not a database\n", count: 500).utf8))
+        let garbageError = try #require(auditError(garbage))
+        #expect("\(garbageError)".contains(garbage.directory.file(CodexHome.stateDatabaseName)), "\(garbageError)")
+        let empty = try Home()
+        try empty.rollout(Self.text(Self.lines))
+        try empty.directory.write(CodexHome.stateDatabaseName, [])
+        #expect(schemaDetail(auditError(empty)) == "no table threads")
+        let other = try Home()
+        try other.state("CREATE TABLE sessions (id TEXT); CREATE TABLE threads_old (id TEXT)")
+        #expect(schemaDetail(auditError(other)) == "no table threads")
+        let short = try Home()
+        try short.state("CREATE TABLE threads (id TEXT, archived INTEGER)")
+        #expect(schemaDetail(auditError(short)) == "table threads has no column rollout_path")
+    }
+
+    @Test(.tags(.store)) func aThreadsTableOfWrongTypesAndNullsIsReadAndItsRowsJudged() throws {
+        let home = try Home()
+        let path = try home.rollout(Self.text(Self.lines))
+        try home.state("""
+            CREATE TABLE threads (id, rollout_path, archived, archived_at, history_mode, source, model_provider, cwd, title,
+                                  preview, cli_version, created_at, updated_at);
+            INSERT INTO threads VALUES (42, x'2f746d702fff00', 'yes', 'soon', 7, x'00', NULL, 1.5, x'ff', NULL, NULL, 'x', 1e400);
+            INSERT INTO threads VALUES (NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
+            INSERT INTO threads VALUES ('\(Self.threadID)', '\(path)', 0, NULL, 'paginated', NULL, NULL, NULL, NULL, NULL, NULL,
+                                        9223372036854775807, -9223372036854775808);
+            INSERT INTO threads VALUES ('', '', -1, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL);
+            """)
+        let audit = try home.audit()
+        let byID = Dictionary(audit.threads.map { ($0.threadID, $0) }, uniquingKeysWith: { first, _ in first })
+        #expect(byID["42"]?.status == .stale)
+        #expect(byID[""]?.status == .stale)
+        // The good row's thread is paginated with no projection database: it has turns no projection shows.
+        #expect(byID[Self.threadID]?.problems == [.noProjection(rolloutTurns: 2)])
+    }
+
+    @Test(.tags(.store)) func rowsWhosePathIsRelativeEmptyADeviceOrADirectoryAreStale() throws {
+        let home = try Home()
+        try home.rollout(Self.text(Self.lines))
+        let ids = (1...6).map { "00000000-0000-0000-0000-00000000000\($0)" }
+        let paths = ["", "relative/rollout.jsonl", "/dev/zero", home.directory.file("sessions"), "/", home.directory.file(Self.dated) + "nothing.jsonl"]
+        try home.index(rolloutPath: home.directory.file(Self.dated + Self.rolloutName), extra: zip(ids, paths).map {
+            "INSERT INTO threads (id, rollout_path) VALUES ('\($0.0)', '\($0.1)');"
+        }.joined(separator: "\n"))
+        var audit: CodexHomeAudit?
+        let time = try elapsed { audit = try home.audit() }
+        #expect(time < .seconds(10))
+        let byID = Dictionary(try #require(audit).threads.map { ($0.threadID, $0) }, uniquingKeysWith: { first, _ in first })
+        for (id, path) in zip(ids, paths) { #expect(byID[id]?.problems == [.staleRow(rolloutPath: path)], "\(path)") }
+    }
+
+    /// A NUL in `rollout_path` ends the path as the C library reads it: the row must not be taken to name the file
+    /// its first part names, which codex (a Rust `Path`, refused with a NUL) cannot open.
+    @Test(.tags(.store)) func aRolloutPathWithANULNamesNoFile() throws {
+        let home = try Home()
+        let path = try home.rollout(Self.text(Self.lines))
+        try home.state("""
+            CREATE TABLE threads (id TEXT PRIMARY KEY, rollout_path TEXT NOT NULL, archived INTEGER NOT NULL DEFAULT 0);
+            INSERT INTO threads VALUES ('\(Self.threadID)', CAST(x'\(Array((path + "\u{0}.old").utf8).map { String(format: "%02x", $0) }.joined())' AS TEXT), 0);
+            """)
+        let finding = try only(try home.audit())
+        #expect(finding.problems.map(\.check) == [.pathDisagrees, .noProjection], "\(finding.problems)")
+    }
+
+    /// Many rows naming one file outside the home read it once, and it is not its own duplicate.
+    @Test(.tags(.store)) func rowsThatNameOneFileOutsideTheHomeReadItOnce() throws {
+        let home = try Home()
+        let outside = TemporaryDirectory("codex-outside")
+        let elsewhere = try outside.write(Self.rolloutName, Self.text(Self.lines))
+        let ids = (0..<200).map { String(format: "00000000-0000-0000-0000-%012d", $0) }
+        try home.state("""
+            CREATE TABLE threads (id TEXT PRIMARY KEY, rollout_path TEXT NOT NULL, archived INTEGER NOT NULL DEFAULT 0);
+            """ + ids.map { "INSERT INTO threads VALUES ('\($0)', '\(elsewhere)', 0);" }.joined(separator: "\n"))
+        let audit = try home.audit()
+        let own = try #require(audit.threads.first { $0.threadID == Self.threadID })
+        #expect(!own.problems.contains { $0.check == .duplicateRollouts }, "\(own.problems)")
+        #expect(own.rolloutPath == elsewhere)
+        #expect(audit.threads.count == ids.count + 1)
+    }
+
+    @Test(.tags(.store)) func duplicateRowsOfOneThreadAreNotLostSilently() throws {
+        let home = try Home()
+        let path = try home.rollout(Self.text(Self.lines))
+        try home.state("""
+            CREATE TABLE threads (id TEXT, rollout_path TEXT, archived INTEGER);
+            INSERT INTO threads VALUES ('\(Self.threadID)', '\(path)', 0);
+            INSERT INTO threads VALUES ('\(Self.threadID)', '/elsewhere/\(Self.rolloutName)', 1);
+            """)
+        let finding = try only(try home.audit())
+        #expect(finding.problems == [.duplicateRows(rolloutPaths: [path, "/elsewhere/\(Self.rolloutName)"]), .noProjection(rolloutTurns: 2)],
+                "\(finding.problems)")
+        #expect(finding.status == .misplaced)
+    }
+
+    /// A `threads` that is a view of endless rows (a recursive CTE) must not be read forever.
+    @Test(.tags(.store)) func aThreadsViewOfEndlessRowsIsRefused() throws {
+        let home = try Home()
+        try home.rollout(Self.text(Self.lines))
+        try home.state("""
+            CREATE VIEW threads AS WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n)
+                SELECT printf('%d', i) AS id, '/x' AS rollout_path, 0 AS archived FROM n;
+            """)
+        let error = auditError(home)
+        #expect(error != nil)
+    }
+
+    @Test(.tags(.store)) func aWALIndexWhoseWALIsGarbageIsReadOrRefused() throws {
+        let home = try Home()
+        let path = try home.rollout(Self.text(Self.lines))
+        try home.state("PRAGMA journal_mode=WAL;")
+        try home.index(rolloutPath: path)
+        try home.directory.write(CodexHome.stateDatabaseName + "-wal", Array(String(repeating: "garbage!", count: 4096).utf8))
+        try home.directory.write(CodexHome.stateDatabaseName + "-shm", Array(String(repeating: "shm junk", count: 4096).utf8))
+        do {
+            let audit = try home.audit()
+            #expect(audit.threads.count == 1)
+        } catch {
+            #expect(error is FsckError)
+        }
+    }
+
+    /// The `-wal` or `-shm` beside a WAL index is a FIFO, a device or a directory: read, or an error, not a wait.
+    @Test(.tags(.store), arguments: ["fifo-wal", "fifo-shm", "urandom-wal", "zero-shm", "directory-wal", "directory-shm"])
+    func aWALIndexWhoseSidecarIsNoFileIsReadOrRefused(sidecar: String) throws {
+        let home = try Home()
+        let path = try home.rollout(Self.text(Self.lines))
+        try home.state("PRAGMA journal_mode=WAL;")
+        try home.index(rolloutPath: path)
+        let database = home.directory.file(CodexHome.stateDatabaseName)
+        for suffix in ["-wal", "-shm"] { try? FileManager.default.removeItem(atPath: database + suffix) }
+        let target = database + (sidecar.hasSuffix("wal") ? "-wal" : "-shm")
+        switch sidecar {
+        case "fifo-wal", "fifo-shm": #expect(mkfifo(target, 0o600) == 0)
+        case "urandom-wal": try FileManager.default.createSymbolicLink(atPath: target, withDestinationPath: "/dev/urandom")
+        case "zero-shm": try FileManager.default.createSymbolicLink(atPath: target, withDestinationPath: "/dev/zero")
+        default: try FileManager.default.createDirectory(atPath: target, withIntermediateDirectories: false)
+        }
+        let recognized = try #require(CodexHome.recognize(home.path))
+        var outcome: Result<CodexHomeAudit, FsckError>?
+        let time = elapsed {
+            do throws(FsckError) {
+                outcome = .success(try CodexThreadCheck.audit(recognized))
+            } catch {
+                outcome = .failure(error)
+            }
+        }
+        #expect(time < .seconds(20), "\(sidecar): \(time)")
+        if case .success(let audit)? = outcome { #expect(audit.threads.count == 1, "\(sidecar)") }
+        if case .failure(let error)? = outcome { #expect("\(error)".contains(database), "\(sidecar): \(error)") }
+        #expect(outcome != nil)
+    }
+
+    /// Directories nested as deep as a path can name (and deeper, made a level at a time) are walked or skipped, not
+    /// recursed into until the stack ends.
+    @Test(.tags(.store)) func sessionsNestedPastPathMaxAreWalkedWithoutExhaustingTheStack() throws {
+        let home = try Home()
+        try home.rollout(Self.text(Self.lines))
+        var deep = home.directory.file("sessions")
+        for _ in 0..<3_000 {
+            deep += "/d"
+            guard mkdir(deep, 0o700) == 0 else { break }
+        }
+        var audit: CodexHomeAudit?
+        let time = try elapsed { audit = try home.audit() }
+        #expect(time < .seconds(30))
+        #expect(audit?.threads.count == 1)
+    }
+
+    /// A rollout of nothing but newlines: each is a line, and the reader keeps a line's end (8 bytes) for each.
+    @Test(.tags(.store)) func aRolloutOfTenMillionBlankLinesIsReadInBoundedTime() throws {
+        let count = 10_000_000
+        let bytes = Array(Self.lines[0].utf8) + [0x0A] + [UInt8](repeating: 0x0A, count: count)
+        var rollout: Rollout?
+        let time = try elapsed { rollout = try read(bytes) }
+        #expect(rollout?.defects == [])
+        #expect(rollout?.lineCount == count + 1)
+        #expect(time < .seconds(30), "\(time)")
+    }
+
+    // MARK: - thread_history_1.sqlite
+
+    func projectionFinding(_ sql: String) throws -> CodexThreadFinding {
+        let home = try Home()
+        let path = try home.rollout(Self.text(Self.lines))
+        try home.index(rolloutPath: path)
+        try home.history(Home.historySchema + sql)
+        return try only(try home.audit())
+    }
+
+    func cursorRow(_ byteOffset: String, _ ordinal: String) -> String {
+        "INSERT INTO thread_history_projection_state VALUES ('\(Self.threadID)', \(byteOffset), \(ordinal));"
+    }
+
+    /// The turns and items of the whole rollout, as codex projects them.
+    var wholeProjection: String {
+        let starts = CodexReadingTests.offsets(Self.lines)
+        let size = Self.text(Self.lines).count
+        return """
+            INSERT INTO thread_turns VALUES ('\(Self.threadID)', 't1', 1, 'completed', \(starts[1]), 5, \(starts[6]));
+            INSERT INTO thread_turns VALUES ('\(Self.threadID)', 't2', 6, 'completed', \(starts[6]), 9, \(size));
+            INSERT INTO thread_items VALUES ('\(Self.threadID)', 't1', 'u1', 3, 'userMessage');
+            INSERT INTO thread_items VALUES ('\(Self.threadID)', 't1', 'a1', 4, 'agentMessage');
+            INSERT INTO thread_items VALUES ('\(Self.threadID)', 't2', 'u2', 7, 'userMessage');
+            INSERT INTO thread_items VALUES ('\(Self.threadID)', 't2', 'a2', 8, 'agentMessage');
+            """
+    }
+
+    @Test(.tags(.store)) func theWholeProjectionHasNoProblem() throws {
+        let size = Self.text(Self.lines).count
+        #expect(try projectionFinding(wholeProjection + cursorRow("\(size)", "10")).problems == [])
+    }
+
+    @Test(.tags(.store)) func aCursorNegativePastTheEndOrHugeIsNoCursorOfTheRollout() throws {
+        let size = Self.text(Self.lines).count
+        for (offset, ordinal) in [("-1", "10"), ("\(size)", "-1"), ("-9223372036854775808", "-9223372036854775808"),
+                                  ("\(size + 1)", "10"), ("\(size)", "11"), ("9223372036854775807", "9223372036854775807"),
+                                  ("1e300", "10"), ("'end'", "10"), ("\(size)", "x'00'")] {
+            let finding = try projectionFinding(wholeProjection + cursorRow(offset, ordinal))
+            #expect(finding.status == .diverged, "cursor (\(offset), \(ordinal)): \(finding.problems)")
+        }
+    }
+
+    @Test(.tags(.store)) func turnsOutOfOrderNegativeOrOverlappingDisagree() throws {
+        let size = Self.text(Self.lines).count
+        let id = Self.threadID
+        for turns in [
+            "INSERT INTO thread_turns VALUES ('\(id)', 't2', 1, 'completed', NULL, NULL, NULL); INSERT INTO thread_turns VALUES ('\(id)', 't1', 6, 'completed', NULL, NULL, NULL);",
+            "INSERT INTO thread_turns VALUES ('\(id)', 't1', -1, 'completed', -5, -3, -1); INSERT INTO thread_turns VALUES ('\(id)', 't2', 6, 'completed', NULL, NULL, NULL);",
+            "INSERT INTO thread_turns VALUES ('\(id)', 't1', 1, 'completed', NULL, 8, NULL); INSERT INTO thread_turns VALUES ('\(id)', 't2', 6, 'completed', NULL, NULL, NULL);",
+            "INSERT INTO thread_turns VALUES ('\(id)', 't1', 1, 'completed', NULL, NULL, NULL); INSERT INTO thread_turns VALUES ('\(id)', 't1', 6, 'completed', NULL, NULL, NULL);",
+            "INSERT INTO thread_turns VALUES ('\(id)', 't1', 9223372036854775807, 'x', 9223372036854775807, 9223372036854775807, 9223372036854775807); INSERT INTO thread_turns VALUES ('\(id)', 't2', 6, 'completed', NULL, NULL, NULL);",
+        ] {
+            let items = wholeProjection.split(separator: "\n").filter { $0.contains("thread_items") }.joined(separator: "\n")
+            let finding = try projectionFinding(turns + items + cursorRow("\(size)", "10"))
+            #expect(finding.problems.contains { $0.check == .projectedTurnDisagrees }, "\(turns): \(finding.problems)")
+        }
+    }
+
+    @Test(.tags(.store)) func itemsOfTurnsTheProjectionDoesNotHaveAreNotTakenForTheRollouts() throws {
+        let size = Self.text(Self.lines).count
+        let moved = wholeProjection.replacingOccurrences(of: "'t2', 'u2'", with: "'nowhere', 'u2'")
+            .replacingOccurrences(of: "'t2', 'a2'", with: "'nowhere', 'a2'")
+        let finding = try projectionFinding(moved + cursorRow("\(size)", "10"))
+        #expect(finding.problems.map(\.check) == [.projectedItemDisagrees, .projectedItemDisagrees], "\(finding.problems)")
+        #expect(finding.status == .diverged)
+    }
+
+    @Test(.tags(.store)) func aProjectionOfWrongTypesAndMissingColumnsIsReadOrRefused() throws {
+        let home = try Home()
+        let path = try home.rollout(Self.text(Self.lines))
+        try home.index(rolloutPath: path)
+        try home.history("""
+            CREATE TABLE thread_turns (thread_id, turn_id, rollout_ordinal);
+            INSERT INTO thread_turns VALUES (NULL, x'ff', 'one');
+            INSERT INTO thread_turns VALUES ('\(Self.threadID)', NULL, NULL);
+            CREATE TABLE thread_items (thread_id, turn_id, item_id, rollout_ordinal);
+            INSERT INTO thread_items VALUES ('\(Self.threadID)', 1, 2, 3.5);
+            CREATE TABLE thread_history_projection_state (thread_id);
+            """)
+        #expect(auditError(home) != nil)
     }
 
     /// The process's peak resident memory (`VmHWM`), in bytes.

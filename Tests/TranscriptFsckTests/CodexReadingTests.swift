@@ -179,7 +179,11 @@ import Testing
         var projection = CodexProjection(threadID: Self.threadID)
         projection.cursor = cursor.map { CodexProjection.Cursor(byteOffset: $0.0, ordinal: $0.1) }
         projection.turns = turns.map { ProjectedTurn(turnID: $0.0, ordinal: $0.1, byteOffset: $0.2, endOrdinal: nil, endByteOffset: nil, status: "completed") }
-        projection.items = (0..<messages).map { ProjectedItem(turnID: "t1", itemID: "i\($0)", ordinal: $0, itemType: $0 % 2 == 0 ? "userMessage" : "agentMessage") }
+        // The rollout's own messages (paginatedLines), the first `messages` of them.
+        let rolloutMessages = [("t1", "u1", 3), ("t1", "a1", 4), ("t2", "u2", 7), ("t2", "a2", 8)]
+        projection.items = rolloutMessages.prefix(messages).map {
+            ProjectedItem(turnID: $0.0, itemID: $0.1, ordinal: $0.2, itemType: $0.1.hasPrefix("u") ? "userMessage" : "agentMessage")
+        }
         return projection
     }
 

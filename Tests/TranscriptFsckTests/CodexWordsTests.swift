@@ -40,11 +40,12 @@ import Testing
         let turn = ProjectedTurn(turnID: "t1", ordinal: 5, byteOffset: 400, endOrdinal: 9, endByteOffset: 800, status: "completed")
         let extent = ProjectionExtent(byteOffset: 1, ordinal: 1, turns: 1, messages: 1)
         let all: [CodexProblem] = [
-            .corruptRollout([]), .staleRow(rolloutPath: "p"), .duplicateRollouts(paths: ["a", "b"]),
+            .corruptRollout([]), .staleRow(rolloutPath: "p"), .duplicateRollouts(paths: ["a", "b"]), .duplicateRows(rolloutPaths: ["a", "b"]),
             .fileNameDisagrees(idInName: nil), .noIndexRow(archived: false), .pathDisagrees(rowPath: "a", rolloutPath: "b"),
             .archiveFlagDisagrees(rowArchived: true, inArchivedSessions: false), .noProjection(rolloutTurns: 2),
             .projectionBehind(projected: extent, rollout: extent), .projectionAhead(projected: extent, rollout: extent),
             .cursorOffLineBoundary(.init(byteOffset: 1, ordinal: 1)), .projectedTurnDisagrees(turn, rolloutTurn: nil),
+            .projectedItemDisagrees(ProjectedItem(turnID: "t1", itemID: "i1", ordinal: 3, itemType: "userMessage")),
         ]
         #expect(Set(all.map(\.check)) == Set(CodexProblem.Check.allCases))
         for problem in all {

@@ -14,6 +14,9 @@ extension CodexProblem {
         case .duplicateRollouts(let paths):
             return "\(Counted(paths.count, "rollout file").text) hold this thread (\(paths.joined(separator: ", "))); "
                 + "the first is the one judged"
+        case .duplicateRows(let paths):
+            return "state_5.sqlite has \(Counted(paths.count, "row").text) for this thread (rollout_path "
+                + "\(paths.joined(separator: ", "))); the first is the one judged"
         case .fileNameDisagrees(let idInName):
             let name = idInName.map { "ends in the id \($0)" } ?? "holds no thread id"
             return "the rollout's file name \(name), not its session_meta's: codex, which finds a thread's file by its id, "
@@ -45,6 +48,9 @@ extension CodexProblem {
         case .projectedTurnDisagrees(let turn, let rolloutTurn):
             let rollout = rolloutTurn.map { "the rollout has it from line \($0.startOrdinal)" } ?? "the rollout has no such turn"
             return "projected turn \(turn.turnID) starts at line \(turn.ordinal), and \(rollout)"
+        case .projectedItemDisagrees(let item):
+            return "projected message \(item.itemID) of turn \(item.turnID) (line \(item.ordinal)) is no message of that "
+                + "turn in the rollout: codex shows what the rollout does not hold, or a turn without its message"
         }
     }
 }
@@ -56,8 +62,10 @@ extension RolloutDefect {
     var reason: String {
         switch kind {
         case .unreadable(let defect): defect.reason
+        case .notAFile: "not a regular file (a FIFO, a device or a directory), so not read: codex writes its rollouts as files"
         case .notJSON(let column, let parserSays): "column \(column): \(parserSays)"
         case .notUTF8(let column): "column \(column): not UTF-8"
+        case .refusedByCodex(let column, let refusal): "column \(column): \(refusal.reason), so codex's parser (serde_json) skips the line"
         case .notARolloutLine: "not a rollout line (an object with a string type and an object payload)"
         case .cutShort: "the last line is cut short (the writer stopped in the middle of it)"
         case .noFinalNewline: "the last line has no newline: the next line codex appends would run into it"
@@ -65,6 +73,17 @@ extension RolloutDefect {
         case .sessionMetaWithoutID: "the session_meta line names no thread id"
         case .ordinalOutOfStep(let expected, let found):
             "the line's ordinal is \(found.map(String.init) ?? "not an integer"), where its place makes it \(expected)"
+        }
+    }
+}
+
+extension CodexJSONDialect.Refusal {
+    var reason: String {
+        switch self {
+        case .nonFiniteNumber: "NaN or Infinity, which JSON has not"
+        case .nestedTooDeep(let limit): "nested \(limit) levels deep"
+        case .loneSurrogate: "a \\u escape of half a surrogate pair"
+        case .numberOutOfRange: "a number past a double's range"
         }
     }
 }

@@ -31,6 +31,9 @@ enum CodexProblem: Sendable, Equatable {
     case staleRow(rolloutPath: String)
     /// More than one rollout holds the thread (`session_meta` id); the first named is the one judged.
     case duplicateRollouts(paths: [String])
+    /// The index has more than one row of the thread (a `threads` without codex's primary key), each `rollout_path` in
+    /// id order; the first is the one judged.
+    case duplicateRows(rolloutPaths: [String])
     /// The file's name ends in another id than its `session_meta` line's (nil: in no id), so codex cannot find the
     /// thread's file by its id.
     case fileNameDisagrees(idInName: String?)
@@ -50,12 +53,14 @@ enum CodexProblem: Sendable, Equatable {
     case cursorOffLineBoundary(CodexProjection.Cursor)
     /// A projected turn is not where the rollout has it (`rolloutTurn` nil: the rollout has no such turn).
     case projectedTurnDisagrees(ProjectedTurn, rolloutTurn: RolloutTurn?)
+    /// A projected user or agent message is no message of that turn in the rollout (by turn and item id).
+    case projectedItemDisagrees(ProjectedItem)
 
     /// A stable name for the check, for machine output and tests (as git's fsck message ids).
     enum Check: String, Sendable, CaseIterable {
-        case corruptRollout, staleRow, duplicateRollouts, fileNameDisagrees, noIndexRow, pathDisagrees,
+        case corruptRollout, staleRow, duplicateRollouts, duplicateRows, fileNameDisagrees, noIndexRow, pathDisagrees,
              archiveFlagDisagrees, noProjection, projectionBehind, projectionAhead, cursorOffLineBoundary,
-             projectedTurnDisagrees
+             projectedTurnDisagrees, projectedItemDisagrees
     }
 
     var check: Check {
@@ -63,6 +68,7 @@ enum CodexProblem: Sendable, Equatable {
         case .corruptRollout: .corruptRollout
         case .staleRow: .staleRow
         case .duplicateRollouts: .duplicateRollouts
+        case .duplicateRows: .duplicateRows
         case .fileNameDisagrees: .fileNameDisagrees
         case .noIndexRow: .noIndexRow
         case .pathDisagrees: .pathDisagrees
@@ -72,6 +78,7 @@ enum CodexProblem: Sendable, Equatable {
         case .projectionAhead: .projectionAhead
         case .cursorOffLineBoundary: .cursorOffLineBoundary
         case .projectedTurnDisagrees: .projectedTurnDisagrees
+        case .projectedItemDisagrees: .projectedItemDisagrees
         }
     }
 
@@ -79,10 +86,10 @@ enum CodexProblem: Sendable, Equatable {
         switch self {
         case .corruptRollout: .corrupt
         case .staleRow: .stale
-        case .duplicateRollouts, .fileNameDisagrees, .pathDisagrees, .archiveFlagDisagrees: .misplaced
+        case .duplicateRollouts, .duplicateRows, .fileNameDisagrees, .pathDisagrees, .archiveFlagDisagrees: .misplaced
         case .noIndexRow, .noProjection: .missing
         case .projectionBehind: .truncated
-        case .projectionAhead, .cursorOffLineBoundary, .projectedTurnDisagrees: .diverged
+        case .projectionAhead, .cursorOffLineBoundary, .projectedTurnDisagrees, .projectedItemDisagrees: .diverged
         }
     }
 }

@@ -19,14 +19,12 @@ enum CodexStateReader {
         let connection = try StoreDatabase.open(path: path)
         return try reading(connection) {
             let columns = try Self.columns(of: "threads", in: connection)
-            let required = ["id", "rollout_path", "archived"]
-            guard required.allSatisfy(columns.contains) else {
-                throw Missing(table: "threads", columns: columns.isEmpty ? [] : required.filter { !columns.contains($0) })
-            }
-            let wanted = ["id", "rollout_path", "archived", "archived_at", "history_mode", "source", "model_provider", "cwd",
-                          "title", "preview", "cli_version", "created_at", "updated_at"]
-            let select = try connection.prepare("SELECT " + wanted.map { columns.contains($0) ? "\"\($0)\"" : "NULL" }.joined(separator: ", ")
-                                                + " FROM threads ORDER BY id")
+            guard !columns.isEmpty else { throw Missing(table: "threads", columns: []) }
+            let select = try connection.prepare(try Self.select(
+                ["id", "rollout_path", "archived"],
+                optional: ["archived_at", "history_mode", "source", "model_provider", "cwd", "title", "preview", "cli_version",
+                           "created_at", "updated_at"],
+                from: "threads", columns: columns, orderBy: "id"))
             var rows: [CodexThreadRow] = []
             while try select.step() {
                 rows.append(CodexThreadRow(
@@ -48,8 +46,9 @@ enum CodexStateReader {
             func projection(_ id: String) -> CodexProjection { projections[id] ?? CodexProjection(threadID: id) }
             let cursorColumns = try Self.columns(of: "thread_history_projection_state", in: connection)
             if !cursorColumns.isEmpty {
-                let cursors = try connection.prepare(
-                    "SELECT thread_id, next_rollout_byte_offset, next_rollout_ordinal FROM thread_history_projection_state")
+                let cursors = try connection.prepare(try Self.select(
+                    ["thread_id", "next_rollout_byte_offset", "next_rollout_ordinal"], from: "thread_history_projection_state",
+                    columns: cursorColumns))
                 while try cursors.step() {
                     let id = cursors.text(0) ?? ""
                     var found = projection(id)
@@ -59,10 +58,10 @@ enum CodexStateReader {
             }
             let turnColumns = try Self.columns(of: "thread_turns", in: connection)
             if !turnColumns.isEmpty {
-                let optional = ["rollout_byte_offset", "rollout_end_ordinal", "rollout_end_byte_offset", "status"]
-                let turns = try connection.prepare("SELECT thread_id, turn_id, rollout_ordinal, "
-                                                   + optional.map { turnColumns.contains($0) ? $0 : "NULL" }.joined(separator: ", ")
-                                                   + " FROM thread_turns ORDER BY thread_id, rollout_ordinal")
+                let turns = try connection.prepare(try Self.select(
+                    ["thread_id", "turn_id", "rollout_ordinal"],
+                    optional: ["rollout_byte_offset", "rollout_end_ordinal", "rollout_end_byte_offset", "status"],
+                    from: "thread_turns", columns: turnColumns, orderBy: "thread_id, rollout_ordinal"))
                 while try turns.step() {
                     let id = turns.text(0) ?? ""
                     var found = projection(id)
@@ -75,9 +74,9 @@ enum CodexStateReader {
             }
             let itemColumns = try Self.columns(of: "thread_items", in: connection)
             if !itemColumns.isEmpty {
-                let items = try connection.prepare("SELECT thread_id, turn_id, item_id, rollout_ordinal, "
-                                                   + (itemColumns.contains("item_type") ? "item_type" : "NULL")
-                                                   + " FROM thread_items ORDER BY thread_id, rollout_ordinal")
+                let items = try connection.prepare(try Self.select(
+                    ["thread_id", "turn_id", "item_id", "rollout_ordinal"], optional: ["item_type"], from: "thread_items",
+                    columns: itemColumns, orderBy: "thread_id, rollout_ordinal"))
                 while try items.step() {
                     let id = items.text(0) ?? ""
                     var found = projection(id)
@@ -113,9 +112,22 @@ enum CodexStateReader {
         return result!
     }
 
-    /// The names of the table's columns; empty when there is no such table.
+    /// The `SELECT` of `required` and `optional` columns of `table`, NULL for an optional one it lacks; `Missing` when
+    /// it lacks a required one.
+    private static func select(_ required: [String], optional: [String] = [], from table: String, columns: Set<String>,
+                               orderBy: String? = nil) throws -> String {
+        let missing = required.filter { !columns.contains($0) }
+        guard missing.isEmpty else { throw Missing(table: table, columns: missing) }
+        let names = required.map(SQLiteText.quotedIdentifier) + optional.map { columns.contains($0) ? SQLiteText.quotedIdentifier($0) : "NULL" }
+        return "SELECT " + names.joined(separator: ", ") + " FROM " + SQLiteText.quotedIdentifier(table) + (orderBy.map { " ORDER BY " + $0 } ?? "")
+    }
+
+    /// The names of the table's stored columns; empty when there is no such table. A view of that name is none: its
+    /// rows are computed as they are read, without end for a recursive one. Generated columns are left out
+    /// (`table_info` lists none), as each is computed as it is read too: a 100 MB string a row from a file of a page.
     private static func columns(of table: String, in connection: SQLiteConnection) throws(SQLiteError) -> Set<String> {
-        let statement = try connection.prepare("SELECT name FROM pragma_table_info(?)")
+        let statement = try connection.prepare(
+            "SELECT name FROM pragma_table_info(?1) WHERE (SELECT type FROM sqlite_master WHERE name = ?1 COLLATE NOCASE) = 'table'")
         try statement.bind([.text(table)])
         var names: Set<String> = []
         while try statement.step() { names.insert(statement.text(0) ?? "") }
@@ -169,7 +181,7 @@ struct CodexProjection: Sendable, Equatable {
     init(threadID: String) { self.threadID = threadID }
 
     /// The user and agent messages, the items the rollout's `item_completed` lines are compared with.
-    var messageCount: Int { items.filter { $0.itemType == "userMessage" || $0.itemType == "agentMessage" }.count }
+    var messageCount: Int { items.filter(\.isMessage).count }
 }
 
 /// A row of `thread_turns`: where the turn's `task_started` line is, and where its `task_complete` line ends.
@@ -190,4 +202,7 @@ struct ProjectedItem: Sendable, Equatable {
     let ordinal: Int
     /// `userMessage`, `agentMessage`, ...
     let itemType: String?
+
+    /// A user or agent message: what the rollout's `item_completed` messages are compared with.
+    var isMessage: Bool { itemType == "userMessage" || itemType == "agentMessage" }
 }

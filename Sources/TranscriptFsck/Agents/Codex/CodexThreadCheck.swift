@@ -22,10 +22,12 @@ enum CodexThreadCheck {
         let discovery = try home.discoverRollouts()
         let state = try CodexStateReader.read(home)
         var rollouts = discovery.rollouts.map { ReadRollout(file: $0, rollout: RolloutReader(path: $0.path).read()) }
-        let found = Set(rollouts.map { POSIX.resolved($0.file.path) })
+        var found = Set(rollouts.map { POSIX.resolved($0.file.path) })
         let known = Set(rollouts.map(\.threadID))
-        for row in state.rows ?? [] where !known.contains(row.id) && !found.contains(POSIX.resolved(row.rolloutPath)) {
-            guard let status = try? FileStatus(path: row.rolloutPath), status.isRegularFile else { continue }
+        for row in state.rows ?? [] where !known.contains(row.id) {
+            // Each file once, however many rows name it.
+            guard let place = place(ofRowPath: row.rolloutPath), found.insert(place).inserted,
+                  let status = try? FileStatus(path: row.rolloutPath), status.isRegularFile else { continue }
             let file = RolloutFile(path: row.rolloutPath, place: .elsewhere, threadIDInName: RolloutFile.threadID(inName: String(row.rolloutPath.split(separator: "/").last ?? "")),
                                    size: status.size)
             rollouts.append(ReadRollout(file: file, rollout: RolloutReader(path: file.path).read()))
@@ -38,22 +40,32 @@ enum CodexThreadCheck {
         var audit = CodexHomeAudit(home: home, unread: unread)
         if state.rows == nil, !rollouts.isEmpty { audit.homeProblems.append(.stateDatabaseMissing(rollouts: rollouts.count)) }
         let byThread = Dictionary(grouping: rollouts, by: \.threadID)
-        let rows = Dictionary((state.rows ?? []).map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        // A table without codex's primary key can hold a thread twice: the first row is judged, the others named.
+        let rows = Dictionary(grouping: state.rows ?? [], by: \.id)
         for id in Set(byThread.keys).union(rows.keys).sorted() {
-            audit.threads.append(judge(id, rollouts: byThread[id] ?? [], row: rows[id], state: state))
+            audit.threads.append(judge(id, rollouts: byThread[id] ?? [], rows: rows[id] ?? [], state: state))
         }
         return audit
     }
 
-    private static func judge(_ id: String, rollouts: [ReadRollout], row: CodexThreadRow?, state: CodexState) -> CodexThreadFinding {
+    /// Where a row's `rollout_path` is, its links resolved; nil when it can name no file: with a NUL, which ends the
+    /// path where the C library reads it (codex, a Rust `Path`, refuses it), it would name the file before the NUL.
+    private static func place(ofRowPath path: String) -> String? {
+        path.utf8.contains(0) ? nil : POSIX.resolved(path)
+    }
+
+    private static func judge(_ id: String, rollouts: [ReadRollout], rows: [CodexThreadRow], state: CodexState) -> CodexThreadFinding {
+        let row = rows.first
+        let duplicateRows: [CodexProblem] = rows.count > 1 ? [.duplicateRows(rolloutPaths: rows.map(\.rolloutPath))] : []
         // The row's own file when it is one of them, else the first in path order.
-        let rowPath = row.map { POSIX.resolved($0.rolloutPath) }
+        let rowPath = row.flatMap { place(ofRowPath: $0.rolloutPath) }
         guard let judged = rollouts.first(where: { POSIX.resolved($0.file.path) == rowPath }) ?? rollouts.first else {
-            return CodexThreadFinding(threadID: id, rolloutPath: nil, problems: row.map { [.staleRow(rolloutPath: $0.rolloutPath)] } ?? [])
+            return CodexThreadFinding(threadID: id, rolloutPath: nil, problems: (row.map { [.staleRow(rolloutPath: $0.rolloutPath)] } ?? []) + duplicateRows)
         }
         let rollout = judged.rollout
         var problems: [CodexProblem] = []
         if !rollout.defects.isEmpty { problems.append(.corruptRollout(rollout.defects)) }
+        problems += duplicateRows
         if rollouts.count > 1 { problems.append(.duplicateRollouts(paths: [judged.file.path] + rollouts.map(\.file.path).filter { $0 != judged.file.path })) }
         if let metaID = rollout.threadID, judged.file.threadIDInName != metaID { problems.append(.fileNameDisagrees(idInName: judged.file.threadIDInName)) }
         if state.rows != nil {
@@ -86,7 +98,9 @@ enum CodexThreadCheck {
                                      messages: rollout.completedMessageCount)
         if whole.isShort(of: projected) {
             problems.append(.projectionAhead(projected: projected, rollout: whole))
-        } else if let lineStart = rollout.byteOffset(ofOrdinal: cursor.ordinal), lineStart != cursor.byteOffset {
+        } else if cursor.byteOffset < 0 || cursor.ordinal < 0
+                    || rollout.byteOffset(ofOrdinal: cursor.ordinal).map({ $0 != cursor.byteOffset }) == true {
+            // A negative cursor is before every line: no prefix of the rollout.
             problems.append(.cursorOffLineBoundary(cursor))
         } else if projected.isShort(of: whole) {
             problems.append(.projectionBehind(projected: projected, rollout: whole))
@@ -95,6 +109,11 @@ enum CodexThreadCheck {
         for turn in rollout.turns { if let turnID = turn.turnID, rolloutTurns[turnID] == nil { rolloutTurns[turnID] = turn } }
         for turn in projection.turns where !agrees(turn, rolloutTurns[turn.turnID]) {
             problems.append(.projectedTurnDisagrees(turn, rolloutTurn: rolloutTurns[turn.turnID]))
+        }
+        // A message the count agrees on can still be in another turn (or be another message) than the rollout's.
+        let rolloutMessages = Set(rollout.completedItems.filter(\.isMessage).map { [$0.turnID ?? "", $0.itemID ?? ""] })
+        for item in projection.items where item.isMessage && !rolloutMessages.contains([item.turnID, item.itemID]) {
+            problems.append(.projectedItemDisagrees(item))
         }
         return problems
     }

@@ -81,8 +81,12 @@ struct RolloutDefect: Sendable, Equatable {
     enum Kind: Sendable, Equatable {
         /// The read stopped here: the file could not be opened or read, or a line was past the limit.
         case unreadable(TranscriptError.Defect)
+        /// The path names no regular file (a FIFO, a device, a directory): not read.
+        case notAFile
         /// The line is not JSON; `parserSays` is the JSON scanner's reason at the 1-based `column`.
         case notJSON(column: Int, parserSays: String)
+        /// JSON that codex's parser (serde_json) refuses, from the 1-based `column`: codex skips the line.
+        case refusedByCodex(column: Int, CodexJSONDialect.Refusal)
         /// The line's bytes are not UTF-8 from the 1-based `column`.
         case notUTF8(column: Int)
         /// Valid JSON, but not a rollout line: an object with a string `type` and an object `payload`.

@@ -15,6 +15,12 @@ struct RolloutReader {
 
     func read() -> Rollout {
         var reading = Reading(rollout: Rollout(path: path))
+        // A FIFO would wait for a writer at the open, a device would stream without end: only a file is read.
+        if let status = try? FileStatus(path: path), !status.isRegularFile {
+            reading.rollout.isReadWhole = false
+            reading.rollout.defects.append(RolloutDefect(path: path, place: .file, kind: .notAFile))
+            return reading.rollout
+        }
         do {
             var source = try PlainFileSource(path: path)
             reading.rollout.byteSize = try LineReader(path: path, maximumLineBytes: limits.maximumLineBytes)
@@ -72,6 +78,11 @@ private struct Reading {
                 defect(place, .notJSON(column: error.offset + 1, parserSays: error.reason))
             }
             return
+        }
+        if let (offset, refusal) = CodexJSONDialect.firstRefusal(in: line.bytes) {
+            // Codex skips the line as one it cannot parse: none of its facts count.
+            sawFirstLine = true
+            return defect(place, .refusedByCodex(column: offset + 1, refusal))
         }
         if !line.endsWithNewline { defect(place, .noFinalNewline) }
         guard let type = fields.type.flatMap({ Self.text($0, in: scanner) }), let payload = fields.payload, payload.kind == .object else {

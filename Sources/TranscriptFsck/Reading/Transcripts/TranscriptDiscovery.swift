@@ -18,13 +18,23 @@ struct TranscriptDiscovery: Sendable {
         var discovery = TranscriptDiscovery()
         for root in roots {
             guard (try? FileStatus(path: root))?.isDirectory == true else { throw .transcriptsNotFound(path: root) }
-            try discovery.walk(directory: root)
+            try discovery.walk(tree: root)
         }
         for id in discovery.transcripts.keys { discovery.transcripts[id]!.sort() }
         return discovery
     }
 
-    private mutating func walk(directory: String) throws(FsckError) {
+    /// Each directory from `root` down, depth first in name order, on a stack of its own rather than a frame a level:
+    /// a tree nested as deep as a path can name (2,000 levels) overflowed a worker thread's 512 KiB stack.
+    private mutating func walk(tree root: String) throws(FsckError) {
+        var pending = [root]
+        while let directory = pending.popLast() {
+            pending += try visit(directory: directory).sorted().reversed()
+        }
+    }
+
+    /// Takes in the directory's entries; returns its subdirectories.
+    private mutating func visit(directory: String) throws(FsckError) -> [String] {
         let names: [[UInt8]]
         do { names = try POSIX.entryNameBytes(in: directory) } catch {
             throw .transcriptsUnreadable(path: directory, errno: error.rawValue)
@@ -61,7 +71,7 @@ struct TranscriptDiscovery: Sendable {
                 continue
             }
         }
-        for subdirectory in subdirectories.sorted() { try walk(directory: subdirectory) }
+        return subdirectories
     }
 }
 
