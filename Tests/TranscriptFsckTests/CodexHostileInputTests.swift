@@ -578,6 +578,50 @@ import Testing
         #expect(time < .seconds(30), "\(time)")
     }
 
+    /// A FIFO where a database's `-shm` or a writer lock's sibling would be: telling whether codex runs must not open
+    /// it and wait for a writer. A thread opens each FIFO for writing after 3 s, so a check that blocks comes back
+    /// late rather than never.
+    @Test(.tags(.store), arguments: ["state_5.sqlite-shm", "thread_history_1.sqlite-shm", "thread-writer-locks/a.lock-shm",
+                                     "thread-writer-locks/a.lock-wal", "thread-writer-locks/a.lock"])
+    func aFIFOBesideADatabaseOrALockIsNoWait(fifo name: String) throws {
+        let home = try Home()
+        try home.rollout(Self.text(Self.lines))
+        try home.index(rolloutPath: home.directory.file(Self.dated + Self.rolloutName))
+        try home.history(Home.historySchema)
+        try FileManager.default.createDirectory(atPath: home.directory.file("thread-writer-locks"), withIntermediateDirectories: true)
+        if name != "thread-writer-locks/a.lock" { try home.directory.write("thread-writer-locks/a.lock", []) }
+        let fifo = home.directory.file(name)
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let unblock = Thread {
+            Thread.sleep(forTimeInterval: 3)
+            let descriptor = open(fifo, O_WRONLY | O_NONBLOCK)
+            if descriptor >= 0 { close(descriptor) }
+        }
+        unblock.start()
+        var activity: CodexActivity?
+        let time = elapsed { activity = CodexHome(path: home.path).activity() }
+        #expect(time < .seconds(2), "\(name): \(time)")
+        #expect(activity == nil, "\(name)")
+    }
+
+    /// Two thousand writer locks with `-shm` siblings: one look at /proc for them all (one each took 20 s and more),
+    /// no descriptor kept.
+    @Test(.tags(.store)) func manyWriterLocksAreLookedAtWithoutKeepingDescriptors() throws {
+        let home = try Home()
+        try FileManager.default.createDirectory(atPath: home.directory.file("thread-writer-locks"), withIntermediateDirectories: true)
+        for index in 0..<2_000 {
+            try home.directory.write("thread-writer-locks/\(index).lock", [])
+            try home.directory.write("thread-writer-locks/\(index).lock-shm", [])
+        }
+        let before = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count) ?? 0
+        var activity: CodexActivity?
+        let time = elapsed { activity = CodexHome(path: home.path).activity() }
+        let after = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count) ?? 0
+        #expect(activity == nil)
+        #expect(after - before < 100, "\(after - before) descriptors left open")
+        #expect(time < .seconds(15), "\(time)")
+    }
+
     // MARK: - thread_history_1.sqlite
 
     func projectionFinding(_ sql: String) throws -> CodexThreadFinding {
