@@ -578,6 +578,50 @@ import Testing
         #expect(time < .seconds(30), "\(time)")
     }
 
+    /// A FIFO where a database's `-shm` or a writer lock's sibling would be: telling whether codex runs must not open
+    /// it and wait for a writer. A thread opens each FIFO for writing after 3 s, so a check that blocks comes back
+    /// late rather than never.
+    @Test(.tags(.store), arguments: ["state_5.sqlite-shm", "thread_history_1.sqlite-shm", "thread-writer-locks/a.lock-shm",
+                                     "thread-writer-locks/a.lock-wal", "thread-writer-locks/a.lock"])
+    func aFIFOBesideADatabaseOrALockIsNoWait(fifo name: String) throws {
+        let home = try Home()
+        try home.rollout(Self.text(Self.lines))
+        try home.index(rolloutPath: home.directory.file(Self.dated + Self.rolloutName))
+        try home.history(Home.historySchema)
+        try FileManager.default.createDirectory(atPath: home.directory.file("thread-writer-locks"), withIntermediateDirectories: true)
+        if name != "thread-writer-locks/a.lock" { try home.directory.write("thread-writer-locks/a.lock", []) }
+        let fifo = home.directory.file(name)
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let unblock = Thread {
+            Thread.sleep(forTimeInterval: 3)
+            let descriptor = open(fifo, O_WRONLY | O_NONBLOCK)
+            if descriptor >= 0 { close(descriptor) }
+        }
+        unblock.start()
+        var activity: CodexActivity?
+        let time = elapsed { activity = CodexHome(path: home.path).activity() }
+        #expect(time < .seconds(2), "\(name): \(time)")
+        #expect(activity == nil, "\(name)")
+    }
+
+    /// Two thousand writer locks with `-shm` siblings: one look at /proc for them all (one each took 20 s and more),
+    /// no descriptor kept.
+    @Test(.tags(.store)) func manyWriterLocksAreLookedAtWithoutKeepingDescriptors() throws {
+        let home = try Home()
+        try FileManager.default.createDirectory(atPath: home.directory.file("thread-writer-locks"), withIntermediateDirectories: true)
+        for index in 0..<2_000 {
+            try home.directory.write("thread-writer-locks/\(index).lock", [])
+            try home.directory.write("thread-writer-locks/\(index).lock-shm", [])
+        }
+        let before = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count) ?? 0
+        var activity: CodexActivity?
+        let time = elapsed { activity = CodexHome(path: home.path).activity() }
+        let after = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd").count) ?? 0
+        #expect(activity == nil)
+        #expect(after - before < 100, "\(after - before) descriptors left open")
+        #expect(time < .seconds(15), "\(time)")
+    }
+
     // MARK: - thread_history_1.sqlite
 
     func projectionFinding(_ sql: String) throws -> CodexThreadFinding {
@@ -659,6 +703,79 @@ import Testing
             CREATE TABLE thread_history_projection_state (thread_id);
             """)
         #expect(auditError(home) != nil)
+    }
+
+    // MARK: - mutations
+
+    /// A small deterministic generator (SplitMix64), so that a failing mutation can be made again.
+    struct SplitMix: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    /// Thousands of whole rollouts damaged at random, byte by byte and token by token: each is read, its defects name
+    /// the file, and the read keeps its own facts straight (turns within the lines, offsets within the bytes).
+    @Test(.tags(.unit)) func randomlyDamagedRolloutsAreReadWithoutATrap() throws {
+        let directory = TemporaryDirectory("codex-mutations")
+        let path = directory.file(Self.rolloutName)
+        let original = Self.text(Self.lines)
+        let tokens: [[UInt8]] = ["\\", "\"", "\\u", "\\ud800", "\\udc00", "[", "]", "{", "}", ",", ":", "NaN", "-Infinity", "1e999",
+                                 "-", "0", "\n", "\r\n", "\u{0}", "\u{FF}", "é", "\"ordinal\": -1", "\"type\": \"event_msg\"",
+                                 "{\"type\": \"task_complete\"}", "{\"type\": \"task_started\"}"].map { Array($0.utf8) } + [[0xFF], [0xC3], [0x80]]
+        var random = SplitMix(state: 0x5EED)
+        for round in 0..<3_000 {
+            var bytes = original
+            for _ in 0..<Int.random(in: 1...8, using: &random) {
+                let at = Int.random(in: 0...bytes.count, using: &random)
+                switch Int.random(in: 0..<4, using: &random) {
+                case 0: bytes.insert(contentsOf: tokens.randomElement(using: &random)!, at: at)
+                case 1: if at < bytes.count { bytes.remove(at: at) }
+                case 2: if at < bytes.count { bytes[at] = UInt8.random(in: 0...255, using: &random) }
+                default: bytes = Array(bytes.prefix(at))
+                }
+            }
+            try Data(bytes).write(to: URL(fileURLWithPath: path))
+            let rollout = RolloutReader(path: path).read()
+            #expect(rollout.byteSize == bytes.count, "round \(round)")
+            #expect(rollout.defects.allSatisfy { $0.path == path }, "round \(round)")
+            #expect(rollout.wholeLinesEnd <= bytes.count && rollout.lineCount <= bytes.count, "round \(round)")
+            #expect(rollout.turns.allSatisfy { $0.startByteOffset < bytes.count && ($0.endOrdinal ?? Int.max) > $0.startOrdinal },
+                    "round \(round)")
+            _ = rollout.defects.map(\.sentence)
+        }
+    }
+
+    /// An index and a projection damaged at random bytes: each read returns rows or an error naming the database.
+    @Test(.tags(.store)) func randomlyDamagedDatabasesAreReadOrRefused() throws {
+        let home = try Home()
+        let path = try home.rollout(Self.text(Self.lines))
+        try home.index(rolloutPath: path, extra: (0..<200).map {
+            "INSERT INTO threads (id, rollout_path) VALUES ('t\($0)', '\(path)\($0)');"
+        }.joined(separator: "\n"))
+        try home.history(Home.historySchema + wholeProjection + cursorRow("2053", "10"))
+        let databases = [home.directory.file(CodexHome.stateDatabaseName), home.directory.file(CodexHome.historyDatabaseName)]
+        let originals = try databases.map { try #require(FileManager.default.contents(atPath: $0)) }
+        var random = SplitMix(state: 0xDB)
+        for round in 0..<300 {
+            for (database, original) in zip(databases, originals) {
+                var bytes = Array(original)
+                for _ in 0..<Int.random(in: 1...20, using: &random) {
+                    bytes[Int.random(in: 0..<bytes.count, using: &random)] = UInt8.random(in: 0...255, using: &random)
+                }
+                try Data(bytes).write(to: URL(fileURLWithPath: database))
+            }
+            do {
+                _ = try home.audit()
+            } catch let error as FsckError {
+                #expect(databases.contains { "\(error)".contains($0) }, "round \(round): \(error)")
+            }
+        }
     }
 
     /// The process's peak resident memory (`VmHWM`), in bytes.

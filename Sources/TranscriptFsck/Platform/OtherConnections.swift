@@ -40,7 +40,30 @@ enum OtherConnections {
     /// Looks for another process with `databasePath` (or its journal files) open or locked. `holdingLock`: this process
     /// holds a lock on one of them now (a write transaction), which `/proc/locks` must then show, or it shows too little.
     static func look(databasePath: String, holdingLock: Bool) -> Sighting {
-        let files = [databasePath, databasePath + "-wal", databasePath + "-shm", databasePath + "-journal"].compactMap(POSIX.fileIdentity)
+        look([databasePath, databasePath + "-wal", databasePath + "-shm", databasePath + "-journal"],
+             sharedMemory: databasePath + "-shm", holdingLock: holdingLock)
+    }
+
+    /// The first of `paths` that another process has open or locked, each a file alone (a lock file: an `flock`
+    /// shows in `/proc/locks` as a POSIX lock does, and no journal beside it is looked for); the first that is there
+    /// when that cannot be told. One pass over `/proc` for them all: ten thousand lock files cost no more than one.
+    static func firstPresent(amongFiles paths: [String]) -> String? {
+        let identities = paths.map { ($0, POSIX.fileIdentity($0)) }.compactMap { path, file in file.map { (path, $0) } }
+        guard let first = identities.first else { return nil }
+        guard ProcFile.isReadable("/proc/locks"), ProcFile.isReadable("/proc/self/fd") else { return first.0 }
+        let wanted = Set(identities.map(\.1))
+        let me = Int(getpid())
+        var seen: Set<FileIdentity> = []
+        _ = ProcFile.firstLine(in: "/proc/locks") { line -> Bool? in
+            if let lock = Lock(line), lock.pid != me, wanted.contains(lock.file) { seen.insert(lock.file) }
+            return nil
+        }
+        seen.formUnion(ProcFile.openByOtherProcesses(wanted, except: me))
+        return identities.first { seen.contains($0.1) }?.0
+    }
+
+    private static func look(_ paths: [String], sharedMemory: String?, holdingLock: Bool) -> Sighting {
+        let files = paths.compactMap(POSIX.fileIdentity)
         guard !files.isEmpty else { return .notSeen }
         guard ProcFile.isReadable("/proc/locks"), ProcFile.isReadable("/proc/self/fd") else { return .cannotTell }
         let me = Int(getpid())
@@ -53,7 +76,7 @@ enum OtherConnections {
             }
             return true
         } ?? false
-        if locked || ProcFile.anotherProcessHasOpen(files, except: me) || deadManSwitchHeldElsewhere(databasePath + "-shm") { return .seen }
+        if locked || ProcFile.anotherProcessHasOpen(files, except: me) || sharedMemory.map(deadManSwitchHeldElsewhere) == true { return .seen }
         if holdingLock && !ownLockListed { return .cannotTell }
         return .notSeen
     }
@@ -66,11 +89,12 @@ enum OtherConnections {
     /// True when a process other than this one holds a lock on the `-shm`'s dead man switch, as the kernel tells
     /// `F_GETLK` (a lock this process holds never conflicts with its own probe).
     static func deadManSwitchHeldElsewhere(_ shm: String) -> Bool {
-        guard let file = POSIX.fileIdentity(shm) else { return false }
+        // Only a file is opened: a FIFO there would wait for a writer at the open (SQLite makes the -shm a file).
+        guard let file = POSIX.fileIdentity(shm), (try? FileStatus(linkAt: shm))?.isRegularFile == true else { return false }
         let descriptor = probes.withLock { probes -> Int32 in
             // A -shm made anew since is another file; the old descriptor stays open (closing it would drop locks).
             if let probe = probes[shm], probe.file == file { return probe.descriptor }
-            let opened = open(shm, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+            let opened = open(shm, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
             if opened >= 0 { probes[shm] = (opened, file) }
             return opened
         }
@@ -96,6 +120,12 @@ enum OtherConnections {
             guard let pid = Int(fields[4]), place.count == 3, let major = UInt64(place[0], radix: 16),
                   let minor = UInt64(place[1], radix: 16), let inode = UInt64(place[2]), let start = Int(fields[6]) else { return nil }
             (self.pid, self.major, self.minor, self.inode, self.start, self.end) = (pid, major, minor, inode, start, Int(fields[7]))
+        }
+
+        /// The file locked, its device packed into `st_dev` as glibc's `makedev` packs major and minor.
+        var file: FileIdentity {
+            FileIdentity(device: (major & 0xfffff000) << 32 | (major & 0xfff) << 8 | (minor & 0xffffff00) << 12 | minor & 0xff,
+                         inode: inode)
         }
 
         /// True when this lock is on `file` (the kernel prints the device as major:minor, glibc packs it into `st_dev`).

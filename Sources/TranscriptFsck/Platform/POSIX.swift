@@ -127,7 +127,7 @@ enum POSIX {
 }
 
 /// One file, whatever its names: a path that names another identity later names another file.
-struct FileIdentity: Equatable, Sendable {
+struct FileIdentity: Hashable, Sendable {
     let device: UInt64
     let inode: UInt64
 }

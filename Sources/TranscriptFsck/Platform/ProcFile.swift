@@ -24,6 +24,19 @@ enum ProcFile {
 
     /// True when a process other than `me` has one of `files` open, by `/proc/PID/fd`. A process whose descriptors
     /// cannot be read (another user's) is passed over.
+    /// Which of `files` a process other than `me` has open, in one pass over `/proc/PID/fd`.
+    static func openByOtherProcesses(_ files: Set<FileIdentity>, except me: Int) -> Set<FileIdentity> {
+        var open: Set<FileIdentity> = []
+        for name in ((try? POSIX.entryNames(in: "/proc")) ?? []) {
+            guard let pid = Int(name), pid != me else { continue }
+            let directory = "/proc/\(name)/fd"
+            for number in ((try? POSIX.entryNames(in: directory)) ?? []) {
+                if let file = POSIX.fileIdentity("\(directory)/\(number)"), files.contains(file) { open.insert(file) }
+            }
+        }
+        return open
+    }
+
     static func anotherProcessHasOpen(_ files: [FileIdentity], except me: Int) -> Bool {
         for name in ((try? POSIX.entryNames(in: "/proc")) ?? []) {
             guard let pid = Int(name), pid != me else { continue }

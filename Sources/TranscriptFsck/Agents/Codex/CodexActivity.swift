@@ -19,10 +19,9 @@ extension CodexHome {
             if OtherConnections.present(databasePath: database) { return .databaseOpen(path: database) }
         }
         let locks = path + "/" + Self.writerLocksName
-        for name in ((try? POSIX.entryNames(in: locks)) ?? []).sorted() where name.hasSuffix(".lock") {
-            let lock = locks + "/" + name
-            if OtherConnections.present(databasePath: lock) { return .threadBeingWritten(lockPath: lock) }
-        }
-        return nil
+        // Each lock file alone, all in one look: a lock is no database, and what lies beside it (a `-shm` made a
+        // FIFO) is not opened.
+        let names = ((try? POSIX.entryNames(in: locks)) ?? []).sorted().filter { $0.hasSuffix(".lock") }
+        return OtherConnections.firstPresent(amongFiles: names.map { locks + "/" + $0 }).map { .threadBeingWritten(lockPath: $0) }
     }
 }

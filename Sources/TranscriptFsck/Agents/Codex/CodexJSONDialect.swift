@@ -56,7 +56,7 @@ enum CodexJSONDialect {
                         index += 1
                         continue
                     }
-                    if bytes[index + 1] == UInt8(ascii: "u"), let unit = codeUnit(in: bytes, at: index + 2), (0xD800...0xDFFF).contains(unit) {
+                    if index + 1 < count, bytes[index + 1] == UInt8(ascii: "u"), let unit = codeUnit(in: bytes, at: index + 2), (0xD800...0xDFFF).contains(unit) {
                         let low = index + 7 < count && bytes[index + 6] == UInt8(ascii: "\\") && bytes[index + 7] == UInt8(ascii: "u")
                             ? codeUnit(in: bytes, at: index + 8) : nil
                         guard unit < 0xDC00, let low, (0xDC00...0xDFFF).contains(low) else { return (index, .loneSurrogate) }
