@@ -61,12 +61,12 @@ package struct ConversationGenerator: Sendable {
 }
 
 /// A small, fast, seedable generator (Steele, Lea and Flood's SplitMix64).
-struct SplitMix64: Sendable {
+package struct SplitMix64: RandomNumberGenerator, Sendable {
     private var state: UInt64
 
-    init(seed: UInt64) { state = seed }
+    package init(seed: UInt64) { state = seed }
 
-    mutating func next() -> UInt64 {
+    package mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -74,5 +74,5 @@ struct SplitMix64: Sendable {
         return z ^ (z >> 31)
     }
 
-    mutating func next(upTo bound: Int) -> Int { Int(next() % UInt64(bound)) }
+    package mutating func next(upTo bound: Int) -> Int { Int(next() % UInt64(bound)) }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import StoreFixtures
 import Testing
 @testable import TranscriptFsck
 
@@ -360,12 +361,7 @@ import Testing
         let directory = TemporaryDirectory("codex-fifo")
         let fifo = directory.file(Self.rolloutName)
         #expect(mkfifo(fifo, 0o600) == 0)
-        let unblock = Thread {
-            Thread.sleep(forTimeInterval: 3)
-            let descriptor = open(fifo, O_WRONLY | O_NONBLOCK)
-            if descriptor >= 0 { close(descriptor) }
-        }
-        unblock.start()
+        Self.openForWriting(fifo, after: 3)
         var rollout: Rollout?
         let time = elapsed { rollout = RolloutReader(path: fifo).read() }
         #expect(time < .seconds(2), "the read waited \(time) for a writer")
@@ -592,12 +588,7 @@ import Testing
         if name != "thread-writer-locks/a.lock" { try home.directory.write("thread-writer-locks/a.lock", []) }
         let fifo = home.directory.file(name)
         #expect(mkfifo(fifo, 0o600) == 0)
-        let unblock = Thread {
-            Thread.sleep(forTimeInterval: 3)
-            let descriptor = open(fifo, O_WRONLY | O_NONBLOCK)
-            if descriptor >= 0 { close(descriptor) }
-        }
-        unblock.start()
+        Self.openForWriting(fifo, after: 3)
         var activity: CodexActivity?
         let time = elapsed { activity = CodexHome(path: home.path).activity() }
         #expect(time < .seconds(2), "\(name): \(time)")
@@ -705,19 +696,17 @@ import Testing
         #expect(auditError(home) != nil)
     }
 
-    // MARK: - mutations
-
-    /// A small deterministic generator (SplitMix64), so that a failing mutation can be made again.
-    struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
+    /// Opens `fifo` for writing from another thread after `seconds`, so that a reader that blocks on it comes back
+    /// late rather than never.
+    static func openForWriting(_ fifo: String, after seconds: Double) {
+        Thread {
+            Thread.sleep(forTimeInterval: seconds)
+            let descriptor = open(fifo, O_WRONLY | O_NONBLOCK)
+            if descriptor >= 0 { close(descriptor) }
+        }.start()
     }
+
+    // MARK: - mutations
 
     /// Thousands of whole rollouts damaged at random, byte by byte and token by token: each is read, its defects name
     /// the file, and the read keeps its own facts straight (turns within the lines, offsets within the bytes).
@@ -728,7 +717,7 @@ import Testing
         let tokens: [[UInt8]] = ["\\", "\"", "\\u", "\\ud800", "\\udc00", "[", "]", "{", "}", ",", ":", "NaN", "-Infinity", "1e999",
                                  "-", "0", "\n", "\r\n", "\u{0}", "\u{FF}", "é", "\"ordinal\": -1", "\"type\": \"event_msg\"",
                                  "{\"type\": \"task_complete\"}", "{\"type\": \"task_started\"}"].map { Array($0.utf8) } + [[0xFF], [0xC3], [0x80]]
-        var random = SplitMix(state: 0x5EED)
+        var random = SplitMix64(seed: 0x5EED)
         for round in 0..<3_000 {
             var bytes = original
             for _ in 0..<Int.random(in: 1...8, using: &random) {
@@ -761,7 +750,7 @@ import Testing
         try home.history(Home.historySchema + wholeProjection + cursorRow("2053", "10"))
         let databases = [home.directory.file(CodexHome.stateDatabaseName), home.directory.file(CodexHome.historyDatabaseName)]
         let originals = try databases.map { try #require(FileManager.default.contents(atPath: $0)) }
-        var random = SplitMix(state: 0xDB)
+        var random = SplitMix64(seed: 0xDB)
         for round in 0..<300 {
             for (database, original) in zip(databases, originals) {
                 var bytes = Array(original)
