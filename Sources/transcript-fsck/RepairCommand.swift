@@ -70,6 +70,9 @@ struct RepairCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Every agent that uses the store is stopped: rows may get new ids where this machine's /proc cannot show it (a container).")
     var agentStopped = false
 
+    @Flag(name: .long, help: "Codex: also remove the index rows of threads whose rollout is gone from the home (a backup is made first).")
+    var removeStale = false
+
     @Option(name: .long, help: ArgumentHelp("How long to wait for a locked database before giving up a session, 0 to 86400.", valueName: "seconds"))
     var busyTimeout: Double = 30
 
@@ -85,6 +88,7 @@ struct RepairCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if let codexHome = try store.codexHome() { return try runCodex(codexHome) }
         let options = StoreRepairer.Options(dryRun: dryRun, backupPath: backup, makeBackup: !noBackup,
                                             busyTimeout: .milliseconds(Int64(busyTimeout * 1000)),
                                             sessionIDs: only.sessions.map { SessionID($0) }, jobs: threads.jobs,
@@ -101,6 +105,16 @@ struct RepairCommand: AsyncParsableCommand {
         logger.debug("repair took \(report.duration): scan \(report.phases.scan), plan \(report.phases.plan), write \(report.phases.write)")
         try output.emit(report, protecting: location)
         Interruption.dieOfNotedSignal()
+        if report.needsAttention { throw ExitCode(1) }
+    }
+
+    /// A Codex home: its own planner and writers (Agents/Codex), the same flags, formats and exit statuses.
+    private func runCodex(_ home: String) throws {
+        let options = CodexRepairer.Options(dryRun: dryRun, backupDirectory: backup, makeBackup: !noBackup, removeStale: removeStale,
+                                            threadIDs: only.sessions, busyTimeout: .milliseconds(Int64(busyTimeout * 1000)))
+        let repairer = CodexRepairer(homePath: home, options: options)
+        let report = try repairer.repair()
+        try output.emit(report, protecting: repairer.ownStores)
         if report.needsAttention { throw ExitCode(1) }
     }
 
