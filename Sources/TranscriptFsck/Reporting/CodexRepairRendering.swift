@@ -144,6 +144,9 @@ extension CodexRefusal {
             "\(reason.sentence); codex projects the thread itself when it next writes a turn to it"
         case .noHistoryDatabase:
             "thread_history_1.sqlite is not there; codex creates it at its next start: start codex once, then run the repair again"
+        case .codexPredatesPagination:
+            "a paginated rollout (codex 0.163.0 or later wrote it) in a home whose index an older codex keeps (no history_mode column), "
+                + "which does not show such a thread; upgrade codex, start it once, then run the repair again"
         case .projectionRowDiffers(let table, let rowID):
             "codex's own \(table) row \(rowID) differs from what the rollout gives; nothing of this thread was written"
         case .changedSinceAudit:

@@ -18,6 +18,17 @@ struct CodexIndexWriter {
         return reset
     }
 
+    /// True when codex's next start will backfill: `backfill_state` holds no completed backfill.
+    func backfillIsPending() throws(FsckError) -> Bool {
+        do {
+            guard try connection.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'backfill_state'").singleInteger() == 1
+            else { return false }
+            return try connection.prepare("SELECT count(*) FROM backfill_state WHERE status = 'complete'").singleInteger() == 0
+        } catch {
+            throw FsckError(error, path: connection.path)
+        }
+    }
+
     /// Deletes the row of `threadID` when it still names `rolloutPath` and no file is there; false when it did not.
     /// Its `thread_dynamic_tools` rows go with it, as their foreign key's `ON DELETE CASCADE` says.
     func removeStaleRow(threadID: String, rolloutPath: String) throws(FsckError) -> Bool {

@@ -101,7 +101,7 @@ struct CodexProjectionWriter {
             && turn.rolloutByteOffset == derived.rolloutByteOffset
     }
 
-    private func turns(of threadID: String) throws(SQLiteError) -> [CodexProjectionRows.Turn] {
+    func turns(of threadID: String) throws(SQLiteError) -> [CodexProjectionRows.Turn] {
         let select = try connection.prepare("SELECT \(Self.turnColumns.dropFirst().joined(separator: ", ")) FROM thread_turns WHERE thread_id = ?1")
         try select.bind([.text(threadID)])
         var turns: [CodexProjectionRows.Turn] = []
@@ -116,7 +116,7 @@ struct CodexProjectionWriter {
         return turns
     }
 
-    private func items(of threadID: String) throws(SQLiteError) -> [CodexProjectionRows.Item] {
+    func items(of threadID: String) throws(SQLiteError) -> [CodexProjectionRows.Item] {
         let select = try connection.prepare("SELECT \(Self.itemColumns.dropFirst().joined(separator: ", ")) FROM thread_items WHERE thread_id = ?1")
         try select.bind([.text(threadID)])
         var items: [CodexProjectionRows.Item] = []
@@ -129,7 +129,7 @@ struct CodexProjectionWriter {
         return items
     }
 
-    private func cursor(of threadID: String) throws(SQLiteError) -> CodexProjection.Cursor? {
+    func cursor(of threadID: String) throws(SQLiteError) -> CodexProjection.Cursor? {
         let select = try connection.prepare("SELECT next_rollout_byte_offset, next_rollout_ordinal FROM thread_history_projection_state WHERE thread_id = ?1")
         try select.bind([.text(threadID)])
         guard try select.step() else { return nil }

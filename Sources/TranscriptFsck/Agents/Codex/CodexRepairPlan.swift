@@ -29,11 +29,11 @@ struct CodexRepairPlan: Sendable, Equatable {
         self.audit = audit
         let wanted = Set(options.threadIDs)
         for finding in audit.findings where wanted.isEmpty || wanted.contains(finding.threadID) {
-            threads.append(Self.plan(finding, home: audit.home, options: options))
+            threads.append(Self.plan(finding, home: audit.home, indexPredatesPagination: audit.indexPredatesPagination, options: options))
         }
     }
 
-    private static func plan(_ finding: CodexThreadFinding, home: CodexHome, options: Options) -> CodexThreadRepair {
+    private static func plan(_ finding: CodexThreadFinding, home: CodexHome, indexPredatesPagination: Bool, options: Options) -> CodexThreadRepair {
         var repair = CodexThreadRepair(threadID: finding.threadID, rolloutPath: finding.rolloutPath, status: finding.status)
         var projection = false
         for problem in finding.problems {
@@ -58,6 +58,7 @@ struct CodexRepairPlan: Sendable, Equatable {
             }
         }
         guard projection, let path = finding.rolloutPath else { return repair }
+        if indexPredatesPagination { return repair.refused(.codexPredatesPagination) }
         guard home.hasHistoryDatabase else { return repair.deferred(.noHistoryDatabase) }
         switch CodexProjector.project(rolloutAt: path) {
         case .success(let rows): repair.actions.append(.project(rows))
@@ -116,6 +117,8 @@ enum CodexRefusal: Sendable, Equatable {
     case cannotProject(CodexProjector.CannotProject)
     /// The projection database is not there yet: codex creates it at its next start.
     case noHistoryDatabase
+    /// A paginated rollout in a home whose codex predates paginated history, which does not show it.
+    case codexPredatesPagination
     /// Found at the write: codex's own projection rows differ from what the rollout gives, in `table`.
     case projectionRowDiffers(table: String, rowID: String)
     /// Found at the write: the projection moved since the audit (codex wrote a turn meanwhile).

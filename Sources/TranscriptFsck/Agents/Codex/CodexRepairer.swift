@@ -58,6 +58,18 @@ public struct CodexRepairer: Sendable {
         let mode: SQLiteConnection.Mode = dryRun ? .readOnly : .readWrite
         let index = writesIndex ? try StoreDatabase.open(path: home.stateDatabase, mode: mode, busyTimeoutMilliseconds: timeoutMilliseconds) : nil
         let history = writesProjection ? try StoreDatabase.open(path: home.historyDatabase, mode: mode, busyTimeoutMilliseconds: timeoutMilliseconds) : nil
+        // Handed to codex already (a run before this one, codex not started since): nothing of that is written again.
+        var resetNeeded = false
+        if plan.handsToCodexStart, let index { resetNeeded = try !CodexIndexWriter(connection: index).backfillIsPending() }
+        let writesOtherwise = plan.threads.contains { $0.actions.contains { $0 != .handToCodexStart } }
+        if !resetNeeded && !writesOtherwise {
+            for (place, thread) in plan.threads.enumerated() where thread.refusal == nil {
+                report.outcomes[place] = CodexRepairReport.Outcome(handedToCodexStart: true)
+            }
+            report.backfillReset = false
+            report.duration = clock.now - started
+            return report
+        }
         if options.makeBackup, !dryRun {
             for connection in [index, history].compactMap({ $0 }) {
                 let backup = StoreBackup(database: connection.path, given: options.backupDirectory, namePrefix: "", busyTimeout: options.busyTimeout)
@@ -69,7 +81,7 @@ public struct CodexRepairer: Sendable {
         for (place, thread) in plan.threads.enumerated() {
             report.outcomes[place] = try write(thread, index: index, history: history)
         }
-        if plan.handsToCodexStart, let index, !dryRun {
+        if resetNeeded, let index, !dryRun {
             report.backfillReset = try CodexIndexWriter(connection: index).resetBackfill()
         }
         report.duration = clock.now - started
