@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import TranscriptFsck
+import StoreFixtures
 
 /// Repairing a Codex home. The projection rows the repair derives are compared, column for column, with the rows the
 /// released codex 0.163.0 wrote for the same rollouts; each damage of Docs/CODEX-FORMAT.md's table is repaired in a
@@ -291,5 +292,50 @@ import Testing
         #expect(report.needsAttention)
         #expect(try Self.dump(history, "thread_items", orderBy: "thread_id, rollout_ordinal") == before)
         #expect(try Self.projection(in: home, of: [thread])[thread]?.cursor.ordinal ?? 0 < 25)
+    }
+
+    // MARK: - the command
+
+    @Test func aRolloutThatCannotBeReadIsRefusedWithItsReasonAndNothingIsWritten() throws {
+        let directory = TemporaryDirectory("codex-home")
+        try FileManager.default.createDirectory(atPath: directory.file("sessions/2026/12/03"), withIntermediateDirectories: true)
+        let rollout = "sessions/2026/12/03/rollout-2026-12-03T08-00-00-01a23b37-8e1d-74b1-b8b8-9070f24333af.jsonl"
+        try directory.write(rollout, text: "{}\n")
+        let dryRun = try CommandRunner.fsck(["repair", "--home", directory.path, "--dry-run"])
+        #expect(dryRun.status == 1, "\(dryRun.standardError)")
+        #expect(dryRun.standardOutput.contains("01a23b37-8e1d-74b1-b8b8-9070f24333af  corrupt  refused: the rollout cannot be read whole"),
+                "\(dryRun.standardOutput)")
+        let json = try CommandRunner.fsck(["repair", "--home", directory.path, "--format", "json"])
+        #expect(json.status == 1)
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(json.standardOutput.utf8)) as? [String: Any])
+        let summary = try #require(document["summary"] as? [String: Any])
+        #expect(summary["agent"] as? String == "codex")
+        #expect(summary["refused"] as? Int == 1)
+        #expect(summary["backups"] as? [String] == [])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["sessions"])
+        let notADirectory = try CommandRunner.fsck(["repair", "--home", directory.path, "--backup", directory.file(rollout)])
+        #expect(notADirectory.status == 2)
+        #expect(notADirectory.standardError.contains("--backup names no directory"), "\(notADirectory.standardError)")
+    }
+
+    @Test(.tags(.interop), .enabled(if: CodexHomes.areCached, CodexHomes.skipReason))
+    func theCommandRepairsInEveryFormatAndSaysWhatCodexDoesNext() throws {
+        let made = try Self.made("0.163.0", "b")
+        let directory = TemporaryDirectory("codex-command")
+        let home = try Self.copy(try #require(made.home), into: directory)
+        let backups = directory.file("backups")
+        try FileManager.default.createDirectory(atPath: backups, withIntermediateDirectories: false)
+        let junit = try CommandRunner.fsck(["repair", "--home", home, "--dry-run", "--format", "junit", "--output", directory.file("plan.xml")])
+        #expect(junit.status == 1)
+        let validation = try CommandRunner.shell("xmllint --noout --schema '\(FixtureSchema.fixturesDirectory)/junit.xsd' '\(directory.file("plan.xml"))'")
+        #expect(validation.status == 0, "\(validation.standardError)")
+        let repair = try CommandRunner.fsck(["repair", "--home", home, "--backup", backups])
+        #expect(repair.status == 0, "\(repair.standardError)")
+        #expect(repair.standardOutput.contains("projected 1 turn and 2 items"), "\(repair.standardOutput)")
+        #expect(repair.standardOutput.contains("next: start codex once"), "\(repair.standardOutput)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: backups).count == 2)
+        let again = try CommandRunner.fsck(["repair", "--home", home, "--format", "jsonl"])
+        #expect(again.status == 0)
+        #expect(again.standardOutput.contains(#""verdict":"handed_to_codex""#), "\(again.standardOutput)")
     }
 }
