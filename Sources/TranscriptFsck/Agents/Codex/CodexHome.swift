@@ -76,7 +76,7 @@ public struct CodexHome: Sendable, Equatable {
 
     /// Every rollout file under `sessions/` and `archived_sessions/`, in path order, found as the transcript discovery
     /// finds transcripts (symbolic links not followed, names that are not UTF-8 not read and named in `unread`).
-    /// Compressed rollouts (`.jsonl.zst`) are not found: codex was not seen to write one (CODEX-FORMAT.md, section 11).
+    /// Compressed rollouts (`.jsonl.zst`) are not found: codex was not seen to write one (CODEX-FORMAT.md, section 12).
     func discoverRollouts() throws(FsckError) -> RolloutDiscovery {
         let roots = [(sessions, RolloutFile.Place.sessions), (archivedSessions, .archivedSessions)].filter { POSIX.isDirectory($0.0) }
         var found = RolloutDiscovery()
