@@ -44,6 +44,14 @@ struct RepairCommand: AsyncParsableCommand {
         at once, and SQLite rolls back the session in flight. Interrupted before the write, it says that \
         nothing was written. Either way every session is whole or as it was: run the repair again.
 
+        A Codex CLI home (recognised by its layout; CODEX_HOME when HERMES_HOME is unset) is repaired with codex \
+        stopped (refused, exit 2, while it has the home's databases or a thread's writer lock): a thread missing from \
+        the index, or listed under another path or archive flag, is rebuilt by codex's own next start (the repair \
+        resets its backfill, which re-reads every rollout; start codex once afterwards); a paginated thread's \
+        projection gets the rows it lacks, as codex's writer would write them, and rows codex wrote are never \
+        changed; a row whose rollout is gone is removed only with --remove-stale. --backup names a directory there \
+        (one backup per database written); --session names threads.
+
         Exit status: 0 every session is consistent (a dry run: nothing to write); 1 some session was refused \
         or deferred (a dry run: also when there is something to write, as git diff --exit-code); 2 the repair \
         could not run (of several stores: some store could not be repaired); 129 interrupted by SIGHUP, \
