@@ -97,31 +97,28 @@ extension CodexRepairReport: FormattedReport {
         threadObjects.map { $0.rendered() + "\n" }.joined() + JSONValue.object([("summary", .object(summaryMembers))]).rendered() + "\n"
     }
 
-    public func renderedMarkdown() -> String {
-        var lines = ["# transcript-fsck repair: Codex home \(plan.audit.home.path.escapingControlCharacters)", "",
-                     "| thread | found | verdict | detail |", "|---|---|---|---|"]
-        for place in plan.threads.indices {
-            let thread = plan.threads[place]
-            lines.append("| `\(thread.threadID)` | \(thread.status.rawValue) | \(verdict(at: place).rawValue) | "
-                         + sentence(at: place).escapingControlCharacters.replacingOccurrences(of: "|", with: "\\|") + " |")
+    /// Each thread as a test case, failing where it was refused or waits.
+    private var cases: [SessionCase] {
+        plan.threads.indices.map { place in
+            SessionCase(id: plan.threads[place].threadID,
+                        failure: refusal(at: place) == nil ? nil : (kind: verdict(at: place).rawValue, message: sentence(at: place)))
         }
-        if let nextStep { lines += ["", nextStep] }
-        return lines.joined(separator: "\n") + "\n"
+    }
+
+    public func renderedMarkdown() -> String {
+        var text = Markdown.report(title: "# transcript-fsck repair: Codex home \(plan.audit.home.path.escapingControlCharacters)",
+                                   summary: summaryMembers, cases: cases, allConsistent: "Every thread is consistent or repaired.",
+                                   heading: "## Threads that need attention", idColumn: "thread")
+        if let nextStep { text += "\n" + nextStep + "\n" }
+        return text
     }
 
     public func renderedJUnit() -> String {
         let seconds = String(secondsToTheMillisecond: duration.seconds)
-        let failing = plan.threads.indices.filter { refusal(at: $0) != nil }
-        var suite = ["  <testsuite name=\"\(XML.escaped("transcript-fsck repair \(plan.audit.home.path)"))\" tests=\"\(plan.threads.count)\" "
-                     + "failures=\"\(failing.count)\" errors=\"0\" skipped=\"0\" time=\"\(seconds)\">"]
-        for place in plan.threads.indices {
-            let open = "    <testcase classname=\"transcript-fsck.repair\" name=\"\(XML.escaped(plan.threads[place].threadID))\" time=\"0\""
-            guard refusal(at: place) != nil else { suite.append(open + "/>"); continue }
-            let message = XML.escaped(sentence(at: place))
-            suite += [open + ">", "      <failure type=\"\(verdict(at: place).rawValue)\" message=\"\(message)\">\(message)</failure>", "    </testcase>"]
-        }
-        suite.append("  </testsuite>")
-        return JUnit.document(tests: plan.threads.count, failures: failing.count, errors: 0, seconds: seconds, suites: [suite])
+        let cases = cases
+        return JUnit.document(tests: cases.count, failures: cases.filter { $0.failure != nil }.count, errors: 0, seconds: seconds,
+                              suites: [JUnit.suite(name: "transcript-fsck repair \(plan.audit.home.path)", command: command, cases: cases,
+                                                   seconds: seconds)])
     }
 }
 

@@ -70,43 +70,9 @@ extension SessionReport {
     }
 
     public func renderedMarkdown() -> String {
-        var lines = ["# transcript-fsck \(command): \(location.database.escapingControlCharacters)", ""]
-        lines.append("| | |")
-        lines.append("|---|---:|")
-        for (key, value) in summaryMembers { lines.append("| \(key) | \(value.rendered()) |") }
-        let failing = cases.compactMap { item in item.failure.map { (item.id, $0) } }
-        lines.append("")
-        if failing.isEmpty {
-            lines.append("Every session is consistent.")
-        } else {
-            lines.append("## Sessions that need attention")
-            lines.append("")
-            lines.append("| session | status | detail |")
-            lines.append("|---|---|---|")
-            for (id, failure) in failing {
-                lines.append("| \(Self.markdownCode(id)) | \(failure.kind) | \(Self.markdownCell(failure.message)) |")
-            }
-        }
-        return lines.joined(separator: "\n") + "\n"
-    }
-
-    /// Text for a table cell or a heading: control characters escaped, and `|` and `` ` `` escaped, never altered.
-    static func markdownCell(_ text: String) -> String {
-        text.escapingControlCharacters.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "`", with: "\\`")
-    }
-
-    /// An id as a code span in a table cell, exactly as it is: fenced by one backtick more than its longest run of
-    /// them, with a space inside the fence when it starts or ends with one (CommonMark strips that space again).
-    static func markdownCode(_ text: String) -> String {
-        let cell = text.escapingControlCharacters.replacingOccurrences(of: "|", with: "\\|")
-        var longest = 0, run = 0
-        for character in cell {
-            run = character == "`" ? run + 1 : 0
-            longest = max(longest, run)
-        }
-        let fence = String(repeating: "`", count: longest + 1)
-        let padded = cell.hasPrefix("`") || cell.hasSuffix("`") ? " \(cell) " : cell
-        return fence + padded + fence
+        Markdown.report(title: "# transcript-fsck \(command): \(location.database.escapingControlCharacters)", summary: summaryMembers,
+                        cases: cases, allConsistent: "Every session is consistent.", heading: "## Sessions that need attention",
+                        idColumn: "session")
     }
 
     public func renderedJUnit() -> String {
@@ -117,7 +83,59 @@ extension SessionReport {
 
     /// This report as one `<testsuite>`: a test case per session.
     func junitSuite(name: String) -> [String] {
-        let seconds = String(secondsToTheMillisecond: duration.seconds)
+        JUnit.suite(name: name, command: command, cases: cases, seconds: String(secondsToTheMillisecond: duration.seconds))
+    }
+}
+
+/// The Markdown report: a title, the summary's members as a table, and the cases that need attention.
+enum Markdown {
+    static func report(title: String, summary: [(String, JSONValue)], cases: [SessionCase], allConsistent: String, heading: String,
+                       idColumn: String) -> String {
+        var lines = [title, ""]
+        lines.append("| | |")
+        lines.append("|---|---:|")
+        for (key, value) in summary { lines.append("| \(key) | \(value.rendered()) |") }
+        let failing = cases.compactMap { item in item.failure.map { (item.id, $0) } }
+        lines.append("")
+        if failing.isEmpty {
+            lines.append(allConsistent)
+        } else {
+            lines.append(heading)
+            lines.append("")
+            lines.append("| \(idColumn) | status | detail |")
+            lines.append("|---|---|---|")
+            for (id, failure) in failing {
+                lines.append("| \(code(id)) | \(failure.kind) | \(cell(failure.message)) |")
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Text for a table cell or a heading: control characters escaped, and `|` and `` ` `` escaped, never altered.
+    static func cell(_ text: String) -> String {
+        text.escapingControlCharacters.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "`", with: "\\`")
+    }
+
+    /// An id as a code span in a table cell, exactly as it is: fenced by one backtick more than its longest run of
+    /// them, with a space inside the fence when it starts or ends with one (CommonMark strips that space again).
+    static func code(_ text: String) -> String {
+        let cell = text.escapingControlCharacters.replacingOccurrences(of: "|", with: "\\|")
+        var longest = 0, run = 0
+        for character in cell {
+            run = character == "`" ? run + 1 : 0
+            longest = max(longest, run)
+        }
+        let fence = String(repeating: "`", count: longest + 1)
+        let padded = cell.hasPrefix("`") || cell.hasSuffix("`") ? " \(cell) " : cell
+        return fence + padded + fence
+    }
+}
+
+/// The JUnit XML document around its suites.
+enum JUnit {
+    /// One `<testsuite>`: a test case per session (or thread), a failure where it needs attention.
+    static func suite(name: String, command: String, cases: [SessionCase], seconds: String) -> [String] {
+        let failures = cases.filter { $0.failure != nil }.count
         var lines = ["  <testsuite name=\"\(XML.escaped(name))\" tests=\"\(cases.count)\" failures=\"\(failures)\" errors=\"0\" skipped=\"0\" time=\"\(seconds)\">"]
         for item in cases {
             let open = "    <testcase classname=\"transcript-fsck.\(command)\" name=\"\(XML.escaped(item.id))\" time=\"0\""
@@ -132,10 +150,7 @@ extension SessionReport {
         lines.append("  </testsuite>")
         return lines
     }
-}
 
-/// The JUnit XML document around its suites.
-enum JUnit {
     static func document(tests: Int, failures: Int, errors: Int, seconds: String, suites: [[String]]) -> String {
         var lines = [#"<?xml version="1.0" encoding="UTF-8"?>"#,
                      "<testsuites name=\"transcript-fsck\" tests=\"\(tests)\" failures=\"\(failures)\" errors=\"\(errors)\" time=\"\(seconds)\">"]
