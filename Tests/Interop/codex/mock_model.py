@@ -164,7 +164,10 @@ class MockModel:
 def codex_config_args(base_url):
     """Points codex at the mock, and turns off what would reach past loopback: the plugin marketplace
     sync (both pinned versions run `git ls-remote https://github.com/openai/plugins...` at start-up with
-    plugins on), apps, and the update check."""
+    plugins on), apps, the update check, and the OTLP metrics export (both versions resolve ab.chatgpt.com,
+    https://ab.chatgpt.com/otlp/v1/metrics, at every CLI start unless analytics.enabled=false; under
+    `unshare -n` that lookup failed only after glibc's 2 x 2.5 s retries, which made every `exec`, `doctor`
+    and `migrate-rollouts` take 5 s)."""
     return ["-c", f"model_providers.mock.base_url={base_url}",
             "-c", "model_providers.mock.wire_api=responses",
             "-c", "model_providers.mock.env_key=MOCK_KEY",
@@ -174,7 +177,8 @@ def codex_config_args(base_url):
             "-c", "features.plugins=false",
             "-c", "features.remote_plugin=false",
             "-c", "features.apps=false",
-            "-c", "check_for_update_on_startup=false"]
+            "-c", "check_for_update_on_startup=false",
+            "-c", "analytics.enabled=false"]
 
 
 ISOLATED_ENV = "TRANSCRIPT_FSCK_CODEX_NETNS"
