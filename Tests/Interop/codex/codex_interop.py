@@ -23,7 +23,8 @@ independent and run in parallel:
 For each damage:
   1. `repair --home H --dry-run --format json` must write nothing (exit 0 or 1);
   2. `repair --home H --format json` (d: with --remove-stale) must exit 0; its JSON is recorded;
-  3. codex's next start: one app-server session listing the threads (thread/list, useStateDbOnly);
+  3. codex's next start: one app-server session that lists the threads (thread/list, useStateDbOnly) and opens
+     each one it lists (thread/read with turns), as a user's next session would; --next-start list only lists;
   4. `repair` again must exit 0 and write nothing; f2 only: this second run writes the projections (codex's start
      rebuilt the index and an empty history database), and a third run must write nothing.
   "Writes nothing" is judged by content: every table of state_5.sqlite and thread_history_1.sqlite, and every file
@@ -311,7 +312,8 @@ def judge(codex_bin, home, work, ids, expected, gone, reference, out, record, fa
             if isinstance(got, dict) or len(got) != len(want) + 1 or got[:len(want)] != want \
                     or got[-1]["user"] != [resumed[n]["prompt"]]:
                 fail(f"thread {n}: after the resumed turn thread/turns/list shows "
-                     + (json.dumps(got)[:200] if isinstance(got, dict) else f"{len(got)} turns {json.dumps(got)[-300:]}")
+                     + (json.dumps(got)[:200] if isinstance(got, dict) else
+                        f"{len(got)} turns {json.dumps(got)[-300:]}")
                      + f", not the {len(want)} earlier turns and the new one")
     timings["resume"] = round(time.time() - t, 2)
 
@@ -361,11 +363,22 @@ def run_damage(name, args, base, donor, reference, ids_base, has_history):
             if name == "baseline" and first["changed"]:
                 fail(f"repair of the undamaged home wrote {first['changed']}")
         record["timings"]["repair1"] = round(time.time() - start, 2)
-        # codex's next start: an app-server session listing the threads, as a user's next `codex` would
+        # codex's next start: an app-server session that lists the threads and opens each one it lists, as a
+        # user's next session would. Opening only what the index lists can heal no index damage (a thread missing
+        # from the list is not opened), and no reader writes a projection (Docs/CODEX-FORMAT.md section 10); but
+        # 0.163.0 makes thread_history_1.sqlite only at the first read of a thread's turns, so after f2 a start
+        # that merely lists leaves no history database for the second repair to write into.
         t = time.time()
         with app_server(args.codex, home) as s:
             record["nextStart"] = listing(s)
+            if args.next_start == "open":
+                for key in ("live", "archived"):
+                    for tid in record["nextStart"][key] if isinstance(record["nextStart"][key], dict) else []:
+                        s.call("thread/read", {"threadId": tid, "includeTurns": True})
         record["timings"]["nextStart"] = round(time.time() - t, 2)
+        if name == "f2" and has_history and not os.path.exists(os.path.join(home, "thread_history_1.sqlite")):
+            fail(f"no thread_history_1.sqlite after codex's start ({args.next_start}): nothing for a second repair "
+                 "to write the projections into")
         if not args.skip_repair:
             t = time.time()
             second = repair(args.fsck, home, extra, runs)
@@ -426,6 +439,9 @@ def main():
     parser.add_argument("--only", default=",".join(DAMAGES), help="damages, comma-separated: " + ",".join(DAMAGES))
     parser.add_argument("--skip-repair", action="store_true", help="no repair: the judge alone")
     parser.add_argument("--jobs", type=int, default=4, help="damages run at once (default 4)")
+    parser.add_argument("--next-start", choices=["open", "list"], default="open",
+                        help="codex's next start lists the threads and opens (reads the turns of) each one listed "
+                             "(default), or only lists them")
     args = parser.parse_args()
     only = [d for d in args.only.split(",") if d]
     unknown = [d for d in only if d not in DAMAGES]
@@ -455,6 +471,7 @@ def main():
                 or not all(t["agent"] for t in conv):
             setup.append(f"the undamaged thread {n} does not read back as made: {json.dumps(conv)[:300]}")
     result = {"codexVersion": base["version"], "fsck": args.fsck, "skipRepair": args.skip_repair,
+              "nextStart": args.next_start,
               "threads": {t["name"]: t["id"] for t in base["threads"]}, "reference": reference, "setup": setup,
               "timings": timings}
     if setup:
@@ -475,6 +492,7 @@ def main():
     with open(os.path.join(args.out, "result.json"), "w") as f:
         json.dump(result, f, indent=1)
     summary = {"codexVersion": result["codexVersion"], "skipRepair": args.skip_repair,
+               "nextStart": args.next_start,
                "verdicts": {n: r["verdict"] for n, r in result["damages"].items()},
                "failures": result["failures"], "timings": timings,
                "damageSeconds": {n: r["timings"].get("total") for n, r in result["damages"].items()},
