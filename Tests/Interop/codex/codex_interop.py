@@ -22,7 +22,8 @@ independent and run in parallel:
   g         the home moved (copied to a new path, the old one deleted)
 For each damage:
   1. `repair --home H --dry-run --format json` must write nothing (exit 0 or 1);
-  2. `repair --home H --format json` (d: with --remove-stale) must exit 0; its JSON is recorded;
+  2. `repair --home H --format json` (d: with --remove-stale) must exit 0; its JSON is recorded; d first runs it
+     without --remove-stale, which must exit 1 (the thread refused) and leave the threads table as it was;
   3. codex's next start: one app-server session that lists the threads (thread/list, useStateDbOnly) and opens
      each one it lists (thread/read with turns), as a user's next session would; --next-start list only lists;
   4. `repair` again must exit 0 and write nothing; f2 only: this second run writes the projections (codex's start
@@ -355,6 +356,14 @@ def run_damage(name, args, base, donor, reference, ids_base, has_history):
                 fail(f"repair --dry-run wrote {dry['changed']}")
             if dry["rc"] not in (0, 1):
                 fail(f"repair --dry-run exited {dry['rc']}: {said(dry['stderr'])}")
+            if name == "d":
+                # the stale row goes only with --remove-stale: without it the thread is refused and its row kept
+                kept = repair(args.fsck, home, [], runs)
+                if kept["rc"] != 1:
+                    fail(f"repair without --remove-stale exited {kept['rc']}, not 1 (a thread refused): "
+                         f"{said(kept['stderr'])}")
+                if "state_5.sqlite:threads" in kept["changed"]:
+                    fail("repair without --remove-stale changed the threads table")
             first = repair(args.fsck, home, extra, runs)
             if first["rc"] != 0:
                 fail(f"repair exited {first['rc']}: {said(first['stderr'])}")

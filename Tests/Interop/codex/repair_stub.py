@@ -126,7 +126,8 @@ def main():
                 if not args.dry_run:
                     con.execute("DELETE FROM threads WHERE id = ?", (tid,))
             else:
-                report["refused"].append({"thread": tid, "why": "its rollout is gone; --remove-stale removes its row"})
+                report["refused"].append({"thread": tid,
+                                          "why": "its rollout is gone; --remove-stale removes its row"})
         con.commit()
         con.close()
     if os.path.exists(history):
