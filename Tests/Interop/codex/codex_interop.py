@@ -51,7 +51,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
-from mock_model import MockModel, isolate_network  # noqa: E402
+from mock_model import MockModel, isolate_network, isolated  # noqa: E402
 from app_server import AppServer, quiet_args  # noqa: E402
 import damage  # noqa: E402
 import damaged_homes  # noqa: E402
@@ -206,20 +206,24 @@ def damage_home(name, base, donor, out):
 def judge(codex_bin, home, work, ids, expected, gone, reference, out, record, fail, timings):
     """Steps i to v of the module's docstring; every shortfall goes to fail()."""
     version_checks = record.setdefault("judge", {})
-    # i. doctor's parity check (0.163.0 has it; 0.133.0's doctor has no such check)
+    # i. doctor's parity check (0.163.0 has it; 0.133.0's doctor has no such check). doctor probes chatgpt.com,
+    # api.openai.com and api.github.com, so it runs only where the network namespace keeps it on loopback.
     t = time.time()
-    r = run_codex(codex_bin, home, ["doctor", "--json", *quiet_args()])
-    try:
-        parity = json.loads(r.stdout).get("checks", {}).get("state.rollout_db_parity")
-    except ValueError:
-        parity = {"notJson": r.stdout[-500:], "stderr": r.stderr[-500:]}
-    if parity is not None:
-        version_checks["doctorParity"] = {k: parity.get(k) for k in ("status", "summary", "details", "notJson")
-                                          if k in parity}
-        if parity.get("status") != "ok":
-            fail(f"codex doctor: state.rollout_db_parity is {parity.get('status')!r}: {parity.get('summary')}")
-    elif make_threads.has_subcommand(codex_bin, "migrate-rollouts"):
-        fail("codex doctor --json has no state.rollout_db_parity check")
+    if not isolated():
+        version_checks["doctorParity"] = {"notRun": "no loopback-only network namespace (unshare -n) here"}
+    else:
+        r = run_codex(codex_bin, home, ["doctor", "--json", *quiet_args()])
+        try:
+            parity = json.loads(r.stdout).get("checks", {}).get("state.rollout_db_parity")
+        except ValueError:
+            parity = {"notJson": r.stdout[-500:], "stderr": r.stderr[-500:]}
+        if parity is not None:
+            version_checks["doctorParity"] = {k: parity.get(k) for k in ("status", "summary", "details", "notJson")
+                                              if k in parity}
+            if parity.get("status") != "ok":
+                fail(f"codex doctor: state.rollout_db_parity is {parity.get('status')!r}: {parity.get('summary')}")
+        elif make_threads.has_subcommand(codex_bin, "migrate-rollouts"):
+            fail("codex doctor --json has no state.rollout_db_parity check")
     timings["doctor"] = round(time.time() - t, 2)
 
     # ii. migrate-rollouts --apply (0.163.0 only)
@@ -235,7 +239,12 @@ def judge(codex_bin, home, work, ids, expected, gone, reference, out, record, fa
         if r.returncode != 0:
             fail(f"codex migrate-rollouts --apply --json exited {r.returncode}: {said(r.stderr)}")
         timings["migrate"] = round(time.time() - t, 2)
+    judge_codex_views(codex_bin, home, work, ids, expected, gone, reference, out, record, fail, timings)
 
+
+def judge_codex_views(codex_bin, home, work, ids, expected, gone, reference, out, record, fail, timings):
+    """Steps iii to v."""
+    version_checks = record["judge"]
     # iii, iv. the lists and every thread's turns
     t = time.time()
     names = {tid: n for n, tid in ids.items()}
@@ -501,7 +510,7 @@ def main():
     with open(os.path.join(args.out, "result.json"), "w") as f:
         json.dump(result, f, indent=1)
     summary = {"codexVersion": result["codexVersion"], "skipRepair": args.skip_repair,
-               "nextStart": args.next_start,
+               "nextStart": args.next_start, "networkNamespace": isolated(),
                "verdicts": {n: r["verdict"] for n, r in result["damages"].items()},
                "failures": result["failures"], "timings": timings,
                "damageSeconds": {n: r["timings"].get("total") for n, r in result["damages"].items()},

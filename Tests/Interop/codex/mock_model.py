@@ -185,21 +185,28 @@ ISOLATED_ENV = "TRANSCRIPT_FSCK_CODEX_NETNS"
 
 
 def isolate_network():
-    """Re-runs this program in a network namespace of its own with only loopback up (unshare -n, as root),
-    so neither codex nor the mock can reach past 127.0.0.1 whatever codex tries. A no-op when already
-    isolated, or when unshare is missing or not allowed (then the -c overrides above are the only guard)."""
+    """Re-runs this program in a network namespace of its own with only loopback up, so neither codex nor the mock
+    can reach past 127.0.0.1 whatever codex tries: `unshare -n` as root, else `unshare -r -n` (a user namespace,
+    where the kernel lets users make them). A no-op when already isolated, or when unshare is missing or not
+    allowed (then the -c overrides above are the only guard, and isolated() says so)."""
     import shutil
     if os.environ.get(ISOLATED_ENV) or os.environ.get("TRANSCRIPT_FSCK_CODEX_NO_NETNS"):
         return
-    if os.geteuid() != 0 or not shutil.which("unshare") or not shutil.which("ip"):
+    if not shutil.which("unshare") or not shutil.which("ip"):
         return
     import subprocess
-    probe = subprocess.run(["unshare", "-n", "ip", "link", "set", "lo", "up"], capture_output=True)
+    flags = ["-n"] if os.geteuid() == 0 else ["-r", "-n"]
+    probe = subprocess.run(["unshare", *flags, "ip", "link", "set", "lo", "up"], capture_output=True)
     if probe.returncode != 0:
         return
     os.environ[ISOLATED_ENV] = "1"
-    os.execvp("unshare", ["unshare", "-n", "sh", "-c", 'ip link set lo up && exec "$@"', "sh",
+    os.execvp("unshare", ["unshare", *flags, "sh", "-c", 'ip link set lo up && exec "$@"', "sh",
                           sys.executable, *sys.argv])
+
+
+def isolated():
+    """Whether this program runs in the loopback-only network namespace isolate_network() makes."""
+    return bool(os.environ.get(ISOLATED_ENV))
 
 
 def main():

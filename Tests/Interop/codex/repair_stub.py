@@ -161,7 +161,8 @@ def main():
                                  t["root_turn_id"]))
                 for i in items:
                     con.execute("INSERT INTO thread_items (thread_id, turn_id, item_id, rollout_ordinal, "
-                                "created_at_ms, item_json, item_type, updated_at_ordinal, started_at_ms, completed_at_ms) "
+                                "created_at_ms, item_json, item_type, updated_at_ordinal, started_at_ms, "
+                                "completed_at_ms) "
                                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                                 (tid, i["turn_id"], i["item_id"], i["rollout_ordinal"], i["created_at_ms"],
                                  i["item_json"], i["item_type"], i["updated_at_ordinal"], i["started_at_ms"],
