@@ -29,7 +29,8 @@ For each damage:
   4. `repair` again must exit 0 and write nothing; f2 only: this second run writes the projections (codex's start
      rebuilt the index and an empty history database), and a third run must write nothing.
   "Writes nothing" is judged by content: every table of state_5.sqlite and thread_history_1.sqlite, and every file
-  under sessions/ and archived_sessions/, hashed before and after the run.
+  under sessions/ and archived_sessions/, hashed before and after the run, and no other file of the home added or
+  removed (a backup, say; SQLite's -wal, -shm and -journal files aside).
 Then the judge, through codex only:
   i    (0.163.0) `codex doctor --json`: state.rollout_db_parity is "ok" (doctor exits 1 offline: only that check counts)
   ii   (0.163.0) `codex migrate-rollouts --apply --json` exits 0
@@ -144,12 +145,16 @@ def content_of(home):
             out[name] = f"unreadable: {e}"
         finally:
             con.close()
-    for sub in ("sessions", "archived_sessions"):
-        for root, _, names in os.walk(os.path.join(home, sub)):
-            for n in names:
-                p = os.path.join(root, n)
+    for root, _, names in os.walk(home):
+        for n in names:
+            p = os.path.join(root, n)
+            rel = os.path.relpath(p, home)
+            if rel.startswith(("sessions/", "archived_sessions/")):
                 with open(p, "rb") as f:
-                    out[os.path.relpath(p, home)] = hashlib.sha256(f.read()).hexdigest()
+                    out[rel] = hashlib.sha256(f.read()).hexdigest()
+            elif not n.endswith(("-wal", "-shm", "-journal")):
+                # any other file a run adds or removes (a backup, a lock left behind); SQLite's own files come and go
+                out["file " + rel] = "present"
     return out
 
 
@@ -169,7 +174,13 @@ def repair(fsck, home, extra, log):
     try:
         run["json"] = json.loads(r.stdout)
     except ValueError:
-        run["notJson"] = r.stdout[-2000:]
+        try:  # JSON Lines will do too
+            run["json"] = [json.loads(line) for line in r.stdout.splitlines() if line.strip()] or None
+        except ValueError:
+            pass
+        if run.get("json") is None:
+            run.pop("json", None)
+            run["notJson"] = r.stdout[-2000:]
     log.append(run)
     return run
 
