@@ -485,8 +485,8 @@ def main():
     timings = {}
     with ThreadPoolExecutor(2) as pool:
         base_job = pool.submit(make_threads.make, args.codex, os.path.join(args.out, "base"))
-        donor_job = (pool.submit(make_threads.make, args.codex, os.path.join(args.out, "donor"), archive=False)
-                     if "b" in only else None)
+        donor_job = (pool.submit(make_threads.make, args.codex, os.path.join(args.out, "donor"), archive=False,
+                                 tag="from another home: ") if "b" in only else None)
         base, donor = base_job.result(), donor_job.result() if donor_job else None
     timings["makeHomes"] = round(time.time() - started, 2)
     t = time.time()
