@@ -3,6 +3,8 @@ public enum FsckError: Error, Sendable {
     case databaseNotFound(path: String)
     /// The home given is a Codex CLI home (`CodexHome.recognize`), which this version does not audit yet.
     case codexHome(path: String)
+    /// A codex process has the home's database open (`path`), or holds a thread's writer lock (`writingThread`).
+    case codexRunning(path: String, writingThread: Bool)
     case notADatabase(path: String, detail: String)
     /// The database file itself cannot be opened for reading by this user (its mode or owner), before SQLite is asked.
     case databaseUnreadable(path: String, errno: Int32)
@@ -60,6 +62,8 @@ public enum FsckError: Error, Sendable {
         case copy(message: String)
         /// Another connection held the database for all of `--busy-timeout`.
         case lockedThroughout(message: String, seconds: Int)
+        /// `--backup` names no directory, and a Codex home has two databases to back up.
+        case notADirectory
         case integrity(verdict: String)
         case name(errno: Int32)
     }

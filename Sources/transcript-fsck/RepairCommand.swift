@@ -44,6 +44,14 @@ struct RepairCommand: AsyncParsableCommand {
         at once, and SQLite rolls back the session in flight. Interrupted before the write, it says that \
         nothing was written. Either way every session is whole or as it was: run the repair again.
 
+        A Codex CLI home (recognised by its layout; CODEX_HOME when HERMES_HOME is unset) is repaired with codex \
+        stopped (refused, exit 2, while it has the home's databases or a thread's writer lock): a thread missing from \
+        the index, or listed under another path or archive flag, is rebuilt by codex's own next start (the repair \
+        resets its backfill, which re-reads every rollout; start codex once afterwards); a paginated thread's \
+        projection gets the rows it lacks, as codex's writer would write them, and rows codex wrote are never \
+        changed; a row whose rollout is gone is removed only with --remove-stale. --backup names a directory there \
+        (one backup per database written); --session names threads.
+
         Exit status: 0 every session is consistent (a dry run: nothing to write); 1 some session was refused \
         or deferred (a dry run: also when there is something to write, as git diff --exit-code); 2 the repair \
         could not run (of several stores: some store could not be repaired); 129 interrupted by SIGHUP, \
@@ -70,6 +78,9 @@ struct RepairCommand: AsyncParsableCommand {
     @Flag(name: .long, help: "Every agent that uses the store is stopped: rows may get new ids where this machine's /proc cannot show it (a container).")
     var agentStopped = false
 
+    @Flag(name: .long, help: "Codex: also remove the index rows of threads whose rollout is gone from the home (a backup is made first).")
+    var removeStale = false
+
     @Option(name: .long, help: ArgumentHelp("How long to wait for a locked database before giving up a session, 0 to 86400.", valueName: "seconds"))
     var busyTimeout: Double = 30
 
@@ -85,6 +96,7 @@ struct RepairCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if let codexHome = try store.codexHome() { return try runCodex(codexHome) }
         let options = StoreRepairer.Options(dryRun: dryRun, backupPath: backup, makeBackup: !noBackup,
                                             busyTimeout: .milliseconds(Int64(busyTimeout * 1000)),
                                             sessionIDs: only.sessions.map { SessionID($0) }, jobs: threads.jobs,
@@ -101,6 +113,16 @@ struct RepairCommand: AsyncParsableCommand {
         logger.debug("repair took \(report.duration): scan \(report.phases.scan), plan \(report.phases.plan), write \(report.phases.write)")
         try output.emit(report, protecting: location)
         Interruption.dieOfNotedSignal()
+        if report.needsAttention { throw ExitCode(1) }
+    }
+
+    /// A Codex home: its own planner and writers (Agents/Codex), the same flags, formats and exit statuses.
+    private func runCodex(_ home: String) throws {
+        let options = CodexRepairer.Options(dryRun: dryRun, backupDirectory: backup, makeBackup: !noBackup, removeStale: removeStale,
+                                            threadIDs: only.sessions, busyTimeout: .milliseconds(Int64(busyTimeout * 1000)))
+        let repairer = CodexRepairer(homePath: home, options: options)
+        let report = try repairer.repair()
+        try output.emit(report, protecting: repairer.ownStores)
         if report.needsAttention { throw ExitCode(1) }
     }
 

@@ -33,6 +33,17 @@ struct StoreOptions: ParsableArguments {
         if !profile.isEmpty { throw ValidationError("--profile picks among a home's profiles: it does not go with --db or --transcripts") }
     }
 
+    /// The Codex home this run is on, or nil for a Hermes one: a single `--home` laid out as codex's (or, with no
+    /// `--home`, a non-empty `CODEX_HOME` while `HERMES_HOME` is unset).
+    func codexHome() throws -> String? {
+        guard database == nil, transcripts.isEmpty, profile.isEmpty, homesFrom == nil, home.count <= 1 else { return nil }
+        let environment = ProcessInfo.processInfo.environment
+        if home.isEmpty, environment["HERMES_HOME"].map({ !$0.isEmpty }) == true { return nil }
+        if home.isEmpty, environment["CODEX_HOME"].map({ !$0.isEmpty }) != true { return nil }
+        let path = CodexHome.resolve(home: home.first, environment: environment)
+        return CodexHome.isCodexHome(path) ? path : nil
+    }
+
     /// Every store the options name: each home's profiles, as the agent lists them, or the one store `--db` names.
     func stores() throws -> [NamedStore] {
         let listed = try homesFrom.map { path throws(FsckError) in try StoreSelection.homes(listedIn: path) } ?? []
@@ -95,13 +106,18 @@ struct OutputOptions: ParsableArguments {
         try emit(report, protecting: [store])
     }
 
+    /// The same for a report on stores of several files (a Codex home's two databases).
+    func emit(_ report: some FormattedReport, protecting stores: [StoreLocation]) throws {
+        try emitReport(report, protecting: stores)
+    }
+
     /// The same for a run over several stores; each store that could not be read is also said on standard error.
     func emit<Report>(_ set: StoreSetReport<Report>, logger: Logger) throws {
         for line in set.failureLines { logger.error("\(line)") }
-        try emit(set, protecting: set.entries.map(\.store.location))
+        try emitReport(set, protecting: set.entries.map(\.store.location))
     }
 
-    private func emit(_ report: some FormattedReport, protecting stores: [StoreLocation]) throws {
+    private func emitReport(_ report: some FormattedReport, protecting stores: [StoreLocation]) throws {
         if let output {
             try StoreLocation.writeOutput(report.rendered(as: format, colored: false), to: output, protecting: stores)
             if !quiet { StandardError.write(report.summaryLine + "; report in \(output)\n") }

@@ -6,27 +6,6 @@ import Testing
 /// and that what it leaves after a clean exit (its `-wal` and `-shm`) is not taken for one.
 @Suite struct CodexActivityTests {
     /// Runs `command` in the background holding `home`'s resource until its standard input closes; waits for `ready`.
-    final class Holder {
-        let process = Process()
-        let input = Pipe()
-
-        init(_ arguments: [String], ready: String) throws {
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = arguments
-            process.standardInput = input
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            let deadline = Date().addingTimeInterval(60)
-            while !FileManager.default.fileExists(atPath: ready), process.isRunning, Date() < deadline { usleep(50_000) }
-        }
-
-        func release() {
-            try? input.fileHandleForWriting.close()
-            process.waitUntilExit()
-        }
-    }
-
     @Test(.tags(.store)) func aWriterLockHeldByAnotherProcessIsATurnBeingWritten() throws {
         let directory = TemporaryDirectory("codex-activity")
         let home = directory.path
@@ -37,7 +16,7 @@ import Testing
         try directory.write("thread-writer-locks/019a.lock", [])
         #expect(CodexHome(path: home).activity() == nil)
         let ready = directory.file("ready")
-        let holder = try Holder(["flock", lock, "sh", "-c", "touch '\(ready)'; cat >/dev/null"], ready: ready)
+        let holder = try LockHolder(["flock", lock, "sh", "-c", "touch '\(ready)'; cat >/dev/null"], ready: ready)
         #expect(CodexHome(path: home).activity() == .threadBeingWritten(lockPath: lock))
         holder.release()
         #expect(CodexHome(path: home).activity() == nil)
@@ -52,7 +31,7 @@ import Testing
         let home = directory.file("home")
         try FileManager.default.copyItem(atPath: original, toPath: home)
         let ready = directory.file("ready")
-        let holder = try Holder(["python3", InteropScripts.directory + "/codex/hold_open.py", CodexHomes.binary(version), home, ready],
+        let holder = try LockHolder(["python3", InteropScripts.directory + "/codex/hold_open.py", CodexHomes.binary(version), home, ready],
                                 ready: ready)
         #expect(FileManager.default.fileExists(atPath: ready), "codex app-server did not start on \(home)")
         #expect(CodexHome(path: home).activity() == .databaseOpen(path: home + "/state_5.sqlite"))

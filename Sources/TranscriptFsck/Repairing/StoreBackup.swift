@@ -10,11 +10,15 @@ struct StoreBackup {
     let namePrefix: String
     let busyTimeout: Duration
 
-    init(database: String, options: StoreRepairer.Options) {
+    init(database: String, given: String?, namePrefix: String, busyTimeout: Duration) {
         self.database = database
-        given = options.backupPath
-        namePrefix = options.backupNamePrefix
-        busyTimeout = options.busyTimeout
+        self.given = given
+        self.namePrefix = namePrefix
+        self.busyTimeout = busyTimeout
+    }
+
+    init(database: String, options: StoreRepairer.Options) {
+        self.init(database: database, given: options.backupPath, namePrefix: options.backupNamePrefix, busyTimeout: options.busyTimeout)
     }
 
     /// Makes the backup through `connection` and returns its path.

@@ -14,6 +14,9 @@ extension FsckError: CustomStringConvertible {
         case .codexHome(let path):
             ("\(path): a Codex CLI home (state_5.sqlite, rollouts), not a Hermes one",
              "this version of transcript-fsck audits Hermes homes only; nothing was read or written")
+        case .codexRunning(let path, let writingThread):
+            (writingThread ? "\(path): codex is writing a thread (it holds this writer lock)" : "\(path): codex has this database open",
+             "stop every codex process using the home (the CLI, app-server, the IDE extension) and run the repair again; nothing was written")
         case .notADatabase(let path, let detail):
             ("\(path): not a SQLite database (\(detail))", "check that --db or --home names the agent's state.db")
         case .databaseUnreadable(let path, let code):
@@ -44,7 +47,7 @@ extension FsckError: CustomStringConvertible {
     /// The errors worded as one line.
     private var wholeLine: String {
         switch self {
-        case .databaseNotFound, .codexHome, .notADatabase, .databaseUnreadable, .transcriptsNotFound, .transcriptsUnreadable, .walFilesUnavailable,
+        case .databaseNotFound, .codexHome, .codexRunning, .notADatabase, .databaseUnreadable, .transcriptsNotFound, .transcriptsUnreadable, .walFilesUnavailable,
              .sharedMemoryUnwritable, .repairLockBusy, .interruptedBeforeStore:
             parts.problem  // worded in two parts above
         case .unknownSchema(let path, let detail):
@@ -127,6 +130,7 @@ extension FsckError {
         case .exists: "the backup file exists already; name a new one (or a directory), nothing was written"
         case .create(let code): "cannot create the backup: \(POSIX.describe(code)); nothing was written"
         case .copy(let message): "backup failed: \(message); nothing was written"
+        case .notADirectory: "backup failed: --backup names no directory, and a Codex home's two databases are backed up into one; nothing was written"
         case .lockedThroughout(let message, let seconds): "backup failed: \(message) for \(seconds) s (--busy-timeout); nothing was written"
         case .integrity(let verdict): "backup failed: the copy fails PRAGMA integrity_check (\(verdict)); nothing was written"
         case .name(let code): "cannot name the backup: \(POSIX.describe(code)); nothing was written"

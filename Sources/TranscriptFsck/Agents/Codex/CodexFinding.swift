@@ -133,6 +133,9 @@ struct CodexHomeAudit: Sendable, Equatable {
     var threads: [CodexThreadFinding] = []
     /// What discovery did not read (links, names that are not UTF-8).
     var unread: [UnreadEntry] = []
+    /// The index is one a codex before paginated history wrote (0.133.0: `threads` has no `history_mode`), which
+    /// reads every thread from its rollout as legacy and does not list a paginated rollout at all.
+    var indexPredatesPagination = false
 
     /// The threads with a problem.
     var findings: [CodexThreadFinding] { threads.filter { !$0.problems.isEmpty } }

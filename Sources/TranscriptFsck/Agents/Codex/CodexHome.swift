@@ -6,7 +6,7 @@
 /// let path = CodexHome.resolve(home: nil, environment: environment)
 /// if let home = CodexHome.recognize(path) { let found = try home.discoverRollouts() }
 /// ```
-struct CodexHome: Sendable, Equatable {
+public struct CodexHome: Sendable, Equatable {
     static let stateDatabaseName = "state_5.sqlite"
     static let historyDatabaseName = "thread_history_1.sqlite"
     static let sessionsName = "sessions"
@@ -27,7 +27,7 @@ struct CodexHome: Sendable, Equatable {
 
     /// The home codex itself would use: `home` or a non-empty `CODEX_HOME`, each made absolute with its links resolved
     /// as codex canonicalises it (the rows' `rollout_path` are written under that spelling), else `$HOME/.codex` as it is.
-    static func resolve(home: String?, environment: [String: String]) -> String {
+    public static func resolve(home: String?, environment: [String: String]) -> String {
         if let given = home ?? environment["CODEX_HOME"].flatMap({ $0.isEmpty ? nil : $0 }) { return POSIX.resolved(given) }
         return (environment["HOME"] ?? ".") + "/.codex"
     }
@@ -40,6 +40,11 @@ struct CodexHome: Sendable, Equatable {
         guard home.hasStateDatabase || Self.holdsRollout(home.sessions, depth: 4) || Self.holdsRollout(home.archivedSessions, depth: 1)
         else { return nil }
         return home
+    }
+
+    /// True when `path` is a Codex home and not a Hermes one (a Hermes home has a `state.db`).
+    public static func isCodexHome(_ path: String) -> Bool {
+        recognize(path) != nil && !POSIX.exists(HermesLayout.database(inHome: path))
     }
 
     /// What is at `path` now, recognised or not.
@@ -71,7 +76,7 @@ struct CodexHome: Sendable, Equatable {
 
     /// Every rollout file under `sessions/` and `archived_sessions/`, in path order, found as the transcript discovery
     /// finds transcripts (symbolic links not followed, names that are not UTF-8 not read and named in `unread`).
-    /// Compressed rollouts (`.jsonl.zst`) are not found: codex was not seen to write one (CODEX-FORMAT.md, section 11).
+    /// Compressed rollouts (`.jsonl.zst`) are not found: codex was not seen to write one (CODEX-FORMAT.md, section 12).
     func discoverRollouts() throws(FsckError) -> RolloutDiscovery {
         let roots = [(sessions, RolloutFile.Place.sessions), (archivedSessions, .archivedSessions)].filter { POSIX.isDirectory($0.0) }
         var found = RolloutDiscovery()

@@ -38,6 +38,8 @@ enum CodexThreadCheck {
     /// Judges every thread from what was read: no file or database is opened.
     static func check(home: CodexHome, rollouts: [ReadRollout], state: CodexState, unread: [UnreadEntry] = []) -> CodexHomeAudit {
         var audit = CodexHomeAudit(home: home, unread: unread)
+        // codex 0.163.0's column is NOT NULL: only a table without it gives every row no mode.
+        audit.indexPredatesPagination = state.rows.map { !$0.isEmpty && $0.allSatisfy { $0.historyMode == nil } } ?? false
         if state.rows == nil, !rollouts.isEmpty { audit.homeProblems.append(.stateDatabaseMissing(rollouts: rollouts.count)) }
         let byThread = Dictionary(grouping: rollouts, by: \.threadID)
         // A table without codex's primary key can hold a thread twice: the first row is judged, the others named.

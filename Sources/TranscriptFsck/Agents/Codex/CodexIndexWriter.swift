@@ -1,0 +1,72 @@
+/// The repair's two writes to codex's thread index (`state_5.sqlite`) and the projection rows a removed thread leaves.
+/// Each is one `BEGIN IMMEDIATE` transaction.
+struct CodexIndexWriter {
+    let connection: SQLiteConnection
+
+    /// Makes codex's next start run its backfill again, which re-reads every rollout and upserts each thread's row:
+    /// codex keeps a single row in `backfill_state` and, finding none, inserts it `pending` and backfills (its
+    /// `ensure_backfill_state_row`), as in a database it has just made. Returns false when the backfill is already pending.
+    func resetBackfill() throws(FsckError) -> Bool {
+        var reset = false
+        try transaction {
+            guard try connection.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'backfill_state'").singleInteger() == 1,
+                  try connection.prepare("SELECT count(*) FROM backfill_state WHERE status = 'complete'").singleInteger() ?? 0 > 0 else { return .rollback }
+            try connection.execute("DELETE FROM backfill_state")
+            reset = true
+            return .commit
+        }
+        return reset
+    }
+
+    /// True when codex's next start will backfill: `backfill_state` holds no completed backfill.
+    func backfillIsPending() throws(FsckError) -> Bool {
+        do {
+            guard try connection.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'backfill_state'").singleInteger() == 1
+            else { return false }
+            return try connection.prepare("SELECT count(*) FROM backfill_state WHERE status = 'complete'").singleInteger() == 0
+        } catch {
+            throw FsckError(error, path: connection.path)
+        }
+    }
+
+    /// Deletes the row of `threadID` when it still names `rolloutPath` and no file is there; false when it did not.
+    /// Its `thread_dynamic_tools` rows go with it, as their foreign key's `ON DELETE CASCADE` says.
+    func removeStaleRow(threadID: String, rolloutPath: String) throws(FsckError) -> Bool {
+        var removed = false
+        try transaction {
+            let select = try connection.prepare("SELECT count(*) FROM threads WHERE id = ?1 AND rollout_path = ?2")
+            guard try select.singleInteger([.text(threadID), .text(rolloutPath)]) == 1, !POSIX.exists(rolloutPath) else { return .rollback }
+            if try connection.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'thread_dynamic_tools'").singleInteger() == 1 {
+                try connection.prepare("DELETE FROM thread_dynamic_tools WHERE thread_id = ?1").run([.text(threadID)])
+            }
+            try connection.prepare("DELETE FROM threads WHERE id = ?1").run([.text(threadID)])
+            removed = true
+            return .commit
+        }
+        return removed
+    }
+
+    /// Deletes a thread's projection, as codex's own thread deletion does, from whichever of its tables exist.
+    static func removeProjection(threadID: String, in connection: SQLiteConnection) throws(FsckError) {
+        try CodexIndexWriter(connection: connection).transaction {
+            for table in ["thread_items", "thread_realtime_items", "thread_turns", "thread_history_projection_state"] {
+                let exists = try connection.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?1")
+                guard try exists.singleInteger([.text(table)]) == 1 else { continue }
+                try connection.prepare("DELETE FROM \(table) WHERE thread_id = ?1").run([.text(threadID)])
+            }
+            return .commit
+        }
+    }
+
+    private func transaction(_ body: () throws -> SQLiteConnection.TransactionCompletion) throws(FsckError) {
+        do {
+            try connection.inTransaction(.immediate, body)
+        } catch let error as SQLiteError {
+            throw FsckError(error, path: connection.path)
+        } catch let error as FsckError {
+            throw error
+        } catch {
+            throw .unexpected(path: connection.path, error: "\(error)")
+        }
+    }
+}

@@ -1,0 +1,125 @@
+/// Repairs a Codex home: audits it, plans each thread (`CodexRepairPlan`), and, with codex stopped and a backup of each
+/// database it writes made first, writes each thread in a transaction of its own.
+///
+/// ```swift
+/// let report = try CodexRepairer(home: home, options: .init(removeStale: true)).repair()
+/// ```
+public struct CodexRepairer: Sendable {
+    public struct Options: Sendable {
+        public var dryRun = false
+        /// `--backup DIR`: where the backups go; nil: beside each database.
+        public var backupDirectory: String?
+        public var makeBackup = true
+        public var removeStale = false
+        public var threadIDs: [String] = []
+        public var busyTimeout: Duration = .seconds(30)
+
+        public init(dryRun: Bool = false, backupDirectory: String? = nil, makeBackup: Bool = true, removeStale: Bool = false,
+                    threadIDs: [String] = [], busyTimeout: Duration = .seconds(30)) {
+            self.dryRun = dryRun
+            self.backupDirectory = backupDirectory
+            self.makeBackup = makeBackup
+            self.removeStale = removeStale
+            self.threadIDs = threadIDs
+            self.busyTimeout = busyTimeout
+        }
+    }
+
+    let home: CodexHome
+    let options: Options
+
+    public init(homePath: String, options: Options) {
+        home = CodexHome(path: homePath)
+        self.options = options
+    }
+
+    /// The files a report written with `--output` must never replace: each database with its `-wal` and `-shm`.
+    public var ownStores: [StoreLocation] {
+        [home.stateDatabase, home.historyDatabase].map { StoreLocation(database: $0, transcriptRoots: [home.sessions]) }
+    }
+
+    public func repair() throws(FsckError) -> CodexRepairReport {
+        let clock = ContinuousClock()
+        let started = clock.now
+        let audit = try CodexThreadCheck.audit(home)
+        let plan = CodexRepairPlan(audit: audit, options: .init(removeStale: options.removeStale, threadIDs: options.threadIDs))
+        var report = CodexRepairReport(plan: plan, dryRun: options.dryRun)
+        if let backupDirectory = options.backupDirectory, !POSIX.isDirectory(backupDirectory) {
+            throw .backupFailed(path: backupDirectory, .notADirectory)
+        }
+        guard plan.writes else {
+            report.duration = clock.now - started
+            return report
+        }
+        let dryRun = options.dryRun
+        if !dryRun { try refuseBeside(home.activity()) }
+        let writesIndex = plan.threads.contains { $0.actions.contains { if case .project = $0 { false } else { true } } }
+        let writesProjection = home.hasHistoryDatabase && plan.threads.contains { $0.actions.contains { if case .handToCodexStart = $0 { false } else { true } } }
+        let mode: SQLiteConnection.Mode = dryRun ? .readOnly : .readWrite
+        let index = writesIndex ? try StoreDatabase.open(path: home.stateDatabase, mode: mode, busyTimeoutMilliseconds: timeoutMilliseconds) : nil
+        let history = writesProjection ? try StoreDatabase.open(path: home.historyDatabase, mode: mode, busyTimeoutMilliseconds: timeoutMilliseconds) : nil
+        // Handed to codex already (a run before this one, codex not started since): nothing of that is written again.
+        var resetNeeded = false
+        if plan.handsToCodexStart, let index { resetNeeded = try !CodexIndexWriter(connection: index).backfillIsPending() }
+        let writesOtherwise = plan.threads.contains { $0.actions.contains { $0 != .handToCodexStart } }
+        if !resetNeeded && !writesOtherwise {
+            for (place, thread) in plan.threads.enumerated() where thread.refusal == nil {
+                report.outcomes[place] = CodexRepairReport.Outcome(handedToCodexStart: true)
+            }
+            report.backfillReset = false
+            report.duration = clock.now - started
+            return report
+        }
+        if options.makeBackup, !dryRun {
+            for connection in [index, history].compactMap({ $0 }) {
+                let backup = StoreBackup(database: connection.path, given: options.backupDirectory, namePrefix: "", busyTimeout: options.busyTimeout)
+                report.backups.append(try backup.make(from: connection))
+            }
+            // The backup takes a while on a large home: a codex started meanwhile is caught before the first write.
+            try refuseBeside(home.activity())
+        }
+        for (place, thread) in plan.threads.enumerated() {
+            report.outcomes[place] = try write(thread, index: index, history: history)
+        }
+        if resetNeeded, let index, !dryRun {
+            report.backfillReset = try CodexIndexWriter(connection: index).resetBackfill()
+        }
+        report.duration = clock.now - started
+        return report
+    }
+
+    private var timeoutMilliseconds: Int32 { Int32(min(options.busyTimeout.seconds * 1000, Double(Int32.max))) }
+
+    private func refuseBeside(_ activity: CodexActivity?) throws(FsckError) {
+        switch activity {
+        case nil: return
+        case .databaseOpen(let path): throw .codexRunning(path: path, writingThread: false)
+        case .threadBeingWritten(let path): throw .codexRunning(path: path, writingThread: true)
+        }
+    }
+
+    private func write(_ thread: CodexThreadRepair, index: SQLiteConnection?, history: SQLiteConnection?) throws(FsckError) -> CodexRepairReport.Outcome {
+        var outcome = CodexRepairReport.Outcome()
+        for action in thread.actions {
+            switch action {
+            case .handToCodexStart:
+                outcome.handedToCodexStart = true
+            case .project(let rows):
+                guard let history else { continue }
+                switch try CodexProjectionWriter(connection: history).write(threadID: thread.threadID, rows: rows, dryRun: options.dryRun) {
+                case .written(let turns, let items): outcome.projected = (turns, items)
+                case .alreadyWhole: outcome.projected = (0, 0)
+                case .refused(let reason): outcome.refusal = reason
+                }
+            case .removeStaleRow(let path):
+                guard let index, !options.dryRun else {
+                    outcome.removed = true
+                    continue
+                }
+                outcome.removed = try CodexIndexWriter(connection: index).removeStaleRow(threadID: thread.threadID, rolloutPath: path)
+                if outcome.removed, let history { try CodexIndexWriter.removeProjection(threadID: thread.threadID, in: history) }
+            }
+        }
+        return outcome
+    }
+}

@@ -1,0 +1,341 @@
+import Foundation
+import Testing
+@testable import TranscriptFsck
+import StoreFixtures
+
+/// Repairing a Codex home. The projection rows the repair derives are compared, column for column, with the rows the
+/// released codex 0.163.0 wrote for the same rollouts; each damage of Docs/CODEX-FORMAT.md's table is repaired in a
+/// copy of a home codex made (Support/CodexHomes.swift), and what the repair wrote is read back from the databases.
+/// Whether codex then shows every thread whole is judged by codex itself, in CodexInteropTests.
+@Suite struct CodexRepairTests {
+    // MARK: - the projection, from rollouts written by hand
+
+    func project(_ lines: [String]) throws -> Result<CodexProjectionRows, CodexProjector.CannotProject> {
+        let directory = TemporaryDirectory("projector")
+        let path = try directory.write("rollout-2026-12-03T08-45-23-\(CodexReadingTests.threadID).jsonl", CodexReadingTests.text(lines))
+        return CodexProjector.project(rolloutAt: path)
+    }
+
+    /// A turn of the shapes 0.163.0 writes, its lines from `first` on.
+    static func turn(_ id: String, from first: Int, user: String = "hi", agent: String = "hello") -> [String] {
+        func line(_ ordinal: Int, _ type: String, _ payload: String) -> String {
+            #"{"timestamp":"2026-12-03T08:45:23.041Z","ordinal":\#(ordinal),"type":"\#(type)","payload":\#(payload)}"#
+        }
+        return [
+            line(first, "event_msg", #"{"type":"task_started","turn_id":"\#(id)","root_turn_id":"\#(id)","started_at":1796287523}"#),
+            line(first + 1, "event_msg", #"{"type":"item_completed","turn_id":"\#(id)","item":{"type":"UserMessage","id":"u-\#(id)","#
+                 + #""content":[{"type":"text","text":"\#(user)","text_elements":[]}]},"started_at_ms":1796287523075,"completed_at_ms":1796287523076}"#),
+            line(first + 2, "event_msg", #"{"type":"item_completed","turn_id":"\#(id)","item":{"type":"AgentMessage","id":"a-\#(id)","#
+                 + #""content":[{"type":"Text","text":"\#(agent)"}]},"started_at_ms":1796287523120,"completed_at_ms":1796287523121}"#),
+            line(first + 3, "event_msg", #"{"type":"task_complete","turn_id":"\#(id)","started_at":1796287523,"completed_at":1796287524,"duration_ms":91}"#),
+        ]
+    }
+
+    static let meta = #"{"timestamp":"2026-12-03T08:45:23.041Z","ordinal":0,"type":"session_meta","payload":{"id":"\#(CodexReadingTests.threadID)","history_mode":"paginated"}}"#
+
+    @Test(.tags(.unit)) func aTurnGivesTheRowsCodexWritesForIt() throws {
+        let lines = [Self.meta] + Self.turn("t1", from: 1, user: #"line\nwith \"quotes\" and é"#, agent: "ok")
+        let rows = try project(lines).get()
+        let bytes = CodexReadingTests.text(lines)
+        let starts = CodexReadingTests.offsets(lines)
+        #expect(rows.turns == [CodexProjectionRows.Turn(
+            turnID: "t1", rolloutOrdinal: 1, rolloutByteOffset: starts[1], rolloutEndOrdinal: 4, rolloutEndByteOffset: bytes.count,
+            status: "completed", errorJSON: nil, startedAt: 1796287523, completedAt: 1796287524, durationMs: 91,
+            firstUserItemID: "u-t1", finalAgentItemID: "a-t1", rootTurnID: "t1")])
+        #expect(rows.items.map(\.itemJSON) == [
+            #"{"type":"userMessage","id":"u-t1","clientId":null,"content":[{"type":"text","text":"line\nwith \"quotes\" and é","text_elements":[]}]}"#,
+            #"{"type":"agentMessage","id":"a-t1","text":"ok","phase":null,"memoryCitation":null,"delivery":null,"questions":null}"#,
+        ])
+        #expect(rows.items.map(\.createdAtMs) == [1796287523075, 1796287523120])
+        #expect(rows.items.map(\.completedAtMs) == [1796287523076, 1796287523121])
+        #expect(rows.items.map(\.updatedAtOrdinal) == [2, 3])
+        #expect(rows.cursor == CodexProjection.Cursor(byteOffset: bytes.count, ordinal: 5))
+    }
+
+    @Test(.tags(.unit)) func aShapeCodexProjectsOtherwiseIsNotProjectedAtAll() throws {
+        let turn = Self.turn("t1", from: 1)
+        let aborted = #"{"timestamp":"x","ordinal":5,"type":"event_msg","payload":{"type":"turn_aborted","turn_id":"t1"}}"#
+        #expect(try project([Self.meta] + turn + [aborted]) == .failure(.unknownLine(ordinal: 5, kind: "event_msg/turn_aborted")))
+        let tool = turn[2].replacingOccurrences(of: #""type":"AgentMessage""#, with: #""type":"CommandExecution""#)
+        #expect(try project([Self.meta, turn[0], turn[1], tool, turn[3]]) == .failure(.unknownItem(ordinal: 3, kind: "CommandExecution")))
+        let phased = turn[2].replacingOccurrences(of: #""content":"#, with: #""phase":"final_answer","content":"#)
+        #expect(try project([Self.meta, turn[0], turn[1], phased, turn[3]]) == .failure(.unknownItem(ordinal: 3, kind: "AgentMessage")))
+        #expect(try project([Self.meta] + turn.dropLast()) == .failure(.turnNotEnded(turnID: "t1")))
+        #expect(try project([Self.meta, Self.turn("t1", from: 0)[1]]) == .failure(.turnOutOfOrder(ordinal: 1, turnID: "t1")))
+        let shifted = turn[0].replacingOccurrences(of: #""ordinal":1"#, with: #""ordinal":7"#)
+        #expect(try project([Self.meta, shifted]) == .failure(.ordinalOutOfStep(ordinal: 1)))
+        let directory = TemporaryDirectory("projector")
+        let unfinished = try directory.write("r.jsonl", Array((Self.meta + "\n" + turn[0]).utf8))
+        #expect(CodexProjector.project(rolloutAt: unfinished) == .failure(.unfinishedLastLine))
+    }
+
+    // MARK: - homes the released codex made
+
+    /// A copy of a home codex made, its rows' `rollout_path` moved into the copy (codex writes them absolute).
+    static func copy(_ home: String, into directory: TemporaryDirectory) throws -> String {
+        let copy = directory.path + "/home"
+        try FileManager.default.copyItem(atPath: home, toPath: copy)
+        guard FileManager.default.fileExists(atPath: copy + "/" + CodexHome.stateDatabaseName) else { return copy }
+        let index = try SQLiteConnection(path: copy + "/" + CodexHome.stateDatabaseName, mode: .readWrite)
+        try index.prepare("UPDATE threads SET rollout_path = ?1 || substr(rollout_path, ?2) WHERE substr(rollout_path, 1, ?3) = ?4")
+            .run([.text(copy + "/"), .integer(Int64(home.utf8.count + 2)), .integer(Int64(home.utf8.count + 1)), .text(home + "/")])
+        return copy
+    }
+
+    static func made(_ version: String, _ experiment: String) throws -> CodexHomes.Made.Experiment {
+        try CodexHomes.of(version).experiment(experiment)
+    }
+
+    /// Every row of `table` as text, in a stable order: what a repair must leave alone, compared before and after.
+    static func dump(_ database: String, _ table: String, orderBy: String) throws -> [String] {
+        let connection = try SQLiteConnection(path: database, mode: .readOnly)
+        let names = try connection.prepare("SELECT name FROM pragma_table_info(?1)")
+        try names.bind([.text(table)])
+        var columns: [String] = []
+        while try names.step() { columns.append("\"" + (names.text(0) ?? "") + "\"") }
+        let select = try connection.prepare("SELECT json_array(\(columns.joined(separator: ", "))) FROM \(table) ORDER BY \(orderBy)")
+        var rows: [String] = []
+        while try select.step() { rows.append(select.text(0) ?? "") }
+        return rows
+    }
+
+    /// The projection's rows of each thread, as the repair's writer reads them.
+    static func projection(in home: String, of threads: some Sequence<String>) throws -> [String: CodexProjectionRows] {
+        let writer = CodexProjectionWriter(connection: try SQLiteConnection(path: home + "/" + CodexHome.historyDatabaseName, mode: .readOnly))
+        var found: [String: CodexProjectionRows] = [:]
+        for thread in threads {
+            found[thread] = CodexProjectionRows(turns: try writer.turns(of: thread), items: try writer.items(of: thread),
+                                                cursor: try writer.cursor(of: thread) ?? CodexProjection.Cursor(byteOffset: 0, ordinal: 0))
+        }
+        return found
+    }
+
+    static func rollout(of thread: String, in home: String) throws -> String {
+        try #require(try CodexHome(path: home).discoverRollouts().rollouts.first { $0.threadIDInName == thread }?.path)
+    }
+
+    /// The experiments whose projection codex itself wrote: the undamaged home, a turn written after the projection was
+    /// set behind (c2), and every thread projected from nothing by codex's writer (f3).
+    @Test(.tags(.interop), .enabled(if: CodexHomes.areCached, CodexHomes.skipReason), arguments: ["baseline", "c2", "f3"])
+    func theProjectorGivesCodexsOwnRowsColumnForColumn(experiment: String) throws {
+        let made = try Self.made("0.163.0", experiment)
+        let home = try #require(made.home)
+        let codexRows = try Self.projection(in: home, of: made.threads.values)
+        var compared = 0
+        for (name, thread) in made.threads.sorted(by: { $0.key < $1.key }) {
+            guard let written = codexRows[thread], !written.turns.isEmpty else { continue }
+            let derived = try CodexProjector.project(rolloutAt: Self.rollout(of: thread, in: home)).get()
+            #expect(derived == written, "\(experiment), thread \(name)")
+            compared += 1
+        }
+        #expect(compared == (experiment == "f3" ? 1 : 3))
+    }
+
+    /// What a repair of one damage must write, read back from the databases.
+    struct Damage: Sendable, CustomTestStringConvertible {
+        let version: String
+        let experiment: String
+        /// The thread names handed to codex's next start, projected, removed and deferred.
+        var handed: Set<String> = []
+        var projected: Set<String> = []
+        var removed: Set<String> = []
+        var deferred: Set<String> = []
+        var testDescription: String { "\(experiment) on \(version)" }
+    }
+
+    static let damages: [Damage] = [
+        Damage(version: "0.163.0", experiment: "a", handed: ["one"]),
+        Damage(version: "0.133.0", experiment: "a", handed: ["one"]),
+        Damage(version: "0.163.0", experiment: "b", handed: ["restored"], projected: ["restored"]),
+        Damage(version: "0.133.0", experiment: "b", handed: ["restored"]),
+        Damage(version: "0.163.0", experiment: "c", projected: ["two"]),
+        Damage(version: "0.163.0", experiment: "d", removed: ["one"]),
+        Damage(version: "0.133.0", experiment: "d", removed: ["one"]),
+        Damage(version: "0.163.0", experiment: "e", handed: ["one"]),
+        Damage(version: "0.133.0", experiment: "e", handed: ["one"]),
+        Damage(version: "0.163.0", experiment: "f"),
+        Damage(version: "0.163.0", experiment: "f2", deferred: ["one", "two", "archived"]),
+        Damage(version: "0.163.0", experiment: "g", handed: ["one", "two", "archived"]),
+        Damage(version: "0.133.0", experiment: "g", handed: ["one", "two", "archived"]),
+    ]
+
+    @Test(.tags(.interop), .enabled(if: CodexHomes.areCached, CodexHomes.skipReason), arguments: damages)
+    func aRepairWritesWhatEachDamageLacksAndNothingElse(damage: Damage) throws {
+        let made = try Self.made(damage.version, damage.experiment)
+        let directory = TemporaryDirectory("codex-repair")
+        let home = try Self.copy(try #require(made.home), into: directory)
+        let names = Dictionary(made.threads.map { ($0.value, $0.key) }, uniquingKeysWith: { first, _ in first })
+        let state = home + "/" + CodexHome.stateDatabaseName
+        let hasState = FileManager.default.fileExists(atPath: state)
+        let rowsBefore = hasState ? try Self.dump(state, "threads", orderBy: "id") : []
+
+        let report = try CodexRepairer(homePath: home, options: .init(removeStale: true)).repair()
+        func verdicts(_ wanted: (CodexRepairReport.Outcome) -> Bool) -> Set<String> {
+            Set(report.plan.threads.indices.filter { report.outcomes[$0].map(wanted) == true && report.refusal(at: $0) == nil }
+                .map { names[report.plan.threads[$0].threadID] ?? $0.description })
+        }
+        #expect(verdicts(\.handedToCodexStart) == damage.handed)
+        #expect(verdicts { ($0.projected?.turns ?? 0) > 0 } == damage.projected)
+        #expect(verdicts(\.removed) == damage.removed)
+        #expect(Set(report.plan.threads.filter(\.isDeferred).map { names[$0.threadID] ?? $0.threadID }) == damage.deferred)
+        #expect(report.backfillReset == (damage.handed.isEmpty ? nil : true))
+        let writesIndex = !damage.handed.isEmpty || !damage.removed.isEmpty
+        let writesHistory = !damage.projected.isEmpty || (!damage.removed.isEmpty && damage.version == "0.163.0")
+        #expect(report.backups.count == (writesIndex ? 1 : 0) + (writesHistory ? 1 : 0))
+
+        if hasState {
+            // No row is written but by codex: a removed one goes, and the backfill is left for codex's next start.
+            let removedIDs = Set(made.threads.filter { damage.removed.contains($0.key) }.values)
+            let rowsAfter = try Self.dump(state, "threads", orderBy: "id")
+            #expect(rowsAfter == rowsBefore.filter { row in !removedIDs.contains { row.hasPrefix("[\"\($0)\"") } }, "removed \(removedIDs)")
+            #expect(try Self.dump(state, "backfill_state", orderBy: "id").isEmpty == !damage.handed.isEmpty)
+        }
+        if damage.experiment == "c" {
+            // The turn the damage took is back, as codex wrote it in the home it was copied from.
+            let thread = try #require(made.threads["two"])
+            let baseline = try #require(try Self.made("0.163.0", "baseline").home)
+            #expect(try Self.projection(in: home, of: [thread]) == Self.projection(in: baseline, of: [thread]))
+        }
+        for name in damage.projected {
+            let thread = try #require(made.threads[name])
+            let derived = try CodexProjector.project(rolloutAt: Self.rollout(of: thread, in: home)).get()
+            #expect(try Self.projection(in: home, of: [thread])[thread] == derived)
+        }
+
+        // Run again before codex starts: what was handed to codex is not handed twice, and nothing else is left.
+        let again = try CodexRepairer(homePath: home, options: .init(removeStale: true)).repair()
+        #expect(again.backups == [])
+        #expect(again.backfillReset != true)
+        #expect(again.outcomes.values.allSatisfy { ($0.projected?.turns ?? 0) + ($0.projected?.items ?? 0) == 0 && !$0.removed })
+    }
+
+    @Test(.tags(.interop), .enabled(if: CodexHomes.areCached, CodexHomes.skipReason))
+    func aStaleRowIsKeptUnlessAskedAndTheRunSaysSo() throws {
+        let made = try Self.made("0.163.0", "d")
+        let directory = TemporaryDirectory("codex-stale")
+        let home = try Self.copy(try #require(made.home), into: directory)
+        let state = home + "/" + CodexHome.stateDatabaseName
+        let before = try Self.dump(state, "threads", orderBy: "id")
+        let report = try CodexRepairer(homePath: home, options: .init()).repair()
+        #expect(report.needsAttention)
+        #expect(report.plan.threads.count == 1)
+        #expect(report.plan.threads.allSatisfy { if case .staleKept = $0.refusal { true } else { false } })
+        #expect(report.backups == [])
+        #expect(try Self.dump(state, "threads", orderBy: "id") == before)
+    }
+
+    /// Every file of the home, by path, with its bytes; not the `-shm` files, which every reader writes its read marks
+    /// into, nor an empty `-wal`, which SQLite leaves where a reader opened a WAL database (as codex leaves it too).
+    static func contents(of home: String) throws -> [String: Data] {
+        var files: [String: Data] = [:]
+        for path in try FileManager.default.subpathsOfDirectory(atPath: home) where !path.hasSuffix("-shm") {
+            var isDirectory: ObjCBool = false
+            if FileManager.default.fileExists(atPath: home + "/" + path, isDirectory: &isDirectory), !isDirectory.boolValue,
+               let bytes = FileManager.default.contents(atPath: home + "/" + path), !(path.hasSuffix("-wal") && bytes.isEmpty) {
+                files[path] = bytes
+            }
+        }
+        return files
+    }
+
+    @Test(.tags(.interop), .enabled(if: CodexHomes.areCached, CodexHomes.skipReason), arguments: ["a", "b", "c", "d"])
+    func aDryRunSaysWhatItWouldWriteAndLeavesEveryFileAsItWas(experiment: String) throws {
+        let made = try Self.made("0.163.0", experiment)
+        let directory = TemporaryDirectory("codex-dry-run")
+        let home = try Self.copy(try #require(made.home), into: directory)
+        let before = try Self.contents(of: home)
+        let report = try CodexRepairer(homePath: home, options: .init(dryRun: true, removeStale: true)).repair()
+        #expect(report.needsAttention)
+        #expect(report.plan.writes)
+        #expect(report.outcomes.values.contains { $0.handedToCodexStart || ($0.projected?.turns ?? 0) > 0 || $0.removed })
+        #expect(try Self.contents(of: home) == before)
+    }
+
+    @Test(.tags(.interop), .enabled(if: CodexHomes.areCached, CodexHomes.skipReason))
+    func aRepairRefusesWhileCodexWritesAThreadAndWritesNothing() throws {
+        let made = try Self.made("0.163.0", "c")
+        let directory = TemporaryDirectory("codex-running")
+        let home = try Self.copy(try #require(made.home), into: directory)
+        let lock = home + "/" + CodexHome.writerLocksName + "/" + (made.threads["two"] ?? "two") + ".lock"
+        #expect(FileManager.default.createFile(atPath: lock, contents: nil))
+        let ready = directory.file("ready")
+        let holder = try LockHolder(["flock", lock, "sh", "-c", "touch '\(ready)'; cat >/dev/null"], ready: ready)
+        defer { holder.release() }
+        let seen = CodexHome(path: home).activity() != nil
+        #expect(seen)
+        let before = try Self.contents(of: home)
+        #expect {
+            _ = try CodexRepairer(homePath: home, options: .init()).repair()
+        } throws: { error in
+            if case FsckError.codexRunning(let path, writingThread: true) = error { return path == lock }
+            return false
+        }
+        #expect(try Self.contents(of: home) == before)
+    }
+
+    @Test(.tags(.interop), .enabled(if: CodexHomes.areCached, CodexHomes.skipReason))
+    func aProjectionRowCodexWroteOtherwiseRefusesTheThreadAndWritesNothingOfIt() throws {
+        let made = try Self.made("0.163.0", "c")
+        let directory = TemporaryDirectory("codex-differs")
+        let home = try Self.copy(try #require(made.home), into: directory)
+        let thread = try #require(made.threads["two"])
+        let history = home + "/" + CodexHome.historyDatabaseName
+        try SQLiteConnection(path: history, mode: .readWrite).prepare(
+            "UPDATE thread_items SET item_json = replace(item_json, 'mock reply', 'another reply') WHERE thread_id = ?1").run([.text(thread)])
+        let before = try Self.dump(history, "thread_items", orderBy: "thread_id, rollout_ordinal")
+        let report = try CodexRepairer(homePath: home, options: .init()).repair()
+        let place = try #require(report.plan.threads.firstIndex { $0.threadID == thread })
+        guard case .projectionRowDiffers(table: "thread_items", _)? = report.refusal(at: place) else {
+            Issue.record("expected the thread refused for its item row, got \(String(describing: report.refusal(at: place)))")
+            return
+        }
+        #expect(report.needsAttention)
+        #expect(try Self.dump(history, "thread_items", orderBy: "thread_id, rollout_ordinal") == before)
+        #expect(try Self.projection(in: home, of: [thread])[thread]?.cursor.ordinal ?? 0 < 25)
+    }
+
+    // MARK: - the command
+
+    @Test func aRolloutThatCannotBeReadIsRefusedWithItsReasonAndNothingIsWritten() throws {
+        let directory = TemporaryDirectory("codex-home")
+        try FileManager.default.createDirectory(atPath: directory.file("sessions/2026/12/03"), withIntermediateDirectories: true)
+        let rollout = "sessions/2026/12/03/rollout-2026-12-03T08-00-00-01a23b37-8e1d-74b1-b8b8-9070f24333af.jsonl"
+        try directory.write(rollout, text: "{}\n")
+        let dryRun = try CommandRunner.fsck(["repair", "--home", directory.path, "--dry-run"])
+        #expect(dryRun.status == 1, "\(dryRun.standardError)")
+        #expect(dryRun.standardOutput.contains("01a23b37-8e1d-74b1-b8b8-9070f24333af  corrupt  refused: the rollout cannot be read whole"),
+                "\(dryRun.standardOutput)")
+        let json = try CommandRunner.fsck(["repair", "--home", directory.path, "--format", "json"])
+        #expect(json.status == 1)
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(json.standardOutput.utf8)) as? [String: Any])
+        let summary = try #require(document["summary"] as? [String: Any])
+        #expect(summary["agent"] as? String == "codex")
+        #expect(summary["refused"] as? Int == 1)
+        #expect(summary["backups"] as? [String] == [])
+        #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["sessions"])
+        let notADirectory = try CommandRunner.fsck(["repair", "--home", directory.path, "--backup", directory.file(rollout)])
+        #expect(notADirectory.status == 2)
+        #expect(notADirectory.standardError.contains("--backup names no directory"), "\(notADirectory.standardError)")
+    }
+
+    @Test(.tags(.interop), .enabled(if: CodexHomes.areCached, CodexHomes.skipReason))
+    func theCommandRepairsInEveryFormatAndSaysWhatCodexDoesNext() throws {
+        let made = try Self.made("0.163.0", "b")
+        let directory = TemporaryDirectory("codex-command")
+        let home = try Self.copy(try #require(made.home), into: directory)
+        let backups = directory.file("backups")
+        try FileManager.default.createDirectory(atPath: backups, withIntermediateDirectories: false)
+        let junit = try CommandRunner.fsck(["repair", "--home", home, "--dry-run", "--format", "junit", "--output", directory.file("plan.xml")])
+        #expect(junit.status == 1)
+        let validation = try CommandRunner.shell("xmllint --noout --schema '\(FixtureSchema.fixturesDirectory)/junit.xsd' '\(directory.file("plan.xml"))'")
+        #expect(validation.status == 0, "\(validation.standardError)")
+        let repair = try CommandRunner.fsck(["repair", "--home", home, "--backup", backups])
+        #expect(repair.status == 0, "\(repair.standardError)")
+        #expect(repair.standardOutput.contains("projected 1 turn and 2 items"), "\(repair.standardOutput)")
+        #expect(repair.standardOutput.contains("next: start codex once"), "\(repair.standardOutput)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: backups).count == 2)
+        let again = try CommandRunner.fsck(["repair", "--home", home, "--format", "jsonl"])
+        #expect(again.status == 0)
+        #expect(again.standardOutput.contains(#""verdict":"handed_to_codex""#), "\(again.standardOutput)")
+    }
+}
