@@ -159,6 +159,20 @@ def content_of(home):
     return out
 
 
+def why(run):
+    """What a repair run said of itself: its standard error, else what its JSON says of the threads it did not
+    finish (verdict and detail), else the head of its JSON."""
+    text = said(run["stderr"])
+    if text:
+        return text
+    threads = run.get("json", {}).get("threads") if isinstance(run.get("json"), dict) else None
+    unfinished = [f"{t.get('verdict')}: {t.get('detail')}" for t in threads or []
+                  if isinstance(t, dict) and t.get("verdict") in ("refused", "deferred")]
+    if unfinished:
+        return "; ".join(sorted(set(unfinished)))[:400]
+    return json.dumps(run.get("json", run.get("notJson")))[:300]
+
+
 def refused(run):
     """The threads a repair's JSON calls refused (none when it printed no JSON of the shape it has)."""
     threads = run.get("json", {}).get("threads") if isinstance(run.get("json"), dict) else None
@@ -382,20 +396,20 @@ def run_damage(name, args, base, donor, reference, ids_base, has_history):
             if dry["changed"]:
                 fail(f"repair --dry-run wrote {dry['changed']}")
             if dry["rc"] not in (0, 1):
-                fail(f"repair --dry-run exited {dry['rc']}: {said(dry['stderr'])}")
+                fail(f"repair --dry-run exited {dry['rc']}: {why(dry)}")
             if name == "d":
                 # the stale row goes only with --remove-stale: without it the thread is refused and its row kept
                 kept = repair(args.fsck, home, [], runs)
                 if kept["rc"] != 1:
                     fail(f"repair without --remove-stale exited {kept['rc']}, not 1 (a thread refused): "
-                         f"{said(kept['stderr'])}")
+                         f"{why(kept)}")
                 if "state_5.sqlite:threads" in kept["changed"]:
                     fail("repair without --remove-stale changed the threads table")
             first = repair(args.fsck, home, extra, runs)
             # f2: with no thread_history_1.sqlite there is nowhere to write the projections before codex makes it,
             # so the first run may say so (exit 1, the threads deferred to a run after codex's start)
             if first["rc"] != 0 and not (name == "f2" and first["rc"] == 1 and not refused(first)):
-                fail(f"repair exited {first['rc']}: {said(first['stderr']) or json.dumps(first.get('json'))[:300]}")
+                fail(f"repair exited {first['rc']}: {why(first)}")
             if "json" not in first:
                 fail("repair --format json printed no JSON")
             if name == "baseline" and first["changed"]:
@@ -421,14 +435,14 @@ def run_damage(name, args, base, donor, reference, ids_base, has_history):
             t = time.time()
             second = repair(args.fsck, home, extra, runs)
             if second["rc"] != 0:
-                fail(f"second repair exited {second['rc']}: {said(second['stderr'])}")
+                fail(f"second repair exited {second['rc']}: {why(second)}")
             if name == "f2":
                 # codex's start rebuilt the index and an empty history database: this run writes the projections
                 if not any(k.startswith("thread_history_1.sqlite") for k in second["changed"]):
                     fail("second repair after codex's start wrote no projection (f2: both databases were deleted)")
                 third = repair(args.fsck, home, extra, runs)
                 if third["rc"] != 0:
-                    fail(f"third repair exited {third['rc']}: {said(third['stderr'])}")
+                    fail(f"third repair exited {third['rc']}: {why(third)}")
                 if third["changed"]:
                     fail(f"third repair wrote {third['changed']}")
             elif second["changed"]:
