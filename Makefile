@@ -35,8 +35,11 @@ deps:
 
 # The released agent versions the interop tests drive (Tests/Interop), each in a venv cached outside the clone.
 HERMES_VERSIONS = 0.13.0 0.14.0 0.15.2 0.16.0 0.17.0 0.18.2 0.19.0
+# The released codex CLI versions (Tests/Interop/codex), each a wheel of openai-codex-cli-bin==VERSION unpacked into
+# the same cache (fetch_codex.py; nothing is fetched when the binary is there). pip comes from the tools venv.
+CODEX_VERSIONS = 0.163.0 0.133.0
 
-# What the tests check the reports with: xmllint (the JUnit schema), prometheus_client's parser, and the agent.
+# What the tests check the reports with: xmllint (the JUnit schema), prometheus_client's parser, and the agents.
 test-deps: deps
 	@if ! command -v xmllint >/dev/null; then \
 		echo "installing libxml2-utils"; \
@@ -44,6 +47,7 @@ test-deps: deps
 	fi
 	@Tests/Interop/tools-venv.sh >/dev/null
 	@for version in $(HERMES_VERSIONS); do Tests/Interop/hermes-venv.sh $$version >/dev/null; done
+	@"$$(Tests/Interop/tools-venv.sh)" Tests/Interop/codex/fetch_codex.py $(CODEX_VERSIONS) >/dev/null
 
 build: deps
 	$(SWIFT) build

@@ -30,7 +30,7 @@ Experiments:
   g         the home moved: copy it to a new path and delete the old one (rows keep the old absolute paths)
 Writes OUT_DIR/<exp>/observations.json and prints a summary per experiment (JSON with --json, else text).
 """
-import json, os, shutil, sqlite3, subprocess, sys
+import contextlib, json, os, shutil, sqlite3, subprocess, sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -44,10 +44,18 @@ EXPERIMENTS = ["baseline", "a", "b", "b2", "b3", "c", "c2", "c3", "d", "e", "f",
 
 # ---------- damage ----------
 
+@contextlib.contextmanager
 def db(path):
+    """`with db(path) as con:` commits at the end and closes. sqlite3's own `with con:` only commits, and the
+    connection then stays open until the cyclic garbage collector frees it: in a long-lived process (codex_interop.py)
+    that is a process holding the database open when transcript-fsck repair looks, which it refuses (exit 2)."""
     con = sqlite3.connect(path)
-    con.execute("PRAGMA busy_timeout = 5000")
-    return con
+    try:
+        con.execute("PRAGMA busy_timeout = 5000")
+        with con:
+            yield con
+    finally:
+        con.close()
 
 
 def by_name(manifest, name):

@@ -109,22 +109,23 @@ def resume_sent_history(requests, first_prompt, first_reply_prefix, second_promp
     return None
 
 
-def make(codex_bin, out_dir, archive=True):
+def make(codex_bin, out_dir, archive=True, tag=""):
+    """tag: put before every prompt, so that another home's threads can be told from these by their text."""
     m = Maker(codex_bin, out_dir)
     threads = []
     try:
-        p1 = "thread one: say hello"
+        p1 = tag + "thread one: say hello"
         t1 = m.exec_new(p1)
         threads.append({"name": "one", "id": t1, "prompts": [p1], "archived": False, "how": "exec"})
 
-        p2a, p2b = "thread two, turn one: remember the word PLUM", "thread two, turn two: which word?"
+        p2a, p2b = tag + "thread two, turn one: remember the word PLUM", tag + "thread two, turn two: which word?"
         t2 = m.exec_new(p2a)
         t2b = m.exec_resume(t2, p2b)
         threads.append({"name": "two", "id": t2, "prompts": [p2a, p2b], "archived": False,
                         "how": "exec + exec resume", "resumeThreadStarted": t2b})
 
         if archive:
-            p3 = "thread three: to be archived"
+            p3 = tag + "thread three: to be archived"
             t3 = m.exec_new(p3)
             how, ok = m.archive(t3)
             threads.append({"name": "archived", "id": t3, "prompts": [p3], "archived": ok, "how": "exec + " + how})

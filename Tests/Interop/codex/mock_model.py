@@ -164,7 +164,10 @@ class MockModel:
 def codex_config_args(base_url):
     """Points codex at the mock, and turns off what would reach past loopback: the plugin marketplace
     sync (both pinned versions run `git ls-remote https://github.com/openai/plugins...` at start-up with
-    plugins on), apps, and the update check."""
+    plugins on), apps, the update check, and the OTLP metrics export (both versions resolve ab.chatgpt.com,
+    https://ab.chatgpt.com/otlp/v1/metrics, at every CLI start unless analytics.enabled=false; under
+    `unshare -n` that lookup failed only after glibc's 2 x 2.5 s retries, which made every `exec`, `doctor`
+    and `migrate-rollouts` take 5 s)."""
     return ["-c", f"model_providers.mock.base_url={base_url}",
             "-c", "model_providers.mock.wire_api=responses",
             "-c", "model_providers.mock.env_key=MOCK_KEY",
@@ -174,28 +177,36 @@ def codex_config_args(base_url):
             "-c", "features.plugins=false",
             "-c", "features.remote_plugin=false",
             "-c", "features.apps=false",
-            "-c", "check_for_update_on_startup=false"]
+            "-c", "check_for_update_on_startup=false",
+            "-c", "analytics.enabled=false"]
 
 
 ISOLATED_ENV = "TRANSCRIPT_FSCK_CODEX_NETNS"
 
 
 def isolate_network():
-    """Re-runs this program in a network namespace of its own with only loopback up (unshare -n, as root),
-    so neither codex nor the mock can reach past 127.0.0.1 whatever codex tries. A no-op when already
-    isolated, or when unshare is missing or not allowed (then the -c overrides above are the only guard)."""
+    """Re-runs this program in a network namespace of its own with only loopback up, so neither codex nor the mock
+    can reach past 127.0.0.1 whatever codex tries: `unshare -n` as root, else `unshare -r -n` (a user namespace,
+    where the kernel lets users make them). A no-op when already isolated, or when unshare is missing or not
+    allowed (then the -c overrides above are the only guard, and isolated() says so)."""
     import shutil
     if os.environ.get(ISOLATED_ENV) or os.environ.get("TRANSCRIPT_FSCK_CODEX_NO_NETNS"):
         return
-    if os.geteuid() != 0 or not shutil.which("unshare") or not shutil.which("ip"):
+    if not shutil.which("unshare") or not shutil.which("ip"):
         return
     import subprocess
-    probe = subprocess.run(["unshare", "-n", "ip", "link", "set", "lo", "up"], capture_output=True)
+    flags = ["-n"] if os.geteuid() == 0 else ["-r", "-n"]
+    probe = subprocess.run(["unshare", *flags, "ip", "link", "set", "lo", "up"], capture_output=True)
     if probe.returncode != 0:
         return
     os.environ[ISOLATED_ENV] = "1"
-    os.execvp("unshare", ["unshare", "-n", "sh", "-c", 'ip link set lo up && exec "$@"', "sh",
+    os.execvp("unshare", ["unshare", *flags, "sh", "-c", 'ip link set lo up && exec "$@"', "sh",
                           sys.executable, *sys.argv])
+
+
+def isolated():
+    """Whether this program runs in the loopback-only network namespace isolate_network() makes."""
+    return bool(os.environ.get(ISOLATED_ENV))
 
 
 def main():
