@@ -140,7 +140,7 @@ extension CodexRefusal {
         case .cannotProject(let reason):
             "\(reason.sentence); codex projects the thread itself when it next writes a turn to it"
         case .noHistoryDatabase:
-            "thread_history_1.sqlite is not there; codex creates it at its next start: start codex once, then run the repair again"
+            "thread_history_1.sqlite is not there; codex makes it when it first reads a thread's turns, not when it only starts: open any thread in codex once (codex resume, pick one, quit), then run the repair again"
         case .codexPredatesPagination:
             "a paginated rollout (codex 0.163.0 or later wrote it) in a home whose index an older codex keeps (no history_mode column), "
                 + "which does not show such a thread; upgrade codex, start it once, then run the repair again"
