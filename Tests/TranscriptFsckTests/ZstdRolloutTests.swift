@@ -160,6 +160,15 @@ import Testing
         #expect(ratio == 200 && stored <= compressed.count)
     }
 
+    /// A frame header that asks for a 2 GiB window (made by hand: magic, no flags, window byte 0xA8, one raw block) is
+    /// refused at its header, never given the memory.
+    @Test(.tags(.unit)) func aFrameAskingForMoreThanTheWindowLimitIsRefused() throws {
+        let frame: [UInt8] = [0x28, 0xB5, 0x2F, 0xFD, 0x00, 0xA8, 0x09, 0x00, 0x00, UInt8(ascii: "x")]
+        let (defect, place) = try stop(try read(frame))
+        #expect(defect == .corruptZstd(zstdMessage: "Frame requires too much memory for decoding"))
+        #expect(place.isByte)
+    }
+
     // MARK: - hostile
 
     /// Random bytes, some behind zstd's magic number, and a real compressed rollout damaged at random: every read ends
@@ -233,4 +242,8 @@ import Testing
         #expect(CodexProjector.CannotProject.compressed.sentence
                 == "the rollout is compressed (.jsonl.zst); this version does not project compressed rollouts")
     }
+}
+
+private extension TranscriptError.Place {
+    var isByte: Bool { if case .byte = self { true } else { false } }
 }
