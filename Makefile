@@ -28,9 +28,9 @@ all: build
 
 # The C libraries the package links through its module maps.
 deps:
-	@if [ ! -f /usr/include/sqlite3.h ] || [ ! -f /usr/include/zlib.h ]; then \
-		echo "installing libsqlite3-dev zlib1g-dev"; \
-		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq libsqlite3-dev zlib1g-dev >/dev/null; \
+	@if [ ! -f /usr/include/sqlite3.h ] || [ ! -f /usr/include/zlib.h ] || [ ! -f /usr/include/zstd.h ]; then \
+		echo "installing libsqlite3-dev zlib1g-dev libzstd-dev"; \
+		$(SUDO) apt-get update -qq && $(SUDO) apt-get install -y -qq libsqlite3-dev zlib1g-dev libzstd-dev >/dev/null; \
 	fi
 
 # The released agent versions the interop tests drive (Tests/Interop), each in a venv cached outside the clone.
@@ -120,7 +120,7 @@ $(FUZZ_BIN): $(LIBRARY_SOURCES) Fuzz/FuzzTranscriptReader.swift Sources/CScan/sc
 	@mkdir -p .build/fuzz
 	clang -c -O2 -g -fsanitize=address -I Sources/CScan/include Sources/CScan/scan.c -o .build/fuzz/cscan.o
 	swiftc -sanitize=fuzzer,address -parse-as-library -O -g -module-name TranscriptFsck -package-name transcript_fsck \
-		-I Sources/CSQLite -I Sources/CZlib -I Sources/CScan/include $(LIBRARY_SOURCES) Fuzz/FuzzTranscriptReader.swift \
+		-I Sources/CSQLite -I Sources/CZlib -I Sources/CZstd -I Sources/CScan/include $(LIBRARY_SOURCES) Fuzz/FuzzTranscriptReader.swift \
 		.build/fuzz/cscan.o -o $@
 
 fuzz: deps $(FUZZ_BIN)
@@ -197,7 +197,7 @@ install: $(if $(filter $(RELEASE_BIN)/%,$(INSTALL_BIN)),release) $(MANUAL)
 	@echo "installed transcript-fsck under $(PREFIX)"
 
 # The release for servers without Swift: the Swift runtime and FoundationEssentials linked in statically,
-# only glibc, libstdc++, libsqlite3 and zlib from the system (Packaging/).
+# only glibc, libstdc++, libsqlite3, zlib and libzstd from the system (Packaging/).
 VERSION   := $(shell sed -n 's/^let toolVersion = "\(.*\)"$$/\1/p' Sources/transcript-fsck/Version.swift)
 DIST_NAME  = transcript-fsck-$(VERSION)-linux-$(shell uname -m)
 STATIC_BIN = .build-static/release/transcript-fsck
@@ -224,14 +224,14 @@ deb: dist
 	Packaging/make-deb.sh dist/$(DIST_NAME) dist $(VERSION)
 
 # The wheel (Packaging/make-wheel.py), for pip, pipx and uv: the binary as its one script. A wheel may need only the
-# libraries manylinux lists (glibc, libstdc++, libgcc_s, libm), so its binary links SQLite and zlib in: the same
+# libraries manylinux lists (glibc, libstdc++, libgcc_s, libm), so its binary links SQLite, zlib and zstd in: the same
 # objects as make dist's, linked once more with a directory that holds only their static archives searched first.
 WHEEL_LIBS = .build-static/wheel-libs
 WHEEL_BIN  = dist/wheel/transcript-fsck
 
 wheel: dist
 	rm -rf $(WHEEL_LIBS) dist/wheel && mkdir -p $(WHEEL_LIBS) dist/wheel
-	ln -s $$(clang -print-file-name=libsqlite3.a) $$(clang -print-file-name=libz.a) $(WHEEL_LIBS)/
+	ln -s $$(clang -print-file-name=libsqlite3.a) $$(clang -print-file-name=libz.a) $$(clang -print-file-name=libzstd.a) $(WHEEL_LIBS)/
 	$(SWIFT) build $(STATIC_BUILD) --product transcript-fsck -Xlinker -L$(CURDIR)/$(WHEEL_LIBS)
 	install -m 755 $(STATIC_BIN) $(WHEEL_BIN)
 	strip --remove-section=.comment --remove-section=.note $(WHEEL_BIN)

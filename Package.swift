@@ -16,11 +16,12 @@ let package = Package(
         // The C boundary: one module map per system library.
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CZstd", path: "Sources/CZstd", providers: [.apt(["libzstd-dev"])]),
         // The string scan's hot loop, 16 or 32 bytes at a time (SSE2, AVX2 where the CPU has it, portable elsewhere).
         .target(name: "CScan", path: "Sources/CScan", cSettings: [.unsafeFlags(["-O3"])]),
 
         // All the logic: reading -> comparing -> findings -> reporting | repairing.
-        .target(name: "TranscriptFsck", dependencies: ["CSQLite", "CZlib", "CScan"]),
+        .target(name: "TranscriptFsck", dependencies: ["CSQLite", "CZlib", "CZstd", "CScan"]),
 
         // The thin command-line front.
         .executableTarget(
@@ -42,6 +43,6 @@ let package = Package(
             ]
         ),
 
-        .testTarget(name: "TranscriptFsckTests", dependencies: ["TranscriptFsck", "StoreFixtures"]),
+        .testTarget(name: "TranscriptFsckTests", dependencies: ["TranscriptFsck", "StoreFixtures", "CZstd"]),
     ]
 )

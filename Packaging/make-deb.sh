@@ -30,7 +30,7 @@ take() {
     done
 }
 take bin/transcript-fsck usr/bin
-# Debian's SQLite and zlib, not copies linked in (the wheel's binary has those: make wheel relinks the same build).
+# Debian's SQLite, zlib and zstd, not copies linked in (the wheel's binary has those: make wheel relinks the same build).
 grep -q 'NEEDED *libsqlite3\.so\.0$' <<<"$(objdump -p "$root/usr/bin/transcript-fsck")" || fail "the binary has SQLite linked in"
 (cd "$work/tree" && ls share/man/man1/*.1 >/dev/null) || fail "the tree has no man pages"
 take $(cd "$work/tree" && ls share/man/man1/*.1) usr/share/man/man1

@@ -31,7 +31,7 @@ DESCRIPTION = """\
 # transcript-fsck
 
 Finds and repairs chat history that an AI agent's SQLite store lost but its JSONL transcripts kept.
-This wheel carries the tool's static Linux binary, with SQLite and zlib linked in; `pip install`, `pipx install`
+This wheel carries the tool's static Linux binary, with SQLite, zlib and zstd linked in; `pip install`, `pipx install`
 or `uv tool install` puts `transcript-fsck` on PATH. Start with `transcript-fsck doctor` and
 `transcript-fsck scan --home ~/.hermes`; `transcript-fsck --help` and each command's `--help` say the rest.
 """

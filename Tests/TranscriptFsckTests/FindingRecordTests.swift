@@ -24,6 +24,10 @@ import Testing
         .unreadable(TranscriptError(path: "s.jsonl.gz", place: .byte(10), defect: .zlibOutOfMemory)),
         .unreadable(TranscriptError(path: "s.jsonl.gz", place: .byte(99), defect: .expandsTooFar(ratio: 1032, mebibytes: 512, storedBytes: 520_000))),
         .unreadable(TranscriptError(path: "s.jsonl.gz", place: .byte(12), defect: .gzipMakesNoProgress)),
+        .unreadable(TranscriptError(path: "r.jsonl.zst", place: .file, defect: .emptyZstd)),
+        .unreadable(TranscriptError(path: "r.jsonl.zst", place: .byte(40), defect: .zstdEndsEarly)),
+        .unreadable(TranscriptError(path: "r.jsonl.zst", place: .byte(9), defect: .corruptZstd(zstdMessage: "Data corruption detected"))),
+        .unreadable(TranscriptError(path: "r.jsonl.zst", place: .byte(12), defect: .zstdMakesNoProgress)),
         .unreadable(TranscriptError(path: "s.jsonl", place: .line(2, byteOffset: 80), defect: .lineTooLong(limitMebibytes: 512))),
         .unreadable(TranscriptError(path: "s.jsonl", place: .line(2, byteOffset: 80), defect: .noMemoryForLine(mebibytes: 256))),
     ]

@@ -200,7 +200,7 @@ import Testing
         let limits = ReadLimits(maximumExpansionRatio: 200, expansionGraceBytes: 8 << 20)
         let scan = TranscriptScan.scan(path: path, sessionID: "bomb", limits: limits)
         let error = try #require(scan.error)
-        #expect(error.reason.contains("likely gzip bomb"))
+        #expect(error.reason.contains("likely compression bomb"))
         // The same limits let an ordinary archive through.
         let ordinary = try Transcripts.gzip(text)
         let archive = try directory.write("ok.jsonl.gz", ordinary)

@@ -77,6 +77,10 @@ enum FindingRecord {
         case .expandsTooFar(let ratio, let mebibytes, let stored):
             .array([.string("expands_too_far"), .integer(ratio), .integer(mebibytes), .integer(stored)])
         case .gzipMakesNoProgress: .array([.string("gzip_makes_no_progress")])
+        case .emptyZstd: .array([.string("empty_zstd")])
+        case .zstdEndsEarly: .array([.string("zstd_ends_early")])
+        case .corruptZstd(let message): .array([.string("corrupt_zstd"), .string(message)])
+        case .zstdMakesNoProgress: .array([.string("zstd_makes_no_progress")])
         case .lineTooLong(let limit): .array([.string("line_too_long"), .integer(limit)])
         case .noMemoryForLine(let mebibytes): .array([.string("no_memory_for_line"), .integer(mebibytes)])
         case .notAMessage(let column, let parserSays): .array([.string("not_a_message"), .integer(column), .string(parserSays)])
@@ -96,6 +100,10 @@ enum FindingRecord {
             guard let ratio = f[1].integer, let mebibytes = f[2].integer, let stored = f[3].integer else { return nil }
             return .expandsTooFar(ratio: ratio, mebibytes: mebibytes, storedBytes: stored)
         case ("gzip_makes_no_progress", 1): return .gzipMakesNoProgress
+        case ("empty_zstd", 1): return .emptyZstd
+        case ("zstd_ends_early", 1): return .zstdEndsEarly
+        case ("corrupt_zstd", 2): return f[1].string.map { .corruptZstd(zstdMessage: $0) }
+        case ("zstd_makes_no_progress", 1): return .zstdMakesNoProgress
         case ("line_too_long", 2): return f[1].integer.map { .lineTooLong(limitMebibytes: $0) }
         case ("no_memory_for_line", 2): return f[1].integer.map { .noMemoryForLine(mebibytes: $0) }
         case ("not_a_message", 3): return f[1].integer.flatMap { column in f[2].string.map { .notAMessage(column: column, parserSays: $0) } }

@@ -31,8 +31,12 @@ extension TranscriptError.Defect {
         case .corruptGzip(let message): "corrupt gzip data (\(message))"
         case .zlibOutOfMemory: "zlib ran out of memory"
         case .expandsTooFar(let ratio, let mebibytes, let stored):
-            "gzip data expands more than \(ratio) times (\(mebibytes) MiB from \(stored) bytes); refused as a likely gzip bomb"
+            "compressed data expands more than \(ratio) times (\(mebibytes) MiB from \(stored) bytes); refused as a likely compression bomb"
         case .gzipMakesNoProgress: "gzip stream makes no progress"
+        case .emptyZstd: "empty file, not a zstd stream"
+        case .zstdEndsEarly: "zstd stream ends early (the file was cut short)"
+        case .corruptZstd(let message): "corrupt zstd data (\(message))"
+        case .zstdMakesNoProgress: "zstd stream makes no progress"
         case .lineTooLong(let limit): "line is longer than the limit of \(limit) MiB"
         case .noMemoryForLine(let mebibytes): "cannot get \(mebibytes) MiB of memory for this line"
         case .notAMessage(let column, let parserSays): "column \(column): \(parserSays)"
@@ -42,9 +46,10 @@ extension TranscriptError.Defect {
     var hint: String {
         switch self {
         case .cannotOpen, .readFailed: "check that the file exists and is readable by this user"
-        case .emptyArchive: "remove the empty archive or restore it from a backup, then scan again"
+        case .emptyArchive, .emptyZstd: "remove the empty archive or restore it from a backup, then scan again"
         case .expandsTooFar: "inspect the file by hand; a real transcript does not compress this well"
-        case .gzipEndsEarly, .corruptGzip, .zlibOutOfMemory, .gzipMakesNoProgress, .lineTooLong, .noMemoryForLine, .notAMessage:
+        case .gzipEndsEarly, .corruptGzip, .zlibOutOfMemory, .gzipMakesNoProgress, .zstdEndsEarly, .corruptZstd, .zstdMakesNoProgress,
+             .lineTooLong, .noMemoryForLine, .notAMessage:
             "the session is left as it is; restore the file from a backup or fix the named place, then scan again"
         }
     }

@@ -11,6 +11,8 @@ public struct CodexHome: Sendable, Equatable {
     static let historyDatabaseName = "thread_history_1.sqlite"
     static let sessionsName = "sessions"
     static let archivedSessionsName = "archived_sessions"
+    /// A rollout's name ends in one of these, longest first; `.jsonl.zst` is compressed (CODEX-FORMAT.md, section 2).
+    static let rolloutSuffixes = [".jsonl.zst", ".jsonl"]
 
     let path: String
     /// Which of codex's files are there: a home need not have all (0.133.0 never makes the history database; a
@@ -58,7 +60,7 @@ public struct CodexHome: Sendable, Equatable {
 
     /// True for the names codex gives rollouts: `rollout-<timestamp>-<thread id>.jsonl`, or `.jsonl.zst` compressed.
     static func isRolloutName(_ name: String) -> Bool {
-        name.hasPrefix("rollout-") && (name.hasSuffix(".jsonl") || name.hasSuffix(".jsonl.zst"))
+        name.hasPrefix("rollout-") && rolloutSuffixes.contains { name.hasSuffix($0) }
     }
 
     /// Whether a rollout lies in `directory` or below it, at most `depth` levels down (codex's dated folders are three).
@@ -76,12 +78,13 @@ public struct CodexHome: Sendable, Equatable {
 
     /// Every rollout file under `sessions/` and `archived_sessions/`, in path order, found as the transcript discovery
     /// finds transcripts (symbolic links not followed, names that are not UTF-8 not read and named in `unread`).
-    /// Compressed rollouts (`.jsonl.zst`) are not found: codex was not seen to write one (CODEX-FORMAT.md, section 12).
+    /// Compressed rollouts (`.jsonl.zst`) are found as well, though codex was not seen to write one (CODEX-FORMAT.md,
+    /// section 12): its source can, and a home that has one must not hide the thread.
     func discoverRollouts() throws(FsckError) -> RolloutDiscovery {
         let roots = [(sessions, RolloutFile.Place.sessions), (archivedSessions, .archivedSessions)].filter { POSIX.isDirectory($0.0) }
         var found = RolloutDiscovery()
         for (root, place) in roots {
-            let discovery = try TranscriptDiscovery.find(roots: [root])
+            let discovery = try TranscriptDiscovery.find(roots: [root], suffixes: Self.rolloutSuffixes)
             found.unread += discovery.unread
             for path in discovery.transcripts.values.joined() {
                 let name = String(path.split(separator: "/").last ?? "")
@@ -108,12 +111,18 @@ struct RolloutFile: Sendable, Equatable {
     let place: Place
     /// The thread id the name ends in, as codex finds a thread's file by id; nil when the name ends in no UUID.
     let threadIDInName: String?
+    /// The file's size on disk: for a compressed rollout, the compressed bytes (its text's extent is the `Rollout`'s).
     let size: Int
+
+    /// A `.jsonl.zst` rollout: read through zstd, never projected by the repair (`CodexProjector`).
+    var isCompressed: Bool { Self.isCompressed(path) }
+
+    static func isCompressed(_ path: String) -> Bool { path.hasSuffix(".jsonl.zst") }
 
     /// The UUID before `.jsonl` in `rollout-2026-12-03T08-45-23-01a23b14-68ba-7b73-8589-1f1e27b7f100.jsonl`.
     static func threadID(inName name: String) -> String? {
         var stem = Substring(name)
-        for suffix in [".jsonl.zst", ".jsonl"] where stem.hasSuffix(suffix) {
+        for suffix in CodexHome.rolloutSuffixes where stem.hasSuffix(suffix) {
             stem = stem.dropLast(suffix.count)
             break
         }

@@ -28,6 +28,8 @@ enum CodexProjector {
         case turnNotEnded(turnID: String)
         /// A line's `ordinal` is not its place in the file.
         case ordinalOutOfStep(ordinal: Int)
+        /// The rollout is a `.jsonl.zst`: this version reads compressed rollouts but does not project them.
+        case compressed
     }
 
     /// The lines that add nothing to the projection, by `type`, and by `payload.type` for `event_msg`.
@@ -35,6 +37,7 @@ enum CodexProjector {
     private static let inertEvents: Set<String> = ["token_count", "thread_settings_applied"]
 
     static func project(rolloutAt path: String, limits: ReadLimits = .standard) -> Result<CodexProjectionRows, CannotProject> {
+        if RolloutFile.isCompressed(path) { return .failure(.compressed) }
         var projection = Projection()
         do {
             var source = try PlainFileSource(path: path)

@@ -1,5 +1,6 @@
-/// Reads one rollout file, streamed through the transcript machinery (`PlainFileSource`, `LineReader`,
-/// `JSONScanner`), into a `Rollout`: what a check compares with the index row and the projection.
+/// Reads one rollout file, streamed through the transcript machinery (`PlainFileSource`, or `ZstdFileSource` for a
+/// `.jsonl.zst`; `LineReader`, `JSONScanner`), into a `Rollout`: what a check compares with the index row and the
+/// projection. Offsets and ordinals are of the text, decompressed: the places codex's own reader counts.
 ///
 /// Every line is one JSON object `{"timestamp", "type", "payload"}` (0.163.0 adds `ordinal`). A line that is not is a
 /// defect and the read goes on, as codex's own reader skips a line it cannot parse; only a file that cannot be read
@@ -22,9 +23,14 @@ struct RolloutReader {
             return reading.rollout
         }
         do {
-            var source = try PlainFileSource(path: path)
-            reading.rollout.byteSize = try LineReader(path: path, maximumLineBytes: limits.maximumLineBytes)
-                .forEachLine(from: &source) { line in reading.take(line) }
+            let lines = LineReader(path: path, maximumLineBytes: limits.maximumLineBytes)
+            if RolloutFile.isCompressed(path) {
+                var source = try ZstdFileSource(path: path, limits: limits)
+                reading.rollout.byteSize = try lines.forEachLine(from: &source) { line in reading.take(line) }
+            } else {
+                var source = try PlainFileSource(path: path)
+                reading.rollout.byteSize = try lines.forEachLine(from: &source) { line in reading.take(line) }
+            }
         } catch {
             reading.rollout.isReadWhole = false
             reading.rollout.defects.append(RolloutDefect(path: path, place: error.place, kind: .unreadable(error.defect)))

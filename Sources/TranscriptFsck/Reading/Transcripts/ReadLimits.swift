@@ -2,8 +2,8 @@
 struct ReadLimits: Sendable, Equatable {
     /// A line longer than this is refused: no real message is this large, a runaway stream is.
     var maximumLineBytes: Int
-    /// Past `expansionGraceBytes` of text, a gzip file that has expanded more than this many times
-    /// its compressed size is refused as a likely gzip bomb. Real transcripts expand 3 to 20 times.
+    /// Past `expansionGraceBytes` of text, a gzip or zstd file that has expanded more than this many times
+    /// its compressed size is refused as a likely compression bomb. Real transcripts expand 3 to 20 times.
     var maximumExpansionRatio: Int
     var expansionGraceBytes: Int
 

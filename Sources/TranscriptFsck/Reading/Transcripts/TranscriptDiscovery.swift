@@ -8,14 +8,17 @@ struct TranscriptDiscovery: Sendable {
     /// Symbolic links not followed: a link planted in the directory must not make the tool read or write elsewhere.
     /// What was not read: the scan cannot vouch for those sessions, so it never reports all clear with any (exit 1).
     var unread: [UnreadEntry] = []
+    /// The endings of the names that are transcripts, longest first: Hermes's unless the caller names others.
+    private var suffixes: [String] = HermesLayout.transcriptSuffixes
 
     /// Walks each root recursively. Symbolic links are not followed: a link could lead out of the store. A directory
     /// it cannot read stops the scan: a session it cannot see would otherwise look fine (or `database_only`), and exit
     /// status 0 must mean everything was read. A transcript or directory whose name is not UTF-8 is not read (the agent
     /// names its files from text, so it wrote no such file) and is named in `unread`, so one odd name neither hides nor
     /// stops the audit of every other session.
-    static func find(roots: [String]) throws(FsckError) -> TranscriptDiscovery {
+    static func find(roots: [String], suffixes: [String] = HermesLayout.transcriptSuffixes) throws(FsckError) -> TranscriptDiscovery {
         var discovery = TranscriptDiscovery()
+        discovery.suffixes = suffixes
         for root in roots {
             guard (try? FileStatus(path: root))?.isDirectory == true else { throw .transcriptsNotFound(path: root) }
             try discovery.walk(tree: root)
@@ -40,6 +43,7 @@ struct TranscriptDiscovery: Sendable {
             throw .transcriptsUnreadable(path: directory, errno: error.rawValue)
         }
         var subdirectories: [String] = []
+        func isTranscript(_ name: String) -> Bool { suffixes.contains { name.hasSuffix($0) } }
         for raw in names {
             let valid = String(validating: raw, as: UTF8.self)
             let lossy = valid ?? String(decoding: raw, as: UTF8.self)
@@ -52,21 +56,22 @@ struct TranscriptDiscovery: Sendable {
                 // The name's own bytes: under its repaired spelling it would not be found.
                 let bytes = Array(directory.utf8) + (directory.hasSuffix("/") ? [] : [UInt8(ascii: "/")]) + raw
                 guard let found = try? FileStatus(linkAtBytes: bytes) else { continue }
-                if found.isDirectory || HermesLayout.isTranscript(lossy) { unread.append(.nameNotUTF8(path)) }
+                if found.isDirectory || isTranscript(lossy) { unread.append(.nameNotUTF8(path)) }
                 continue
             }
             switch status.kind {
             case .directory:
                 subdirectories.append(path)
-            case .regularFile where HermesLayout.isTranscript(lossy):
-                transcripts[SessionID(HermesLayout.sessionID(fromFileName: lossy)), default: []].append(path)
+            case .regularFile where isTranscript(lossy):
+                let suffix = suffixes.first { lossy.hasSuffix($0) }!
+                transcripts[SessionID(String(lossy.dropLast(suffix.count))), default: []].append(path)
                 stamps[path] = FileStamp(size: status.size, modified: status.modifiedNanoseconds)
-            case .symbolicLink where HermesLayout.isTranscript(lossy):
+            case .symbolicLink where isTranscript(lossy):
                 unread.append(.file(path))
             case .symbolicLink where (try? FileStatus(path: path))?.isDirectory == true:
                 unread.append(.directory(path))
             case .fifo, .socket, .characterDevice, .blockDevice:
-                if HermesLayout.isTranscript(lossy) { unread.append(.notAFile(path)) }
+                if isTranscript(lossy) { unread.append(.notAFile(path)) }
             default:
                 continue
             }

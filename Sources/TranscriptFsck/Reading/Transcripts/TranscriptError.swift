@@ -7,7 +7,7 @@ public struct TranscriptError: Error, Sendable, Equatable {
     enum Place: Sendable, Equatable {
         /// A 1-based line of the (uncompressed) text, with the byte offset where it starts.
         case line(Int, byteOffset: Int)
-        /// A byte offset in the file as stored (compressed, for gzip).
+        /// A byte offset in the file as stored (compressed, for gzip and zstd).
         case byte(Int)
         /// The file as a whole.
         case file
@@ -23,9 +23,16 @@ public struct TranscriptError: Error, Sendable, Equatable {
         case gzipEndsEarly
         case corruptGzip(zlibMessage: String)
         case zlibOutOfMemory
-        /// Text beyond `ratio` times the bytes read: `mebibytes` MiB from `storedBytes` bytes, refused as a gzip bomb.
+        /// Text beyond `ratio` times the bytes read: `mebibytes` MiB from `storedBytes` bytes, refused as a compression bomb.
         case expandsTooFar(ratio: Int, mebibytes: Int, storedBytes: Int)
         case gzipMakesNoProgress
+        /// A `.jsonl.zst` of no bytes at all.
+        case emptyZstd
+        /// The last zstd frame stops before its end: the file was cut short.
+        case zstdEndsEarly
+        /// Not zstd data, a damaged frame, or a frame whose window is past the limit; zstd's error name.
+        case corruptZstd(zstdMessage: String)
+        case zstdMakesNoProgress
         case lineTooLong(limitMebibytes: Int)
         case noMemoryForLine(mebibytes: Int)
         /// The line is not a JSON message; `parserSays` is the JSON scanner's reason, at the 1-based `column`.
