@@ -296,7 +296,7 @@ import StoreFixtures
 
     // MARK: - the command
 
-    @Test func aRolloutThatCannotBeReadIsRefusedWithItsReasonAndNothingIsWritten() throws {
+    @Test(.tags(.store)) func aRolloutThatCannotBeReadIsRefusedWithItsReasonAndNothingIsWritten() throws {
         let directory = TemporaryDirectory("codex-home")
         try FileManager.default.createDirectory(atPath: directory.file("sessions/2026/12/03"), withIntermediateDirectories: true)
         let rollout = "sessions/2026/12/03/rollout-2026-12-03T08-00-00-01a23b37-8e1d-74b1-b8b8-9070f24333af.jsonl"
