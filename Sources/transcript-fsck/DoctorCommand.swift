@@ -17,6 +17,7 @@ struct DoctorCommand: ParsableCommand {
     var format: DoctorFormat = .table
 
     func run() throws {
+        if let home = try store.codexHome() { return try run(on: home) }
         let stores = try store.stores()
         if format == .json {
             let groups = Doctor.run(stores: stores)
@@ -34,6 +35,16 @@ struct DoctorCommand: ParsableCommand {
         let checks = Doctor.run(location: location)
         print(Doctor.rendered(checks, colored: colored), terminator: "")
         if checks.contains(where: { $0.result != .ok }) { throw ExitCode(1) }
+    }
+
+    private func run(on home: CodexHome) throws {
+        let machine = Doctor.environmentChecks(), checks = Doctor.codexChecks(home)
+        if format == .json {
+            print(Doctor.jsonDocument(machine: machine, codexHome: home, checks: checks).rendered(indent: 2))
+        } else {
+            print(Doctor.rendered(machine + checks, colored: TerminalColor.isWanted(on: 1)), terminator: "")
+        }
+        if (machine + checks).contains(where: { $0.result != .ok }) { throw ExitCode(1) }
     }
 }
 

@@ -27,6 +27,11 @@ struct ExportCommand: ParsableCommand {
     var output: String?
 
     func run() throws {
+        if let home = try store.codexHome() {
+            // Nothing to write: a Codex thread's rollout is its transcript; the audit finds which file that is.
+            let rollout = try CodexScanReport.scan(home).rolloutPath(ofThread: session)
+            throw FsckError.codexExport(threadID: session, rolloutPath: rollout, home: home.path)
+        }
         let count = try TranscriptExporter.export(database: try store.singleStore().database, sessionID: SessionID(session),
                                                   format: format, to: output)
         if let output { StandardError.write("transcript-fsck export: \(count) messages of \(session) written to \(output)\n") }

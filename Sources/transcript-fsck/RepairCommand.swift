@@ -93,6 +93,7 @@ struct RepairCommand: AsyncParsableCommand {
         let logger = output.logger
         Interruption.tellingOutsideWrites(nothingWritten: InterruptionWords.nothingWritten, someWritten: InterruptionWords.someWritten,
                                          stopping: InterruptionWords.stopping)
+        if let home = try store.codexHome() { throw FsckError.codexHome(path: home.path) }
         let stores = try store.stores()
         guard let location = stores.onlyStore else { return try await run(stores, options: options, logger: logger) }
         let repairer = StoreRepairer(location: location, options: options) { logger.notice("\($0)") }

@@ -12,6 +12,9 @@ struct StoreOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("An agent home: a root, whose every profile is audited, or one profile's directory; repeatable (default: $HERMES_HOME, else ~/.hermes).", valueName: "dir"), completion: .directory)
     var home: [String] = []
 
+    @Option(name: .long, help: ArgumentHelp("The agent whose home this is: hermes or codex (default: a --home with codex's layout and no state.db is Codex's; without --home, $HERMES_HOME, else $CODEX_HOME, else ~/.hermes, else ~/.codex).", valueName: "agent"))
+    var agent: Agent?
+
     @Option(name: .customLong("homes-from"), help: ArgumentHelp("Also every home listed in this file, one a line ('#' starts a comment; - reads standard input).", valueName: "file"), completion: .file())
     var homesFrom: String?
 
@@ -26,11 +29,35 @@ struct StoreOptions: ParsableArguments {
 
     func validate() throws {
         if home.contains(where: \.isEmpty) { throw ValidationError("--home: an empty path names no home; leave it out for $HERMES_HOME or ~/.hermes") }
+        if agent == .codex { try Self.refuseHermesOptions(self, codexHome: "--agent codex reads one Codex home") }
         guard database != nil || !transcripts.isEmpty else { return }
         if home.count > 1 || homesFrom != nil {
             throw ValidationError("--db and --transcripts name one store's files: give at most one --home with them")
         }
         if !profile.isEmpty { throw ValidationError("--profile picks among a home's profiles: it does not go with --db or --transcripts") }
+    }
+
+    /// The Codex home the run is on, or nil when it is on Hermes stores (`AgentDetection`). Options that name a Hermes
+    /// store's files (--db, --transcripts, --profile) keep a run without --agent on Hermes, unless --home is Codex's.
+    func codexHome() throws -> CodexHome? {
+        let environment = ProcessInfo.processInfo.environment
+        guard agent != .hermes, home.count <= 1, homesFrom == nil else { return nil }
+        if agent == nil, database != nil || !transcripts.isEmpty || !profile.isEmpty {
+            guard let named = home.first, AgentDetection.isCodexHome(named) else { return nil }
+            try Self.refuseHermesOptions(self, codexHome: "\(named) is a Codex CLI home, read")
+        }
+        return try AgentDetection.codexHome(agent: agent, home: home.first, environment: environment)
+    }
+
+    /// A Codex home is one directory read whole: the options that pick a Hermes store's files or profiles mean nothing there.
+    /// `codexHome` says which: `--agent codex reads one Codex home`, or `DIR is a Codex CLI home, read`.
+    private static func refuseHermesOptions(_ options: StoreOptions, codexHome: String) throws {
+        if options.home.count > 1 || options.homesFrom != nil {
+            throw ValidationError("--agent codex reads one Codex home: give one --home (or none, for $CODEX_HOME or ~/.codex) and no --homes-from")
+        }
+        let hermesOnly = [("--db", options.database != nil), ("--transcripts", !options.transcripts.isEmpty), ("--profile", !options.profile.isEmpty)]
+        guard let (option, _) = hermesOnly.first(where: \.1) else { return }
+        throw ValidationError("\(option) is for Hermes stores, and \(codexHome) whole (its state_5.sqlite and rollouts): leave \(option) out")
     }
 
     /// Every store the options name: each home's profiles, as the agent lists them, or the one store `--db` names.
@@ -101,9 +128,18 @@ struct OutputOptions: ParsableArguments {
         try emit(set, protecting: set.entries.map(\.store.location))
     }
 
+    /// The same for a Codex home's report: never written over codex's databases.
+    func emit(_ report: some FormattedReport, protecting home: CodexHome) throws {
+        try emit(report) { text, path throws(FsckError) in try home.writeOutput(text, to: path) }
+    }
+
     private func emit(_ report: some FormattedReport, protecting stores: [StoreLocation]) throws {
+        try emit(report) { text, path throws(FsckError) in try StoreLocation.writeOutput(text, to: path, protecting: stores) }
+    }
+
+    private func emit(_ report: some FormattedReport, writing write: (String, String) throws(FsckError) -> Void) throws {
         if let output {
-            try StoreLocation.writeOutput(report.rendered(as: format, colored: false), to: output, protecting: stores)
+            try write(report.rendered(as: format, colored: false), output)
             if !quiet { StandardError.write(report.summaryLine + "; report in \(output)\n") }
         } else {
             print(report.rendered(as: format, colored: format == .table && TerminalColor.isWanted(on: 1)), terminator: "")
@@ -112,7 +148,7 @@ struct OutputOptions: ParsableArguments {
 }
 
 extension ReportFormat: ExpressibleByArgument {}
-extension SessionStatus: ExpressibleByArgument {}
+extension Agent: ExpressibleByArgument {}
 
 /// Writes each message as one line on standard error: `transcript-fsck: waiting for ...`.
 struct OneLineLogHandler: LogHandler {

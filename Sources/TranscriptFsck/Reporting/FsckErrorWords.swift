@@ -13,7 +13,11 @@ extension FsckError: CustomStringConvertible {
             ("\(path): no such database", "pass --db FILE or --home DIR (default $HERMES_HOME or ~/.hermes)")
         case .codexHome(let path):
             ("\(path): a Codex CLI home (state_5.sqlite, rollouts), not a Hermes one",
-             "this version of transcript-fsck audits Hermes homes only; nothing was read or written")
+             "scan and doctor audit it named alone (--home DIR, or --agent codex); repair, and runs over several homes, "
+                + "read Hermes homes only; nothing was read or written")
+        case .codexHomeNotFound(let path):
+            ("\(path): no Codex CLI home here (no state_5.sqlite, no rollout under sessions/ or archived_sessions/)",
+             "pass --home DIR or set CODEX_HOME to the home codex uses; nothing was read")
         case .notADatabase(let path, let detail):
             ("\(path): not a SQLite database (\(detail))", "check that --db or --home names the agent's state.db")
         case .databaseUnreadable(let path, let code):
@@ -44,7 +48,7 @@ extension FsckError: CustomStringConvertible {
     /// The errors worded as one line.
     private var wholeLine: String {
         switch self {
-        case .databaseNotFound, .codexHome, .notADatabase, .databaseUnreadable, .transcriptsNotFound, .transcriptsUnreadable, .walFilesUnavailable,
+        case .databaseNotFound, .codexHome, .codexHomeNotFound, .notADatabase, .databaseUnreadable, .transcriptsNotFound, .transcriptsUnreadable, .walFilesUnavailable,
              .sharedMemoryUnwritable, .repairLockBusy, .interruptedBeforeStore:
             parts.problem  // worded in two parts above
         case .unknownSchema(let path, let detail):
@@ -62,6 +66,14 @@ extension FsckError: CustomStringConvertible {
         case .notAStateFile(let path):
             "\(path): is not a transcript-fsck state file; name a new file, or the one an earlier scan --since wrote; "
                 + "nothing was read or written"
+        case .threadNotFound(let id, let home):
+            "no thread \(id.debugDescription) in the Codex home \(home); 'transcript-fsck scan --format jsonl' lists the thread ids"
+        case .codexExport(let id, let path?, _):
+            "export writes a Hermes session's rows as a transcript; a Codex thread needs none: its rollout \(path) is the "
+                + "JSONL transcript of thread \(id.debugDescription) already; nothing was written"
+        case .codexExport(let id, nil, let home):
+            "export writes a Hermes session's rows as a transcript, and the Codex home \(home) has no thread "
+                + "\(id.debugDescription) (a Codex thread's rollout is its JSONL transcript already); nothing was written"
         case .sessionNotFound(let id, let database):
             "no session \(id.description.debugDescription) in \(database) or its transcripts; "
                 + "'transcript-fsck scan --format jsonl' lists the session ids"

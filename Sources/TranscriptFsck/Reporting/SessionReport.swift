@@ -32,16 +32,33 @@ extension FormattedReport {
     }
 }
 
-/// What scan and repair reports share, so that one renderer per format serves both.
-public protocol SessionReport: FormattedReport {
-    /// Exit status 1: some session is a problem (scan), or was refused or deferred (repair).
+/// What every report of one item a line shares (a store's sessions, a Codex home's threads), so that one renderer per
+/// format serves them all.
+public protocol ItemizedReport: FormattedReport {
+    /// Exit status 1: some item is a problem (scan), or was refused or deferred (repair).
     var needsAttention: Bool { get }
-    var location: StoreLocation { get }
     var duration: Duration { get }
-    /// One JSON object per session, in order.
+    /// What the report is of, in the Markdown heading and the JUnit suite's name: the database, or the Codex home.
+    var subject: String { get }
+    /// What an item is called: `session`, or `thread`.
+    var itemNoun: String { get }
+    /// Sentences about the whole subject, for the Markdown report and the JUnit suite's output; none for a store.
+    var notes: [String] { get }
+    /// One JSON object per item, in order.
     var sessionObjects: [JSONValue] { get }
-    /// One test case per session, for the JUnit and Markdown reports.
+    /// One test case per item, for the JUnit and Markdown reports.
     var cases: [SessionCase] { get }
+}
+
+/// What scan and repair reports share: a store's sessions.
+public protocol SessionReport: ItemizedReport {
+    var location: StoreLocation { get }
+}
+
+extension SessionReport {
+    public var subject: String { location.database }
+    public var itemNoun: String { "session" }
+    public var notes: [String] { [] }
 }
 
 /// A session as a test case: its id, and a failure (kind and message) when it needs attention.
@@ -60,7 +77,7 @@ public struct SessionCase: Sendable, Equatable {
     }
 }
 
-extension SessionReport {
+extension ItemizedReport {
     var failures: Int { cases.filter { $0.failure != nil }.count }
 
     public func renderedLines() -> String {
@@ -70,18 +87,22 @@ extension SessionReport {
     }
 
     public func renderedMarkdown() -> String {
-        var lines = ["# transcript-fsck \(command): \(location.database.escapingControlCharacters)", ""]
+        var lines = ["# transcript-fsck \(command): \(subject.escapingControlCharacters)", ""]
         lines.append("| | |")
         lines.append("|---|---:|")
         for (key, value) in summaryMembers { lines.append("| \(key) | \(value.rendered()) |") }
         let failing = cases.compactMap { item in item.failure.map { (item.id, $0) } }
+        if !notes.isEmpty {
+            lines += ["", "## Notes", ""]
+            lines += notes.map { "- " + Self.markdownCell($0) }
+        }
         lines.append("")
         if failing.isEmpty {
-            lines.append("Every session is consistent.")
+            lines.append("Every \(itemNoun) is consistent.")
         } else {
-            lines.append("## Sessions that need attention")
+            lines.append("## \(itemNoun.prefix(1).uppercased() + itemNoun.dropFirst())s that need attention")
             lines.append("")
-            lines.append("| session | status | detail |")
+            lines.append("| \(itemNoun) | status | detail |")
             lines.append("|---|---|---|")
             for (id, failure) in failing {
                 lines.append("| \(Self.markdownCode(id)) | \(failure.kind) | \(Self.markdownCell(failure.message)) |")
@@ -112,7 +133,7 @@ extension SessionReport {
     public func renderedJUnit() -> String {
         let seconds = String(secondsToTheMillisecond: duration.seconds)
         return JUnit.document(tests: cases.count, failures: failures, errors: 0, seconds: seconds,
-                              suites: [junitSuite(name: "transcript-fsck \(command) \(location.database)")])
+                              suites: [junitSuite(name: "transcript-fsck \(command) \(subject)")])
     }
 
     /// This report as one `<testsuite>`: a test case per session.
@@ -129,6 +150,7 @@ extension SessionReport {
                 lines.append(open + "/>")
             }
         }
+        if !notes.isEmpty { lines.append("    <system-out>\(XML.escaped(notes.joined(separator: "\n")))</system-out>") }
         lines.append("  </testsuite>")
         return lines
     }

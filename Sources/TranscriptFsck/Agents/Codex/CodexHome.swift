@@ -6,13 +6,13 @@
 /// let path = CodexHome.resolve(home: nil, environment: environment)
 /// if let home = CodexHome.recognize(path) { let found = try home.discoverRollouts() }
 /// ```
-struct CodexHome: Sendable, Equatable {
+public struct CodexHome: Sendable, Equatable {
     static let stateDatabaseName = "state_5.sqlite"
     static let historyDatabaseName = "thread_history_1.sqlite"
     static let sessionsName = "sessions"
     static let archivedSessionsName = "archived_sessions"
 
-    let path: String
+    public let path: String
     /// Which of codex's files are there: a home need not have all (0.133.0 never makes the history database; a
     /// deleted index is rebuilt by codex's next start).
     let hasStateDatabase: Bool
@@ -27,7 +27,7 @@ struct CodexHome: Sendable, Equatable {
 
     /// The home codex itself would use: `home` or a non-empty `CODEX_HOME`, each made absolute with its links resolved
     /// as codex canonicalises it (the rows' `rollout_path` are written under that spelling), else `$HOME/.codex` as it is.
-    static func resolve(home: String?, environment: [String: String]) -> String {
+    public static func resolve(home: String?, environment: [String: String]) -> String {
         if let given = home ?? environment["CODEX_HOME"].flatMap({ $0.isEmpty ? nil : $0 }) { return POSIX.resolved(given) }
         return (environment["HOME"] ?? ".") + "/.codex"
     }
@@ -35,7 +35,7 @@ struct CodexHome: Sendable, Equatable {
     /// The home at `path` when it has codex's layout: a `state_5.sqlite` file, or a rollout file (`rollout-*.jsonl`)
     /// under `sessions/` or `archived_sessions/`; nil otherwise. A Hermes home has a `sessions/` too, of `<id>.jsonl`
     /// transcripts, and a `state.db`: neither makes a Codex home.
-    static func recognize(_ path: String) -> CodexHome? {
+    public static func recognize(_ path: String) -> CodexHome? {
         let home = CodexHome(path: path)
         guard home.hasStateDatabase || Self.holdsRollout(home.sessions, depth: 4) || Self.holdsRollout(home.archivedSessions, depth: 1)
         else { return nil }
