@@ -6,6 +6,8 @@ public enum FsckError: Error, Sendable {
     case codexHome(path: String)
     /// The run is on Codex (`--agent codex`, `CODEX_HOME`), and the home has none of codex's files.
     case codexHomeNotFound(path: String)
+    /// The Codex home's directory cannot be listed by this user.
+    case codexHomeUnreadable(path: String, errno: Int32)
     /// `--session` names a thread the Codex home does not hold.
     case threadNotFound(id: String, home: String)
     /// `export` was asked for a Codex thread: codex's rollout is the transcript already (nil: no such thread).

@@ -24,13 +24,17 @@ public enum AgentDetection {
     /// The Codex home a run reads, or nil when the run is on a Hermes home: `agent` when given (`--agent`), else the one
     /// `agent(home:environment:)` finds. The home is `home`, else `CODEX_HOME`, else `~/.codex`, as codex resolves it.
     ///
-    /// - Throws: ``FsckError/codexHomeNotFound(path:)`` when the run is on Codex and the home has none of codex's files:
-    ///   an audit of nothing would say all is well.
+    /// - Throws: ``FsckError/codexHomeNotFound(path:)`` when the run is on Codex and the home has none of codex's files
+    ///   (an audit of nothing would say all is well), ``FsckError/codexHomeUnreadable(path:errno:)`` when it cannot be listed.
     public static func codexHome(agent: Agent?, home: String?, environment: [String: String]) throws(FsckError) -> CodexHome? {
         guard (agent ?? self.agent(home: home, environment: environment)) == .codex else { return nil }
         let path = CodexHome.resolve(home: home, environment: environment)
-        guard let found = CodexHome.recognize(path) else { throw .codexHomeNotFound(path: path) }
-        return found
+        if let found = CodexHome.recognize(path) { return found }
+        // A home this user may not list looks empty: said as what it is, not as no home.
+        if POSIX.isDirectory(path) {
+            do { _ = try POSIX.entryNames(in: path) } catch where error != .notFound { throw .codexHomeUnreadable(path: path, errno: error.rawValue) } catch {}
+        }
+        throw .codexHomeNotFound(path: path)
     }
 
     /// True for a directory with codex's layout and without a Hermes database.

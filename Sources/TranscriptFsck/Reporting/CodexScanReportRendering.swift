@@ -3,7 +3,7 @@
 extension CodexScanReport: ItemizedReport {
     public var command: String { "scan" }
     public var needsAttention: Bool { hasProblems }
-    public var subject: String { home.path }
+    public var subject: String { "Codex home " + home.path }
     public var itemNoun: String { "thread" }
     public var notes: [String] { homeProblems.map(\.sentence) + warnings.map(\.sentence) }
 
@@ -63,8 +63,8 @@ extension CodexScanReport: ItemizedReport {
             lines.append("\(Counted(unread, "entry").with("was", "were")) not read (see the warnings): the history there is not audited.")
         }
         if attention.isEmpty {
-            lines.append(unread > 0 ? "Every thread read agrees with its index row and projection in \(home)."
-                                    : "Every thread's rollout, index row and projection agree in \(home).")
+            lines.append(unread > 0 || !homeProblems.isEmpty ? "No thread read needs attention in \(home); see the warnings above."
+                                                             : "Every thread's rollout, index row and projection agree in \(home).")
         } else {
             lines.append("\(Counted(attention.count, "thread").with("needs", "need")) attention in \(home); "
                          + "each problem above says what codex does with it.")

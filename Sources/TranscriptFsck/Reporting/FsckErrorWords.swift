@@ -15,9 +15,17 @@ extension FsckError: CustomStringConvertible {
             ("\(path): a Codex CLI home (state_5.sqlite, rollouts), not a Hermes one",
              "scan and doctor audit it named alone (--home DIR, or --agent codex); repair, and runs over several homes, "
                 + "read Hermes homes only; nothing was read or written")
+        case .codexHomeUnreadable(let path, let code):
+            ("\(path): cannot read this Codex home as this user (\(POSIX.describe(code)))",
+             "run as the user codex runs as, or make it readable; nothing was read")
         case .codexHomeNotFound(let path):
             ("\(path): no Codex CLI home here (no state_5.sqlite, no rollout under sessions/ or archived_sessions/)",
              "pass --home DIR or set CODEX_HOME to the home codex uses; nothing was read")
+        case .notADatabase(let path, let detail) where CodexHome.isDatabase(path):
+            ("\(path): not a SQLite database (\(detail))",
+             "this is codex's own file: move it aside and restore it from a backup"
+                + (path.hasSuffix(CodexHome.stateDatabaseName) ? " (codex rebuilds it from the rollouts at its next start)" : "")
+                + "; nothing was written")
         case .notADatabase(let path, let detail):
             ("\(path): not a SQLite database (\(detail))", "check that --db or --home names the agent's state.db")
         case .databaseUnreadable(let path, let code):
@@ -48,7 +56,7 @@ extension FsckError: CustomStringConvertible {
     /// The errors worded as one line.
     private var wholeLine: String {
         switch self {
-        case .databaseNotFound, .codexHome, .codexHomeNotFound, .notADatabase, .databaseUnreadable, .transcriptsNotFound, .transcriptsUnreadable, .walFilesUnavailable,
+        case .databaseNotFound, .codexHome, .codexHomeNotFound, .codexHomeUnreadable, .notADatabase, .databaseUnreadable, .transcriptsNotFound, .transcriptsUnreadable, .walFilesUnavailable,
              .sharedMemoryUnwritable, .repairLockBusy, .interruptedBeforeStore:
             parts.problem  // worded in two parts above
         case .unknownSchema(let path, let detail):
@@ -68,12 +76,12 @@ extension FsckError: CustomStringConvertible {
                 + "nothing was read or written"
         case .threadNotFound(let id, let home):
             "no thread \(id.debugDescription) in the Codex home \(home); 'transcript-fsck scan --format jsonl' lists the thread ids"
-        case .codexExport(let id, let path?, _):
-            "export writes a Hermes session's rows as a transcript; a Codex thread needs none: its rollout \(path) is the "
-                + "JSONL transcript of thread \(id.debugDescription) already; nothing was written"
+        case .codexExport(let id, let path?, let home):
+            "export reads Hermes homes: thread \(id.debugDescription) of the Codex home \(home) needs no export, its rollout "
+                + "\(path) is a JSONL transcript already; nothing was written"
         case .codexExport(let id, nil, let home):
-            "export writes a Hermes session's rows as a transcript, and the Codex home \(home) has no thread "
-                + "\(id.debugDescription) (a Codex thread's rollout is its JSONL transcript already); nothing was written"
+            "export reads Hermes homes, and the Codex home \(home) has no thread \(id.debugDescription) (a Codex thread's "
+                + "rollout is a JSONL transcript already: 'transcript-fsck scan --format jsonl' lists them); nothing was written"
         case .sessionNotFound(let id, let database):
             "no session \(id.description.debugDescription) in \(database) or its transcripts; "
                 + "'transcript-fsck scan --format jsonl' lists the session ids"

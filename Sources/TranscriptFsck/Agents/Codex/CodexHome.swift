@@ -51,6 +51,11 @@ public struct CodexHome: Sendable, Equatable {
         hasArchivedSessions = POSIX.isDirectory(path + "/" + Self.archivedSessionsName)
     }
 
+    /// True for a path that names one of codex's two databases, by its file name.
+    static func isDatabase(_ path: String) -> Bool {
+        [stateDatabaseName, historyDatabaseName].contains { path == $0 || path.hasSuffix("/" + $0) }
+    }
+
     /// True for the names codex gives rollouts: `rollout-<timestamp>-<thread id>.jsonl`, or `.jsonl.zst` compressed.
     static func isRolloutName(_ name: String) -> Bool {
         name.hasPrefix("rollout-") && (name.hasSuffix(".jsonl") || name.hasSuffix(".jsonl.zst"))
