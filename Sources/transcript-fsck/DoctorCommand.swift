@@ -6,6 +6,9 @@ struct DoctorCommand: ParsableCommand {
         commandName: "doctor",
         abstract: "Check the environment and the store, and say what to fix before a scan or a repair.",
         discussion: """
+        On a Codex CLI home (found as scan finds it, or --agent codex): the home's layout, whether state_5.sqlite \
+        and thread_history_1.sqlite read, the rollouts found, and whether a codex process uses the home now.
+
         Exit status: 0 every check passed; 1 a check warned or failed (each says what to do); 2 the checks \
         could not run (bad arguments, a --homes-from file that cannot be read).
         """

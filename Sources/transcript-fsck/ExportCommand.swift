@@ -10,6 +10,9 @@ struct ExportCommand: ParsableCommand {
         reads them (row id); scanning the export against the database gives ok. With --output the \
         file appears whole or not at all.
 
+        A Codex CLI home needs no export: a thread's rollout is its JSONL transcript already, and export names it \
+        (exit status 2, nothing written).
+
         Exit status: 0 the session was written; 2 it could not be (no such session or no rows, no database, \
         bad arguments, the output could not be written).
         """

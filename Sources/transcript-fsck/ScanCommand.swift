@@ -22,8 +22,15 @@ struct ScanCommand: AsyncParsableCommand {
         profile's directory is that profile alone. --home repeats and --homes-from lists many homes: --jobs \
         stores are scanned at once, and the exit status is the worst store's.
 
+        A Codex CLI home (--agent codex; or a --home with codex's state_5.sqlite or rollouts and no state.db; or, with \
+        no --home, $CODEX_HOME when $HERMES_HOME is unset, and ~/.codex when there is no ~/.hermes) is scanned \
+        whole: each thread's rollout against its state_5.sqlite row and its thread_history_1.sqlite projection, with \
+        codex's statuses: ok, missing, truncated, diverged, corrupt, stale (a row whose rollout is gone) or misplaced \
+        (row and file disagree on where it is). --session and --status narrow it; --db, --transcripts and --profile \
+        do not apply.
+
         Exit status: 0 no session needs repair; 1 some session is truncated, missing, continued, diverged \
-        or corrupt; 2 the scan could not run (of several stores: some store could not be read).
+        or corrupt (a Codex thread anything but ok); 2 the scan could not run (of several stores: some store could not be read).
         """
     )
 

@@ -41,7 +41,7 @@ public enum PrometheusMetrics {
             let counts = report.countsByStatus
             return CodexThreadStatus.allCases.map { ("status=\"\($0.rawValue)\"", String(counts[$0] ?? 0)) }
         }
-        families.gauge("codex_problem_threads", "Codex threads that are not ok: \(problems.dropLast().joined(separator: ", ")) or \(problems.last!).") {
+        families.gauge("codex_problem_threads", "Codex threads with a problem: \(problems.dropLast().joined(separator: ", ")) or \(problems.last!).") {
             [("", String($0.problemThreads.count))]
         }
         families.gauge("codex_home_problems", "Problems of the Codex home as a whole (no state_5.sqlite: codex rebuilds it at its next start).") {
