@@ -37,9 +37,10 @@ public enum AgentDetection {
         throw .codexHomeNotFound(path: path)
     }
 
-    /// True for a directory with codex's layout and without a Hermes database.
+    /// True for a directory with codex's layout and without a Hermes database. The database is looked for first: a
+    /// Hermes home is then never walked for rollouts, however many transcripts its `sessions/` holds.
     public static func isCodexHome(_ path: String) -> Bool {
-        CodexHome.recognize(path) != nil && !POSIX.exists(HermesLayout.database(inHome: path))
+        !POSIX.exists(HermesLayout.database(inHome: path)) && CodexHome.recognize(path) != nil
     }
 
     static let codexHomeVariable = "CODEX_HOME"
