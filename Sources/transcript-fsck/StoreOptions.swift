@@ -29,7 +29,7 @@ struct StoreOptions: ParsableArguments {
 
     func validate() throws {
         if home.contains(where: \.isEmpty) { throw ValidationError("--home: an empty path names no home; leave it out for $HERMES_HOME or ~/.hermes") }
-        if agent == .codex { try Self.refuseHermesOptions(self, codexHome: "--agent codex reads one Codex home") }
+        if agent == .codex { try Self.refuseHermesOptions(self, codexHome: nil) }
         guard database != nil || !transcripts.isEmpty else { return }
         if home.count > 1 || homesFrom != nil {
             throw ValidationError("--db and --transcripts name one store's files: give at most one --home with them")
@@ -44,20 +44,21 @@ struct StoreOptions: ParsableArguments {
         guard agent != .hermes, home.count <= 1, homesFrom == nil else { return nil }
         if agent == nil, database != nil || !transcripts.isEmpty || !profile.isEmpty {
             guard let named = home.first, AgentDetection.isCodexHome(named) else { return nil }
-            try Self.refuseHermesOptions(self, codexHome: "\(named) is a Codex CLI home, read")
+            try Self.refuseHermesOptions(self, codexHome: named)
         }
         return try AgentDetection.codexHome(agent: agent, home: home.first, environment: environment)
     }
 
-    /// A Codex home is one directory read whole: the options that pick a Hermes store's files or profiles mean nothing there.
-    /// `codexHome` says which: `--agent codex reads one Codex home`, or `DIR is a Codex CLI home, read`.
-    private static func refuseHermesOptions(_ options: StoreOptions, codexHome: String) throws {
+    /// A Codex home is one directory read whole: the options that pick Hermes stores, their files or profiles, mean
+    /// nothing there. `home`: the Codex home named; nil when `--agent codex` puts the run on one.
+    private static func refuseHermesOptions(_ options: StoreOptions, codexHome home: String?) throws {
         if options.home.count > 1 || options.homesFrom != nil {
             throw ValidationError("--agent codex reads one Codex home: give one --home (or none, for $CODEX_HOME or ~/.codex) and no --homes-from")
         }
         let hermesOnly = [("--db", options.database != nil), ("--transcripts", !options.transcripts.isEmpty), ("--profile", !options.profile.isEmpty)]
         guard let (option, _) = hermesOnly.first(where: \.1) else { return }
-        throw ValidationError("\(option) is for Hermes stores, and \(codexHome) whole (its state_5.sqlite and rollouts): leave \(option) out")
+        let codex = home.map { "\($0) is a Codex CLI home, read" } ?? "--agent codex reads one Codex home"
+        throw ValidationError("\(option) is for Hermes stores, and \(codex) whole (its state_5.sqlite and rollouts): leave \(option) out")
     }
 
     /// Every store the options name: each home's profiles, as the agent lists them, or the one store `--db` names.
