@@ -77,28 +77,25 @@ public enum PrometheusMetrics {
 
     private static func text(for reports: [(labels: String, report: ScanReport)], failed: [(labels: String, Bool)], finishedAt: Double) -> String {
         var families = Families(reports: reports)
-        func metric(_ name: String, _ help: String, _ samples: (ScanReport) -> [(String, String)]) {
-            families.gauge(name, help, samples)
-        }
         // The statuses are named from the type, so that a new one is in the help text as soon as it has samples.
         let statuses = SessionStatus.allCases.map(\.rawValue)
         let problems = SessionStatus.allCases.filter(\.isProblem).map(\.rawValue)
-        metric("sessions", "Sessions by status at the last scan: \(statuses.joined(separator: ", ")).") { report in
+        families.gauge("sessions", "Sessions by status at the last scan: \(statuses.joined(separator: ", ")).") { report in
             SessionStatus.allCases.map { ("status=\"\($0.rawValue)\"", String(report.summary[$0])) }
         }
-        metric("missing_messages", "Transcript messages missing from the database, over the problem sessions.") {
+        families.gauge("missing_messages", "Transcript messages missing from the database, over the problem sessions.") {
             [("", String($0.summary.missingMessages))]
         }
-        metric("problem_sessions", "Sessions that need a repair or a person: \(problems.dropLast().joined(separator: ", ")) or \(problems.last!).") {
+        families.gauge("problem_sessions", "Sessions that need a repair or a person: \(problems.dropLast().joined(separator: ", ")) or \(problems.last!).") {
             [("", String($0.findings.filter { $0.status.isProblem }.count))]
         }
-        metric("unread_transcripts", "Entries of the transcripts directories not read (symbolic links, FIFOs): history not audited.") {
+        families.gauge("unread_transcripts", "Entries of the transcripts directories not read (symbolic links, FIFOs): history not audited.") {
             [("", String($0.unreadTranscripts.count))]
         }
-        metric("scan_duration_seconds", durationHelp) { [("", String($0.duration.seconds))] }
-        metric("transcript_bytes_read", "Uncompressed transcript bytes the last scan read.") { [("", String($0.transcriptBytes))] }
-        metric("stored_bytes_read", "Transcript bytes as stored (compressed) that the last scan read.") { [("", String($0.storedBytes))] }
-        metric("last_success_timestamp_seconds", lastSuccessHelp) { _ in
+        families.gauge("scan_duration_seconds", durationHelp) { [("", String($0.duration.seconds))] }
+        families.gauge("transcript_bytes_read", "Uncompressed transcript bytes the last scan read.") { [("", String($0.transcriptBytes))] }
+        families.gauge("stored_bytes_read", "Transcript bytes as stored (compressed) that the last scan read.") { [("", String($0.storedBytes))] }
+        families.gauge("last_success_timestamp_seconds", lastSuccessHelp) { _ in
             [("", String(finishedAt))]
         }
         var lines = families.lines
