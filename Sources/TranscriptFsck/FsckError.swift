@@ -1,10 +1,19 @@
 /// Why a command could not run at all (exit status 2); prints as one line with what to do.
 public enum FsckError: Error, Sendable {
     case databaseNotFound(path: String)
-    /// The home given is a Codex CLI home (`CodexHome.recognize`), which this version does not audit yet.
+    /// The home given is a Codex CLI home (`CodexHome.recognize`), and the command (repair, a run over several homes,
+    /// `--agent hermes`) reads Hermes homes only.
     case codexHome(path: String)
     /// A codex process has the home's database open (`path`), or holds a thread's writer lock (`writingThread`).
     case codexRunning(path: String, writingThread: Bool)
+    /// The run is on Codex (`--agent codex`, `CODEX_HOME`), and the home has none of codex's files.
+    case codexHomeNotFound(path: String)
+    /// The Codex home's directory cannot be listed by this user.
+    case codexHomeUnreadable(path: String, errno: Int32)
+    /// `--session` names a thread the Codex home does not hold.
+    case threadNotFound(id: String, home: String)
+    /// `export` was asked for a Codex thread: codex's rollout is the transcript already (nil: no such thread).
+    case codexExport(threadID: String, rolloutPath: String?, home: String)
     case notADatabase(path: String, detail: String)
     /// The database file itself cannot be opened for reading by this user (its mode or owner), before SQLite is asked.
     case databaseUnreadable(path: String, errno: Int32)

@@ -44,7 +44,7 @@ struct RepairCommand: AsyncParsableCommand {
         at once, and SQLite rolls back the session in flight. Interrupted before the write, it says that \
         nothing was written. Either way every session is whole or as it was: run the repair again.
 
-        A Codex CLI home (recognised by its layout; CODEX_HOME when HERMES_HOME is unset) is repaired with codex \
+        A Codex CLI home (recognised by its layout, or --agent codex) is repaired with codex \
         stopped (refused, exit 2, while it has the home's databases or a thread's writer lock): a thread missing from \
         the index, or listed under another path or archive flag, is rebuilt by codex's own next start (the repair \
         resets its backfill, which re-reads every rollout; start codex once afterwards); a paginated thread's \
@@ -117,12 +117,12 @@ struct RepairCommand: AsyncParsableCommand {
     }
 
     /// A Codex home: its own planner and writers (Agents/Codex), the same flags, formats and exit statuses.
-    private func runCodex(_ home: String) throws {
+    private func runCodex(_ home: CodexHome) throws {
         let options = CodexRepairer.Options(dryRun: dryRun, backupDirectory: backup, makeBackup: !noBackup, removeStale: removeStale,
                                             threadIDs: only.sessions, busyTimeout: .milliseconds(Int64(busyTimeout * 1000)))
-        let repairer = CodexRepairer(homePath: home, options: options)
+        let repairer = CodexRepairer(homePath: home.path, options: options)
         let report = try repairer.repair()
-        try output.emit(report, protecting: repairer.ownStores)
+        try output.emit(report, protecting: home)
         if report.needsAttention { throw ExitCode(1) }
     }
 

@@ -22,8 +22,15 @@ struct ScanCommand: AsyncParsableCommand {
         profile's directory is that profile alone. --home repeats and --homes-from lists many homes: --jobs \
         stores are scanned at once, and the exit status is the worst store's.
 
+        A Codex CLI home (--agent codex; or a --home with codex's state_5.sqlite or rollouts and no state.db; or, with \
+        no --home, $CODEX_HOME when $HERMES_HOME is unset, and ~/.codex when there is no ~/.hermes) is scanned \
+        whole: each thread's rollout against its state_5.sqlite row and its thread_history_1.sqlite projection, with \
+        codex's statuses: ok, missing, truncated, diverged, corrupt, stale (a row whose rollout is gone) or misplaced \
+        (row and file disagree on where it is). --session and --status narrow it; --db, --transcripts and --profile \
+        do not apply.
+
         Exit status: 0 no session needs repair; 1 some session is truncated, missing, continued, diverged \
-        or corrupt; 2 the scan could not run (of several stores: some store could not be read).
+        or corrupt (a Codex thread anything but ok); 2 the scan could not run (of several stores: some store could not be read).
         """
     )
 
@@ -45,8 +52,8 @@ struct ScanCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Only sessions started at or after this time (2026-03-01, 2026-03-01T12:00:00, or epoch seconds).", valueName: "date"))
     var startedAfter: String?
 
-    @Option(name: .long, help: ArgumentHelp("Only sessions with this status; repeatable.", valueName: "status"))
-    var status: [SessionStatus] = []
+    @Option(name: .long, help: ArgumentHelp("Only sessions (or Codex threads) with this status; repeatable.", valueName: "status"))
+    var status: [StatusArgument] = []
 
     func validate() throws {
         if let startedAfter, SessionFilter.parseDate(startedAfter) == nil {
@@ -56,7 +63,9 @@ struct ScanCommand: AsyncParsableCommand {
 
     func run() async throws {
         let logger = output.logger
-        let filter = SessionFilter(sources: source, startedAfter: startedAfter.flatMap(SessionFilter.parseDate), statuses: status)
+        if let home = try store.codexHome() { return try run(on: home, logger: logger) }
+        let filter = SessionFilter(sources: source, startedAfter: startedAfter.flatMap(SessionFilter.parseDate),
+                                   statuses: try StatusArgument.sessionStatuses(status))
         let stores = try store.stores()
         let sessions = only.sessions.map { SessionID($0) }
         guard let location = stores.onlyStore else { return try await run(stores, sessions: sessions, filter: filter, logger: logger) }
@@ -73,6 +82,24 @@ struct ScanCommand: AsyncParsableCommand {
         if let metrics {
             try location.writeOutput(PrometheusMetrics.text(for: report, database: location.database,
                                                             finishedAt: Date().timeIntervalSince1970), to: metrics)
+            logger.debug("metrics written to \(metrics)")
+        }
+        if report.hasProblems { throw ExitCode(1) }
+    }
+
+    /// A Codex home: every thread audited (`--jobs` has nothing to share out), then narrowed as asked.
+    private func run(on home: CodexHome, logger: Logger) throws {
+        if !source.isEmpty || startedAfter != nil {
+            throw ValidationError("--source and --started-after pick Hermes sessions; a Codex home's threads are picked with --session and --status")
+        }
+        let statuses = try StatusArgument.threadStatuses(status)
+        let report = try since.map { statePath throws(FsckError) in
+            try CodexScanReport.scan(home, threadIDs: only.sessions, statuses: statuses, since: statePath)
+        } ?? CodexScanReport.scan(home, threadIDs: only.sessions, statuses: statuses)
+        logger.debug("scanned the Codex home \(home.path) in \(report.duration)")
+        try output.emit(report, protecting: home)
+        if let metrics {
+            try home.writeOutput(PrometheusMetrics.text(for: report, finishedAt: Date().timeIntervalSince1970), to: metrics)
             logger.debug("metrics written to \(metrics)")
         }
         if report.hasProblems { throw ExitCode(1) }

@@ -12,6 +12,9 @@ struct StoreOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("An agent home: a root, whose every profile is audited, or one profile's directory; repeatable (default: $HERMES_HOME, else ~/.hermes).", valueName: "dir"), completion: .directory)
     var home: [String] = []
 
+    @Option(name: .long, help: ArgumentHelp("The agent whose home this is: hermes or codex (default: a --home with codex's layout and no state.db is Codex's; without --home, $HERMES_HOME, else $CODEX_HOME, else ~/.hermes, else ~/.codex).", valueName: "agent"))
+    var agent: Agent?
+
     @Option(name: .customLong("homes-from"), help: ArgumentHelp("Also every home listed in this file, one a line ('#' starts a comment; - reads standard input).", valueName: "file"), completion: .file())
     var homesFrom: String?
 
@@ -26,6 +29,7 @@ struct StoreOptions: ParsableArguments {
 
     func validate() throws {
         if home.contains(where: \.isEmpty) { throw ValidationError("--home: an empty path names no home; leave it out for $HERMES_HOME or ~/.hermes") }
+        if agent == .codex { try Self.refuseHermesOptions(self, codexHome: nil) }
         guard database != nil || !transcripts.isEmpty else { return }
         if home.count > 1 || homesFrom != nil {
             throw ValidationError("--db and --transcripts name one store's files: give at most one --home with them")
@@ -33,15 +37,28 @@ struct StoreOptions: ParsableArguments {
         if !profile.isEmpty { throw ValidationError("--profile picks among a home's profiles: it does not go with --db or --transcripts") }
     }
 
-    /// The Codex home this run is on, or nil for a Hermes one: a single `--home` laid out as codex's (or, with no
-    /// `--home`, a non-empty `CODEX_HOME` while `HERMES_HOME` is unset).
-    func codexHome() throws -> String? {
-        guard database == nil, transcripts.isEmpty, profile.isEmpty, homesFrom == nil, home.count <= 1 else { return nil }
+    /// The Codex home the run is on, or nil when it is on Hermes stores (`AgentDetection`). Options that name a Hermes
+    /// store's files (--db, --transcripts, --profile) keep a run without --agent on Hermes, unless --home is Codex's.
+    func codexHome() throws -> CodexHome? {
         let environment = ProcessInfo.processInfo.environment
-        if home.isEmpty, environment["HERMES_HOME"].map({ !$0.isEmpty }) == true { return nil }
-        if home.isEmpty, environment["CODEX_HOME"].map({ !$0.isEmpty }) != true { return nil }
-        let path = CodexHome.resolve(home: home.first, environment: environment)
-        return CodexHome.isCodexHome(path) ? path : nil
+        guard agent != .hermes, home.count <= 1, homesFrom == nil else { return nil }
+        if agent == nil, database != nil || !transcripts.isEmpty || !profile.isEmpty {
+            guard let named = home.first, AgentDetection.isCodexHome(named) else { return nil }
+            try Self.refuseHermesOptions(self, codexHome: named)
+        }
+        return try AgentDetection.codexHome(agent: agent, home: home.first, environment: environment)
+    }
+
+    /// A Codex home is one directory read whole: the options that pick Hermes stores, their files or profiles, mean
+    /// nothing there. `home`: the Codex home named; nil when `--agent codex` puts the run on one.
+    private static func refuseHermesOptions(_ options: StoreOptions, codexHome home: String?) throws {
+        if options.home.count > 1 || options.homesFrom != nil {
+            throw ValidationError("--agent codex reads one Codex home: give one --home (or none, for $CODEX_HOME or ~/.codex) and no --homes-from")
+        }
+        let hermesOnly = [("--db", options.database != nil), ("--transcripts", !options.transcripts.isEmpty), ("--profile", !options.profile.isEmpty)]
+        guard let (option, _) = hermesOnly.first(where: \.1) else { return }
+        let codex = home.map { "\($0) is a Codex CLI home, read" } ?? "--agent codex reads one Codex home"
+        throw ValidationError("\(option) is for Hermes stores, and \(codex) whole (its state_5.sqlite and rollouts): leave \(option) out")
     }
 
     /// Every store the options name: each home's profiles, as the agent lists them, or the one store `--db` names.
@@ -106,20 +123,25 @@ struct OutputOptions: ParsableArguments {
         try emit(report, protecting: [store])
     }
 
-    /// The same for a report on stores of several files (a Codex home's two databases).
-    func emit(_ report: some FormattedReport, protecting stores: [StoreLocation]) throws {
-        try emitReport(report, protecting: stores)
-    }
 
     /// The same for a run over several stores; each store that could not be read is also said on standard error.
     func emit<Report>(_ set: StoreSetReport<Report>, logger: Logger) throws {
         for line in set.failureLines { logger.error("\(line)") }
-        try emitReport(set, protecting: set.entries.map(\.store.location))
+        try emit(set, protecting: set.entries.map(\.store.location))
     }
 
-    private func emitReport(_ report: some FormattedReport, protecting stores: [StoreLocation]) throws {
+    /// The same for a Codex home's report: never written over codex's databases.
+    func emit(_ report: some FormattedReport, protecting home: CodexHome) throws {
+        try emit(report) { text, path throws(FsckError) in try home.writeOutput(text, to: path) }
+    }
+
+    private func emit(_ report: some FormattedReport, protecting stores: [StoreLocation]) throws {
+        try emit(report) { text, path throws(FsckError) in try StoreLocation.writeOutput(text, to: path, protecting: stores) }
+    }
+
+    private func emit(_ report: some FormattedReport, writing write: (String, String) throws(FsckError) -> Void) throws {
         if let output {
-            try StoreLocation.writeOutput(report.rendered(as: format, colored: false), to: output, protecting: stores)
+            try write(report.rendered(as: format, colored: false), output)
             if !quiet { StandardError.write(report.summaryLine + "; report in \(output)\n") }
         } else {
             print(report.rendered(as: format, colored: format == .table && TerminalColor.isWanted(on: 1)), terminator: "")
@@ -128,7 +150,7 @@ struct OutputOptions: ParsableArguments {
 }
 
 extension ReportFormat: ExpressibleByArgument {}
-extension SessionStatus: ExpressibleByArgument {}
+extension Agent: ExpressibleByArgument {}
 
 /// Writes each message as one line on standard error: `transcript-fsck: waiting for ...`.
 struct OneLineLogHandler: LogHandler {

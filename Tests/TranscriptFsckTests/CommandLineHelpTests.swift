@@ -21,6 +21,28 @@ import Testing
         #expect(text.contains("; 2 "), "\(text)")
     }
 
+    @Test(arguments: ["scan", "export", "doctor"])
+    func theHelpOfEveryCommandThatReadsACodexHomeSaysWhatItDoesThere(command: String) throws {
+        let help = try CommandRunner.fsck([command, "--help"])
+        #expect(help.status == 0)
+        let text = help.standardOutput.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        #expect(text.contains("A Codex CLI home") || text.contains("On a Codex CLI home"), "\(text)")
+        #expect(text.contains("--agent <agent>"), "\(text)")
+    }
+
+    @Test func theCodexMetricsHelpNamesEveryThreadStatus() throws {
+        let home = try WrittenCodexHome()
+        let output = TemporaryDirectory("codex-metrics-help")
+        #expect(try CommandRunner.fsck(["scan", "--home", home.path, "--metrics", output.file("fsck.prom")]).status == 1)
+        let lines = try String(contentsOfFile: output.file("fsck.prom"), encoding: .utf8).split(separator: "\n")
+        let threads = try #require(lines.first { $0.hasPrefix("# HELP transcript_fsck_codex_threads ") })
+        let problems = try #require(lines.first { $0.hasPrefix("# HELP transcript_fsck_codex_problem_threads ") })
+        for status in CodexThreadStatus.allCases {
+            #expect(threads.contains(status.rawValue), "\(status) in \(threads)")
+            #expect(problems.contains(" \(status.rawValue)") == (status != .ok), "\(status) in \(problems)")
+        }
+    }
+
     @Test func theMetricsHelpNamesEveryStatusAndEveryProblemStatus() throws {
         let session = try TruncatedSession(count: 6, keepNewest: 2, seed: 91)
         let metrics = session.directory.file("fsck.prom")

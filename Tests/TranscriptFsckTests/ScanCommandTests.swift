@@ -31,20 +31,25 @@ import Testing
         for session in sessions { #expect(Set(session.keys) == keys) }
     }
 
-    @Test func aCodexHomeIsNamedForWhatItIsAndNothingIsReadOrWritten() throws {
+    @Test func aCodexHomeIsNamedForWhatItIsAndNothingIsWrittenToIt() throws {
         let directory = TemporaryDirectory("codex-home")
         try FileManager.default.createDirectory(atPath: directory.file("sessions/2026/12/03"), withIntermediateDirectories: true)
         try directory.write("sessions/2026/12/03/rollout-2026-12-03T08-00-00-01a23b37-8e1d-74b1-b8b8-9070f24333af.jsonl", text: "{}\n")
-        for command in [["scan"], ["export", "--session", "x"]] {
+        // Held to Hermes, every command names the home for what it is.
+        for command in [["scan", "--agent", "hermes"], ["repair", "--dry-run", "--agent", "hermes"], ["repair", "--agent", "hermes"]] {
             let result = try CommandRunner.fsck(command + ["--home", directory.path])
             #expect(result.status == 2, "\(command): \(result.standardError)")
             #expect(result.standardError == "transcript-fsck: \(directory.path): a Codex CLI home (state_5.sqlite, rollouts), not a Hermes "
-                    + "one; this version of transcript-fsck audits Hermes homes only; nothing was read or written\n", "\(command)")
+                    + "one; scan, doctor and repair take it named alone (--home DIR, or --agent codex); runs over several homes "
+                    + "read Hermes homes only; nothing was read or written\n", "\(command)")
         }
-        // doctor says the same, and runs none of a Hermes home's checks on it (its rollouts are no transcripts).
+        // scan, doctor and repair read it as codex's (CodexScanCommandTests, CodexRepairTests): its one rollout is no rollout, and it has no index.
+        #expect(try CommandRunner.fsck(["repair", "--home", directory.path]).standardOutput.contains("corrupt  refused"))
+        #expect(try CommandRunner.fsck(["scan", "--home", directory.path]).standardOutput.contains("corrupt"))
+        #expect(try CommandRunner.fsck(["export", "--home", directory.path, "--session", "x"]).status == 2)
         let doctor = try CommandRunner.fsck(["doctor", "--home", directory.path])
         #expect(doctor.status == 1)
-        #expect(doctor.standardOutput.contains("failure  database  \(directory.path): a Codex CLI home"), "\(doctor.standardOutput)")
+        #expect(doctor.standardOutput.contains("warning  index     \(directory.path)/state_5.sqlite: not there"), "\(doctor.standardOutput)")
         #expect(!doctor.standardOutput.contains("transcripts"), "\(doctor.standardOutput)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["sessions"])
         // A Hermes home's missing database is still said as before.

@@ -159,7 +159,7 @@ public struct IncrementalAudit: Sendable {
     /// The sections an earlier run wrote, and what was wrong with the file; no sections when there is none, or it is
     /// unreadable (said in the warnings). A file that is not a state file at all is refused, never replaced: `--since`
     /// names a file it would overwrite.
-    private static func loadStates(_ statePath: String) throws(FsckError) -> (states: [State], warnings: [StoreWarning]) {
+    static func loadStates(_ statePath: String) throws(FsckError) -> (states: [State], warnings: [StoreWarning]) {
         let bytes: [UInt8]
         do { bytes = try FileDescriptor.contents(of: statePath) } catch {
             return ([], error == .notFound ? [] : [.stateFileUnopenable(path: statePath, errno: error.rawValue)])
@@ -178,7 +178,7 @@ public struct IncrementalAudit: Sendable {
         }
     }
 
-    private static func save(_ states: [State], to statePath: String, protecting files: [(name: String, path: String)]) throws(FsckError) {
+    static func save(_ states: [State], to statePath: String, protecting files: [(name: String, path: String)]) throws(FsckError) {
         do {
             try AtomicFile.write(Array(AuditStateFile.encode(states).utf8), to: statePath, protecting: files)
         } catch {

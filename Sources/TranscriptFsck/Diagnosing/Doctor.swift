@@ -47,7 +47,8 @@ public enum Doctor {
         }
     }
 
-    private static func environmentChecks() -> [Check] {
+    /// The machine's own checks, which every store's come after.
+    public static func environmentChecks() -> [Check] {
         let version = SQLiteConnection.libraryVersion
         if SQLiteConnection.hasFullTextSearch {
             return [Check(name: "sqlite", result: .ok, detail: "SQLite \(version) with FTS5", fix: nil)]

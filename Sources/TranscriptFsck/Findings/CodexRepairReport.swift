@@ -22,7 +22,7 @@ public struct CodexRepairReport: Sendable {
     var backups: [String] = []
     /// Nil when the plan did not hand anything to codex's start; false when the backfill was already pending.
     var backfillReset: Bool?
-    var duration: Duration = .zero
+    public internal(set) var duration: Duration = .zero
 
     init(plan: CodexRepairPlan, dryRun: Bool) {
         self.plan = plan

@@ -13,8 +13,12 @@ public struct StoreLocation: Sendable, Equatable {
 
     /// The store's own files, with what each is: never an output of the tool's.
     var ownFiles: [(name: String, path: String)] {
+        Self.sqliteFiles(of: database) + [("repair lock", repairLock)]
+    }
+
+    /// A SQLite database's file and those SQLite keeps beside it, with what each is.
+    static func sqliteFiles(of database: String) -> [(name: String, path: String)] {
         [("database", ""), ("WAL file", "-wal"), ("shared-memory file", "-shm"), ("journal", "-journal")].map { ($0.0, database + $0.1) }
-            + [("repair lock", repairLock)]
     }
 
     /// Writes a file the tool makes for its user (a report, metrics, the `--since` state) whole or not at all, and

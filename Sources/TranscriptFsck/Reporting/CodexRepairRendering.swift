@@ -1,6 +1,10 @@
 /// A Codex repair in every report format, and the words for what it did and refused: the one place they are worded.
-extension CodexRepairReport: FormattedReport {
+extension CodexRepairReport: ItemizedReport {
     public var command: String { "repair" }
+    public var subject: String { "Codex home " + plan.audit.home.path }
+    public var itemNoun: String { "thread" }
+    public var notes: [String] { homeLines + (nextStep.map { ["next: " + $0] } ?? []) }
+    public var sessionObjects: [JSONValue] { threadObjects }
 
     /// What each thread came to, by kind, for the summary and the exit status.
     private enum Verdict: String, CaseIterable {
@@ -93,32 +97,12 @@ extension CodexRepairReport: FormattedReport {
                  ("next", .optional(nextStep)), ("threads", .array(threadObjects))])
     }
 
-    public func renderedLines() -> String {
-        threadObjects.map { $0.rendered() + "\n" }.joined() + JSONValue.object([("summary", .object(summaryMembers))]).rendered() + "\n"
-    }
-
     /// Each thread as a test case, failing where it was refused or waits.
-    private var cases: [SessionCase] {
+    public var cases: [SessionCase] {
         plan.threads.indices.map { place in
             SessionCase(id: plan.threads[place].threadID,
                         failure: refusal(at: place) == nil ? nil : (kind: verdict(at: place).rawValue, message: sentence(at: place)))
         }
-    }
-
-    public func renderedMarkdown() -> String {
-        var text = Markdown.report(title: "# transcript-fsck repair: Codex home \(plan.audit.home.path.escapingControlCharacters)",
-                                   summary: summaryMembers, cases: cases, allConsistent: "Every thread is consistent or repaired.",
-                                   heading: "## Threads that need attention", idColumn: "thread")
-        if let nextStep { text += "\n" + nextStep + "\n" }
-        return text
-    }
-
-    public func renderedJUnit() -> String {
-        let seconds = String(secondsToTheMillisecond: duration.seconds)
-        let cases = cases
-        return JUnit.document(tests: cases.count, failures: cases.filter { $0.failure != nil }.count, errors: 0, seconds: seconds,
-                              suites: [JUnit.suite(name: "transcript-fsck repair \(plan.audit.home.path)", command: command, cases: cases,
-                                                   seconds: seconds)])
     }
 }
 

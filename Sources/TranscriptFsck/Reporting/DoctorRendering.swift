@@ -56,11 +56,8 @@ extension Doctor {
     public static func jsonDocument(_ groups: [StoreChecks]) -> JSONValue {
         let machine = groups.filter { $0.store == nil }.flatMap(\.checks)
         let stores = groups.compactMap { group in group.store.map { ($0, group.checks) } }
-        let every = groups.flatMap(\.checks)
-        var summary: [(String, JSONValue)] = [("stores", .integer(stores.count)), ("checks", .integer(every.count))]
-        for result in Check.Result.allCases { summary.append((result.rawValue, .integer(every.filter { $0.result == result }.count))) }
         return .object([
-            ("summary", .object(summary)),
+            ("summary", summary(stores: stores.count, checks: groups.flatMap(\.checks))),
             ("checks", .array(machine.map(\.jsonObject))),
             ("stores", .array(stores.map { store, checks in
                 .object([
@@ -71,6 +68,26 @@ extension Doctor {
                 ])
             })),
         ])
+    }
+}
+
+extension Doctor {
+    /// A Codex home's checks as one JSON document of the same shape: the machine's checks, then the home's as its one
+    /// store, which has `agent` and `home` where a Hermes store has its database and transcripts.
+    public static func jsonDocument(machine: [Check], codexHome home: CodexHome, checks: [Check]) -> JSONValue {
+        .object([
+            ("summary", summary(stores: 1, checks: machine + checks)),
+            ("checks", .array(machine.map(\.jsonObject))),
+            ("stores", .array([.object([("agent", .string(Agent.codex.rawValue)), ("home", .string(home.path)),
+                                        ("checks", .array(checks.map(\.jsonObject)))])])),
+        ])
+    }
+
+    /// The counts: stores, checks, and checks by result.
+    private static func summary(stores: Int, checks: [Check]) -> JSONValue {
+        var summary: [(String, JSONValue)] = [("stores", .integer(stores)), ("checks", .integer(checks.count))]
+        for result in Check.Result.allCases { summary.append((result.rawValue, .integer(checks.filter { $0.result == result }.count))) }
+        return .object(summary)
     }
 }
 

@@ -13,10 +13,22 @@ extension FsckError: CustomStringConvertible {
             ("\(path): no such database", "pass --db FILE or --home DIR (default $HERMES_HOME or ~/.hermes)")
         case .codexHome(let path):
             ("\(path): a Codex CLI home (state_5.sqlite, rollouts), not a Hermes one",
-             "this version of transcript-fsck audits Hermes homes only; nothing was read or written")
+             "scan, doctor and repair take it named alone (--home DIR, or --agent codex); runs over several homes "
+                + "read Hermes homes only; nothing was read or written")
         case .codexRunning(let path, let writingThread):
             (writingThread ? "\(path): codex is writing a thread (it holds this writer lock)" : "\(path): codex has this database open",
              "stop every codex process using the home (the CLI, app-server, the IDE extension) and run the repair again; nothing was written")
+        case .codexHomeUnreadable(let path, let code):
+            ("\(path): cannot read this Codex home as this user (\(POSIX.describe(code)))",
+             "run as the user codex runs as, or make it readable; nothing was read")
+        case .codexHomeNotFound(let path):
+            ("\(path): no Codex CLI home here (no state_5.sqlite, no rollout under sessions/ or archived_sessions/)",
+             "pass --home DIR or set CODEX_HOME to the home codex uses; nothing was read")
+        case .notADatabase(let path, let detail) where CodexHome.isDatabase(path):
+            ("\(path): not a SQLite database (\(detail))",
+             "this is codex's own file: move it aside and restore it from a backup"
+                + (path.hasSuffix(CodexHome.stateDatabaseName) ? " (codex rebuilds it from the rollouts at its next start)" : "")
+                + "; nothing was written")
         case .notADatabase(let path, let detail):
             ("\(path): not a SQLite database (\(detail))", "check that --db or --home names the agent's state.db")
         case .databaseUnreadable(let path, let code):
@@ -47,7 +59,7 @@ extension FsckError: CustomStringConvertible {
     /// The errors worded as one line.
     private var wholeLine: String {
         switch self {
-        case .databaseNotFound, .codexHome, .codexRunning, .notADatabase, .databaseUnreadable, .transcriptsNotFound, .transcriptsUnreadable, .walFilesUnavailable,
+        case .databaseNotFound, .codexHome, .codexRunning, .codexHomeNotFound, .codexHomeUnreadable, .notADatabase, .databaseUnreadable, .transcriptsNotFound, .transcriptsUnreadable, .walFilesUnavailable,
              .sharedMemoryUnwritable, .repairLockBusy, .interruptedBeforeStore:
             parts.problem  // worded in two parts above
         case .unknownSchema(let path, let detail):
@@ -65,6 +77,14 @@ extension FsckError: CustomStringConvertible {
         case .notAStateFile(let path):
             "\(path): is not a transcript-fsck state file; name a new file, or the one an earlier scan --since wrote; "
                 + "nothing was read or written"
+        case .threadNotFound(let id, let home):
+            "no thread \(id.debugDescription) in the Codex home \(home); 'transcript-fsck scan --format jsonl' lists the thread ids"
+        case .codexExport(let id, let path?, let home):
+            "export reads Hermes homes: thread \(id.debugDescription) of the Codex home \(home) needs no export, its rollout "
+                + "\(path) is a JSONL transcript already; nothing was written"
+        case .codexExport(let id, nil, let home):
+            "export reads Hermes homes, and the Codex home \(home) has no thread \(id.debugDescription) (a Codex thread's "
+                + "rollout is a JSONL transcript already: 'transcript-fsck scan --format jsonl' lists them); nothing was written"
         case .sessionNotFound(let id, let database):
             "no session \(id.description.debugDescription) in \(database) or its transcripts; "
                 + "'transcript-fsck scan --format jsonl' lists the session ids"

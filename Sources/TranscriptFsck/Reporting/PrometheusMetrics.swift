@@ -30,9 +30,41 @@ public enum PrometheusMetrics {
         values.map { "\($0.key)=\"\(escaped($0.value))\"" }.joined(separator: ",")
     }
 
-    private static func text(for reports: [(labels: String, report: ScanReport)], failed: [(labels: String, Bool)], finishedAt: Double) -> String {
+    /// A Codex home's scan: codex's own families (`transcript_fsck_codex_threads` by codex's statuses, ...) and the
+    /// scan's duration and time under the names and help Hermes' have, every sample labelled `agent="codex"` and with
+    /// the home's absolute path.
+    public static func text(for report: CodexScanReport, finishedAt: Double) -> String {
+        var families = Families(reports: [(labels(["agent": Agent.codex.rawValue, "home": POSIX.resolved(report.home.path)]), report)])
+        let statuses = CodexThreadStatus.allCases.map(\.rawValue)
+        let problems = statuses.filter { $0 != CodexThreadStatus.ok.rawValue }
+        families.gauge("codex_threads", "Codex threads by status at the last scan: \(statuses.joined(separator: ", ")).") { report in
+            let counts = report.countsByStatus
+            return CodexThreadStatus.allCases.map { ("status=\"\($0.rawValue)\"", String(counts[$0] ?? 0)) }
+        }
+        families.gauge("codex_problem_threads", "Codex threads with a problem: \(problems.dropLast().joined(separator: ", ")) or \(problems.last!).") {
+            [("", String($0.problemThreads.count))]
+        }
+        families.gauge("codex_home_problems", "Problems of the Codex home as a whole (no state_5.sqlite: codex rebuilds it at its next start).") {
+            [("", String($0.homeProblems.count))]
+        }
+        families.gauge("codex_unread_entries", "Entries of the Codex home's rollout folders not read (symbolic links, FIFOs): history not audited.") {
+            [("", String($0.warnings.filter(\.leavesHistoryUnread).count))]
+        }
+        families.gauge("scan_duration_seconds", durationHelp) { [("", String($0.duration.seconds))] }
+        families.gauge("last_success_timestamp_seconds", lastSuccessHelp) { _ in [("", String(finishedAt))] }
+        return families.lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Shared by both agents' metrics: node_exporter refuses one family with two help texts.
+    private static let durationHelp = "How long the last scan took."
+    private static let lastSuccessHelp = "When the last scan finished (Unix time); problems found still count as a finished scan."
+
+    /// Gauge families, each its HELP and TYPE lines and a sample per report and label set.
+    private struct Families<Report> {
+        let reports: [(labels: String, report: Report)]
         var lines: [String] = []
-        func metric(_ name: String, _ help: String, _ samples: (ScanReport) -> [(String, String)]) {
+
+        mutating func gauge(_ name: String, _ help: String, _ samples: (Report) -> [(String, String)]) {
             lines.append("# HELP transcript_fsck_\(name) \(help)")
             lines.append("# TYPE transcript_fsck_\(name) gauge")
             for (store, report) in reports {
@@ -41,27 +73,32 @@ public enum PrometheusMetrics {
                 }
             }
         }
+    }
+
+    private static func text(for reports: [(labels: String, report: ScanReport)], failed: [(labels: String, Bool)], finishedAt: Double) -> String {
+        var families = Families(reports: reports)
         // The statuses are named from the type, so that a new one is in the help text as soon as it has samples.
         let statuses = SessionStatus.allCases.map(\.rawValue)
         let problems = SessionStatus.allCases.filter(\.isProblem).map(\.rawValue)
-        metric("sessions", "Sessions by status at the last scan: \(statuses.joined(separator: ", ")).") { report in
+        families.gauge("sessions", "Sessions by status at the last scan: \(statuses.joined(separator: ", ")).") { report in
             SessionStatus.allCases.map { ("status=\"\($0.rawValue)\"", String(report.summary[$0])) }
         }
-        metric("missing_messages", "Transcript messages missing from the database, over the problem sessions.") {
+        families.gauge("missing_messages", "Transcript messages missing from the database, over the problem sessions.") {
             [("", String($0.summary.missingMessages))]
         }
-        metric("problem_sessions", "Sessions that need a repair or a person: \(problems.dropLast().joined(separator: ", ")) or \(problems.last!).") {
+        families.gauge("problem_sessions", "Sessions that need a repair or a person: \(problems.dropLast().joined(separator: ", ")) or \(problems.last!).") {
             [("", String($0.findings.filter { $0.status.isProblem }.count))]
         }
-        metric("unread_transcripts", "Entries of the transcripts directories not read (symbolic links, FIFOs): history not audited.") {
+        families.gauge("unread_transcripts", "Entries of the transcripts directories not read (symbolic links, FIFOs): history not audited.") {
             [("", String($0.unreadTranscripts.count))]
         }
-        metric("scan_duration_seconds", "How long the last scan took.") { [("", String($0.duration.seconds))] }
-        metric("transcript_bytes_read", "Uncompressed transcript bytes the last scan read.") { [("", String($0.transcriptBytes))] }
-        metric("stored_bytes_read", "Transcript bytes as stored (compressed) that the last scan read.") { [("", String($0.storedBytes))] }
-        metric("last_success_timestamp_seconds", "When the last scan finished (Unix time); problems found still count as a finished scan.") { _ in
+        families.gauge("scan_duration_seconds", durationHelp) { [("", String($0.duration.seconds))] }
+        families.gauge("transcript_bytes_read", "Uncompressed transcript bytes the last scan read.") { [("", String($0.transcriptBytes))] }
+        families.gauge("stored_bytes_read", "Transcript bytes as stored (compressed) that the last scan read.") { [("", String($0.storedBytes))] }
+        families.gauge("last_success_timestamp_seconds", lastSuccessHelp) { _ in
             [("", String(finishedAt))]
         }
+        var lines = families.lines
         if !failed.isEmpty {
             lines.append("# HELP transcript_fsck_store_failed 1 when the store could not be read at the last scan (it has no other samples).")
             lines.append("# TYPE transcript_fsck_store_failed gauge")

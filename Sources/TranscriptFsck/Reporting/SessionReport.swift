@@ -32,16 +32,33 @@ extension FormattedReport {
     }
 }
 
-/// What scan and repair reports share, so that one renderer per format serves both.
-public protocol SessionReport: FormattedReport {
-    /// Exit status 1: some session is a problem (scan), or was refused or deferred (repair).
+/// What every report of one item a line shares (a store's sessions, a Codex home's threads), so that one renderer per
+/// format serves them all.
+public protocol ItemizedReport: FormattedReport {
+    /// Exit status 1: some item is a problem (scan), or was refused or deferred (repair).
     var needsAttention: Bool { get }
-    var location: StoreLocation { get }
     var duration: Duration { get }
-    /// One JSON object per session, in order.
+    /// What the report is of, in the Markdown heading and the JUnit suite's name: the database, or the Codex home.
+    var subject: String { get }
+    /// What an item is called: `session`, or `thread`.
+    var itemNoun: String { get }
+    /// Sentences about the whole subject, for the Markdown report and the JUnit suite's output; none for a store.
+    var notes: [String] { get }
+    /// One JSON object per item, in order.
     var sessionObjects: [JSONValue] { get }
-    /// One test case per session, for the JUnit and Markdown reports.
+    /// One test case per item, for the JUnit and Markdown reports.
     var cases: [SessionCase] { get }
+}
+
+/// What scan and repair reports share: a store's sessions.
+public protocol SessionReport: ItemizedReport {
+    var location: StoreLocation { get }
+}
+
+extension SessionReport {
+    public var subject: String { location.database }
+    public var itemNoun: String { "session" }
+    public var notes: [String] { [] }
 }
 
 /// A session as a test case: its id, and a failure (kind and message) when it needs attention.
@@ -60,7 +77,7 @@ public struct SessionCase: Sendable, Equatable {
     }
 }
 
-extension SessionReport {
+extension ItemizedReport {
     var failures: Int { cases.filter { $0.failure != nil }.count }
 
     public func renderedLines() -> String {
@@ -70,55 +87,38 @@ extension SessionReport {
     }
 
     public func renderedMarkdown() -> String {
-        Markdown.report(title: "# transcript-fsck \(command): \(location.database.escapingControlCharacters)", summary: summaryMembers,
-                        cases: cases, allConsistent: "Every session is consistent.", heading: "## Sessions that need attention",
-                        idColumn: "session")
-    }
-
-    public func renderedJUnit() -> String {
-        let seconds = String(secondsToTheMillisecond: duration.seconds)
-        return JUnit.document(tests: cases.count, failures: failures, errors: 0, seconds: seconds,
-                              suites: [junitSuite(name: "transcript-fsck \(command) \(location.database)")])
-    }
-
-    /// This report as one `<testsuite>`: a test case per session.
-    func junitSuite(name: String) -> [String] {
-        JUnit.suite(name: name, command: command, cases: cases, seconds: String(secondsToTheMillisecond: duration.seconds))
-    }
-}
-
-/// The Markdown report: a title, the summary's members as a table, and the cases that need attention.
-enum Markdown {
-    static func report(title: String, summary: [(String, JSONValue)], cases: [SessionCase], allConsistent: String, heading: String,
-                       idColumn: String) -> String {
-        var lines = [title, ""]
+        var lines = ["# transcript-fsck \(command): \(subject.escapingControlCharacters)", ""]
         lines.append("| | |")
         lines.append("|---|---:|")
-        for (key, value) in summary { lines.append("| \(key) | \(value.rendered()) |") }
+        for (key, value) in summaryMembers { lines.append("| \(key) | \(value.rendered()) |") }
         let failing = cases.compactMap { item in item.failure.map { (item.id, $0) } }
+        if !notes.isEmpty {
+            lines += ["", "## Notes", ""]
+            lines += notes.map { "- " + Self.markdownCell($0) }
+        }
         lines.append("")
         if failing.isEmpty {
-            lines.append(allConsistent)
+            lines.append("Every \(itemNoun) is consistent.")
         } else {
-            lines.append(heading)
+            lines.append("## \(itemNoun.prefix(1).uppercased() + itemNoun.dropFirst())s that need attention")
             lines.append("")
-            lines.append("| \(idColumn) | status | detail |")
+            lines.append("| \(itemNoun) | status | detail |")
             lines.append("|---|---|---|")
             for (id, failure) in failing {
-                lines.append("| \(code(id)) | \(failure.kind) | \(cell(failure.message)) |")
+                lines.append("| \(Self.markdownCode(id)) | \(failure.kind) | \(Self.markdownCell(failure.message)) |")
             }
         }
         return lines.joined(separator: "\n") + "\n"
     }
 
     /// Text for a table cell or a heading: control characters escaped, and `|` and `` ` `` escaped, never altered.
-    static func cell(_ text: String) -> String {
+    static func markdownCell(_ text: String) -> String {
         text.escapingControlCharacters.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "`", with: "\\`")
     }
 
     /// An id as a code span in a table cell, exactly as it is: fenced by one backtick more than its longest run of
     /// them, with a space inside the fence when it starts or ends with one (CommonMark strips that space again).
-    static func code(_ text: String) -> String {
+    static func markdownCode(_ text: String) -> String {
         let cell = text.escapingControlCharacters.replacingOccurrences(of: "|", with: "\\|")
         var longest = 0, run = 0
         for character in cell {
@@ -129,13 +129,16 @@ enum Markdown {
         let padded = cell.hasPrefix("`") || cell.hasSuffix("`") ? " \(cell) " : cell
         return fence + padded + fence
     }
-}
 
-/// The JUnit XML document around its suites.
-enum JUnit {
-    /// One `<testsuite>`: a test case per session (or thread), a failure where it needs attention.
-    static func suite(name: String, command: String, cases: [SessionCase], seconds: String) -> [String] {
-        let failures = cases.filter { $0.failure != nil }.count
+    public func renderedJUnit() -> String {
+        let seconds = String(secondsToTheMillisecond: duration.seconds)
+        return JUnit.document(tests: cases.count, failures: failures, errors: 0, seconds: seconds,
+                              suites: [junitSuite(name: "transcript-fsck \(command) \(subject)")])
+    }
+
+    /// This report as one `<testsuite>`: a test case per session.
+    func junitSuite(name: String) -> [String] {
+        let seconds = String(secondsToTheMillisecond: duration.seconds)
         var lines = ["  <testsuite name=\"\(XML.escaped(name))\" tests=\"\(cases.count)\" failures=\"\(failures)\" errors=\"0\" skipped=\"0\" time=\"\(seconds)\">"]
         for item in cases {
             let open = "    <testcase classname=\"transcript-fsck.\(command)\" name=\"\(XML.escaped(item.id))\" time=\"0\""
@@ -147,10 +150,14 @@ enum JUnit {
                 lines.append(open + "/>")
             }
         }
+        if !notes.isEmpty { lines.append("    <system-out>\(XML.escaped(notes.joined(separator: "\n")))</system-out>") }
         lines.append("  </testsuite>")
         return lines
     }
+}
 
+/// The JUnit XML document around its suites.
+enum JUnit {
     static func document(tests: Int, failures: Int, errors: Int, seconds: String, suites: [[String]]) -> String {
         var lines = [#"<?xml version="1.0" encoding="UTF-8"?>"#,
                      "<testsuites name=\"transcript-fsck\" tests=\"\(tests)\" failures=\"\(failures)\" errors=\"\(errors)\" time=\"\(seconds)\">"]

@@ -135,7 +135,7 @@ extension StoreSetReport: FormattedReport {
     }
 
     private static func markdownText(_ text: String) -> String {
-        Markdown.cell(text)
+        Report.markdownCell(text)
     }
 
     public func renderedJUnit() -> String {

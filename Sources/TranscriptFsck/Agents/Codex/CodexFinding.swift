@@ -1,6 +1,6 @@
 /// The verdict on one Codex thread. The cases Hermes has too mean what they mean there (`SessionStatus`), with the
 /// index row as the session row and the projection as the rows; the others are Codex's own.
-enum CodexThreadStatus: String, Sendable, CaseIterable {
+public enum CodexThreadStatus: String, Sendable, CaseIterable {
     /// Rollout, index row and projection agree.
     case ok
     /// The index has no row for the rollout, or a paginated thread has no projection: codex lists no such thread,
@@ -139,4 +139,17 @@ struct CodexHomeAudit: Sendable, Equatable {
 
     /// The threads with a problem.
     var findings: [CodexThreadFinding] { threads.filter { !$0.problems.isEmpty } }
+}
+
+extension CodexHomeProblem {
+    /// A stable name for the check, for machine output, as `CodexProblem.Check` names a thread's.
+    enum Check: String, Sendable, CaseIterable {
+        case stateDatabaseMissing
+    }
+
+    var check: Check {
+        switch self {
+        case .stateDatabaseMissing: .stateDatabaseMissing
+        }
+    }
 }

@@ -14,7 +14,7 @@ public struct CodexHome: Sendable, Equatable {
     /// A rollout's name ends in one of these, longest first; `.jsonl.zst` is compressed (CODEX-FORMAT.md, section 2).
     static let rolloutSuffixes = [".jsonl.zst", ".jsonl"]
 
-    let path: String
+    public let path: String
     /// Which of codex's files are there: a home need not have all (0.133.0 never makes the history database; a
     /// deleted index is rebuilt by codex's next start).
     let hasStateDatabase: Bool
@@ -37,7 +37,7 @@ public struct CodexHome: Sendable, Equatable {
     /// The home at `path` when it has codex's layout: a `state_5.sqlite` file, or a rollout file (`rollout-*.jsonl`)
     /// under `sessions/` or `archived_sessions/`; nil otherwise. A Hermes home has a `sessions/` too, of `<id>.jsonl`
     /// transcripts, and a `state.db`: neither makes a Codex home.
-    static func recognize(_ path: String) -> CodexHome? {
+    public static func recognize(_ path: String) -> CodexHome? {
         let home = CodexHome(path: path)
         guard home.hasStateDatabase || Self.holdsRollout(home.sessions, depth: 4) || Self.holdsRollout(home.archivedSessions, depth: 1)
         else { return nil }
@@ -56,6 +56,11 @@ public struct CodexHome: Sendable, Equatable {
         hasHistoryDatabase = (try? FileStatus(path: path + "/" + Self.historyDatabaseName))?.isRegularFile == true
         hasSessions = POSIX.isDirectory(path + "/" + Self.sessionsName)
         hasArchivedSessions = POSIX.isDirectory(path + "/" + Self.archivedSessionsName)
+    }
+
+    /// True for a path that names one of codex's two databases, by its file name.
+    static func isDatabase(_ path: String) -> Bool {
+        [stateDatabaseName, historyDatabaseName].contains { path == $0 || path.hasSuffix("/" + $0) }
     }
 
     /// True for the names codex gives rollouts: `rollout-<timestamp>-<thread id>.jsonl`, or `.jsonl.zst` compressed.

@@ -33,11 +33,6 @@ public struct CodexRepairer: Sendable {
         self.options = options
     }
 
-    /// The files a report written with `--output` must never replace: each database with its `-wal` and `-shm`.
-    public var ownStores: [StoreLocation] {
-        [home.stateDatabase, home.historyDatabase].map { StoreLocation(database: $0, transcriptRoots: [home.sessions]) }
-    }
-
     public func repair() throws(FsckError) -> CodexRepairReport {
         let clock = ContinuousClock()
         let started = clock.now
