@@ -23,7 +23,7 @@ struct ScanCommand: AsyncParsableCommand {
         stores are scanned at once, and the exit status is the worst store's.
 
         A Codex CLI home (--agent codex; or a --home with codex's state_5.sqlite or rollouts and no state.db; or, with \
-        no --home, $CODEX_HOME when $HERMES_HOME is unset, and ~/.codex when there is no ~/.hermes) is scanned \
+        no --home, $CODEX_HOME when neither $HERMES_HOME nor ~/.hermes is there, and ~/.codex likewise) is scanned \
         whole: each thread's rollout against its state_5.sqlite row and its thread_history_1.sqlite projection, with \
         codex's statuses: ok, missing, truncated, diverged, corrupt, stale (a row whose rollout is gone) or misplaced \
         (row and file disagree on where it is). --session and --status narrow it; --db, --transcripts and --profile \

@@ -12,7 +12,7 @@ struct StoreOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("An agent home: a root, whose every profile is audited, or one profile's directory; repeatable (default: $HERMES_HOME, else ~/.hermes).", valueName: "dir"), completion: .directory)
     var home: [String] = []
 
-    @Option(name: .long, help: ArgumentHelp("The agent whose home this is: hermes or codex (default: a --home with codex's layout and no state.db is Codex's; without --home, $HERMES_HOME, else $CODEX_HOME, else ~/.hermes, else ~/.codex).", valueName: "agent"))
+    @Option(name: .long, help: ArgumentHelp("The agent whose home this is: hermes or codex (default: a --home with codex's layout and no state.db is Codex's; without --home, $HERMES_HOME, else ~/.hermes, else $CODEX_HOME, else ~/.codex).", valueName: "agent"))
     var agent: Agent?
 
     @Option(name: .customLong("homes-from"), help: ArgumentHelp("Also every home listed in this file, one a line ('#' starts a comment; - reads standard input).", valueName: "file"), completion: .file())
