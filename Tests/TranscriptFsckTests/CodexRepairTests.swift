@@ -64,6 +64,10 @@ import StoreFixtures
         #expect(try project([Self.meta, Self.turn("t1", from: 0)[1]]) == .failure(.turnOutOfOrder(ordinal: 1, turnID: "t1")))
         let shifted = turn[0].replacingOccurrences(of: #""ordinal":1"#, with: #""ordinal":7"#)
         #expect(try project([Self.meta, shifted]) == .failure(.ordinalOutOfStep(ordinal: 1)))
+        // Twice the same item: one row holds it (the key is thread, turn, item); inserting both failed the whole run.
+        let again = turn[2].replacingOccurrences(of: #""ordinal":3"#, with: #""ordinal":4"#)
+        let twice = [Self.meta, turn[0], turn[1], turn[2], again, turn[3].replacingOccurrences(of: #""ordinal":4"#, with: #""ordinal":5"#)]
+        #expect(try project(twice) == .failure(.itemRepeated(ordinal: 4, itemID: "a-t1")))
         let directory = TemporaryDirectory("projector")
         let unfinished = try directory.write("r.jsonl", Array((Self.meta + "\n" + turn[0]).utf8))
         #expect(CodexProjector.project(rolloutAt: unfinished) == .failure(.unfinishedLastLine))

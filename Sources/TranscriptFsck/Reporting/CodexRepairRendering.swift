@@ -167,6 +167,7 @@ extension CodexProjector.CannotProject {
         case .turnOutOfOrder(let ordinal, let turnID): "line \(ordinal + 1) starts, ends or adds to turn \(turnID) out of order"
         case .turnNotEnded(let turnID): "turn \(turnID) has not ended"
         case .ordinalOutOfStep(let ordinal): "line \(ordinal + 1)'s ordinal is not its place in the file"
+        case .itemRepeated(let ordinal, let itemID): "line \(ordinal + 1) completes item \(itemID) a second time in its turn"
         }
     }
 }

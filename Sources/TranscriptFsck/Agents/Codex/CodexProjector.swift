@@ -28,6 +28,9 @@ enum CodexProjector {
         case turnNotEnded(turnID: String)
         /// A line's `ordinal` is not its place in the file.
         case ordinalOutOfStep(ordinal: Int)
+        /// A turn completes the same item twice: its rows' key (thread, turn, item) holds one row, and which of the two
+        /// codex keeps is not known.
+        case itemRepeated(ordinal: Int, itemID: String)
     }
 
     /// The lines that add nothing to the projection, by `type`, and by `payload.type` for `event_msg`.
@@ -114,6 +117,9 @@ enum CodexProjector {
             guard let item = payload["item"], let id = item["id"]?.string, let startedAt = payload["started_at_ms"]?.integer,
                   let served = ServedItem(item) else {
                 return failure = .unknownItem(ordinal: ordinal, kind: payload["item"]?["type"]?.string ?? "(no type)")
+            }
+            guard !rows.items.contains(where: { $0.turnID == turnID && $0.itemID == id }) else {
+                return failure = .itemRepeated(ordinal: ordinal, itemID: id)
             }
             rows.items.append(CodexProjectionRows.Item(
                 turnID: turnID, itemID: id, rolloutOrdinal: ordinal, createdAtMs: startedAt, itemJSON: served.json,
