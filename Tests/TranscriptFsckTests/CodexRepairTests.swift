@@ -228,6 +228,33 @@ import StoreFixtures
         #expect(try Self.dump(state, "threads", orderBy: "id") == before)
     }
 
+    /// A backfill a stopped codex left `running` made 0.163.0 wait 30 s and fail to start, and an index without
+    /// `backfill_state` fails its start at once; both were reported as "already pending", handed to codex, exit 0.
+    @Test(.tags(.interop), .enabled(if: CodexHomes.areCached, CodexHomes.skipReason))
+    func aBackfillLeftRunningIsResetAndAnIndexWithoutOneIsRefused() throws {
+        let made = try Self.made("0.163.0", "a")
+        let directory = TemporaryDirectory("codex-backfill")
+        let running = try Self.copy(try #require(made.home), into: directory)
+        let state = running + "/" + CodexHome.stateDatabaseName
+        try SQLiteConnection(path: state, mode: .readWrite).execute("UPDATE backfill_state SET status = 'running'")
+        let reset = try CodexRepairer(homePath: running, options: .init()).repair()
+        #expect(reset.backfillReset == true)
+        #expect(!reset.needsAttention)
+        #expect(try Self.dump(state, "backfill_state", orderBy: "id").isEmpty)
+
+        let other = TemporaryDirectory("codex-backfill")
+        let missing = try Self.copy(try #require(made.home), into: other)
+        let index = missing + "/" + CodexHome.stateDatabaseName
+        try SQLiteConnection(path: index, mode: .readWrite).execute("DROP TABLE backfill_state")
+        let before = try Self.contents(of: missing)
+        let refused = try CodexRepairer(homePath: missing, options: .init()).repair()
+        #expect(refused.needsAttention)
+        #expect(refused.plan.threads.indices.allSatisfy { refused.refusal(at: $0) == .noBackfillState })
+        #expect(refused.outcomes.values.allSatisfy { !$0.handedToCodexStart })
+        #expect(!refused.renderedTable(colored: false).contains("next:"), "\(refused.renderedTable(colored: false))")
+        #expect(try Self.contents(of: missing) == before)
+    }
+
     /// Every file of the home, by path, with its bytes; not the `-shm` files, which every reader writes its read marks
     /// into, nor an empty `-wal`, which SQLite leaves where a reader opened a WAL database (as codex leaves it too).
     static func contents(of home: String) throws -> [String: Data] {

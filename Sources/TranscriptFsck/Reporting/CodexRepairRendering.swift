@@ -53,7 +53,7 @@ extension CodexRepairReport: FormattedReport {
     }
 
     private var nextStep: String? {
-        guard plan.handsToCodexStart else { return nil }
+        guard outcomes.values.contains(where: \.handedToCodexStart) else { return nil }
         if dryRun { return "codex's next start would rebuild the index rows from the rollouts" }
         return backfillReset == false
             ? "codex's backfill was already pending: its next start rebuilds the index rows from the rollouts"
@@ -153,6 +153,9 @@ extension CodexRefusal {
             "the projection moved since the audit (codex wrote to the thread); run the repair again"
         case .unknownProjectionSchema(let detail):
             "thread_history_1.sqlite is not the schema this version writes (\(detail))"
+        case .noBackfillState:
+            "state_5.sqlite has no backfill_state table, so codex cannot start with it, let alone rebuild this row; "
+                + "move state_5.sqlite (with its -wal and -shm) out of the home: codex's next start builds the index anew from the rollouts"
         }
     }
 }

@@ -125,4 +125,6 @@ enum CodexRefusal: Sendable, Equatable {
     case changedSinceAudit
     /// Found at the write: the projection tables are not the ones this version knows.
     case unknownProjectionSchema(detail: String)
+    /// Found at the write: the index has no `backfill_state` table, which codex needs to start (and to backfill).
+    case noBackfillState
 }

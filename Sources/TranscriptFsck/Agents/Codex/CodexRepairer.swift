@@ -59,12 +59,22 @@ public struct CodexRepairer: Sendable {
         let index = writesIndex ? try StoreDatabase.open(path: home.stateDatabase, mode: mode, busyTimeoutMilliseconds: timeoutMilliseconds) : nil
         let history = writesProjection ? try StoreDatabase.open(path: home.historyDatabase, mode: mode, busyTimeoutMilliseconds: timeoutMilliseconds) : nil
         // Handed to codex already (a run before this one, codex not started since): nothing of that is written again.
+        // No backfill_state table: codex does not start at all, so nothing is handed to it (the threads are refused).
         var resetNeeded = false
-        if plan.handsToCodexStart, let index { resetNeeded = try !CodexIndexWriter(connection: index).backfillIsPending() }
-        let writesOtherwise = plan.threads.contains { $0.actions.contains { $0 != .handToCodexStart } }
+        var handOff: CodexRefusal?
+        if plan.handsToCodexStart, let index {
+            switch try CodexIndexWriter(connection: index).backfillState() {
+            case .pending: break
+            case .toReset: resetNeeded = true
+            case .noTable: handOff = .noBackfillState
+            }
+        }
+        let writesOtherwise = plan.threads.contains { thread in
+            (handOff == nil || !thread.actions.contains(.handToCodexStart)) && thread.actions.contains { $0 != .handToCodexStart }
+        }
         if !resetNeeded && !writesOtherwise {
-            for (place, thread) in plan.threads.enumerated() where thread.refusal == nil {
-                report.outcomes[place] = CodexRepairReport.Outcome(handedToCodexStart: true)
+            for (place, thread) in plan.threads.enumerated() where thread.actions.contains(.handToCodexStart) {
+                report.outcomes[place] = CodexRepairReport.Outcome(handedToCodexStart: handOff == nil, refusal: handOff)
             }
             report.backfillReset = false
             report.duration = clock.now - started
@@ -79,6 +89,10 @@ public struct CodexRepairer: Sendable {
             try refuseBeside(home.activity())
         }
         for (place, thread) in plan.threads.enumerated() {
+            if let handOff, thread.actions.contains(.handToCodexStart) {
+                report.outcomes[place] = CodexRepairReport.Outcome(refusal: handOff)
+                continue
+            }
             report.outcomes[place] = try write(thread, index: index, history: history)
         }
         if resetNeeded, let index, !dryRun {
