@@ -228,6 +228,27 @@ import StoreFixtures
         #expect(try Self.dump(state, "threads", orderBy: "id") == before)
     }
 
+    /// A FIFO where a stale row's rollout was: the audit finds no rollout, but the path is taken, so the row stays.
+    /// It was kept before too, yet reported "row already gone", exit 0.
+    @Test(.tags(.interop), .enabled(if: CodexHomes.areCached, CodexHomes.skipReason))
+    func aStaleRowWhosePathIsTakenIsKeptAndTheRunSaysWhy() throws {
+        let made = try Self.made("0.163.0", "d")
+        let directory = TemporaryDirectory("codex-stale-fifo")
+        let home = try Self.copy(try #require(made.home), into: directory)
+        let state = home + "/" + CodexHome.stateDatabaseName
+        let before = try Self.dump(state, "threads", orderBy: "id")
+        let select = try SQLiteConnection(path: state, mode: .readOnly).prepare("SELECT rollout_path FROM threads WHERE id = ?1")
+        try select.bind([.text(try #require(made.threads["one"]))])
+        #expect(try select.step())
+        let gone = try #require(select.text(0))
+        #expect(mkfifo(gone, 0o600) == 0)
+        let report = try CodexRepairer(homePath: home, options: .init(removeStale: true)).repair()
+        #expect(report.needsAttention)
+        #expect(report.plan.threads.map(\.refusal) == [.rowPathTaken(rolloutPath: gone)])
+        #expect(report.backups == [])
+        #expect(try Self.dump(state, "threads", orderBy: "id") == before)
+    }
+
     /// A backfill a stopped codex left `running` made 0.163.0 wait 30 s and fail to start, and an index without
     /// `backfill_state` fails its start at once; both were reported as "already pending", handed to codex, exit 0.
     @Test(.tags(.interop), .enabled(if: CodexHomes.areCached, CodexHomes.skipReason))

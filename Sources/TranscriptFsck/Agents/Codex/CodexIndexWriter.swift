@@ -43,18 +43,31 @@ struct CodexIndexWriter {
         return try connection.prepare("SELECT count(*) FROM backfill_state WHERE status <> 'pending'").singleInteger() == 0 ? .pending : .toReset
     }
 
-    /// Deletes the row of `threadID` when it still names `rolloutPath` and no file is there; false when it did not.
+    /// What `removeStaleRow` did.
+    enum Removal: Equatable {
+        case removed
+        /// No row of the thread names that path any more.
+        case rowGone
+        /// Something is at the path now (restored since the audit): the row is kept.
+        case pathTaken
+    }
+
+    /// Deletes the row of `threadID` when it still names `rolloutPath` and no file is there.
     /// Its `thread_dynamic_tools` rows go with it, as their foreign key's `ON DELETE CASCADE` says.
-    func removeStaleRow(threadID: String, rolloutPath: String) throws(FsckError) -> Bool {
-        var removed = false
+    func removeStaleRow(threadID: String, rolloutPath: String) throws(FsckError) -> Removal {
+        var removed = Removal.rowGone
         try transaction {
             let select = try connection.prepare("SELECT count(*) FROM threads WHERE id = ?1 AND rollout_path = ?2")
-            guard try select.singleInteger([.text(threadID), .text(rolloutPath)]) == 1, !POSIX.exists(rolloutPath) else { return .rollback }
+            guard try select.singleInteger([.text(threadID), .text(rolloutPath)]) == 1 else { return .rollback }
+            guard !POSIX.exists(rolloutPath) else {
+                removed = .pathTaken
+                return .rollback
+            }
             if try connection.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'thread_dynamic_tools'").singleInteger() == 1 {
                 try connection.prepare("DELETE FROM thread_dynamic_tools WHERE thread_id = ?1").run([.text(threadID)])
             }
             try connection.prepare("DELETE FROM threads WHERE id = ?1").run([.text(threadID)])
-            removed = true
+            removed = .removed
             return .commit
         }
         return removed

@@ -130,7 +130,11 @@ public struct CodexRepairer: Sendable {
                     outcome.removed = true
                     continue
                 }
-                outcome.removed = try CodexIndexWriter(connection: index).removeStaleRow(threadID: thread.threadID, rolloutPath: path)
+                switch try CodexIndexWriter(connection: index).removeStaleRow(threadID: thread.threadID, rolloutPath: path) {
+                case .removed: outcome.removed = true
+                case .rowGone: outcome.removed = false
+                case .pathTaken: outcome.refusal = .rowPathTaken(rolloutPath: path)
+                }
                 if outcome.removed, let history { try CodexIndexWriter.removeProjection(threadID: thread.threadID, in: history) }
             }
         }
