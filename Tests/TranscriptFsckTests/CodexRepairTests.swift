@@ -228,6 +228,24 @@ import StoreFixtures
         #expect(try Self.dump(state, "threads", orderBy: "id") == before)
     }
 
+    /// A trigger codex never made would fire on the repair's inserts (this one deleted every other thread's turns).
+    @Test(.tags(.interop), .enabled(if: CodexHomes.areCached, CodexHomes.skipReason))
+    func aProjectionTableWithATriggerNotCodexsIsNotWritten() throws {
+        let made = try Self.made("0.163.0", "c")
+        let directory = TemporaryDirectory("codex-trigger")
+        let home = try Self.copy(try #require(made.home), into: directory)
+        let history = home + "/" + CodexHome.historyDatabaseName
+        try SQLiteConnection(path: history, mode: .readWrite).execute(
+            "CREATE TRIGGER t AFTER INSERT ON thread_turns BEGIN DELETE FROM thread_turns WHERE thread_id <> NEW.thread_id; END")
+        let before = try Self.dump(history, "thread_turns", orderBy: "thread_id, turn_id")
+        let report = try CodexRepairer(homePath: home, options: .init()).repair()
+        #expect(report.needsAttention)
+        #expect(report.plan.threads.indices.contains {
+            report.refusal(at: $0) == .unknownProjectionSchema(detail: "a trigger t on thread_turns, which codex does not make")
+        })
+        #expect(try Self.dump(history, "thread_turns", orderBy: "thread_id, turn_id") == before)
+    }
+
     /// A FIFO where a stale row's rollout was: the audit finds no rollout, but the path is taken, so the row stays.
     /// It was kept before too, yet reported "row already gone", exit 0.
     @Test(.tags(.interop), .enabled(if: CodexHomes.areCached, CodexHomes.skipReason))
