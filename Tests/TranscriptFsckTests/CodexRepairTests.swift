@@ -228,6 +228,28 @@ import StoreFixtures
         #expect(try Self.dump(state, "threads", orderBy: "id") == before)
     }
 
+    /// A rollout cut between the plan and the write (the backup between them may take minutes) was projected as it
+    /// had been: a turn and a cursor past the end of the file.
+    @Test(.tags(.interop), .enabled(if: CodexHomes.areCached, CodexHomes.skipReason))
+    func aRolloutCutAfterThePlanIsNotProjectedFromWhatItWas() throws {
+        let made = try Self.made("0.163.0", "c")
+        let directory = TemporaryDirectory("codex-cut")
+        let home = try Self.copy(try #require(made.home), into: directory)
+        let thread = try #require(made.threads["two"])
+        let before = try Self.projection(in: home, of: [thread])
+        let repairer = CodexRepairer(homePath: home, options: .init())
+        let plan = CodexRepairPlan(audit: try CodexThreadCheck.audit(CodexHome(path: home)), options: .init())
+        let place = try #require(plan.threads.firstIndex { $0.threadID == thread })
+        #expect(plan.threads[place].actions.contains { if case .project = $0 { true } else { false } })
+        let rollout = try Self.rollout(of: thread, in: home)
+        let lines = try String(contentsOfFile: rollout, encoding: .utf8).split(separator: "\n")
+        try (lines.prefix(lines.count / 2).joined(separator: "\n") + "\n").write(toFile: rollout, atomically: false, encoding: .utf8)
+        let report = try repairer.carryOut(plan)
+        #expect(report.refusal(at: place) == .rolloutChangedSinceAudit)
+        #expect(report.needsAttention)
+        #expect(try Self.projection(in: home, of: [thread]) == before)
+    }
+
     /// A trigger codex never made would fire on the repair's inserts (this one deleted every other thread's turns).
     @Test(.tags(.interop), .enabled(if: CodexHomes.areCached, CodexHomes.skipReason))
     func aProjectionTableWithATriggerNotCodexsIsNotWritten() throws {

@@ -10,7 +10,7 @@ extension CodexRepairReport: FormattedReport {
     private func verdict(at place: Int) -> Verdict {
         let thread = plan.threads[place]
         if let refusal = refusal(at: place) {
-            return thread.isDeferred || refusal == .changedSinceAudit ? .deferred : .refused
+            return thread.isDeferred || refusal == .changedSinceAudit || refusal == .rolloutChangedSinceAudit ? .deferred : .refused
         }
         let outcome = outcomes[place] ?? Outcome()
         if outcome.removed { return .removed }
@@ -154,6 +154,8 @@ extension CodexRefusal {
             "codex's own \(table) row \(rowID) differs from what the rollout gives; nothing of this thread was written"
         case .changedSinceAudit:
             "the projection moved since the audit (codex wrote to the thread); run the repair again"
+        case .rolloutChangedSinceAudit:
+            "the rollout changed since the audit (written to, cut or replaced during the repair); nothing of this thread was written: run the repair again"
         case .unknownProjectionSchema(let detail):
             "thread_history_1.sqlite is not the schema this version writes (\(detail))"
         case .noBackfillState:

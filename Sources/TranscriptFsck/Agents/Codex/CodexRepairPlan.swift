@@ -130,6 +130,8 @@ enum CodexRefusal: Sendable, Equatable {
     case projectionRowDiffers(table: String, rowID: String)
     /// Found at the write: the projection moved since the audit (codex wrote a turn meanwhile).
     case changedSinceAudit
+    /// Found at the write: the rollout no longer gives the rows derived at the plan (written to, cut or replaced).
+    case rolloutChangedSinceAudit
     /// Found at the write: the projection tables are not the ones this version knows.
     case unknownProjectionSchema(detail: String)
     /// Found at the write: the index has no `backfill_state` table, which codex needs to start (and to backfill).

@@ -43,6 +43,12 @@ public struct CodexRepairer: Sendable {
         let started = clock.now
         let audit = try CodexThreadCheck.audit(home)
         let plan = CodexRepairPlan(audit: audit, options: .init(removeStale: options.removeStale, threadIDs: options.threadIDs))
+        return try carryOut(plan, startedAt: started)
+    }
+
+    /// Writes what `plan` says; apart from `repair()` only for a test that changes the home between plan and write.
+    func carryOut(_ plan: CodexRepairPlan, startedAt started: ContinuousClock.Instant = .now) throws(FsckError) -> CodexRepairReport {
+        let clock = ContinuousClock()
         var report = CodexRepairReport(plan: plan, dryRun: options.dryRun)
         if let backupDirectory = options.backupDirectory, !POSIX.isDirectory(backupDirectory) {
             throw .backupFailed(path: backupDirectory, .notADirectory)
@@ -120,6 +126,12 @@ public struct CodexRepairer: Sendable {
                 outcome.handedToCodexStart = true
             case .project(let rows):
                 guard let history else { continue }
+                // The rows were derived at the plan, and the backup since may have taken minutes: a rollout cut,
+                // replaced or appended to meanwhile is not projected from what it was (turns past its end).
+                guard let path = thread.rolloutPath, CodexProjector.project(rolloutAt: path) == .success(rows) else {
+                    outcome.refusal = .rolloutChangedSinceAudit
+                    continue
+                }
                 switch try CodexProjectionWriter(connection: history).write(threadID: thread.threadID, rows: rows, dryRun: options.dryRun) {
                 case .written(let turns, let items): outcome.projected = (turns, items)
                 case .alreadyWhole: outcome.projected = (0, 0)
