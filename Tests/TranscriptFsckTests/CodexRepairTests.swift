@@ -410,6 +410,22 @@ import StoreFixtures
         #expect(notADirectory.standardError.contains("--backup names no directory"), "\(notADirectory.standardError)")
     }
 
+    /// A thread id is what a rollout's session_meta says: with a newline, `|` and backticks it broke the Markdown
+    /// table (the id went in raw), and the home's problems and the backups were missing from that format.
+    @Test func aHostileThreadIDStaysInItsMarkdownCell() throws {
+        let directory = TemporaryDirectory("codex-markdown")
+        try FileManager.default.createDirectory(atPath: directory.file("sessions/2026/12/03"), withIntermediateDirectories: true)
+        let rollout = "sessions/2026/12/03/rollout-2026-12-03T08-00-00-01a23b37-8e1d-74b1-b8b8-9070f24333af.jsonl"
+        let meta = #"{"timestamp":"2026-12-03T08:45:23.041Z","ordinal":0,"type":"session_meta","payload":{"id":"a|b`c\nd","history_mode":"paginated"}}"#
+        try directory.write(rollout, text: meta + "\n")
+        let markdown = try CommandRunner.fsck(["repair", "--home", directory.path, "--dry-run", "--format", "markdown"])
+        #expect(markdown.status == 1, "\(markdown.standardError)")
+        let rows = markdown.standardOutput.split(separator: "\n").filter { $0.hasPrefix("|") }
+        #expect(rows.count == 3, "\(markdown.standardOutput)")
+        #expect(rows.last?.hasPrefix(#"| ``a\|b`c\u{A}d`` | misplaced | refused | "#) == true, "\(markdown.standardOutput)")
+        #expect(markdown.standardOutput.contains("there is no state_5.sqlite"), "\(markdown.standardOutput)")
+    }
+
     @Test(.tags(.interop), .enabled(if: CodexHomes.areCached, CodexHomes.skipReason))
     func theCommandRepairsInEveryFormatAndSaysWhatCodexDoesNext() throws {
         let made = try Self.made("0.163.0", "b")

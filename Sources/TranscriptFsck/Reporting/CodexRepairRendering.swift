@@ -65,7 +65,7 @@ extension CodexRepairReport: FormattedReport {
 
     public func renderedTable(colored: Bool) -> String {
         var lines = ["transcript-fsck repair\(dryRun ? " --dry-run" : ""): Codex home \(plan.audit.home.path.escapingControlCharacters)"]
-        lines += homeLines
+        lines += homeLines.map(\.escapingControlCharacters)
         if plan.threads.isEmpty { lines.append("every thread is consistent; nothing to write") }
         for place in plan.threads.indices {
             let thread = plan.threads[place]
@@ -98,13 +98,17 @@ extension CodexRepairReport: FormattedReport {
     }
 
     public func renderedMarkdown() -> String {
-        var lines = ["# transcript-fsck repair: Codex home \(plan.audit.home.path.escapingControlCharacters)", "",
+        // A thread id comes from a row or a file name, so it may hold a newline, `|` or a backtick: escaped as
+        // a session id is, or one row breaks the table.
+        var lines = ["# transcript-fsck repair: Codex home \(Markdown.cell(plan.audit.home.path))", "",
                      "| thread | found | verdict | detail |", "|---|---|---|---|"]
+        if !homeLines.isEmpty { lines.insert(contentsOf: homeLines.map(Markdown.cell) + [""], at: 2) }
         for place in plan.threads.indices {
             let thread = plan.threads[place]
-            lines.append("| `\(thread.threadID)` | \(thread.status.rawValue) | \(verdict(at: place).rawValue) | "
-                         + sentence(at: place).escapingControlCharacters.replacingOccurrences(of: "|", with: "\\|") + " |")
+            lines.append("| \(Markdown.code(thread.threadID)) | \(thread.status.rawValue) | \(verdict(at: place).rawValue) | "
+                         + Markdown.cell(sentence(at: place)) + " |")
         }
+        if !backups.isEmpty { lines += [""] + backups.map { "backup: \(Markdown.code($0))" } }
         if let nextStep { lines += ["", nextStep] }
         return lines.joined(separator: "\n") + "\n"
     }

@@ -90,24 +90,8 @@ extension SessionReport {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// Text for a table cell or a heading: control characters escaped, and `|` and `` ` `` escaped, never altered.
-    static func markdownCell(_ text: String) -> String {
-        text.escapingControlCharacters.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "`", with: "\\`")
-    }
-
-    /// An id as a code span in a table cell, exactly as it is: fenced by one backtick more than its longest run of
-    /// them, with a space inside the fence when it starts or ends with one (CommonMark strips that space again).
-    static func markdownCode(_ text: String) -> String {
-        let cell = text.escapingControlCharacters.replacingOccurrences(of: "|", with: "\\|")
-        var longest = 0, run = 0
-        for character in cell {
-            run = character == "`" ? run + 1 : 0
-            longest = max(longest, run)
-        }
-        let fence = String(repeating: "`", count: longest + 1)
-        let padded = cell.hasPrefix("`") || cell.hasSuffix("`") ? " \(cell) " : cell
-        return fence + padded + fence
-    }
+    static func markdownCell(_ text: String) -> String { Markdown.cell(text) }
+    static func markdownCode(_ text: String) -> String { Markdown.code(text) }
 
     public func renderedJUnit() -> String {
         let seconds = String(secondsToTheMillisecond: duration.seconds)
@@ -142,6 +126,28 @@ enum JUnit {
         for suite in suites { lines += suite }
         lines.append("</testsuites>")
         return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+/// Markdown table cells, for every report that renders one.
+enum Markdown {
+    /// Text for a table cell or a heading: control characters escaped, and `|` and `` ` `` escaped, never altered.
+    static func cell(_ text: String) -> String {
+        text.escapingControlCharacters.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "`", with: "\\`")
+    }
+
+    /// An id as a code span in a table cell, exactly as it is: fenced by one backtick more than its longest run of
+    /// them, with a space inside the fence when it starts or ends with one (CommonMark strips that space again).
+    static func code(_ text: String) -> String {
+        let cell = text.escapingControlCharacters.replacingOccurrences(of: "|", with: "\\|")
+        var longest = 0, run = 0
+        for character in cell {
+            run = character == "`" ? run + 1 : 0
+            longest = max(longest, run)
+        }
+        let fence = String(repeating: "`", count: longest + 1)
+        let padded = cell.hasPrefix("`") || cell.hasSuffix("`") ? " \(cell) " : cell
+        return fence + padded + fence
     }
 }
 
