@@ -5,6 +5,8 @@ public enum FsckError: Error, Sendable {
     case codexHome(path: String)
     /// A codex process has the home's database open (`path`), or holds a thread's writer lock (`writingThread`).
     case codexRunning(path: String, writingThread: Bool)
+    /// A database the repair must write that SQLite can only open read-only; found before the first write.
+    case databaseNotWritable(path: String)
     case notADatabase(path: String, detail: String)
     /// The database file itself cannot be opened for reading by this user (its mode or owner), before SQLite is asked.
     case databaseUnreadable(path: String, errno: Int32)

@@ -228,6 +228,26 @@ import StoreFixtures
         #expect(try Self.dump(state, "threads", orderBy: "id") == before)
     }
 
+    /// SQLite opens a database it may not write read-only without a word: the repair wrote the projections, then
+    /// failed at the backfill's reset (exit 2, no report). It now stops before any backup or write.
+    @Test(.tags(.interop), .enabled(if: CodexHomes.areCached, CodexHomes.skipReason))
+    func aDatabaseThatCannotBeWrittenStopsTheRunBeforeAnyWrite() throws {
+        let made = try Self.made("0.163.0", "f3")
+        let directory = TemporaryDirectory("codex-read-only")
+        let home = try Self.copy(try #require(made.home), into: directory)
+        let state = home + "/" + CodexHome.stateDatabaseName
+        try SQLiteConnection(path: state, mode: .readWrite).execute("DELETE FROM threads WHERE id = '\(try #require(made.threads["one"]))'")
+        // Root writes a file whatever its mode: the immutable flag stops it.
+        let asRoot = geteuid() == 0
+        let protect = asRoot ? try CommandRunner.shell("chattr +i '\(state)'").status : chmod(state, 0o444)
+        defer { _ = asRoot ? try? CommandRunner.shell("chattr -i '\(state)'") : nil; chmod(state, 0o644) }
+        try #require(protect == 0, "cannot make \(state) read-only here")
+        let before = try Self.contents(of: home)
+        let error = #expect(throws: FsckError.self) { try CodexRepairer(homePath: home, options: .init()).repair() }
+        #expect(error.map { if case .databaseNotWritable(state) = $0 { true } else { false } } == true, "\(String(describing: error))")
+        #expect(try Self.contents(of: home) == before)
+    }
+
     /// A rollout cut between the plan and the write (the backup between them may take minutes) was projected as it
     /// had been: a turn and a cursor past the end of the file.
     @Test(.tags(.interop), .enabled(if: CodexHomes.areCached, CodexHomes.skipReason))
@@ -424,6 +444,9 @@ import StoreFixtures
         #expect(rows.count == 3, "\(markdown.standardOutput)")
         #expect(rows.last?.hasPrefix(#"| ``a\|b`c\u{A}d`` | misplaced | refused | "#) == true, "\(markdown.standardOutput)")
         #expect(markdown.standardOutput.contains("there is no state_5.sqlite"), "\(markdown.standardOutput)")
+        let typo = try CommandRunner.fsck(["repair", "--home", directory.path, "--session", "01a23b37-8e1d-74b1-b8b8-9070f24333ae"])
+        #expect(typo.status == 2)
+        #expect(typo.standardError.contains(#"no session "01a23b37-8e1d-74b1-b8b8-9070f24333ae" in "#), "\(typo.standardError)")
     }
 
     @Test(.tags(.interop), .enabled(if: CodexHomes.areCached, CodexHomes.skipReason))

@@ -17,6 +17,9 @@ extension FsckError: CustomStringConvertible {
         case .codexRunning(let path, let writingThread):
             (writingThread ? "\(path): codex is writing a thread (it holds this writer lock)" : "\(path): codex has this database open",
              "stop every codex process using the home (the CLI, app-server, the IDE extension) and run the repair again; nothing was written")
+        case .databaseNotWritable(let path):
+            ("\(path): this process cannot write the database (the file, its directory or its file system is read-only, or immutable)",
+             "make it writable (or run as its owner) and run the repair again; nothing was written")
         case .notADatabase(let path, let detail):
             ("\(path): not a SQLite database (\(detail))", "check that --db or --home names the agent's state.db")
         case .databaseUnreadable(let path, let code):
@@ -47,7 +50,7 @@ extension FsckError: CustomStringConvertible {
     /// The errors worded as one line.
     private var wholeLine: String {
         switch self {
-        case .databaseNotFound, .codexHome, .codexRunning, .notADatabase, .databaseUnreadable, .transcriptsNotFound, .transcriptsUnreadable, .walFilesUnavailable,
+        case .databaseNotFound, .codexHome, .codexRunning, .databaseNotWritable, .notADatabase, .databaseUnreadable, .transcriptsNotFound, .transcriptsUnreadable, .walFilesUnavailable,
              .sharedMemoryUnwritable, .repairLockBusy, .interruptedBeforeStore:
             parts.problem  // worded in two parts above
         case .unknownSchema(let path, let detail):

@@ -42,6 +42,11 @@ public struct CodexRepairer: Sendable {
         let clock = ContinuousClock()
         let started = clock.now
         let audit = try CodexThreadCheck.audit(home)
+        // A --session naming no thread of the home is a typo, not a consistent thread: the run says so (exit 2), as
+        // the repair of other stores does, rather than "nothing to write".
+        if let unknown = options.threadIDs.first(where: { id in !audit.threads.contains { $0.threadID == id } }) {
+            throw .sessionNotFound(id: SessionID(unknown), database: home.stateDatabase)
+        }
         let plan = CodexRepairPlan(audit: audit, options: .init(removeStale: options.removeStale, threadIDs: options.threadIDs))
         return try carryOut(plan, startedAt: started)
     }
@@ -64,6 +69,11 @@ public struct CodexRepairer: Sendable {
         let mode: SQLiteConnection.Mode = dryRun ? .readOnly : .readWrite
         let index = writesIndex ? try StoreDatabase.open(path: home.stateDatabase, mode: mode, busyTimeoutMilliseconds: timeoutMilliseconds) : nil
         let history = writesProjection ? try StoreDatabase.open(path: home.historyDatabase, mode: mode, busyTimeoutMilliseconds: timeoutMilliseconds) : nil
+        // SQLite opens a file it may not write read-only without a word: found here, before any backup or write, not
+        // at the backfill's reset, after the projections were written.
+        if !dryRun, let readOnly = [index, history].compactMap({ $0 }).first(where: \.isReadOnly) {
+            throw .databaseNotWritable(path: readOnly.path)
+        }
         // Handed to codex already (a run before this one, codex not started since): nothing of that is written again.
         // No backfill_state table: codex does not start at all, so nothing is handed to it (the threads are refused).
         var resetNeeded = false
