@@ -286,6 +286,16 @@ import StoreFixtures
             report.refusal(at: $0) == .unknownProjectionSchema(detail: "a trigger t on thread_turns, which codex does not make")
         })
         #expect(try Self.dump(history, "thread_turns", orderBy: "thread_id, turn_id") == before)
+
+        // An empty file: a database with no tables, which the refusal now says ("has columns " said nothing).
+        let other = TemporaryDirectory("codex-empty-history")
+        let empty = try Self.copy(try #require(made.home), into: other)
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: empty + "/" + CodexHome.historyDatabaseName + suffix) }
+        #expect(FileManager.default.createFile(atPath: empty + "/" + CodexHome.historyDatabaseName, contents: Data()))
+        let refused = try CodexRepairer(homePath: empty, options: .init()).repair()
+        #expect(refused.plan.threads.indices.contains {
+            refused.refusal(at: $0) == .unknownProjectionSchema(detail: "it has no thread_turns table")
+        })
     }
 
     /// A FIFO where a stale row's rollout was: the audit finds no rollout, but the path is taken, so the row stays.

@@ -42,7 +42,9 @@ struct CodexProjectionWriter {
             var found: Set<String> = []
             while try statement.step() { found.insert(statement.text(0) ?? "") }
             if found != Set(expected) {
-                return .unknownProjectionSchema(detail: "\(table) has columns \(found.sorted().joined(separator: ", "))")
+                // An empty file is a database with no tables: "has columns " said nothing.
+                return .unknownProjectionSchema(detail: found.isEmpty ? "it has no \(table) table"
+                                                                      : "\(table) has columns \(found.sorted().joined(separator: ", "))")
             }
         }
         return nil
