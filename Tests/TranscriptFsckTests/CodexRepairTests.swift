@@ -317,6 +317,13 @@ import StoreFixtures
         #expect(report.plan.threads.map(\.refusal) == [.rowPathTaken(rolloutPath: gone)])
         #expect(report.backups == [])
         #expect(try Self.dump(state, "threads", orderBy: "id") == before)
+
+        // The rollout compressed beside the row's path: --remove-stale removed the row, "its rollout is gone".
+        #expect(unlink(gone) == 0)
+        #expect(FileManager.default.createFile(atPath: gone + ".zst", contents: Data([0x28, 0xB5, 0x2F, 0xFD])))
+        let compressed = try CodexRepairer(homePath: home, options: .init(removeStale: true)).repair()
+        #expect(compressed.plan.threads.map(\.refusal) == [.rowPathTaken(rolloutPath: gone + ".zst")])
+        #expect(try Self.dump(state, "threads", orderBy: "id") == before)
     }
 
     /// A backfill a stopped codex left `running` made 0.163.0 wait 30 s and fail to start, and an index without

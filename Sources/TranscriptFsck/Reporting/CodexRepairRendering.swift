@@ -152,8 +152,9 @@ extension CodexRefusal {
             "a paginated rollout (codex 0.163.0 or later wrote it) in a home whose index an older codex keeps (no history_mode column), "
                 + "which does not show such a thread; upgrade codex, start it once, then run the repair again"
         case .rowPathTaken(let path):
-            "its row names \(path), where something is that is not a rollout of this home (not a regular file, or outside "
-                + "sessions/ and archived_sessions/); codex may still read it, so the row was kept: move the rollout into the home, or that thing away"
+            "something is at \(path) that this version does not read as a rollout of this home (not a regular file, a compressed "
+                + ".jsonl.zst, or outside sessions/ and archived_sessions/); codex may still read it, so the row was kept: "
+                + "put the rollout, uncompressed, into the home, or move that thing away"
         case .projectionRowDiffers(let table, let rowID):
             "codex's own \(table) row \(rowID) differs from what the rollout gives; nothing of this thread was written"
         case .changedSinceAudit:

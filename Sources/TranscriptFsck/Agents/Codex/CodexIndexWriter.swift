@@ -59,7 +59,7 @@ struct CodexIndexWriter {
         try transaction {
             let select = try connection.prepare("SELECT count(*) FROM threads WHERE id = ?1 AND rollout_path = ?2")
             guard try select.singleInteger([.text(threadID), .text(rolloutPath)]) == 1 else { return .rollback }
-            guard !POSIX.exists(rolloutPath) else {
+            guard !POSIX.exists(rolloutPath), !POSIX.exists(rolloutPath + ".zst") else {
                 removed = .pathTaken
                 return .rollback
             }

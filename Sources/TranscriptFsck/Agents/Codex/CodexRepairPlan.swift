@@ -51,8 +51,9 @@ struct CodexRepairPlan: Sendable, Equatable {
                 return repair.refused(.projectionHoldsMore)
             case .staleRow(let path):
                 // Something is at the row's path that is not a rollout of this home (a FIFO, a directory, a file
-                // outside sessions/ and archived_sessions/): codex may still read it, so the row is no stale one.
-                if POSIX.exists(path) { return repair.refused(.rowPathTaken(rolloutPath: path)) }
+                // outside sessions/ and archived_sessions/), or the rollout compressed beside it (`.jsonl.zst`, which
+                // this version does not read): codex may still read it, so the row is no stale one.
+                if let taken = [path, path + ".zst"].first(where: POSIX.exists) { return repair.refused(.rowPathTaken(rolloutPath: taken)) }
                 guard options.removeStale else { return repair.refused(.staleKept(rolloutPath: path)) }
                 repair.actions.append(.removeStaleRow(rolloutPath: path))
             case .noIndexRow, .pathDisagrees, .archiveFlagDisagrees:
@@ -119,7 +120,8 @@ enum CodexRefusal: Sendable, Equatable {
     case projectionHoldsMore
     case staleKept(rolloutPath: String)
     /// The row of a thread with no rollout in the home names a path where something is (a FIFO, a directory, a file
-    /// outside the home's rollout folders): the row is kept, even with `--remove-stale`.
+    /// outside the home's rollout folders), or the rollout lies compressed beside it (`rolloutPath` is then the
+    /// `.jsonl.zst`): the row is kept, even with `--remove-stale`.
     case rowPathTaken(rolloutPath: String)
     case cannotProject(CodexProjector.CannotProject)
     /// The projection database is not there yet: codex creates it at its next start.

@@ -155,7 +155,7 @@ public struct CodexRepairer: Sendable {
                 switch try CodexIndexWriter(connection: index).removeStaleRow(threadID: thread.threadID, rolloutPath: path) {
                 case .removed: outcome.removed = true
                 case .rowGone: outcome.removed = false
-                case .pathTaken: outcome.refusal = .rowPathTaken(rolloutPath: path)
+                case .pathTaken: outcome.refusal = .rowPathTaken(rolloutPath: POSIX.exists(path) ? path : path + ".zst")
                 }
                 if outcome.removed, let history { try CodexIndexWriter.removeProjection(threadID: thread.threadID, in: history) }
             }
