@@ -461,6 +461,12 @@ import StoreFixtures
         #expect(rows.count == 3, "\(markdown.standardOutput)")
         #expect(rows.last?.hasPrefix(#"| ``a\|b`c\u{A}d`` | misplaced | refused | "#) == true, "\(markdown.standardOutput)")
         #expect(markdown.standardOutput.contains("there is no state_5.sqlite"), "\(markdown.standardOutput)")
+        // Not a database where the projection database goes: the remedy was to check --db, which names no Codex file.
+        try directory.write(CodexHome.historyDatabaseName, text: "not a database, not at all, whatever its name says\n")
+        let garbage = try CommandRunner.fsck(["repair", "--home", directory.path])
+        #expect(garbage.status == 2)
+        #expect(garbage.standardError.contains("move it (with any -wal and -shm) out of the Codex home"), "\(garbage.standardError)")
+        try FileManager.default.removeItem(atPath: directory.file(CodexHome.historyDatabaseName))
         let typo = try CommandRunner.fsck(["repair", "--home", directory.path, "--session", "01a23b37-8e1d-74b1-b8b8-9070f24333ae"])
         #expect(typo.status == 2)
         #expect(typo.standardError.contains(#"no session "01a23b37-8e1d-74b1-b8b8-9070f24333ae" in "#), "\(typo.standardError)")

@@ -21,7 +21,11 @@ extension FsckError: CustomStringConvertible {
             ("\(path): this process cannot write the database (the file, its directory or its file system is read-only, or immutable)",
              "make it writable (or run as its owner) and run the repair again; nothing was written")
         case .notADatabase(let path, let detail):
-            ("\(path): not a SQLite database (\(detail))", "check that --db or --home names the agent's state.db")
+            // A Codex home's database is found by its name, not named by --db: pointing at another file is no remedy.
+            ("\(path): not a SQLite database (\(detail))",
+             [CodexHome.stateDatabaseName, CodexHome.historyDatabaseName].contains(where: { path.hasSuffix("/" + $0) })
+                ? "move it (with any -wal and -shm) out of the Codex home: codex's next start makes it anew; nothing was written"
+                : "check that --db or --home names the agent's state.db")
         case .databaseUnreadable(let path, let code):
             ("\(path): cannot read the database as this user (\(POSIX.describe(code)))", "run as the agent's user, or make it readable")
         case .transcriptsNotFound(let path):
