@@ -14,6 +14,8 @@ public enum FsckError: Error, Sendable {
     case threadNotFound(id: String, home: String)
     /// `export` was asked for a Codex thread: codex's rollout is the transcript already (nil: no such thread).
     case codexExport(threadID: String, rolloutPath: String?, home: String)
+    /// A database the repair must write that SQLite can only open read-only; found before the first write.
+    case databaseNotWritable(path: String)
     case notADatabase(path: String, detail: String)
     /// The database file itself cannot be opened for reading by this user (its mode or owner), before SQLite is asked.
     case databaseUnreadable(path: String, errno: Int32)

@@ -64,6 +64,10 @@ import StoreFixtures
         #expect(try project([Self.meta, Self.turn("t1", from: 0)[1]]) == .failure(.turnOutOfOrder(ordinal: 1, turnID: "t1")))
         let shifted = turn[0].replacingOccurrences(of: #""ordinal":1"#, with: #""ordinal":7"#)
         #expect(try project([Self.meta, shifted]) == .failure(.ordinalOutOfStep(ordinal: 1)))
+        // Twice the same item: one row holds it (the key is thread, turn, item); inserting both failed the whole run.
+        let again = turn[2].replacingOccurrences(of: #""ordinal":3"#, with: #""ordinal":4"#)
+        let twice = [Self.meta, turn[0], turn[1], turn[2], again, turn[3].replacingOccurrences(of: #""ordinal":4"#, with: #""ordinal":5"#)]
+        #expect(try project(twice) == .failure(.itemRepeated(ordinal: 4, itemID: "a-t1")))
         let directory = TemporaryDirectory("projector")
         let unfinished = try directory.write("r.jsonl", Array((Self.meta + "\n" + turn[0]).utf8))
         #expect(CodexProjector.project(rolloutAt: unfinished) == .failure(.unfinishedLastLine))
@@ -224,6 +228,133 @@ import StoreFixtures
         #expect(try Self.dump(state, "threads", orderBy: "id") == before)
     }
 
+    /// SQLite opens a database it may not write read-only without a word: the repair wrote the projections, then
+    /// failed at the backfill's reset (exit 2, no report). It now stops before any backup or write.
+    @Test(.tags(.interop), .enabled(if: CodexHomes.areCached, CodexHomes.skipReason))
+    func aDatabaseThatCannotBeWrittenStopsTheRunBeforeAnyWrite() throws {
+        let made = try Self.made("0.163.0", "f3")
+        let directory = TemporaryDirectory("codex-read-only")
+        let home = try Self.copy(try #require(made.home), into: directory)
+        let state = home + "/" + CodexHome.stateDatabaseName
+        try SQLiteConnection(path: state, mode: .readWrite).execute("DELETE FROM threads WHERE id = '\(try #require(made.threads["one"]))'")
+        // Root writes a file whatever its mode: the immutable flag stops it.
+        let asRoot = geteuid() == 0
+        let protect = asRoot ? try CommandRunner.shell("chattr +i '\(state)'").status : chmod(state, 0o444)
+        defer { _ = asRoot ? try? CommandRunner.shell("chattr -i '\(state)'") : nil; chmod(state, 0o644) }
+        try #require(protect == 0, "cannot make \(state) read-only here")
+        let before = try Self.contents(of: home)
+        let error = #expect(throws: FsckError.self) { try CodexRepairer(homePath: home, options: .init()).repair() }
+        #expect(error.map { if case .databaseNotWritable(state) = $0 { true } else { false } } == true, "\(String(describing: error))")
+        #expect(try Self.contents(of: home) == before)
+    }
+
+    /// A rollout cut between the plan and the write (the backup between them may take minutes) was projected as it
+    /// had been: a turn and a cursor past the end of the file.
+    @Test(.tags(.interop), .enabled(if: CodexHomes.areCached, CodexHomes.skipReason))
+    func aRolloutCutAfterThePlanIsNotProjectedFromWhatItWas() throws {
+        let made = try Self.made("0.163.0", "c")
+        let directory = TemporaryDirectory("codex-cut")
+        let home = try Self.copy(try #require(made.home), into: directory)
+        let thread = try #require(made.threads["two"])
+        let before = try Self.projection(in: home, of: [thread])
+        let repairer = CodexRepairer(homePath: home, options: .init())
+        let plan = CodexRepairPlan(audit: try CodexThreadCheck.audit(CodexHome(path: home)), options: .init())
+        let place = try #require(plan.threads.firstIndex { $0.threadID == thread })
+        #expect(plan.threads[place].actions.contains { if case .project = $0 { true } else { false } })
+        let rollout = try Self.rollout(of: thread, in: home)
+        let lines = try String(contentsOfFile: rollout, encoding: .utf8).split(separator: "\n")
+        try (lines.prefix(lines.count / 2).joined(separator: "\n") + "\n").write(toFile: rollout, atomically: false, encoding: .utf8)
+        let report = try repairer.carryOut(plan)
+        #expect(report.refusal(at: place) == .rolloutChangedSinceAudit)
+        #expect(report.needsAttention)
+        #expect(try Self.projection(in: home, of: [thread]) == before)
+    }
+
+    /// A trigger codex never made would fire on the repair's inserts (this one deleted every other thread's turns).
+    @Test(.tags(.interop), .enabled(if: CodexHomes.areCached, CodexHomes.skipReason))
+    func aProjectionTableWithATriggerNotCodexsIsNotWritten() throws {
+        let made = try Self.made("0.163.0", "c")
+        let directory = TemporaryDirectory("codex-trigger")
+        let home = try Self.copy(try #require(made.home), into: directory)
+        let history = home + "/" + CodexHome.historyDatabaseName
+        try SQLiteConnection(path: history, mode: .readWrite).execute(
+            "CREATE TRIGGER t AFTER INSERT ON thread_turns BEGIN DELETE FROM thread_turns WHERE thread_id <> NEW.thread_id; END")
+        let before = try Self.dump(history, "thread_turns", orderBy: "thread_id, turn_id")
+        let report = try CodexRepairer(homePath: home, options: .init()).repair()
+        #expect(report.needsAttention)
+        #expect(report.plan.threads.indices.contains {
+            report.refusal(at: $0) == .unknownProjectionSchema(detail: "a trigger t on thread_turns, which codex does not make")
+        })
+        #expect(try Self.dump(history, "thread_turns", orderBy: "thread_id, turn_id") == before)
+
+        // An empty file: a database with no tables, which the refusal now says ("has columns " said nothing).
+        let other = TemporaryDirectory("codex-empty-history")
+        let empty = try Self.copy(try #require(made.home), into: other)
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: empty + "/" + CodexHome.historyDatabaseName + suffix) }
+        #expect(FileManager.default.createFile(atPath: empty + "/" + CodexHome.historyDatabaseName, contents: Data()))
+        let refused = try CodexRepairer(homePath: empty, options: .init()).repair()
+        #expect(refused.plan.threads.indices.contains {
+            refused.refusal(at: $0) == .unknownProjectionSchema(detail: "it has no thread_turns table")
+        })
+    }
+
+    /// A FIFO where a stale row's rollout was: the audit finds no rollout, but the path is taken, so the row stays.
+    /// It was kept before too, yet reported "row already gone", exit 0.
+    @Test(.tags(.interop), .enabled(if: CodexHomes.areCached, CodexHomes.skipReason))
+    func aStaleRowWhosePathIsTakenIsKeptAndTheRunSaysWhy() throws {
+        let made = try Self.made("0.163.0", "d")
+        let directory = TemporaryDirectory("codex-stale-fifo")
+        let home = try Self.copy(try #require(made.home), into: directory)
+        let state = home + "/" + CodexHome.stateDatabaseName
+        let before = try Self.dump(state, "threads", orderBy: "id")
+        let select = try SQLiteConnection(path: state, mode: .readOnly).prepare("SELECT rollout_path FROM threads WHERE id = ?1")
+        try select.bind([.text(try #require(made.threads["one"]))])
+        #expect(try select.step())
+        let gone = try #require(select.text(0))
+        #expect(mkfifo(gone, 0o600) == 0)
+        let report = try CodexRepairer(homePath: home, options: .init(removeStale: true)).repair()
+        #expect(report.needsAttention)
+        #expect(report.plan.threads.map(\.refusal) == [.rowPathTaken(rolloutPath: gone)])
+        #expect(report.backups == [])
+        #expect(try Self.dump(state, "threads", orderBy: "id") == before)
+
+        // The rollout compressed beside the row's path: --remove-stale removed the row, "its rollout is gone". A
+        // `.jsonl.zst` is read as the thread's rollout now, and this one, cut after its magic number, is not whole.
+        #expect(unlink(gone) == 0)
+        #expect(FileManager.default.createFile(atPath: gone + ".zst", contents: Data([0x28, 0xB5, 0x2F, 0xFD])))
+        let compressed = try CodexRepairer(homePath: home, options: .init(removeStale: true)).repair()
+        #expect(compressed.plan.threads.count == 1)
+        #expect(compressed.plan.threads.allSatisfy { if case .rolloutNotWhole = $0.refusal { true } else { false } })
+        #expect(try Self.dump(state, "threads", orderBy: "id") == before)
+    }
+
+    /// A backfill a stopped codex left `running` made 0.163.0 wait 30 s and fail to start, and an index without
+    /// `backfill_state` fails its start at once; both were reported as "already pending", handed to codex, exit 0.
+    @Test(.tags(.interop), .enabled(if: CodexHomes.areCached, CodexHomes.skipReason))
+    func aBackfillLeftRunningIsResetAndAnIndexWithoutOneIsRefused() throws {
+        let made = try Self.made("0.163.0", "a")
+        let directory = TemporaryDirectory("codex-backfill")
+        let running = try Self.copy(try #require(made.home), into: directory)
+        let state = running + "/" + CodexHome.stateDatabaseName
+        try SQLiteConnection(path: state, mode: .readWrite).execute("UPDATE backfill_state SET status = 'running'")
+        let reset = try CodexRepairer(homePath: running, options: .init()).repair()
+        #expect(reset.backfillReset == true)
+        #expect(!reset.needsAttention)
+        #expect(try Self.dump(state, "backfill_state", orderBy: "id").isEmpty)
+
+        let other = TemporaryDirectory("codex-backfill")
+        let missing = try Self.copy(try #require(made.home), into: other)
+        let index = missing + "/" + CodexHome.stateDatabaseName
+        try SQLiteConnection(path: index, mode: .readWrite).execute("DROP TABLE backfill_state")
+        let before = try Self.contents(of: missing)
+        let refused = try CodexRepairer(homePath: missing, options: .init()).repair()
+        #expect(refused.needsAttention)
+        #expect(refused.plan.threads.indices.allSatisfy { refused.refusal(at: $0) == .noBackfillState })
+        #expect(refused.outcomes.values.allSatisfy { !$0.handedToCodexStart })
+        #expect(!refused.renderedTable(colored: false).contains("next:"), "\(refused.renderedTable(colored: false))")
+        #expect(try Self.contents(of: missing) == before)
+    }
+
     /// Every file of the home, by path, with its bytes; not the `-shm` files, which every reader writes its read marks
     /// into, nor an empty `-wal`, which SQLite leaves where a reader opened a WAL database (as codex leaves it too).
     static func contents(of home: String) throws -> [String: Data] {
@@ -316,6 +447,31 @@ import StoreFixtures
         let notADirectory = try CommandRunner.fsck(["repair", "--home", directory.path, "--backup", directory.file(rollout)])
         #expect(notADirectory.status == 2)
         #expect(notADirectory.standardError.contains("--backup names no directory"), "\(notADirectory.standardError)")
+    }
+
+    /// A thread id is what a rollout's session_meta says: with a newline, `|` and backticks it broke the Markdown
+    /// table (the id went in raw), and the home's problems and the backups were missing from that format.
+    @Test func aHostileThreadIDStaysInItsMarkdownCell() throws {
+        let directory = TemporaryDirectory("codex-markdown")
+        try FileManager.default.createDirectory(atPath: directory.file("sessions/2026/12/03"), withIntermediateDirectories: true)
+        let rollout = "sessions/2026/12/03/rollout-2026-12-03T08-00-00-01a23b37-8e1d-74b1-b8b8-9070f24333af.jsonl"
+        let meta = #"{"timestamp":"2026-12-03T08:45:23.041Z","ordinal":0,"type":"session_meta","payload":{"id":"a|b`c\nd","history_mode":"paginated"}}"#
+        try directory.write(rollout, text: meta + "\n")
+        let markdown = try CommandRunner.fsck(["repair", "--home", directory.path, "--dry-run", "--format", "markdown"])
+        #expect(markdown.status == 1, "\(markdown.standardError)")
+        let rows = markdown.standardOutput.split(separator: "\n").filter { $0.hasPrefix("| ``") }
+        #expect(rows.count == 1, "\(markdown.standardOutput)")
+        #expect(rows.first?.hasPrefix(#"| ``a\|b`c\u{A}d`` | refused | "#) == true, "\(markdown.standardOutput)")
+        #expect(markdown.standardOutput.contains("there is no state_5.sqlite"), "\(markdown.standardOutput)")
+        // Not a database where the projection database goes: the remedy was to check --db, which names no Codex file.
+        try directory.write(CodexHome.historyDatabaseName, text: "not a database, not at all, whatever its name says\n")
+        let garbage = try CommandRunner.fsck(["repair", "--home", directory.path])
+        #expect(garbage.status == 2)
+        #expect(garbage.standardError.contains("this is codex's own file: move it aside"), "\(garbage.standardError)")
+        try FileManager.default.removeItem(atPath: directory.file(CodexHome.historyDatabaseName))
+        let typo = try CommandRunner.fsck(["repair", "--home", directory.path, "--session", "01a23b37-8e1d-74b1-b8b8-9070f24333ae"])
+        #expect(typo.status == 2)
+        #expect(typo.standardError.contains(#"no session "01a23b37-8e1d-74b1-b8b8-9070f24333ae" in "#), "\(typo.standardError)")
     }
 
     @Test(.tags(.interop), .enabled(if: CodexHomes.areCached, CodexHomes.skipReason))

@@ -3,7 +3,7 @@ extension CodexRepairReport: ItemizedReport {
     public var command: String { "repair" }
     public var subject: String { "Codex home " + plan.audit.home.path }
     public var itemNoun: String { "thread" }
-    public var notes: [String] { homeLines + (nextStep.map { ["next: " + $0] } ?? []) }
+    public var notes: [String] { homeLines + backups.map { "backup: " + $0 } + (nextStep.map { ["next: " + $0] } ?? []) }
     public var sessionObjects: [JSONValue] { threadObjects }
 
     /// What each thread came to, by kind, for the summary and the exit status.
@@ -14,7 +14,7 @@ extension CodexRepairReport: ItemizedReport {
     private func verdict(at place: Int) -> Verdict {
         let thread = plan.threads[place]
         if let refusal = refusal(at: place) {
-            return thread.isDeferred || refusal == .changedSinceAudit ? .deferred : .refused
+            return thread.isDeferred || refusal == .changedSinceAudit || refusal == .rolloutChangedSinceAudit ? .deferred : .refused
         }
         let outcome = outcomes[place] ?? Outcome()
         if outcome.removed { return .removed }
@@ -57,7 +57,7 @@ extension CodexRepairReport: ItemizedReport {
     }
 
     private var nextStep: String? {
-        guard plan.handsToCodexStart else { return nil }
+        guard outcomes.values.contains(where: \.handedToCodexStart) else { return nil }
         if dryRun { return "codex's next start would rebuild the index rows from the rollouts" }
         return backfillReset == false
             ? "codex's backfill was already pending: its next start rebuilds the index rows from the rollouts"
@@ -69,7 +69,7 @@ extension CodexRepairReport: ItemizedReport {
 
     public func renderedTable(colored: Bool) -> String {
         var lines = ["transcript-fsck repair\(dryRun ? " --dry-run" : ""): Codex home \(plan.audit.home.path.escapingControlCharacters)"]
-        lines += homeLines
+        lines += homeLines.map(\.escapingControlCharacters)
         if plan.threads.isEmpty { lines.append("every thread is consistent; nothing to write") }
         for place in plan.threads.indices {
             let thread = plan.threads[place]
@@ -128,12 +128,21 @@ extension CodexRefusal {
         case .codexPredatesPagination:
             "a paginated rollout (codex 0.163.0 or later wrote it) in a home whose index an older codex keeps (no history_mode column), "
                 + "which does not show such a thread; upgrade codex, start it once, then run the repair again"
+        case .rowPathTaken(let path):
+            "something is at \(path) that this version does not read as a rollout of this home (not a regular file, a compressed "
+                + ".jsonl.zst, or outside sessions/ and archived_sessions/); codex may still read it, so the row was kept: "
+                + "put the rollout, uncompressed, into the home, or move that thing away"
         case .projectionRowDiffers(let table, let rowID):
             "codex's own \(table) row \(rowID) differs from what the rollout gives; nothing of this thread was written"
         case .changedSinceAudit:
             "the projection moved since the audit (codex wrote to the thread); run the repair again"
+        case .rolloutChangedSinceAudit:
+            "the rollout changed since the audit (written to, cut or replaced during the repair); nothing of this thread was written: run the repair again"
         case .unknownProjectionSchema(let detail):
             "thread_history_1.sqlite is not the schema this version writes (\(detail))"
+        case .noBackfillState:
+            "state_5.sqlite has no backfill_state table, so codex cannot start with it, let alone rebuild this row; "
+                + "move state_5.sqlite (with its -wal and -shm) out of the home: codex's next start builds the index anew from the rollouts"
         }
     }
 }
@@ -149,6 +158,7 @@ extension CodexProjector.CannotProject {
         case .turnNotEnded(let turnID): "turn \(turnID) has not ended"
         case .ordinalOutOfStep(let ordinal): "line \(ordinal + 1)'s ordinal is not its place in the file"
         case .compressed: "the rollout is compressed (.jsonl.zst); this version does not project compressed rollouts"
+        case .itemRepeated(let ordinal, let itemID): "line \(ordinal + 1) completes item \(itemID) a second time in its turn"
         }
     }
 }

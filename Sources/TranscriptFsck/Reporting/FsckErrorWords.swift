@@ -18,6 +18,9 @@ extension FsckError: CustomStringConvertible {
         case .codexRunning(let path, let writingThread):
             (writingThread ? "\(path): codex is writing a thread (it holds this writer lock)" : "\(path): codex has this database open",
              "stop every codex process using the home (the CLI, app-server, the IDE extension) and run the repair again; nothing was written")
+        case .databaseNotWritable(let path):
+            ("\(path): this process cannot write the database (the file, its directory or its file system is read-only, or immutable)",
+             "make it writable (or run as its owner) and run the repair again; nothing was written")
         case .codexHomeUnreadable(let path, let code):
             ("\(path): cannot read this Codex home as this user (\(POSIX.describe(code)))",
              "run as the user codex runs as, or make it readable; nothing was read")
@@ -59,7 +62,7 @@ extension FsckError: CustomStringConvertible {
     /// The errors worded as one line.
     private var wholeLine: String {
         switch self {
-        case .databaseNotFound, .codexHome, .codexRunning, .codexHomeNotFound, .codexHomeUnreadable, .notADatabase, .databaseUnreadable, .transcriptsNotFound, .transcriptsUnreadable, .walFilesUnavailable,
+        case .databaseNotFound, .codexHome, .codexRunning, .codexHomeNotFound, .codexHomeUnreadable, .databaseNotWritable, .notADatabase, .databaseUnreadable, .transcriptsNotFound, .transcriptsUnreadable, .walFilesUnavailable,
              .sharedMemoryUnwritable, .repairLockBusy, .interruptedBeforeStore:
             parts.problem  // worded in two parts above
         case .unknownSchema(let path, let detail):

@@ -94,7 +94,7 @@ extension ItemizedReport {
         let failing = cases.compactMap { item in item.failure.map { (item.id, $0) } }
         if !notes.isEmpty {
             lines += ["", "## Notes", ""]
-            lines += notes.map { "- " + Self.markdownCell($0) }
+            lines += notes.map { "- " + Markdown.cell($0) }
         }
         lines.append("")
         if failing.isEmpty {
@@ -105,29 +105,10 @@ extension ItemizedReport {
             lines.append("| \(itemNoun) | status | detail |")
             lines.append("|---|---|---|")
             for (id, failure) in failing {
-                lines.append("| \(Self.markdownCode(id)) | \(failure.kind) | \(Self.markdownCell(failure.message)) |")
+                lines.append("| \(Markdown.code(id)) | \(failure.kind) | \(Markdown.cell(failure.message)) |")
             }
         }
         return lines.joined(separator: "\n") + "\n"
-    }
-
-    /// Text for a table cell or a heading: control characters escaped, and `|` and `` ` `` escaped, never altered.
-    static func markdownCell(_ text: String) -> String {
-        text.escapingControlCharacters.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "`", with: "\\`")
-    }
-
-    /// An id as a code span in a table cell, exactly as it is: fenced by one backtick more than its longest run of
-    /// them, with a space inside the fence when it starts or ends with one (CommonMark strips that space again).
-    static func markdownCode(_ text: String) -> String {
-        let cell = text.escapingControlCharacters.replacingOccurrences(of: "|", with: "\\|")
-        var longest = 0, run = 0
-        for character in cell {
-            run = character == "`" ? run + 1 : 0
-            longest = max(longest, run)
-        }
-        let fence = String(repeating: "`", count: longest + 1)
-        let padded = cell.hasPrefix("`") || cell.hasSuffix("`") ? " \(cell) " : cell
-        return fence + padded + fence
     }
 
     public func renderedJUnit() -> String {
@@ -164,6 +145,28 @@ enum JUnit {
         for suite in suites { lines += suite }
         lines.append("</testsuites>")
         return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+/// Markdown table cells, for every report that renders one.
+enum Markdown {
+    /// Text for a table cell or a heading: control characters escaped, and `|` and `` ` `` escaped, never altered.
+    static func cell(_ text: String) -> String {
+        text.escapingControlCharacters.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "`", with: "\\`")
+    }
+
+    /// An id as a code span in a table cell, exactly as it is: fenced by one backtick more than its longest run of
+    /// them, with a space inside the fence when it starts or ends with one (CommonMark strips that space again).
+    static func code(_ text: String) -> String {
+        let cell = text.escapingControlCharacters.replacingOccurrences(of: "|", with: "\\|")
+        var longest = 0, run = 0
+        for character in cell {
+            run = character == "`" ? run + 1 : 0
+            longest = max(longest, run)
+        }
+        let fence = String(repeating: "`", count: longest + 1)
+        let padded = cell.hasPrefix("`") || cell.hasSuffix("`") ? " \(cell) " : cell
+        return fence + padded + fence
     }
 }
 

@@ -135,7 +135,7 @@ extension StoreSetReport: FormattedReport {
     }
 
     private static func markdownText(_ text: String) -> String {
-        Report.markdownCell(text)
+        Markdown.cell(text)
     }
 
     public func renderedJUnit() -> String {

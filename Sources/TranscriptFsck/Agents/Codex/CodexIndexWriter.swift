@@ -5,12 +5,13 @@ struct CodexIndexWriter {
 
     /// Makes codex's next start run its backfill again, which re-reads every rollout and upserts each thread's row:
     /// codex keeps a single row in `backfill_state` and, finding none, inserts it `pending` and backfills (its
-    /// `ensure_backfill_state_row`), as in a database it has just made. Returns false when the backfill is already pending.
+    /// `ensure_backfill_state_row`), as in a database it has just made. A `running` row is deleted too: the repair runs
+    /// with codex stopped, so a codex that stopped in the middle of its backfill left it, and 0.163.0 finding it waits
+    /// 30 s for that backfill and then fails to start. Returns false when the backfill is already pending.
     func resetBackfill() throws(FsckError) -> Bool {
         var reset = false
         try transaction {
-            guard try connection.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'backfill_state'").singleInteger() == 1,
-                  try connection.prepare("SELECT count(*) FROM backfill_state WHERE status = 'complete'").singleInteger() ?? 0 > 0 else { return .rollback }
+            guard try backfill() == .toReset else { return .rollback }
             try connection.execute("DELETE FROM backfill_state")
             reset = true
             return .commit
@@ -18,29 +19,55 @@ struct CodexIndexWriter {
         return reset
     }
 
-    /// True when codex's next start will backfill: `backfill_state` holds no completed backfill.
-    func backfillIsPending() throws(FsckError) -> Bool {
+    /// Where codex's start-up backfill stands.
+    enum Backfill: Equatable {
+        /// Codex's next start backfills: no row, or a `pending` one.
+        case pending
+        /// Done (`complete`), or left `running` by a codex that stopped: `resetBackfill` makes it pending.
+        case toReset
+        /// No `backfill_state` table: codex 0.163.0 fails to start with such a database, so nothing can be handed to it.
+        case noTable
+    }
+
+    func backfillState() throws(FsckError) -> Backfill {
         do {
-            guard try connection.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'backfill_state'").singleInteger() == 1
-            else { return false }
-            return try connection.prepare("SELECT count(*) FROM backfill_state WHERE status = 'complete'").singleInteger() == 0
+            return try backfill()
         } catch {
             throw FsckError(error, path: connection.path)
         }
     }
 
-    /// Deletes the row of `threadID` when it still names `rolloutPath` and no file is there; false when it did not.
+    private func backfill() throws(SQLiteError) -> Backfill {
+        guard try connection.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'backfill_state'").singleInteger() == 1
+        else { return .noTable }
+        return try connection.prepare("SELECT count(*) FROM backfill_state WHERE status <> 'pending'").singleInteger() == 0 ? .pending : .toReset
+    }
+
+    /// What `removeStaleRow` did.
+    enum Removal: Equatable {
+        case removed
+        /// No row of the thread names that path any more.
+        case rowGone
+        /// Something is at the path now (restored since the audit): the row is kept.
+        case pathTaken
+    }
+
+    /// Deletes the row of `threadID` when it still names `rolloutPath` and no file is there.
     /// Its `thread_dynamic_tools` rows go with it, as their foreign key's `ON DELETE CASCADE` says.
-    func removeStaleRow(threadID: String, rolloutPath: String) throws(FsckError) -> Bool {
-        var removed = false
+    func removeStaleRow(threadID: String, rolloutPath: String) throws(FsckError) -> Removal {
+        var removed = Removal.rowGone
         try transaction {
             let select = try connection.prepare("SELECT count(*) FROM threads WHERE id = ?1 AND rollout_path = ?2")
-            guard try select.singleInteger([.text(threadID), .text(rolloutPath)]) == 1, !POSIX.exists(rolloutPath) else { return .rollback }
+            guard try select.singleInteger([.text(threadID), .text(rolloutPath)]) == 1 else { return .rollback }
+            guard !POSIX.exists(rolloutPath), !POSIX.exists(rolloutPath + ".zst") else {
+                removed = .pathTaken
+                return .rollback
+            }
             if try connection.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'thread_dynamic_tools'").singleInteger() == 1 {
                 try connection.prepare("DELETE FROM thread_dynamic_tools WHERE thread_id = ?1").run([.text(threadID)])
             }
             try connection.prepare("DELETE FROM threads WHERE id = ?1").run([.text(threadID)])
-            removed = true
+            removed = .removed
             return .commit
         }
         return removed

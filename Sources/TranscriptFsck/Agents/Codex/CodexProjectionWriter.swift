@@ -23,8 +23,18 @@ struct CodexProjectionWriter {
     }
 
     /// The tables' columns must be the ones this version writes, no more (a column of a later codex would be left
-    /// NULL, which that codex may not expect) and no fewer.
+    /// NULL, which that codex may not expect) and no fewer; and no trigger but codex's own may fire on them, as the
+    /// repair's inserts would fire it (one deleting other threads' turns did so).
     func checkSchema() throws(SQLiteError) -> CodexRefusal? {
+        let triggers = try connection.prepare("""
+            SELECT name, tbl_name FROM sqlite_master WHERE type = 'trigger'
+            AND tbl_name IN ('thread_turns', 'thread_items', 'thread_history_projection_state')
+            AND NOT (name = 'thread_realtime_items_projection_cleanup' AND tbl_name = 'thread_history_projection_state')
+            ORDER BY name
+            """)
+        if try triggers.step() {
+            return .unknownProjectionSchema(detail: "a trigger \(triggers.text(0) ?? "") on \(triggers.text(1) ?? ""), which codex does not make")
+        }
         for (table, expected) in [("thread_turns", Self.turnColumns), ("thread_items", Self.itemColumns),
                                   ("thread_history_projection_state", ["thread_id", "next_rollout_byte_offset", "next_rollout_ordinal"])] {
             let statement = try connection.prepare("SELECT name FROM pragma_table_info(?1)")
@@ -32,7 +42,9 @@ struct CodexProjectionWriter {
             var found: Set<String> = []
             while try statement.step() { found.insert(statement.text(0) ?? "") }
             if found != Set(expected) {
-                return .unknownProjectionSchema(detail: "\(table) has columns \(found.sorted().joined(separator: ", "))")
+                // An empty file is a database with no tables: "has columns " said nothing.
+                return .unknownProjectionSchema(detail: found.isEmpty ? "it has no \(table) table"
+                                                                      : "\(table) has columns \(found.sorted().joined(separator: ", "))")
             }
         }
         return nil

@@ -30,6 +30,9 @@ enum CodexProjector {
         case ordinalOutOfStep(ordinal: Int)
         /// The rollout is a `.jsonl.zst`: this version reads compressed rollouts but does not project them.
         case compressed
+        /// A turn completes the same item twice: its rows' key (thread, turn, item) holds one row, and which of the two
+        /// codex keeps is not known.
+        case itemRepeated(ordinal: Int, itemID: String)
     }
 
     /// The lines that add nothing to the projection, by `type`, and by `payload.type` for `event_msg`.
@@ -117,6 +120,9 @@ enum CodexProjector {
             guard let item = payload["item"], let id = item["id"]?.string, let startedAt = payload["started_at_ms"]?.integer,
                   let served = ServedItem(item) else {
                 return failure = .unknownItem(ordinal: ordinal, kind: payload["item"]?["type"]?.string ?? "(no type)")
+            }
+            guard !rows.items.contains(where: { $0.turnID == turnID && $0.itemID == id }) else {
+                return failure = .itemRepeated(ordinal: ordinal, itemID: id)
             }
             rows.items.append(CodexProjectionRows.Item(
                 turnID: turnID, itemID: id, rolloutOrdinal: ordinal, createdAtMs: startedAt, itemJSON: served.json,

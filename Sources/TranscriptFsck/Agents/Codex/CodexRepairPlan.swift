@@ -1,5 +1,6 @@
 /// What a repair does for each thread of a Codex home, decided from the audit alone: nothing is read or written here
-/// but the rollouts of the threads whose projection is to be written (`CodexProjector`).
+/// but the rollouts of the threads whose projection is to be written (`CodexProjector`), and whether anything is at a
+/// stale row's path.
 ///
 /// - An index row missing, or naming another path or archive flag than where the rollout is: codex rebuilds every row
 ///   from the rollouts when its start-up backfill runs (CODEX-FORMAT.md, section 9). The backfill runs once per
@@ -49,6 +50,10 @@ struct CodexRepairPlan: Sendable, Equatable {
             case .projectionAhead, .projectedTurnDisagrees, .projectedItemDisagrees:
                 return repair.refused(.projectionHoldsMore)
             case .staleRow(let path):
+                // Something is at the row's path that is not a rollout of this home (a FIFO, a directory, a file
+                // outside sessions/ and archived_sessions/), or the rollout compressed beside it (`.jsonl.zst`, which
+                // this version does not read): codex may still read it, so the row is no stale one.
+                if let taken = [path, path + ".zst"].first(where: POSIX.exists) { return repair.refused(.rowPathTaken(rolloutPath: taken)) }
                 guard options.removeStale else { return repair.refused(.staleKept(rolloutPath: path)) }
                 repair.actions.append(.removeStaleRow(rolloutPath: path))
             case .noIndexRow, .pathDisagrees, .archiveFlagDisagrees:
@@ -114,6 +119,10 @@ enum CodexRefusal: Sendable, Equatable {
     /// The projection holds a turn or item, or a cursor, the rollout does not: the rollout may have lost lines.
     case projectionHoldsMore
     case staleKept(rolloutPath: String)
+    /// The row of a thread with no rollout in the home names a path where something is (a FIFO, a directory, a file
+    /// outside the home's rollout folders), or the rollout lies compressed beside it (`rolloutPath` is then the
+    /// `.jsonl.zst`): the row is kept, even with `--remove-stale`.
+    case rowPathTaken(rolloutPath: String)
     case cannotProject(CodexProjector.CannotProject)
     /// The projection database is not there yet: codex creates it at its next start.
     case noHistoryDatabase
@@ -123,6 +132,10 @@ enum CodexRefusal: Sendable, Equatable {
     case projectionRowDiffers(table: String, rowID: String)
     /// Found at the write: the projection moved since the audit (codex wrote a turn meanwhile).
     case changedSinceAudit
+    /// Found at the write: the rollout no longer gives the rows derived at the plan (written to, cut or replaced).
+    case rolloutChangedSinceAudit
     /// Found at the write: the projection tables are not the ones this version knows.
     case unknownProjectionSchema(detail: String)
+    /// Found at the write: the index has no `backfill_state` table, which codex needs to start (and to backfill).
+    case noBackfillState
 }

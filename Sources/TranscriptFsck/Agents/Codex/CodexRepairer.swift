@@ -37,7 +37,18 @@ public struct CodexRepairer: Sendable {
         let clock = ContinuousClock()
         let started = clock.now
         let audit = try CodexThreadCheck.audit(home)
+        // A --session naming no thread of the home is a typo, not a consistent thread: the run says so (exit 2), as
+        // the repair of other stores does, rather than "nothing to write".
+        if let unknown = options.threadIDs.first(where: { id in !audit.threads.contains { $0.threadID == id } }) {
+            throw .sessionNotFound(id: SessionID(unknown), database: home.stateDatabase)
+        }
         let plan = CodexRepairPlan(audit: audit, options: .init(removeStale: options.removeStale, threadIDs: options.threadIDs))
+        return try carryOut(plan, startedAt: started)
+    }
+
+    /// Writes what `plan` says; apart from `repair()` only for a test that changes the home between plan and write.
+    func carryOut(_ plan: CodexRepairPlan, startedAt started: ContinuousClock.Instant = .now) throws(FsckError) -> CodexRepairReport {
+        let clock = ContinuousClock()
         var report = CodexRepairReport(plan: plan, dryRun: options.dryRun)
         if let backupDirectory = options.backupDirectory, !POSIX.isDirectory(backupDirectory) {
             throw .backupFailed(path: backupDirectory, .notADirectory)
@@ -53,13 +64,28 @@ public struct CodexRepairer: Sendable {
         let mode: SQLiteConnection.Mode = dryRun ? .readOnly : .readWrite
         let index = writesIndex ? try StoreDatabase.open(path: home.stateDatabase, mode: mode, busyTimeoutMilliseconds: timeoutMilliseconds) : nil
         let history = writesProjection ? try StoreDatabase.open(path: home.historyDatabase, mode: mode, busyTimeoutMilliseconds: timeoutMilliseconds) : nil
+        // SQLite opens a file it may not write read-only without a word: found here, before any backup or write, not
+        // at the backfill's reset, after the projections were written.
+        if !dryRun, let readOnly = [index, history].compactMap({ $0 }).first(where: \.isReadOnly) {
+            throw .databaseNotWritable(path: readOnly.path)
+        }
         // Handed to codex already (a run before this one, codex not started since): nothing of that is written again.
+        // No backfill_state table: codex does not start at all, so nothing is handed to it (the threads are refused).
         var resetNeeded = false
-        if plan.handsToCodexStart, let index { resetNeeded = try !CodexIndexWriter(connection: index).backfillIsPending() }
-        let writesOtherwise = plan.threads.contains { $0.actions.contains { $0 != .handToCodexStart } }
+        var handOff: CodexRefusal?
+        if plan.handsToCodexStart, let index {
+            switch try CodexIndexWriter(connection: index).backfillState() {
+            case .pending: break
+            case .toReset: resetNeeded = true
+            case .noTable: handOff = .noBackfillState
+            }
+        }
+        let writesOtherwise = plan.threads.contains { thread in
+            (handOff == nil || !thread.actions.contains(.handToCodexStart)) && thread.actions.contains { $0 != .handToCodexStart }
+        }
         if !resetNeeded && !writesOtherwise {
-            for (place, thread) in plan.threads.enumerated() where thread.refusal == nil {
-                report.outcomes[place] = CodexRepairReport.Outcome(handedToCodexStart: true)
+            for (place, thread) in plan.threads.enumerated() where thread.actions.contains(.handToCodexStart) {
+                report.outcomes[place] = CodexRepairReport.Outcome(handedToCodexStart: handOff == nil, refusal: handOff)
             }
             report.backfillReset = false
             report.duration = clock.now - started
@@ -74,6 +100,10 @@ public struct CodexRepairer: Sendable {
             try refuseBeside(home.activity())
         }
         for (place, thread) in plan.threads.enumerated() {
+            if let handOff, thread.actions.contains(.handToCodexStart) {
+                report.outcomes[place] = CodexRepairReport.Outcome(refusal: handOff)
+                continue
+            }
             report.outcomes[place] = try write(thread, index: index, history: history)
         }
         if resetNeeded, let index, !dryRun {
@@ -101,6 +131,12 @@ public struct CodexRepairer: Sendable {
                 outcome.handedToCodexStart = true
             case .project(let rows):
                 guard let history else { continue }
+                // The rows were derived at the plan, and the backup since may have taken minutes: a rollout cut,
+                // replaced or appended to meanwhile is not projected from what it was (turns past its end).
+                guard let path = thread.rolloutPath, CodexProjector.project(rolloutAt: path) == .success(rows) else {
+                    outcome.refusal = .rolloutChangedSinceAudit
+                    continue
+                }
                 switch try CodexProjectionWriter(connection: history).write(threadID: thread.threadID, rows: rows, dryRun: options.dryRun) {
                 case .written(let turns, let items): outcome.projected = (turns, items)
                 case .alreadyWhole: outcome.projected = (0, 0)
@@ -111,7 +147,11 @@ public struct CodexRepairer: Sendable {
                     outcome.removed = true
                     continue
                 }
-                outcome.removed = try CodexIndexWriter(connection: index).removeStaleRow(threadID: thread.threadID, rolloutPath: path)
+                switch try CodexIndexWriter(connection: index).removeStaleRow(threadID: thread.threadID, rolloutPath: path) {
+                case .removed: outcome.removed = true
+                case .rowGone: outcome.removed = false
+                case .pathTaken: outcome.refusal = .rowPathTaken(rolloutPath: POSIX.exists(path) ? path : path + ".zst")
+                }
                 if outcome.removed, let history { try CodexIndexWriter.removeProjection(threadID: thread.threadID, in: history) }
             }
         }

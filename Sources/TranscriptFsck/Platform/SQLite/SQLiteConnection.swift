@@ -50,6 +50,10 @@ package final class SQLiteConnection {
         sqlite3_close_v2(handle)
     }
 
+    /// True when SQLite opened the database read-only although asked to write it (the file, its directory or its
+    /// file system does not let this process write): the first write would fail with SQLITE_READONLY.
+    var isReadOnly: Bool { sqlite3_db_readonly(handle, "main") == 1 }
+
     /// Changes how long a statement waits on another connection's lock before failing with SQLITE_BUSY.
     func setBusyTimeout(milliseconds: Int32) {
         sqlite3_busy_timeout(handle, milliseconds)
