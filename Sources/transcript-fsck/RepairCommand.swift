@@ -123,6 +123,7 @@ struct RepairCommand: AsyncParsableCommand {
         let repairer = CodexRepairer(homePath: home.path, options: options)
         let report = try repairer.repair()
         try output.emit(report, protecting: home)
+        if let stopped = report.stoppedBy { throw stopped }
         if report.needsAttention { throw ExitCode(1) }
     }
 

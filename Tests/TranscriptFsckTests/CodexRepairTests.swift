@@ -494,4 +494,33 @@ import StoreFixtures
         #expect(again.status == 0)
         #expect(again.standardOutput.contains(#""verdict":"handed_to_codex""#), "\(again.standardOutput)")
     }
+
+    /// A write SQLite refuses part way (here a CHECK the table was rebuilt with; a full disk does the same) stops the
+    /// run: the report comes first, with the backup, then the error, exit 2; the thread whose write failed is as it was.
+    @Test(.tags(.interop), .enabled(if: CodexHomes.areCached, CodexHomes.skipReason))
+    func aWriteThatFailsPartWayStopsTheRunAfterItsReport() throws {
+        let made = try Self.made("0.163.0", "c")
+        let directory = TemporaryDirectory("codex-stopped")
+        let home = try Self.copy(try #require(made.home), into: directory)
+        let history = home + "/" + CodexHome.historyDatabaseName
+        // Closed before the repair runs: an open connection of this process is another process's to the repair.
+        try SQLiteConnection(path: history, mode: .readWrite).execute("""
+            CREATE TABLE thread_items_new (thread_id TEXT NOT NULL, turn_id TEXT NOT NULL, item_id TEXT NOT NULL,
+                rollout_ordinal INTEGER NOT NULL CHECK (rollout_ordinal < 15), created_at_ms INTEGER NOT NULL, item_json TEXT NOT NULL,
+                item_type TEXT NOT NULL DEFAULT '', updated_at_ordinal INTEGER NOT NULL DEFAULT 0, started_at_ms INTEGER, completed_at_ms INTEGER,
+                PRIMARY KEY (thread_id, turn_id, item_id));
+            INSERT INTO thread_items_new SELECT thread_id, turn_id, item_id, rollout_ordinal, created_at_ms, item_json, item_type,
+                updated_at_ordinal, started_at_ms, completed_at_ms FROM thread_items;
+            DROP TABLE thread_items;
+            ALTER TABLE thread_items_new RENAME TO thread_items;
+            """)
+        let before = try Self.dump(history, "thread_turns", orderBy: "thread_id, rollout_ordinal")
+        let result = try CommandRunner.fsck(["repair", "--home", home, "--format", "json"])
+        #expect(result.status == 2, "\(result.standardError)")
+        #expect(result.standardError.contains("CHECK constraint failed"), "\(result.standardError)")
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(result.standardOutput.utf8)) as? [String: Any])
+        #expect((document["stopped"] as? String)?.contains("CHECK constraint failed") == true, "\(result.standardOutput)")
+        #expect(((document["summary"] as? [String: Any])?["backups"] as? [String])?.count == 1)
+        #expect(try Self.dump(history, "thread_turns", orderBy: "thread_id, rollout_ordinal") == before)
+    }
 }

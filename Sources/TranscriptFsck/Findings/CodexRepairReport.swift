@@ -23,6 +23,8 @@ public struct CodexRepairReport: Sendable {
     /// Nil when the plan did not hand anything to codex's start; false when the backfill was already pending.
     var backfillReset: Bool?
     public internal(set) var duration: Duration = .zero
+    /// The error that stopped the writes part way; the threads it did not come to are as they were.
+    public internal(set) var stoppedBy: FsckError?
 
     init(plan: CodexRepairPlan, dryRun: Bool) {
         self.plan = plan

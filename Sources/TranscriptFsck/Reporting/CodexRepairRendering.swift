@@ -3,7 +3,13 @@ extension CodexRepairReport: ItemizedReport {
     public var command: String { "repair" }
     public var subject: String { "Codex home " + plan.audit.home.path }
     public var itemNoun: String { "thread" }
-    public var notes: [String] { homeLines + backups.map { "backup: " + $0 } + (nextStep.map { ["next: " + $0] } ?? []) }
+    public var notes: [String] {
+        homeLines + backups.map { "backup: " + $0 } + (stoppedLine.map { [$0] } ?? []) + (nextStep.map { ["next: " + $0] } ?? [])
+    }
+
+    private var stoppedLine: String? {
+        stoppedBy.map { "stopped: \($0); every thread written before it is whole, the rest are as they were: fix the cause and run the repair again" }
+    }
     public var sessionObjects: [JSONValue] { threadObjects }
 
     /// What each thread came to, by kind, for the summary and the exit status.
@@ -77,6 +83,7 @@ extension CodexRepairReport: ItemizedReport {
                          + sentence(at: place).escapingControlCharacters)
         }
         for backup in backups { lines.append("backup: \(backup.escapingControlCharacters)") }
+        if let stoppedLine { lines.append(stoppedLine.escapingControlCharacters) }
         if let nextStep { lines.append("next: \(nextStep)") }
         lines.append(summaryMembers.filter { $0.0 != "home" && $0.0 != "backups" && $0.0 != "agent" }
             .map { "\($0.0) \($0.1.rendered())" }.joined(separator: ", "))
@@ -94,7 +101,7 @@ extension CodexRepairReport: ItemizedReport {
 
     public func jsonDocument() -> JSONValue {
         .object([("summary", .object(summaryMembers)), ("home_problems", .array(homeLines.map(JSONValue.string))),
-                 ("next", .optional(nextStep)), ("threads", .array(threadObjects))])
+                 ("next", .optional(nextStep)), ("stopped", .optional(stoppedBy.map { "\($0)" })), ("threads", .array(threadObjects))])
     }
 
     /// Each thread as a test case, failing where it was refused or waits.

@@ -99,15 +99,25 @@ public struct CodexRepairer: Sendable {
             // The backup takes a while on a large home: a codex started meanwhile is caught before the first write.
             try refuseBeside(home.activity())
         }
-        for (place, thread) in plan.threads.enumerated() {
-            if let handOff, thread.actions.contains(.handToCodexStart) {
-                report.outcomes[place] = CodexRepairReport.Outcome(refusal: handOff)
-                continue
+        // A write that fails (a full disk, a file turned read-only) stops the run there: every thread before it is
+        // written whole, each in its own transaction, and the report says so before the error is said (exit 2).
+        do throws(FsckError) {
+            for (place, thread) in plan.threads.enumerated() {
+                if let handOff, thread.actions.contains(.handToCodexStart) {
+                    report.outcomes[place] = CodexRepairReport.Outcome(refusal: handOff)
+                    continue
+                }
+                report.outcomes[place] = try write(thread, index: index, history: history)
             }
-            report.outcomes[place] = try write(thread, index: index, history: history)
-        }
-        if resetNeeded, let index, !dryRun {
-            report.backfillReset = try CodexIndexWriter(connection: index).resetBackfill()
+            if resetNeeded, let index, !dryRun {
+                report.backfillReset = try CodexIndexWriter(connection: index).resetBackfill()
+            }
+        } catch {
+            report.stoppedBy = error
+            // Stopped before the backfill's reset, nothing was handed to codex after all.
+            if report.backfillReset == nil {
+                for place in report.outcomes.keys { report.outcomes[place]?.handedToCodexStart = false }
+            }
         }
         report.duration = clock.now - started
         return report
