@@ -54,7 +54,7 @@ struct CodexIndexWriter {
 
     /// Deletes the row of `threadID` when it still names `rolloutPath` and no file is there.
     /// Its `thread_dynamic_tools` rows go with it, as their foreign key's `ON DELETE CASCADE` says.
-    func removeStaleRow(threadID: String, rolloutPath: String) throws(FsckError) -> Removal {
+    func removeStaleRow(threadID: String, rolloutPath: String, first removeProjection: () throws(FsckError) -> Void) throws(FsckError) -> Removal {
         var removed = Removal.rowGone
         try transaction {
             let select = try connection.prepare("SELECT count(*) FROM threads WHERE id = ?1 AND rollout_path = ?2")
@@ -63,6 +63,9 @@ struct CodexIndexWriter {
                 removed = .pathTaken
                 return .rollback
             }
+            // The projection goes first, in its own database's transaction: killed between the two, the row is left
+            // stale and the next run removes it, where the other order would leave projection rows of no thread at all.
+            try removeProjection()
             if try connection.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'thread_dynamic_tools'").singleInteger() == 1 {
                 try connection.prepare("DELETE FROM thread_dynamic_tools WHERE thread_id = ?1").run([.text(threadID)])
             }

@@ -157,12 +157,14 @@ public struct CodexRepairer: Sendable {
                     outcome.removed = true
                     continue
                 }
-                switch try CodexIndexWriter(connection: index).removeStaleRow(threadID: thread.threadID, rolloutPath: path) {
+                let removal = try CodexIndexWriter(connection: index).removeStaleRow(threadID: thread.threadID, rolloutPath: path) { () throws(FsckError) in
+                    if let history { try CodexIndexWriter.removeProjection(threadID: thread.threadID, in: history) }
+                }
+                switch removal {
                 case .removed: outcome.removed = true
                 case .rowGone: outcome.removed = false
                 case .pathTaken: outcome.refusal = .rowPathTaken(rolloutPath: POSIX.exists(path) ? path : path + ".zst")
                 }
-                if outcome.removed, let history { try CodexIndexWriter.removeProjection(threadID: thread.threadID, in: history) }
             }
         }
         return outcome
