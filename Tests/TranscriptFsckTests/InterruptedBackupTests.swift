@@ -40,8 +40,23 @@ import Testing
         for _ in 0..<times {
             usleep(20_000)
             kill(repair.process.processIdentifier, signal)
+            // Signals of one kind do not queue: a second sent before the first was taken would merge into it, which a
+            // loaded machine did, and the run then finished its backup as after one signal.
+            waitUntilTaken(signal, by: repair.process.processIdentifier)
         }
         return repair.finish()
+    }
+
+    /// Waits (at most 5 s) until `signal` is no longer pending for the process, in `/proc/PID/status`.
+    private func waitUntilTaken(_ signal: Int32, by pid: Int32) {
+        let bit = UInt64(1) << UInt64(signal - 1)
+        for _ in 0..<2_500 {
+            guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else { return }
+            let pending = status.split(separator: "\n").filter { $0.hasPrefix("SigPnd:") || $0.hasPrefix("ShdPnd:") }
+                .compactMap { UInt64($0.split(separator: "\t").last.map(String.init) ?? "", radix: 16) }
+            if pending.allSatisfy({ $0 & bit == 0 }) { return }
+            usleep(2_000)
+        }
     }
 
     /// In `directory`: no partial copy, and every backup there whole.
