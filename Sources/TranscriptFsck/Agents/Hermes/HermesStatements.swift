@@ -1,6 +1,6 @@
-/// The SQL Hermes' store is asked in: its two tables, `sessions` and `messages`, and every statement the reader,
-/// the repair and the deletion evidence send it. The shared pipeline names what it asks; this says how the store
-/// answers. What differs by generation (the session order, the columns a schema has) is asked of the `AgentFormat`,
+/// The SQL Hermes' store is asked in: its two tables, `sessions` and `messages`, and every statement the schema
+/// read, the reader, doctor, the repair, the deletion evidence and the export send it. The shared pipeline names
+/// what it asks; this says how the store answers. What differs by generation (the session order, the columns a schema has) is asked of the `AgentFormat`,
 /// which `HermesStore` answers below from the same text; the rest is the same in every generation.
 enum HermesStatements {
     static let sessionsTable = "sessions"
@@ -14,15 +14,17 @@ enum HermesStatements {
     static let sessionIDs = "SELECT id FROM sessions"
     /// Per session with messages: its id, how many rows it has and its newest row id.
     static let rowCountAndNewestIDBySession = "SELECT session_id, count(*), max(id) FROM messages GROUP BY session_id"
+    /// The version the agent's migrations last brought the schema to; fails where it keeps no `schema_version` table.
+    static let schemaVersion = "SELECT max(version) FROM schema_version"
 
     /// `id, source, started_at, parent_session_id` of the sessions table, NULL for a column `schema` lacks.
-    static func sessionRowColumns(_ schema: StoreSchema) -> String {
+    fileprivate static func sessionRowColumns(_ schema: StoreSchema) -> String {
         ["id", "source", "started_at", "parent_session_id"].map { schema.hasSessionColumn($0) ? $0 : "NULL" }.joined(separator: ", ")
     }
 
     /// `id, timestamp`, the compared fields (`MessageFingerprinter.Field`), then the two flag columns, with NULL for
     /// a column the store lacks.
-    static func messageIdentityColumns(_ format: any AgentFormat) -> String {
+    fileprivate static func messageIdentityColumns(_ format: any AgentFormat) -> String {
         let columns: [String?] = (["id", "timestamp"] + MessageFingerprinter.Field.all.map { "\($0.name)" })
             .map { format.schema.hasMessageColumn($0) ? $0 : nil }
         return (columns + [format.flagColumns?.active, format.flagColumns?.compacted])
@@ -92,7 +94,7 @@ enum HermesStatements {
     }
 
     /// Copies the row whose id is bound into a new row under the next id, `values[i]` giving `columns[i]`.
-    static func copyMessage(columns: [String], values: [String]) -> String {
+    fileprivate static func copyMessage(columns: [String], values: [String]) -> String {
         "INSERT INTO messages (\(quoted(columns))) SELECT \(values.joined(separator: ", ")) FROM messages WHERE id = ?"
     }
 

@@ -24,11 +24,19 @@ struct StoreSchema: Sendable {
 
     /// For `sessions` and `messages`, the two tables the tool reads.
     func hasColumn(_ name: String, in table: String) -> Bool {
-        table == HermesStatements.messagesTable ? hasMessageColumn(name) : table == HermesStatements.sessionsTable ? hasSessionColumn(name) : false
+        switch table {
+        case HermesStatements.messagesTable: hasMessageColumn(name)
+        case HermesStatements.sessionsTable: hasSessionColumn(name)
+        default: false
+        }
     }
 
     func hasTable(_ table: String) -> Bool {
-        table == HermesStatements.messagesTable ? !messageColumns.isEmpty : table == HermesStatements.sessionsTable ? !sessionColumns.isEmpty : false
+        switch table {
+        case HermesStatements.messagesTable: !messageColumns.isEmpty
+        case HermesStatements.sessionsTable: !sessionColumns.isEmpty
+        default: false
+        }
     }
 
     /// Reads the columns of both tables, the FTS5 tables and the hazards of moving rows; `AgentFormats.detect` then
