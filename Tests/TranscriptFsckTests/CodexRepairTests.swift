@@ -451,7 +451,7 @@ import StoreFixtures
 
     /// A thread id is what a rollout's session_meta says: with a newline, `|` and backticks it broke the Markdown
     /// table (the id went in raw), and the home's problems and the backups were missing from that format.
-    @Test func aHostileThreadIDStaysInItsMarkdownCell() throws {
+    @Test(.tags(.store)) func aHostileThreadIDStaysInItsMarkdownCell() throws {
         let directory = TemporaryDirectory("codex-markdown")
         try FileManager.default.createDirectory(atPath: directory.file("sessions/2026/12/03"), withIntermediateDirectories: true)
         let rollout = "sessions/2026/12/03/rollout-2026-12-03T08-00-00-01a23b37-8e1d-74b1-b8b8-9070f24333af.jsonl"

@@ -26,6 +26,28 @@ protocol AgentFormat: Sendable {
     func counterUpdates(sessionID: SessionID, createdSession: Bool, liveRows: Int, toolCalls: Int) -> [(term: String, value: SQLiteStatement.Value)]
     /// The SQL expression that carries `column` over when a row is rewritten under a new id.
     func copiedValue(of column: String) -> String
+
+    // The statements whose text depends on the generation (its order, its columns). The reader takes their columns
+    // by position, so each says what it yields.
+
+    /// Every session row: `id, source, started_at, parent_session_id`, NULL for a column the store lacks.
+    var everySessionRow: String { get }
+    /// The same for the session whose id is bound.
+    var sessionRowByID: String { get }
+    /// Every message row in `sessionOrder`, sessions interleaved: `session_id, id, timestamp`, the compared fields
+    /// (`MessageFingerprinter.Field`), then the two flag columns, NULL for a column the store lacks.
+    var everyMessageIdentity: String { get }
+    /// The same for the rows of the session whose id is bound.
+    var sessionMessageIdentities: String { get }
+    /// The ids of a session's rows (its id bound first) from an id (bound second) on, bookkeeping rows included, in
+    /// `sessionOrder`.
+    var sessionRowIDsFromID: String { get }
+    /// Copies the row whose id is bound, every column but its id carried over (`copiedValue`), under the next id.
+    var rowCopy: String { get }
+    /// The message columns an export writes as a transcript line's keys, in their order.
+    var exportedColumns: [String] { get }
+    /// The rows of the session whose id is bound, in `sessionOrder`: `exportedColumns`, then the row id.
+    var sessionMessagesForExport: String { get }
 }
 
 /// The columns holding a row's place in the agent's live context.

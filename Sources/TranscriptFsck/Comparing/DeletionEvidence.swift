@@ -32,7 +32,7 @@ final class DeletionEvidence {
     /// (its last message's time).
     func judge(first: Double?, last: Double) throws(SQLiteError) -> Verdict {
         if databaseSince == nil {
-            databaseSince = .some(try real("SELECT min(t) FROM (SELECT min(started_at) AS t FROM sessions UNION ALL SELECT min(timestamp) FROM messages)"))
+            databaseSince = .some(try real(HermesStatements.firstRecordTime))
         }
         guard let since = databaseSince ?? nil, last >= since else {
             return .neverRecorded(beforeTheDatabase: true)
@@ -49,9 +49,9 @@ final class DeletionEvidence {
         if after == nil { after = try highestEverGiven().map { $0 + 1 } }
         guard let after else { return .neverRecorded(beforeTheDatabase: false) }
         var floor = before ?? 0
-        if before == nil { floor = try integer("SELECT min(id) - 1 FROM messages WHERE id > 0", []) ?? 0 }
+        if before == nil { floor = try integer(HermesStatements.belowLowestGivenID, []) ?? 0 }
         guard after > floor + 1 else { return .neverRecorded(beforeTheDatabase: false) }
-        let used = try integer("SELECT count(*) FROM messages WHERE id > ? AND id < ?", [.integer(floor), .integer(after)]) ?? 0
+        let used = try integer(HermesStatements.messageIDsUsedBetween, [.integer(floor), .integer(after)]) ?? 0
         let freed = Int(after - floor - 1 - used)
         return freed > 0 ? .deleted(freedIDs: freed) : .neverRecorded(beforeTheDatabase: false)
     }
@@ -80,7 +80,7 @@ final class DeletionEvidence {
 
     private func rowsByTime() throws(SQLiteError) -> [(time: Double, id: Int64)] {
         if let byTime { return byTime }
-        let statement = try connection.prepare("SELECT timestamp, id FROM messages WHERE id > 0 ORDER BY timestamp, id")
+        let statement = try connection.prepare(HermesStatements.givenIDsByTime)
         var rows: [(time: Double, id: Int64)] = []
         while try statement.step() { rows.append((statement.real(0), statement.integer(1))) }
         byTime = rows
@@ -90,7 +90,7 @@ final class DeletionEvidence {
     /// AUTOINCREMENT's record of the highest id ever given out, which rows deleted from the top leave above `max(id)`.
     private func highestEverGiven() throws(SQLiteError) -> Int64? {
         guard try integer("SELECT count(*) FROM sqlite_master WHERE name = 'sqlite_sequence'", []) == 1 else { return nil }
-        return try integer("SELECT seq FROM sqlite_sequence WHERE name = 'messages'", [])
+        return try integer(HermesStatements.highestMessageIDEverGiven, [])
     }
 
     private func integer(_ sql: String, _ values: [SQLiteStatement.Value]) throws(SQLiteError) -> Int64? {

@@ -82,7 +82,7 @@ public enum Doctor {
                     fix: "let the agent open it once (it sets WAL), or run: sqlite3 \(database) 'PRAGMA journal_mode=WAL'")
             }
             var generation = "no schema_version table"
-            if let number = try? connection.prepare("SELECT max(version) FROM schema_version").singleInteger() {
+            if let number = try? connection.prepare(HermesStatements.schemaVersion).singleInteger() {
                 generation = "schema_version \(number)"
             }
             add("schema", .ok, "\(format.name), \(generation); sessions has \(schema.sessionColumns.count) columns, messages \(schema.messageColumns.count); "

@@ -13,10 +13,8 @@ public enum TranscriptExporter {
         let count: Int
         do {
             count = try DatabaseReader.withSnapshot(path: database) { connection, agent in
-                let columns = ["role", "content", "tool_calls", "tool_call_id", "tool_name", "timestamp", "reasoning", "finish_reason"]
-                    .filter(agent.schema.hasMessageColumn)
-                let rows = try connection.prepare(
-                    "SELECT \(columns.joined(separator: ", ")), id FROM messages WHERE session_id = ? ORDER BY \(agent.sessionOrder)")
+                let columns = agent.exportedColumns
+                let rows = try connection.prepare(agent.sessionMessagesForExport)
                 try rows.bind([sessionID.sqlValue])
                 var count = 0
                 while try rows.step() {

@@ -121,7 +121,7 @@ struct IDSpace {
 
     /// How many rows of `session` have ids from `first` on (every row with nil), bookkeeping rows included.
     func rowCount(session: SessionID, from first: Int64?) throws(SQLiteError) -> Int64 {
-        try connection.prepare("SELECT count(*) FROM messages WHERE session_id = ? AND id >= ?")
+        try connection.prepare(HermesStatements.sessionRowCountFromID)
             .singleInteger([session.sqlValue, .integer(first ?? .min)]) ?? 0
     }
 
@@ -131,17 +131,17 @@ struct IDSpace {
         guard count > 0 else { return [] }
         guard let above else {
             // Positive ids while there are enough of them; never 0, which Python's `if message_id:` takes for none.
-            let lowest = min(try optionalInteger("SELECT min(id) FROM messages", []) ?? below, below, lowestTaken ?? .max)
+            let lowest = min(try optionalInteger(HermesStatements.lowestMessageID, []) ?? below, below, lowestTaken ?? .max)
             let top = lowest > Int64(count) ? lowest : min(lowest, 0)
             let (bottom, overflow) = top.subtractingReportingOverflow(Int64(count))
             return overflow ? nil : Array(bottom..<top)
         }
         let (span, overflow) = below.subtractingReportingOverflow(above)
         guard !overflow, span > 1 else { return nil }
-        let used = try connection.prepare("SELECT count(*) FROM messages WHERE id > ? AND id < ?")
+        let used = try connection.prepare(HermesStatements.messageIDsUsedBetween)
             .singleInteger([.integer(above), .integer(below)]) ?? 0
         guard span - 1 - used >= Int64(count) else { return nil }
-        let rows = try connection.prepare("SELECT id FROM messages WHERE id > ? AND id < ? ORDER BY id DESC")
+        let rows = try connection.prepare(HermesStatements.messageIDsBetweenDescending)
         try rows.bind([.integer(above), .integer(below)])
         var found: [Int64] = []
         var candidate = below - 1
@@ -159,8 +159,7 @@ struct IDSpace {
 
     private func extreme(_ function: String, _ sessions: [SessionID]) throws(SQLiteError) -> Int64? {
         guard !sessions.isEmpty else { return nil }
-        let placeholders = Array(repeating: "?", count: sessions.count).joined(separator: ", ")
-        return try optionalInteger("SELECT \(function)(id) FROM messages WHERE session_id IN (\(placeholders))", sessions.map(\.sqlValue))
+        return try optionalInteger(HermesStatements.extremeMessageID(function, sessionCount: sessions.count), sessions.map(\.sqlValue))
     }
 
     private func optionalInteger(_ sql: String, _ values: [SQLiteStatement.Value]) throws(SQLiteError) -> Int64? {

@@ -110,7 +110,7 @@ final class RepairWriter {
     }
 
     private func rowCount(_ sessionID: SessionID) throws(SQLiteError) -> Int64 {
-        try connection.prepare("SELECT count(*) FROM messages WHERE session_id = ?").singleInteger([sessionID.sqlValue]) ?? 0
+        try connection.prepare(HermesStatements.sessionRowCount).singleInteger([sessionID.sqlValue]) ?? 0
     }
 
     private func refuseMovesBesideAnAgent(_ placement: IDPlacement) throws(RepairRefusal) {
@@ -133,12 +133,11 @@ final class RepairWriter {
 
     private func write(_ plan: SessionRepairPlan, messages: [Int: TranscriptMessage], placement: IDPlacement) throws {
         if let sessionRow = plan.sessionRow {
-            let columns = sessionRow.map { quoted($0.column) }.joined(separator: ", ")
-            let placeholders = Array(repeating: "?", count: sessionRow.count).joined(separator: ", ")
-            try connection.prepare("INSERT OR IGNORE INTO sessions (\(columns)) VALUES (\(placeholders))").run(sessionRow.map(\.value))
+            let columns = sessionRow.map(\.column)
+            try connection.prepare(HermesStatements.insertSession(columns: columns, orIgnore: true)).run(sessionRow.map(\.value))
             // OR IGNORE also skips a row that breaks a constraint (NOT NULL, CHECK): never insert messages without it.
-            if try connection.prepare("SELECT count(*) FROM sessions WHERE id = ?").singleInteger([plan.sessionID.sqlValue]) != 1 {
-                let reason = constraintFailure("INSERT INTO sessions (\(columns)) VALUES (\(placeholders))", sessionRow.map(\.value))
+            if try connection.prepare(HermesStatements.sessionRowsWithID).singleInteger([plan.sessionID.sqlValue]) != 1 {
+                let reason = constraintFailure(HermesStatements.insertSession(columns: columns, orIgnore: false), sessionRow.map(\.value))
                 throw RepairRefusal(.sessionRowRefused(reason))
             }
         }
@@ -173,14 +172,14 @@ final class RepairWriter {
         let counters = format.counterUpdates(sessionID: plan.sessionID, createdSession: plan.createsSession,
                                              liveRows: plan.liveRowCount, toolCalls: plan.toolCallCount)
         if !counters.isEmpty {
-            try connection.prepare("UPDATE sessions SET \(counters.map(\.term).joined(separator: ", ")) WHERE id = ?")
+            try connection.prepare(HermesStatements.updateSession(setting: counters.map(\.term)))
                 .run(counters.map(\.value) + [plan.sessionID.sqlValue])
         }
     }
 
     /// The ids of a session's rows from `first` on (all with nil), bookkeeping rows included, in id order.
     private func rowIDs(of sessionID: SessionID, from first: Int64?) throws(SQLiteError) -> [Int64] {
-        let statement = try connection.prepare("SELECT id FROM messages WHERE session_id = ? AND id >= ? ORDER BY \(format.sessionOrder)")
+        let statement = try connection.prepare(format.sessionRowIDsFromID)
         try statement.bind([sessionID.sqlValue, .integer(first ?? .min)])
         var ids: [Int64] = []
         while try statement.step() { ids.append(statement.integer(0)) }
@@ -191,12 +190,9 @@ final class RepairWriter {
     private func insert(_ rows: [SessionRepairPlan.Row], ids: [Int64]?, into sessionID: SessionID,
                         messages: [Int: TranscriptMessage]) throws {
         for (index, row) in rows.enumerated() {
-            var columns = ["session_id", "timestamp"]
-            var values: [SQLiteStatement.Value] = [sessionID.sqlValue, .real(row.timestamp)]
-            if let ids {
-                columns.append("id")
-                values.append(.integer(ids[index]))
-            }
+            let place = HermesStatements.rowPlace(session: sessionID, timestamp: row.timestamp, id: ids?[index])
+            var columns = place.map(\.column)
+            var values = place.map(\.value)
             if let flags = row.flags, let flagColumns = format.flagColumns {
                 columns.append(flagColumns.active)
                 values.append(.integer(flags.active))
@@ -216,12 +212,7 @@ final class RepairWriter {
     /// Rewrites row `id` under a new id (the next one), every column value kept, and deletes the original.
     private func move(_ id: Int64) throws(SQLiteError) {
         if moveStatements == nil {
-            let columns = format.schema.messageColumns.map(\.name).filter { $0 != "id" }
-            let values = columns.map(format.copiedValue)
-            moveStatements = (
-                copy: try connection.prepare("INSERT INTO messages (\(columns.map(quoted).joined(separator: ", "))) "
-                                             + "SELECT \(values.joined(separator: ", ")) FROM messages WHERE id = ?"),
-                delete: try connection.prepare("DELETE FROM messages WHERE id = ?"))
+            moveStatements = (copy: try connection.prepare(format.rowCopy), delete: try connection.prepare(HermesStatements.deleteMessage))
         }
         try moveStatements!.copy.run([.integer(id)])
         try moveStatements!.delete.run([.integer(id)])
@@ -231,8 +222,7 @@ final class RepairWriter {
     private func insertStatement(_ columns: [String]) throws(SQLiteError) -> SQLiteStatement {
         let key = columns.joined(separator: "\u{0}")
         if let statement = insertStatements[key] { return statement }
-        let sql = "INSERT INTO messages (\(columns.map(quoted).joined(separator: ", "))) VALUES (\(Array(repeating: "?", count: columns.count).joined(separator: ", ")))"
-        let statement = try connection.prepare(sql)
+        let statement = try connection.prepare(HermesStatements.insertMessage(columns: columns))
         insertStatements[key] = statement
         return statement
     }
@@ -241,13 +231,11 @@ final class RepairWriter {
     private func constraintFailure(_ sql: String, _ values: [SQLiteStatement.Value]) -> String {
         do {
             try connection.prepare(sql).run(values)
-            return "a constraint of the sessions table"
+            return "a constraint of the \(HermesStatements.sessionsTable) table"
         } catch {
             return error.message
         }
     }
-
-    private func quoted(_ identifier: String) -> String { SQLiteText.quotedIdentifier(identifier) }
 
     /// Runs `body`, retrying with backoff while another connection holds the write lock, up to `busyTimeout`.
     private func withWriteLock(for sessionID: SessionID, _ body: () throws -> Void) throws {

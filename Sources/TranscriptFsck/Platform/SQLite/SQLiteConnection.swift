@@ -3,8 +3,8 @@ import CSQLite
 /// One connection to a SQLite database file; the only owner of a `sqlite3*`.
 ///
 /// ```swift
-/// let db = try SQLiteConnection(path: "state.db", mode: .readOnly)
-/// let count = try db.prepare("SELECT count(*) FROM messages").singleInteger()
+/// let db = try SQLiteConnection(path: "store.db", mode: .readOnly)
+/// let tables = try db.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table'").singleInteger()
 /// ```
 package final class SQLiteConnection {
     /// How the file is opened.

@@ -20,7 +20,7 @@ enum DatabaseReader {
     /// Checks the schema and returns the highest message row id (0 for none).
     static func newestRowID(path: String) throws(FsckError) -> Int64 {
         try withSnapshot(path: path) { connection, _ in
-            try connection.prepare("SELECT coalesce(max(id), 0) FROM messages").singleInteger() ?? 0
+            try connection.prepare(HermesStatements.newestMessageID).singleInteger() ?? 0
         }
     }
 
@@ -28,9 +28,9 @@ enum DatabaseReader {
     static func rowStatistics(path: String) throws(FsckError) -> [SessionID: (count: Int, newest: Int64)] {
         try withSnapshot(path: path) { connection, _ in
             var statistics: [SessionID: (count: Int, newest: Int64)] = [:]
-            let sessions = try connection.prepare("SELECT id FROM sessions")
+            let sessions = try connection.prepare(HermesStatements.sessionIDs)
             while try sessions.step() { statistics[sessions.sessionID(0) ?? ""] = (0, 0) }
-            let rows = try connection.prepare("SELECT session_id, count(*), max(id) FROM messages GROUP BY session_id")
+            let rows = try connection.prepare(HermesStatements.rowCountAndNewestIDBySession)
             while try rows.step() { statistics[rows.sessionID(0) ?? ""] = (Int(rows.integer(1)), rows.integer(2)) }
             return statistics
         }
@@ -45,12 +45,9 @@ enum DatabaseReader {
                     if let session = try readSession(id, format: format, connection: connection) { sessions[id] = session }
                 }
             } else {
-                let sessionRows = try connection.prepare("SELECT \(sessionColumns(format.schema)) FROM sessions")
+                let sessionRows = try connection.prepare(format.everySessionRow)
                 while try sessionRows.step() { noteSessionRow(sessionRows, in: &sessions) }
-                // In table order, the sessions' rows interleaved: `ORDER BY session_id, id` walked the session index, looked
-                // every row up, and sorted each session's rows with all their columns in a temporary b-tree.
-                let rows = try connection.prepare(
-                    "SELECT session_id, \(identityColumns(format)) FROM messages ORDER BY \(format.sessionOrder)")
+                let rows = try connection.prepare(format.everyMessageIdentity)
                 try collectRows(rows, into: &sessions, details: false, bookkeepingRole: format.bookkeepingRole)
             }
             return DatabaseSnapshot(path: path, format: format, sessions: sessions)
@@ -60,21 +57,13 @@ enum DatabaseReader {
     /// One session's rows as they are now, in the agent's order; nil when the database knows nothing of it.
     static func readSession(_ id: SessionID, format: any AgentFormat, connection: SQLiteConnection) throws(SQLiteError) -> DatabaseSession? {
         var sessions: [SessionID: DatabaseSession] = [:]
-        let sessionRow = try connection.prepare("SELECT \(sessionColumns(format.schema)) FROM sessions WHERE id = ?")
+        let sessionRow = try connection.prepare(format.sessionRowByID)
         try sessionRow.bind([id.sqlValue])
         if try sessionRow.step() { noteSessionRow(sessionRow, in: &sessions) }
-        // The ids first, then each row by its id: `WHERE session_id = ? ORDER BY id` sorts whole rows in a temporary
-        // b-tree when the session index is (session_id, timestamp), as the agent's is, holding a 300 MB message twice more.
-        let rows = try connection.prepare(
-            "SELECT session_id, \(identityColumns(format)) FROM messages "
-                + "WHERE id IN (SELECT id FROM messages WHERE session_id = ?) ORDER BY \(format.sessionOrder)")
+        let rows = try connection.prepare(format.sessionMessageIdentities)
         try rows.bind([id.sqlValue])
         try collectRows(rows, into: &sessions, details: true, bookkeepingRole: format.bookkeepingRole)
         return sessions[id]
-    }
-
-    private static func sessionColumns(_ schema: StoreSchema) -> String {
-        ["id", "source", "started_at", "parent_session_id"].map { schema.hasSessionColumn($0) ? $0 : "NULL" }.joined(separator: ", ")
     }
 
     private static func noteSessionRow(_ row: SQLiteStatement, in sessions: inout [SessionID: DatabaseSession]) {
@@ -83,15 +72,6 @@ enum DatabaseReader {
         sessions[id]!.source = row.text(1)
         sessions[id]!.startedAt = row.isNull(2) ? nil : row.real(2)
         sessions[id]!.parentSessionID = row.sessionID(3)
-    }
-
-    /// `id, timestamp, role`, the other compared fields (`MessageFingerprinter.Field`), then the two flag columns,
-    /// with NULL for a column the store lacks.
-    private static func identityColumns(_ format: any AgentFormat) -> String {
-        let columns: [String?] = (["id", "timestamp"] + MessageFingerprinter.Field.all.map { "\($0.name)" })
-            .map { format.schema.hasMessageColumn($0) ? $0 : nil }
-        return (columns + [format.flagColumns?.active, format.flagColumns?.compacted])
-            .map { $0.map(SQLiteText.quotedIdentifier) ?? "NULL" }.joined(separator: ", ")
     }
 
     /// Fingerprints every row the statement yields, grouping by session id (column 0), each session's rows in its order (sessions may interleave).

@@ -24,19 +24,27 @@ struct StoreSchema: Sendable {
 
     /// For `sessions` and `messages`, the two tables the tool reads.
     func hasColumn(_ name: String, in table: String) -> Bool {
-        table == "messages" ? hasMessageColumn(name) : table == "sessions" ? hasSessionColumn(name) : false
+        switch table {
+        case HermesStatements.messagesTable: hasMessageColumn(name)
+        case HermesStatements.sessionsTable: hasSessionColumn(name)
+        default: false
+        }
     }
 
     func hasTable(_ table: String) -> Bool {
-        table == "messages" ? !messageColumns.isEmpty : table == "sessions" ? !sessionColumns.isEmpty : false
+        switch table {
+        case HermesStatements.messagesTable: !messageColumns.isEmpty
+        case HermesStatements.sessionsTable: !sessionColumns.isEmpty
+        default: false
+        }
     }
 
     /// Reads the columns of both tables, the FTS5 tables and the hazards of moving rows; `AgentFormats.detect` then
     /// says whether the tool knows the store.
     static func read(from connection: SQLiteConnection) throws(FsckError) -> StoreSchema {
         do {
-            let sessions = try columns(of: "sessions", in: connection)
-            let messages = try columns(of: "messages", in: connection)
+            let sessions = try columns(of: HermesStatements.sessionsTable, in: connection)
+            let messages = try columns(of: HermesStatements.messagesTable, in: connection)
             let fts = try connection.prepare(
                 "SELECT name FROM sqlite_master WHERE type = 'table' AND sql LIKE 'CREATE VIRTUAL TABLE%USING fts5%' ORDER BY name")
             var fullText: [String] = []
@@ -51,18 +59,13 @@ struct StoreSchema: Sendable {
     /// Judged the way SQLite resolves names: any case, any spacing or comment between the words, quoted or not.
     private static func rowMoveHazards(in connection: SQLiteConnection, fullTextTables: [String]) throws(SQLiteError) -> [RowMoveHazard] {
         var hazards: [RowMoveHazard] = []
-        let references = try connection.prepare("""
-            SELECT DISTINCT t.name FROM sqlite_master AS t, pragma_foreign_key_list(t.name) AS k
-            WHERE t.type = 'table' AND lower(k."table") = 'messages' ORDER BY t.name
-            """)
+        let references = try connection.prepare(HermesStatements.tablesReferencingMessages)
         while try references.step() { hazards.append(.referencingTable(references.text(0) ?? "")) }
-        let triggers = try connection.prepare("""
-            SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND lower(tbl_name) = 'messages' ORDER BY name
-            """)
+        let triggers = try connection.prepare(HermesStatements.triggersOnMessages)
         // A move inserts a copy and deletes the original, and the late schema's display_order trigger updates the copy:
         // whatever a trigger on messages writes beyond the full-text index and the messages table itself would see a
         // row come and go, or change. A trigger whose head cannot be read counts as one that writes anything.
-        let harmless = Set(fullTextTables.map(SQLWords.folded) + ["messages"])
+        let harmless = Set(fullTextTables.map(SQLWords.folded) + [HermesStatements.messagesTable])
         while try triggers.step() {
             let words = SQLWords(triggers.text(1) ?? "")
             let targets = words.tablesWrittenByTriggerBody
