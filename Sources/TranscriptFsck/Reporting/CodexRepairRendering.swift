@@ -7,10 +7,10 @@ extension CodexRepairReport: ItemizedReport {
         homeLines + backups.map { "backup: " + $0 } + (stoppedLine.map { [$0] } ?? []) + (nextStep.map { ["next: " + $0] } ?? [])
     }
 
+
     private var stoppedLine: String? {
         stoppedBy.map { "stopped: \($0); every thread written before it is whole, the rest are as they were: fix the cause and run the repair again" }
     }
-    public var sessionObjects: [JSONValue] { threadObjects }
 
     /// What each thread came to, by kind, for the summary and the exit status.
     private enum Verdict: String, CaseIterable {
@@ -90,7 +90,8 @@ extension CodexRepairReport: ItemizedReport {
         return lines.joined(separator: "\n") + "\n"
     }
 
-    private var threadObjects: [JSONValue] {
+    /// One JSON object per thread, for the JSON and JSON Lines reports.
+    public var sessionObjects: [JSONValue] {
         plan.threads.indices.map { place in
             let thread = plan.threads[place]
             return .object([("thread", .string(thread.threadID)), ("rollout", .optional(thread.rolloutPath)),
@@ -101,7 +102,7 @@ extension CodexRepairReport: ItemizedReport {
 
     public func jsonDocument() -> JSONValue {
         .object([("summary", .object(summaryMembers)), ("home_problems", .array(homeLines.map(JSONValue.string))),
-                 ("next", .optional(nextStep)), ("stopped", .optional(stoppedBy.map { "\($0)" })), ("threads", .array(threadObjects))])
+                 ("next", .optional(nextStep)), ("stopped", .optional(stoppedBy.map { "\($0)" })), ("threads", .array(sessionObjects))])
     }
 
     /// Each thread as a test case, failing where it was refused or waits.

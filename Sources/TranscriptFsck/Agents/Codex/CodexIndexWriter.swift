@@ -38,8 +38,7 @@ struct CodexIndexWriter {
     }
 
     private func backfill() throws(SQLiteError) -> Backfill {
-        guard try connection.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'backfill_state'").singleInteger() == 1
-        else { return .noTable }
+        guard try connection.hasTable("backfill_state") else { return .noTable }
         return try connection.prepare("SELECT count(*) FROM backfill_state WHERE status <> 'pending'").singleInteger() == 0 ? .pending : .toReset
     }
 
@@ -66,7 +65,7 @@ struct CodexIndexWriter {
             // The projection goes first, in its own database's transaction: killed between the two, the row is left
             // stale and the next run removes it, where the other order would leave projection rows of no thread at all.
             try removeProjection()
-            if try connection.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'thread_dynamic_tools'").singleInteger() == 1 {
+            if try connection.hasTable("thread_dynamic_tools") {
                 try connection.prepare("DELETE FROM thread_dynamic_tools WHERE thread_id = ?1").run([.text(threadID)])
             }
             try connection.prepare("DELETE FROM threads WHERE id = ?1").run([.text(threadID)])
@@ -79,9 +78,7 @@ struct CodexIndexWriter {
     /// Deletes a thread's projection, as codex's own thread deletion does, from whichever of its tables exist.
     static func removeProjection(threadID: String, in connection: SQLiteConnection) throws(FsckError) {
         try CodexIndexWriter(connection: connection).transaction {
-            for table in ["thread_items", "thread_realtime_items", "thread_turns", "thread_history_projection_state"] {
-                let exists = try connection.prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?1")
-                guard try exists.singleInteger([.text(table)]) == 1 else { continue }
+            for table in ["thread_items", "thread_realtime_items", "thread_turns", "thread_history_projection_state"] where try connection.hasTable(table) {
                 try connection.prepare("DELETE FROM \(table) WHERE thread_id = ?1").run([.text(threadID)])
             }
             return .commit

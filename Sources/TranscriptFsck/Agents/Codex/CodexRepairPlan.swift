@@ -51,8 +51,8 @@ struct CodexRepairPlan: Sendable, Equatable {
                 return repair.refused(.projectionHoldsMore)
             case .staleRow(let path):
                 // Something is at the row's path that is not a rollout of this home (a FIFO, a directory, a file
-                // outside sessions/ and archived_sessions/), or the rollout compressed beside it (`.jsonl.zst`, which
-                // this version does not read): codex may still read it, so the row is no stale one.
+                // outside sessions/ and archived_sessions/), or a `.jsonl.zst` beside it that the audit did not take
+                // for this thread's rollout: codex may still read it, so the row is no stale one.
                 if let taken = [path, path + ".zst"].first(where: POSIX.exists) { return repair.refused(.rowPathTaken(rolloutPath: taken)) }
                 guard options.removeStale else { return repair.refused(.staleKept(rolloutPath: path)) }
                 repair.actions.append(.removeStaleRow(rolloutPath: path))
@@ -102,6 +102,11 @@ struct CodexThreadRepair: Sendable, Equatable {
 
 /// One write of the plan.
 enum CodexRepairAction: Sendable, Equatable {
+    /// Whether it writes `state_5.sqlite` (the backfill's reset, a row's removal).
+    var writesIndex: Bool { if case .project = self { false } else { true } }
+    /// Whether it writes `thread_history_1.sqlite` (a projection, or a removed thread's).
+    var writesProjection: Bool { self != .handToCodexStart }
+
     /// Reset codex's backfill, so that its next start rebuilds this thread's row from the rollout.
     case handToCodexStart
     /// Write the projection rows it lacks, and its cursor at the rollout's end.
@@ -124,7 +129,7 @@ enum CodexRefusal: Sendable, Equatable {
     /// `.jsonl.zst`): the row is kept, even with `--remove-stale`.
     case rowPathTaken(rolloutPath: String)
     case cannotProject(CodexProjector.CannotProject)
-    /// The projection database is not there yet: codex creates it at its next start.
+    /// The projection database is not there yet: codex makes it when it first reads a thread's turns.
     case noHistoryDatabase
     /// A paginated rollout in a home whose codex predates paginated history, which does not show it.
     case codexPredatesPagination

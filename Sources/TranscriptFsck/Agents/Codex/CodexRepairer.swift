@@ -59,8 +59,9 @@ public struct CodexRepairer: Sendable {
         }
         let dryRun = options.dryRun
         if !dryRun { try refuseBeside(home.activity()) }
-        let writesIndex = plan.threads.contains { $0.actions.contains { if case .project = $0 { false } else { true } } }
-        let writesProjection = home.hasHistoryDatabase && plan.threads.contains { $0.actions.contains { if case .handToCodexStart = $0 { false } else { true } } }
+        let actions = plan.threads.flatMap(\.actions)
+        let writesIndex = actions.contains(where: \.writesIndex)
+        let writesProjection = home.hasHistoryDatabase && actions.contains(where: \.writesProjection)
         let mode: SQLiteConnection.Mode = dryRun ? .readOnly : .readWrite
         let index = writesIndex ? try StoreDatabase.open(path: home.stateDatabase, mode: mode, busyTimeoutMilliseconds: timeoutMilliseconds) : nil
         let history = writesProjection ? try StoreDatabase.open(path: home.historyDatabase, mode: mode, busyTimeoutMilliseconds: timeoutMilliseconds) : nil

@@ -160,6 +160,11 @@ package final class SQLiteConnection {
         case quick = "quick_check", full = "integrity_check"
     }
 
+    /// Whether the database has a table of this name (a view or index of the name does not count).
+    func hasTable(_ name: String) throws(SQLiteError) -> Bool {
+        try prepare("SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?1").singleInteger([.text(name)]) == 1
+    }
+
     /// The check's first line: "ok", or the first problem it found.
     func check(_ kind: Check) throws(SQLiteError) -> String {
         // "ok", or one row per problem (a row may hold several lines).
