@@ -29,6 +29,9 @@ struct CodexProjectionRows: Sendable, Equatable {
         var updatedAtOrdinal: Int
         var startedAtMs: Int?
         var completedAtMs: Int?
+
+        /// The row's key within its thread (`thread_items`' primary key is thread, turn and item).
+        var key: String { turnID + "\u{0}" + itemID }
     }
 
     var turns: [Turn] = []

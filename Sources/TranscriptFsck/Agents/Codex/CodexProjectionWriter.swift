@@ -67,7 +67,7 @@ struct CodexProjectionWriter {
                     return .rollback
                 }
                 let derivedTurns = Dictionary(rows.turns.map { ($0.turnID, $0) }, uniquingKeysWith: { first, _ in first })
-                let derivedItems = Dictionary(rows.items.map { ($0.turnID + "\u{0}" + $0.itemID, $0) }, uniquingKeysWith: { first, _ in first })
+                let derivedItems = Dictionary(rows.items.map { ($0.key, $0) }, uniquingKeysWith: { first, _ in first })
                 var completing: [CodexProjectionRows.Turn] = []
                 for turn in existingTurns where derivedTurns[turn.turnID] != turn {
                     guard let derived = derivedTurns[turn.turnID], Self.isUnfinished(turn, of: derived) else {
@@ -76,14 +76,14 @@ struct CodexProjectionWriter {
                     }
                     completing.append(derived)
                 }
-                for item in existingItems where derivedItems[item.turnID + "\u{0}" + item.itemID] != item {
+                for item in existingItems where derivedItems[item.key] != item {
                     outcome = .refused(.projectionRowDiffers(table: "thread_items", rowID: item.itemID))
                     return .rollback
                 }
                 let haveTurns = Set(existingTurns.map(\.turnID))
-                let haveItems = Set(existingItems.map { $0.turnID + "\u{0}" + $0.itemID })
+                let haveItems = Set(existingItems.map(\.key))
                 let newTurns = rows.turns.filter { !haveTurns.contains($0.turnID) }
-                let newItems = rows.items.filter { !haveItems.contains($0.turnID + "\u{0}" + $0.itemID) }
+                let newItems = rows.items.filter { !haveItems.contains($0.key) }
                 guard !newTurns.isEmpty || !newItems.isEmpty || !completing.isEmpty || cursor != rows.cursor else { return .rollback }
                 if dryRun {
                     outcome = .written(turns: newTurns.count + completing.count, items: newItems.count)

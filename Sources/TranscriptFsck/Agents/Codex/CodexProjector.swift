@@ -62,6 +62,11 @@ enum CodexProjector {
         var failure: CannotProject?
         /// Turn id to its place in `rows.turns`.
         var turnPlaces: [String: Int] = [:]
+        /// The items taken, by key; and by turn (its place), its first user message and its last agent message so far:
+        /// kept as the lines come, so that a rollout of many items costs a line no more than its own item.
+        var itemKeys: Set<String> = []
+        var firstUserItem: [Int: String] = [:]
+        var lastAgentItem: [Int: String] = [:]
 
         mutating func take(_ line: Line) {
             let ordinal = line.number - 1
@@ -107,9 +112,8 @@ enum CodexProjector {
             turn.startedAt = payload["started_at"]?.integer ?? turn.startedAt
             turn.completedAt = payload["completed_at"]?.integer
             turn.durationMs = payload["duration_ms"]?.integer
-            let items = rows.items.filter { $0.turnID == turnID }
-            turn.firstUserItemID = items.first { $0.itemType == "userMessage" }?.itemID
-            turn.finalAgentItemID = items.last { $0.itemType == "agentMessage" }?.itemID
+            turn.firstUserItemID = firstUserItem[place]
+            turn.finalAgentItemID = lastAgentItem[place]
             rows.turns[place] = turn
         }
 
@@ -121,13 +125,14 @@ enum CodexProjector {
                   let served = ServedItem(item) else {
                 return failure = .unknownItem(ordinal: ordinal, kind: payload["item"]?["type"]?.string ?? "(no type)")
             }
-            guard !rows.items.contains(where: { $0.turnID == turnID && $0.itemID == id }) else {
-                return failure = .itemRepeated(ordinal: ordinal, itemID: id)
-            }
-            rows.items.append(CodexProjectionRows.Item(
+            let taken = CodexProjectionRows.Item(
                 turnID: turnID, itemID: id, rolloutOrdinal: ordinal, createdAtMs: startedAt, itemJSON: served.json,
                 itemType: served.type, updatedAtOrdinal: ordinal, startedAtMs: startedAt,
-                completedAtMs: payload["completed_at_ms"]?.integer))
+                completedAtMs: payload["completed_at_ms"]?.integer)
+            guard itemKeys.insert(taken.key).inserted else { return failure = .itemRepeated(ordinal: ordinal, itemID: id) }
+            rows.items.append(taken)
+            if served.type == "userMessage", firstUserItem[place] == nil { firstUserItem[place] = id }
+            if served.type == "agentMessage" { lastAgentItem[place] = id }
         }
     }
 
