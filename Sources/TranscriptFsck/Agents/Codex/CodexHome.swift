@@ -44,11 +44,6 @@ public struct CodexHome: Sendable, Equatable {
         return home
     }
 
-    /// True when `path` is a Codex home and not a Hermes one (a Hermes home has a `state.db`).
-    public static func isCodexHome(_ path: String) -> Bool {
-        recognize(path) != nil && !POSIX.exists(HermesLayout.database(inHome: path))
-    }
-
     /// What is at `path` now, recognised or not.
     init(path: String) {
         self.path = path
